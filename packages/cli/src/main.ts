@@ -1,0 +1,45 @@
+import type { Command } from './command.ts';
+import { UsageError } from './command.ts';
+
+const commands: Record<string, () => Promise<Command>> = {
+  parse: async () => (await import('./commands/parse.ts')).parseCommand,
+  build: async () => (await import('./commands/build.ts')).buildCommand,
+  dev: async () => (await import('./commands/dev.ts')).devCommand,
+};
+
+const usage = `Usage: feedwright <command> [options]
+
+Commands:
+  parse FILE [--timezone TZ]                 print a digest's stories as JSON
+  build FILE_OR_DIR... --out DIR [options]   write the whole site from digests
+  dev [options]                              run the local stack (npm start)
+
+Run 'feedwright <command> --help' for a command's options.`;
+
+/** Entry point of the `feedwright` command; resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? process.stderr : process.stdout).write(`${usage}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const load = commands[name];
+  if (load === undefined) {
+    process.stderr.write(`feedwright: unknown command '${name}'\n\n${usage}\n`);
+    return 2;
+  }
+  const command = await load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`feedwright ${name}: ${error.message}\n\n${command.usage}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
