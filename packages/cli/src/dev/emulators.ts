@@ -1,0 +1,119 @@
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { closeServer } from './site-server.ts';
+
+// s3rver and dynalite are CommonJS without type declarations; these are the parts used here.
+const require = createRequire(import.meta.url);
+
+/** What s3rver emits as `event` after a write (one record, key not URL-encoded). */
+export interface S3rverEvent {
+  readonly Records: ReadonlyArray<{
+    readonly eventName: string;
+    readonly requestParameters?: { readonly sourceIPAddress?: string };
+    readonly s3: {
+      readonly bucket: { readonly name: string };
+      readonly object: { readonly key: string; readonly size?: number; readonly eTag?: string };
+    };
+  }>;
+}
+
+interface S3rverStore {
+  deleteObject(bucket: string, key: string): Promise<void>;
+}
+
+interface S3rverInstance {
+  readonly store: S3rverStore;
+  /** Set by `run()`. */
+  readonly httpServer?: Server;
+  run(): Promise<AddressInfo>;
+  on(event: 'event', listener: (event: S3rverEvent) => void): this;
+  on(event: 'error', listener: (error: unknown) => void): this;
+}
+
+type S3rverConstructor = new (options: {
+  port: number;
+  address: string;
+  directory: string;
+  silent: boolean;
+  configureBuckets: ReadonlyArray<{ name: string }>;
+}) => S3rverInstance;
+
+type DynaliteFactory = (options: { path?: string; createTableMs?: number; deleteTableMs?: number }) => Server;
+
+/** The access key s3rver accepts (it verifies V2 signatures only; V4 just needs a known key). */
+export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+/** A running s3rver. */
+export interface S3Emulator {
+  readonly endpoint: string;
+  readonly port: number;
+  /** The s3rver instance, to listen to its object events. */
+  readonly instance: S3rverInstance;
+  close(): Promise<void>;
+}
+
+/** A running dynalite. */
+export interface DynamoEmulator {
+  readonly endpoint: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts s3rver in-process, keeping objects under `directory` and creating `buckets` if missing
+ * (its `configureBuckets` is idempotent).
+ */
+export async function startS3Emulator(options: {
+  readonly host: string;
+  readonly port: number;
+  readonly directory: string;
+  readonly buckets: readonly string[];
+}): Promise<S3Emulator> {
+  await mkdir(options.directory, { recursive: true });
+  const S3rver = require('s3rver') as S3rverConstructor;
+  const instance = new S3rver({
+    port: options.port,
+    address: options.host,
+    directory: options.directory,
+    silent: true,
+    configureBuckets: options.buckets.map((name) => ({ name })),
+  });
+  // Koa logs unhandled app errors to stderr by default; s3rver answers them as S3 errors already.
+  instance.on('error', () => undefined);
+  const address = await instance.run();
+  return {
+    endpoint: `http://${options.host}:${address.port}`,
+    port: address.port,
+    instance,
+    // Not instance.close(): that waits for idle keep-alive sockets of SDK clients to time out.
+    close: async () => {
+      if (instance.httpServer !== undefined) await closeServer(instance.httpServer);
+    },
+  };
+}
+
+/** Starts dynalite in-process with its LevelDB files under `directory`. */
+export async function startDynamoEmulator(options: {
+  readonly host: string;
+  readonly port: number;
+  readonly directory: string;
+}): Promise<DynamoEmulator> {
+  await mkdir(options.directory, { recursive: true });
+  const dynalite = require('dynalite') as DynaliteFactory;
+  const server = dynalite({ path: options.directory, createTableMs: 0, deleteTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://${options.host}:${port}`,
+    port,
+    close: () => closeServer(server),
+  };
+}

@@ -1,0 +1,231 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { isNotModified, weakEntityTag } from './conditional-get.ts';
+import { acceptsGzip, isCompressible } from './content-encoding.ts';
+
+/** Options of the CloudFront stand-in. */
+export interface SiteServerOptions {
+  /** Reads the site bucket, like CloudFront's origin access. */
+  readonly s3: S3Client;
+  readonly bucket: string;
+  /** @default 127.0.0.1 */
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Called on origin failures, which are answered 502 as CloudFront would. */
+  readonly onError?: (error: unknown, path: string) => void;
+}
+
+/** A running site server. */
+export interface SiteServer {
+  /** `http://host:port/` */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the HTTP server that stands in for CloudFront in front of the site bucket: `GET`/`HEAD`
+ * of objects with their stored Content-Type and Cache-Control, ETag and Last-Modified, 304 on
+ * `If-None-Match` / `If-Modified-Since`, gzip for text types, the response headers policy's
+ * security headers and CORS on `feed.json`. `/` serves `index.html`; nothing else is rewritten.
+ */
+export async function startSiteServer(options: SiteServerOptions): Promise<SiteServer> {
+  const host = options.host ?? '127.0.0.1';
+  const gzipCache = new CompressedBodyCache(GZIP_CACHE_ENTRIES);
+  const server = createServer((request, response) => {
+    handle(request, response, options, gzipCache).catch((error: unknown) => {
+      options.onError?.(error, request.url ?? '');
+      if (!response.headersSent) sendError(response, 502, 'Bad gateway', request.method === 'HEAD');
+      else response.destroy();
+    });
+  });
+  // Browsers keep connections open; close() must not wait for them.
+  server.keepAliveTimeout = 2_000;
+  await listen(server, options.port, host);
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}/`,
+    port,
+    close: () => closeServer(server),
+  };
+}
+
+/**
+ * Maps a request path to an object key, or undefined when it can't name one: `/` is the index,
+ * percent-escapes are decoded, and `.`/`..` segments, backslashes and control characters are
+ * refused so that no path reaches outside the bucket (s3rver keeps objects as files).
+ */
+export function objectKeyForPath(rawUrl: string): string | undefined {
+  const pathname = rawUrl.split(/[?#]/, 1)[0] ?? '';
+  if (!pathname.startsWith('/')) return undefined;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
+  if (decoded === '/') return INDEX_KEY;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  if (/[\\\u0000-\u001f\u007f]/.test(decoded)) return undefined;
+  const segments = decoded.slice(1).split('/');
+  if (segments.some((segment) => segment === '.' || segment === '..')) return undefined;
+  if (segments.some((segment, index) => segment === '' && index < segments.length - 1)) return undefined;
+  const key = segments.join('/');
+  return key === '' || key.endsWith('/') ? undefined : key;
+}
+
+const INDEX_KEY = 'index.html';
+const GZIP_CACHE_ENTRIES = 128;
+const gzipAsync = promisify(gzip);
+
+/** Headers CloudFront's response headers policy adds (no HSTS: this is plain http on localhost). */
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'strict-origin-when-cross-origin',
+};
+
+async function handle(
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: SiteServerOptions,
+  gzipCache: CompressedBodyCache,
+): Promise<void> {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+  const method = request.method ?? 'GET';
+  const isHead = method === 'HEAD';
+  if (method !== 'GET' && !isHead) {
+    response.setHeader('Allow', 'GET, HEAD');
+    sendError(response, 405, 'Method not allowed', false);
+    return;
+  }
+  const key = objectKeyForPath(request.url ?? '/');
+  if (key === undefined) {
+    sendError(response, 404, 'Not found', isHead);
+    return;
+  }
+  const object = await getObject(options.s3, options.bucket, key);
+  if (object === undefined) {
+    sendError(response, 404, 'Not found', isHead);
+    return;
+  }
+  const body = Buffer.from((await object.Body?.transformToByteArray()) ?? new Uint8Array());
+  const contentType = object.ContentType ?? 'application/octet-stream';
+  const compressible = object.ContentEncoding === undefined && isCompressible(contentType, body.length);
+  const compress = compressible && acceptsGzip(header(request, 'accept-encoding'));
+  const etag = object.ETag === undefined ? undefined : compress ? weakEntityTag(object.ETag) : object.ETag;
+
+  if (object.CacheControl !== undefined) response.setHeader('Cache-Control', object.CacheControl);
+  if (etag !== undefined) response.setHeader('ETag', etag);
+  if (object.LastModified !== undefined)
+    response.setHeader('Last-Modified', object.LastModified.toUTCString());
+  if (compressible) response.setHeader('Vary', 'Accept-Encoding');
+  if (key === 'feed.json' || key.endsWith('/feed.json'))
+    response.setHeader('Access-Control-Allow-Origin', '*');
+
+  const notModified = isNotModified(
+    { ifNoneMatch: header(request, 'if-none-match'), ifModifiedSince: header(request, 'if-modified-since') },
+    { etag, lastModified: object.LastModified },
+  );
+  if (notModified) {
+    response.writeHead(304);
+    response.end();
+    return;
+  }
+
+  const payload = compress ? await gzipCache.get(`${key}\n${object.ETag ?? ''}`, body) : body;
+  response.setHeader('Content-Type', contentType);
+  response.setHeader('Content-Length', payload.length);
+  if (compress) response.setHeader('Content-Encoding', 'gzip');
+  else if (object.ContentEncoding !== undefined)
+    response.setHeader('Content-Encoding', object.ContentEncoding);
+  for (const [name, value] of [
+    ['Content-Language', object.ContentLanguage],
+    ['Content-Disposition', object.ContentDisposition],
+  ] as const) {
+    if (value !== undefined) response.setHeader(name, value);
+  }
+  response.writeHead(200);
+  response.end(isHead ? undefined : payload);
+}
+
+async function getObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<GetObjectCommandOutput | undefined> {
+  try {
+    return await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  } catch (error) {
+    if (isMissingObject(error)) return undefined;
+    throw error;
+  }
+}
+
+function isMissingObject(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return error.name === 'NoSuchKey' || error.name === 'NotFound' || status === 404;
+}
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function sendError(response: ServerResponse, status: number, title: string, isHead: boolean): void {
+  const page = `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${status} ${title}</title></head><body><h1>${status} ${title}</h1></body></html>\n`;
+  response.writeHead(status, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(page),
+    'Cache-Control': 'no-store',
+  });
+  response.end(isHead ? undefined : page);
+}
+
+/** Keeps the gzip of recently served bodies, keyed by path and ETag, so polling readers cost nothing. */
+class CompressedBodyCache {
+  readonly #entries = new Map<string, Promise<Buffer>>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(cacheKey: string, body: Buffer): Promise<Buffer> {
+    const cached = this.#entries.get(cacheKey);
+    if (cached !== undefined) {
+      // Re-insert so the map's insertion order doubles as recency order.
+      this.#entries.delete(cacheKey);
+      this.#entries.set(cacheKey, cached);
+      return cached;
+    }
+    const compressed = gzipAsync(body);
+    this.#entries.set(cacheKey, compressed);
+    compressed.catch(() => this.#entries.delete(cacheKey));
+    for (const oldest of this.#entries.keys()) {
+      if (this.#entries.size <= this.capacity) break;
+      this.#entries.delete(oldest);
+    }
+    return compressed;
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Stops accepting connections and drops idle keep-alive ones so shutdown is immediate. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error === undefined ? resolve() : reject(error)));
+    server.closeIdleConnections();
+  });
+}
