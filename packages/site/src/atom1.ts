@@ -1,0 +1,56 @@
+import type { FeedEntry, FeedModel } from './feed-model.ts';
+import type { FeedParts } from './feed-parts.ts';
+import { escapeAttribute, escapeMarkup } from './text.ts';
+
+// Atom requires <updated>; an empty feed has no newest story to take it from, and the clock would
+// make the bytes change on every render, so it gets the epoch.
+const EMPTY_FEED_UPDATED = '1970-01-01T00:00:00Z';
+
+/**
+ * Atom 1.0 (RFC 4287): feed and entry ids, authors on the feed and every entry, `xml:lang`, alternate
+ * and self links, `category` with `term`, `label` and `scheme`. Titles and summaries are `type="text"`
+ * (so markup in a headline stays text); content is `type="html"`, escaped.
+ */
+export function atom1Parts(feed: FeedModel): FeedParts {
+  const x = escapeMarkup;
+  const a = escapeAttribute;
+  const head = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${a(feed.language)}">`,
+    `  <id>${x(feed.id)}</id>`,
+    `  <title type="text">${x(feed.title)}</title>`,
+    `  <subtitle type="text">${x(feed.description)}</subtitle>`,
+    `  <updated>${feed.updated ?? EMPTY_FEED_UPDATED}</updated>`,
+    `  <author><name>${x(feed.author)}</name></author>`,
+    `  <link rel="alternate" type="text/html" href="${a(feed.homeUrl)}"/>`,
+    `  <link rel="self" type="application/atom+xml" href="${a(feed.selfUrls.atom)}"/>`,
+    '  <generator>feedwright</generator>',
+    '',
+  ].join('\n');
+  return {
+    head,
+    entries: feed.entries.map((entry) => atomEntry(entry, feed.author, feed.categoryScheme)),
+    separator: '',
+    tail: '</feed>\n',
+  };
+}
+
+function atomEntry(entry: FeedEntry, author: string, scheme: string): string {
+  const x = escapeMarkup;
+  const a = escapeAttribute;
+  const lines = [
+    '  <entry>',
+    `    <id>${x(entry.id.value)}</id>`,
+    `    <title type="text">${x(entry.title)}</title>`,
+    `    <link rel="alternate" type="text/html" href="${a(entry.url)}"/>`,
+    `    <published>${entry.published}</published>`,
+    // No edit history is kept; publishing time is the last change a reader can rely on.
+    `    <updated>${entry.published}</updated>`,
+    `    <author><name>${x(author)}</name></author>`,
+    `    <category term="${a(entry.category.term)}" label="${a(entry.category.label)}" scheme="${a(scheme)}"/>`,
+  ];
+  if (entry.summary !== null) lines.push(`    <summary type="text">${x(entry.summary)}</summary>`);
+  if (entry.contentHtml !== null) lines.push(`    <content type="html">${x(entry.contentHtml)}</content>`);
+  lines.push('  </entry>', '');
+  return lines.join('\n');
+}

@@ -1,0 +1,67 @@
+import type { Story } from '@feedwright/digest';
+import type { SiteConfig } from './config.ts';
+import { SiteInputError } from './errors.ts';
+import { renderIndex } from './index-page.ts';
+import { renderOpml } from './opml.ts';
+import type { SiteFile } from './site-file.ts';
+import { renderStoryPage } from './story-page.ts';
+import { renderTopicFeeds } from './topic-feeds.ts';
+import {
+  ALL_STORIES,
+  assertRenderable,
+  sortNewestFirst,
+  type TopicListing,
+  type TopicRef,
+} from './topics.ts';
+
+/**
+ * The whole site from a set of stories, as `feedwright build` writes it: feeds for every topic and for
+ * all stories, a page per story, index.html and feeds.opml, sorted by path. Deterministic: the same
+ * stories in any order give the same files. If a storyId occurs twice, the newer copy wins. A topic's
+ * name is the one its newest story gives.
+ * @throws SiteInputError for a story that cannot be rendered, or a topic using the reserved slug 'all'.
+ */
+export function buildSite(stories: readonly Story[], config: SiteConfig): SiteFile[] {
+  const unique = newestCopies(stories);
+  const byTopic = new Map<string, { topic: TopicRef; stories: Story[] }>();
+  for (const story of unique) {
+    assertRenderable(story);
+    if (story.topicSlug === ALL_STORIES.slug) {
+      throw new SiteInputError(
+        `story '${story.storyId}': topic slug 'all' is reserved for the all-stories feed`,
+      );
+    }
+    const group = byTopic.get(story.topicSlug);
+    if (group === undefined) {
+      byTopic.set(story.topicSlug, { topic: { slug: story.topicSlug, name: story.topic }, stories: [story] });
+    } else {
+      group.stories.push(story);
+    }
+  }
+
+  const listings: TopicListing[] = [{ topic: ALL_STORIES, latest: unique.slice(0, config.indexHeadlines) }];
+  const files: SiteFile[] = [...renderTopicFeeds(ALL_STORIES, unique.slice(0, config.itemsPerFeed), config)];
+  for (const { topic, stories: topicStories } of byTopic.values()) {
+    files.push(...renderTopicFeeds(topic, topicStories.slice(0, config.itemsPerFeed), config));
+    listings.push({ topic, latest: topicStories.slice(0, config.indexHeadlines) });
+  }
+  for (const story of unique) files.push(renderStoryPage(story, config));
+  files.push(renderIndex(listings, config));
+  files.push(
+    renderOpml(
+      listings.map((listing) => listing.topic),
+      config,
+    ),
+  );
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Newest first, one story per storyId. */
+function newestCopies(stories: readonly Story[]): Story[] {
+  const seen = new Set<string>();
+  return sortNewestFirst(stories).filter((story) => {
+    if (seen.has(story.storyId)) return false;
+    seen.add(story.storyId);
+    return true;
+  });
+}

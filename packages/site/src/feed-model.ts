@@ -1,0 +1,95 @@
+import type { Story } from '@feedwright/digest';
+import type { SiteConfig } from './config.ts';
+import { instantOf, rfc822, rfc3339 } from './dates.ts';
+import { storyBodyHtml, storySummary } from './story-html.ts';
+import { cleanText } from './text.ts';
+import { ALL_STORIES, type TopicRef } from './topics.ts';
+import type { FeedFormat, SiteUrls, StableId } from './urls.ts';
+
+/**
+ * One entry of a feed, format-neutral, with every text already cleaned of illegal characters (but not
+ * escaped: each format escapes for its own syntax). Built once per story, shared by the three formats.
+ */
+export interface FeedEntry {
+  readonly id: StableId;
+  readonly url: string;
+  readonly title: string;
+  readonly published: string;
+  readonly publishedRfc822: string;
+  /** First paragraph, plain text; null for a headline-only entry. */
+  readonly summary: string | null;
+  /** The whole story as HTML; null for a headline-only entry. */
+  readonly contentHtml: string | null;
+  readonly category: { readonly term: string; readonly label: string };
+}
+
+/** One feed, format-neutral: what rss2.ts, atom1.ts and json-feed.ts each serialise. */
+export interface FeedModel {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly homeUrl: string;
+  readonly selfUrls: Readonly<Record<FeedFormat, string>>;
+  readonly language: string;
+  readonly author: string;
+  /** IRI of the category scheme: topic slugs are the folders under feeds/. */
+  readonly categoryScheme: string;
+  /** Time of the newest entry; null for an empty feed (each format says what it does then). */
+  readonly updated: string | null;
+  readonly updatedRfc822: string | null;
+  readonly entries: readonly FeedEntry[];
+}
+
+/** The feed entry of a story. */
+export function feedEntry(story: Story, urls: SiteUrls): FeedEntry {
+  const at = instantOf(story.publishedAt, `story '${story.storyId}'`);
+  return {
+    id: urls.storyId(story.storyId),
+    url: urls.story(story.storyId),
+    title: cleanText(story.title),
+    published: rfc3339(at),
+    publishedRfc822: rfc822(at),
+    summary: storySummary(story),
+    contentHtml: storyBodyHtml(story),
+    category: { term: story.topicSlug, label: cleanText(story.topic) },
+  };
+}
+
+/** The entry cut to its headline: used when even the newest story alone is over the byte budget. */
+export function headlineOnly(entry: FeedEntry): FeedEntry {
+  return { ...entry, summary: null, contentHtml: null };
+}
+
+/**
+ * The feed of a topic over entries already sorted newest first; dates come from the newest entry,
+ * never from the clock, so the same stories always give the same bytes.
+ */
+export function feedModel(
+  topic: TopicRef,
+  entries: readonly FeedEntry[],
+  config: SiteConfig,
+  urls: SiteUrls,
+): FeedModel {
+  const newest = entries[0];
+  const topicName = cleanText(topic.name);
+  const isAll = topic.slug === ALL_STORIES.slug;
+  return {
+    id: urls.feedId(topic.slug),
+    title: `${config.siteTitle}: ${topicName}`,
+    description: isAll
+      ? `The newest stories from ${config.siteTitle}.`
+      : `The newest stories about ${topicName} from ${config.siteTitle}.`,
+    homeUrl: urls.topicHome(topic.slug),
+    selfUrls: {
+      rss: urls.feed(topic.slug, 'rss'),
+      atom: urls.feed(topic.slug, 'atom'),
+      json: urls.feed(topic.slug, 'json'),
+    },
+    language: config.language,
+    author: config.author,
+    categoryScheme: urls.url('feeds/'),
+    updated: newest?.published ?? null,
+    updatedRfc822: newest?.publishedRfc822 ?? null,
+    entries,
+  };
+}

@@ -1,0 +1,57 @@
+import type { SiteConfig } from './config.ts';
+import { instantOf, readableDate, rfc3339 } from './dates.ts';
+import { htmlPage } from './page-shell.ts';
+import { CACHE_CONTROL_LISTING, CONTENT_TYPES, type SiteFile } from './site-file.ts';
+import { feedAlternates, subscribeLinks } from './story-page.ts';
+import { cleanText, escapeAttribute, escapeMarkup } from './text.ts';
+import { assertRenderable, orderTopics, sortNewestFirst, type TopicListing } from './topics.ts';
+import { SiteUrls, storyPath, topicAnchor } from './urls.ts';
+
+/**
+ * index.html: every topic ('All stories' first, then by name) with its newest headlines (at most
+ * `indexHeadlines`, linking to their pages) and subscribe links for the three formats, plus
+ * autodiscovery links for every feed.
+ * @throws SiteInputError for a story whose id, slug or time cannot be rendered.
+ */
+export function renderIndex(listings: readonly TopicListing[], config: SiteConfig): SiteFile {
+  const urls = new SiteUrls(config);
+  const x = escapeMarkup;
+  const ordered = orderTopics(listings, (listing) => listing.topic);
+  const sections = ordered.map(({ topic, latest }) => {
+    const name = cleanText(topic.name);
+    const anchor = escapeAttribute(topicAnchor(topic.slug));
+    const headlines = sortNewestFirst(latest).slice(0, config.indexHeadlines);
+    const items = headlines.map((story) => {
+      assertRenderable(story);
+      const at = instantOf(story.publishedAt, `story '${story.storyId}'`);
+      return `<li><a href="${escapeAttribute(storyPath(story.storyId))}">${x(cleanText(story.title))}</a> <time datetime="${rfc3339(at)}">${readableDate(at)}</time></li>`;
+    });
+    return [
+      `<section id="${anchor}" aria-labelledby="${anchor}-heading">`,
+      `<h2 id="${anchor}-heading">${x(name)}</h2>`,
+      `<p class="subscribe">Subscribe: ${subscribeLinks(topic.slug, '')}</p>`,
+      items.length === 0 ? '<p>No stories yet.</p>' : `<ul>\n${items.join('\n')}\n</ul>`,
+      '</section>',
+    ].join('\n');
+  });
+  const body = [
+    `<header><h1>${x(config.siteTitle)}</h1></header>`,
+    '<main>',
+    `<p>Every topic has its own feed in three formats; “All stories” has them all. <a href="feeds.opml" type="text/x-opml">All feeds as OPML</a>.</p>`,
+    ...sections,
+    '</main>',
+  ].join('\n');
+  return {
+    path: 'index.html',
+    body: htmlPage({
+      language: config.language,
+      title: config.siteTitle,
+      description: `Feeds of ${config.siteTitle}, by topic.`,
+      canonical: urls.base,
+      alternates: ordered.flatMap(({ topic }) => feedAlternates(topic, urls)),
+      body,
+    }),
+    contentType: CONTENT_TYPES.html,
+    cacheControl: CACHE_CONTROL_LISTING,
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * @feedwright/site: stories in, the site's files out: RSS 2.0, Atom 1.0 and JSON Feed 1.1 per topic
+ * and for all stories, a page per story, index.html and feeds.opml. Pure functions, no I/O: the
+ * `feedwright build` command writes the files to disk, the render function to the site bucket.
+ */
+export { buildSite } from './build-site.ts';
+export { DEFAULT_SITE_CONFIG, resolveSiteConfig, type SiteConfig, SiteConfigError } from './config.ts';
+export { SiteInputError } from './errors.ts';
+export { renderIndex } from './index-page.ts';
+export { JSON_FEED_VERSION } from './json-feed.ts';
+export { renderOpml } from './opml.ts';
+export { CACHE_CONTROL_LISTING, CACHE_CONTROL_STORY, CONTENT_TYPES, type SiteFile } from './site-file.ts';
+export { renderStoryPage } from './story-page.ts';
+export { cleanText, escapeMarkup } from './text.ts';
+export { renderTopicFeeds } from './topic-feeds.ts';
+export { ALL_STORIES, sortNewestFirst, type TopicListing, type TopicRef } from './topics.ts';
+export { FEED_FILE_NAMES, FEED_FORMATS, type FeedFormat, feedPath, storyPath } from './urls.ts';

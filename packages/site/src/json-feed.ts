@@ -1,0 +1,47 @@
+import type { FeedEntry, FeedModel } from './feed-model.ts';
+import type { FeedParts } from './feed-parts.ts';
+
+/** The version URL of JSON Feed 1.1. */
+export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
+
+/**
+ * JSON Feed 1.1: `authors` (not 1.0's `author`), `language`, string ids, `date_published` (never a
+ * made-up `date_modified`), `home_page_url` and `feed_url`. JSON.stringify does all the escaping.
+ */
+export function jsonFeedParts(feed: FeedModel): FeedParts {
+  const authors = [{ name: feed.author }];
+  const top = {
+    version: JSON_FEED_VERSION,
+    title: feed.title,
+    home_page_url: feed.homeUrl,
+    feed_url: feed.selfUrls.json,
+    description: feed.description,
+    language: feed.language,
+    authors,
+  };
+  const headObject = JSON.stringify(top, null, 2);
+  return {
+    // Reopen the object to append "items" so that each item can be serialised (and measured) alone.
+    head: `${headObject.slice(0, -2)},\n  "items": [`,
+    entries: feed.entries.map((entry) => jsonItem(entry, authors)),
+    separator: ',',
+    tail: '\n  ]\n}\n',
+  };
+}
+
+function jsonItem(entry: FeedEntry, authors: readonly { name: string }[]): string {
+  const item: Record<string, unknown> = {
+    id: entry.id.value,
+    url: entry.url,
+    title: entry.title,
+  };
+  // JSON Feed needs content_html or content_text; a headline-only entry says its headline as text.
+  if (entry.contentHtml === null) item.content_text = entry.title;
+  else item.content_html = entry.contentHtml;
+  if (entry.summary !== null) item.summary = entry.summary;
+  item.date_published = entry.published;
+  item.authors = authors;
+  item.tags = [entry.category.label];
+  // JSON strings never hold a raw newline, so re-indenting by replacing newlines is safe.
+  return `\n    ${JSON.stringify(item, null, 2).replaceAll('\n', '\n    ')}`;
+}

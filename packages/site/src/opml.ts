@@ -1,0 +1,34 @@
+import type { SiteConfig } from './config.ts';
+import { CACHE_CONTROL_LISTING, CONTENT_TYPES, type SiteFile } from './site-file.ts';
+import { cleanText, escapeAttribute, escapeMarkup } from './text.ts';
+import { ALL_STORIES, orderTopics, type TopicRef } from './topics.ts';
+import { SiteUrls } from './urls.ts';
+
+/**
+ * feeds.opml: OPML 2.0 with one outline per topic ('All stories' always first, then by name). Each
+ * points at the topic's RSS feed, so that importing the file subscribes once per topic, not thrice.
+ * No dates: the file changes only when the set of topics does.
+ */
+export function renderOpml(topics: readonly TopicRef[], config: SiteConfig): SiteFile {
+  const urls = new SiteUrls(config);
+  const a = escapeAttribute;
+  const outlines = orderTopics([ALL_STORIES, ...topics], (topic) => topic).map((topic) => {
+    const name = cleanText(topic.name);
+    return `    <outline type="rss" text="${a(name)}" title="${a(name)}" xmlUrl="${a(urls.feed(topic.slug, 'rss'))}" htmlUrl="${a(urls.topicHome(topic.slug))}"/>`;
+  });
+  const body = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<opml version="2.0">',
+    '  <head>',
+    `    <title>${escapeMarkup(`${config.siteTitle} feeds`)}</title>`,
+    `    <ownerName>${escapeMarkup(config.author)}</ownerName>`,
+    '    <docs>http://opml.org/spec2.opml</docs>',
+    '  </head>',
+    '  <body>',
+    ...outlines,
+    '  </body>',
+    '</opml>',
+    '',
+  ].join('\n');
+  return { path: 'feeds.opml', body, contentType: CONTENT_TYPES.opml, cacheControl: CACHE_CONTROL_LISTING };
+}

@@ -1,0 +1,74 @@
+import type { Story } from '@feedwright/digest';
+import type { SiteConfig } from './config.ts';
+import { instantOf, readableDate, rfc3339 } from './dates.ts';
+import { type AlternateLink, htmlPage } from './page-shell.ts';
+import { CACHE_CONTROL_STORY, CONTENT_TYPES, type SiteFile } from './site-file.ts';
+import { storyBodyHtml, storySummary } from './story-html.ts';
+import { cleanText, escapeAttribute, escapeMarkup } from './text.ts';
+import { assertRenderable, type TopicRef } from './topics.ts';
+import {
+  FEED_FORMAT_LABELS,
+  FEED_FORMATS,
+  FEED_MEDIA_TYPES,
+  feedPath,
+  SiteUrls,
+  storyPath,
+  topicAnchor,
+} from './urls.ts';
+
+/** Autodiscovery links of one topic's three feeds. */
+export function feedAlternates(topic: TopicRef, urls: SiteUrls): AlternateLink[] {
+  return FEED_FORMATS.map((format) => ({
+    type: FEED_MEDIA_TYPES[format],
+    title: `${cleanText(topic.name)} (${FEED_FORMAT_LABELS[format]})`,
+    href: urls.feed(topic.slug, format),
+  }));
+}
+
+/** "RSS · Atom · JSON Feed" links to a topic's feeds, relative to a page `prefix` deep in the tree. */
+export function subscribeLinks(slug: string, prefix: string): string {
+  return FEED_FORMATS.map(
+    (format) =>
+      `<a href="${escapeAttribute(`${prefix}${feedPath(slug, format)}`)}" type="${FEED_MEDIA_TYPES[format]}">${FEED_FORMAT_LABELS[format]}</a>`,
+  ).join(' · ');
+}
+
+/**
+ * stories/<storyId>.html: the story readable with no JavaScript, its canonical URL, and autodiscovery of
+ * its topic's feeds. Links within the site are relative, so the tree also reads from disk.
+ * @throws SiteInputError for a story whose id, slug or time cannot be rendered.
+ */
+export function renderStoryPage(story: Story, config: SiteConfig): SiteFile {
+  assertRenderable(story);
+  const urls = new SiteUrls(config);
+  const x = escapeMarkup;
+  const topic: TopicRef = { slug: story.topicSlug, name: cleanText(story.topic) };
+  const at = instantOf(story.publishedAt, `story '${story.storyId}'`);
+  const title = cleanText(story.title);
+  const body = [
+    `<header><a href="../index.html">${x(config.siteTitle)}</a></header>`,
+    '<main>',
+    '<article>',
+    `<p class="meta"><a href="../index.html#${escapeAttribute(topicAnchor(topic.slug))}">${x(topic.name)}</a> · <time datetime="${rfc3339(at)}">${readableDate(at)}</time></p>`,
+    `<h1>${x(title)}</h1>`,
+    storyBodyHtml(story) ?? '',
+    '</article>',
+    '</main>',
+    `<footer><p class="subscribe">Follow ${x(topic.name)}: ${subscribeLinks(topic.slug, '../')}</p></footer>`,
+  ]
+    .filter((line) => line !== '')
+    .join('\n');
+  return {
+    path: storyPath(story.storyId),
+    body: htmlPage({
+      language: config.language,
+      title: `${title} · ${config.siteTitle}`,
+      description: storySummary(story),
+      canonical: urls.story(story.storyId),
+      alternates: feedAlternates(topic, urls),
+      body,
+    }),
+    contentType: CONTENT_TYPES.html,
+    cacheControl: CACHE_CONTROL_STORY,
+  };
+}

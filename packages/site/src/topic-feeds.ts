@@ -1,0 +1,60 @@
+import type { Story } from '@feedwright/digest';
+import { atom1Parts } from './atom1.ts';
+import type { SiteConfig } from './config.ts';
+import { type FeedEntry, feedEntry, feedModel, headlineOnly } from './feed-model.ts';
+import { assemble, entriesThatFit, type FeedParts } from './feed-parts.ts';
+import { jsonFeedParts } from './json-feed.ts';
+import { rss2Parts } from './rss2.ts';
+import { CACHE_CONTROL_LISTING, CONTENT_TYPES, type SiteFile } from './site-file.ts';
+import { assertRenderable, sortNewestFirst, type TopicRef } from './topics.ts';
+import { FEED_FORMATS, type FeedFormat, feedPath, SiteUrls } from './urls.ts';
+
+const SERIALISERS = { rss: rss2Parts, atom: atom1Parts, json: jsonFeedParts } as const;
+
+/**
+ * feeds/<slug>/rss.xml, atom.xml and feed.json for one topic (or ALL_STORIES). The stories may come
+ * in any order and may be more than `itemsPerFeed`: they are sorted newest first, de-duplicated by
+ * storyId, capped, and the oldest dropped until every format fits `maxFeedBytes`. The three files
+ * always carry the same items. If even the newest story alone is over the budget, it is kept as a
+ * headline-only item (its page has the full text).
+ * @throws SiteInputError for a story whose id, slug or time cannot be rendered.
+ */
+export function renderTopicFeeds(topic: TopicRef, stories: readonly Story[], config: SiteConfig): SiteFile[] {
+  const urls = new SiteUrls(config);
+  const newest = newestUnique(stories, config.itemsPerFeed);
+  const entries = newest.map((story) => feedEntry(story, urls));
+
+  const partsOf = (selected: readonly FeedEntry[]): Record<FeedFormat, FeedParts> => {
+    const model = feedModel(topic, selected, config, urls);
+    return { rss: SERIALISERS.rss(model), atom: SERIALISERS.atom(model), json: SERIALISERS.json(model) };
+  };
+
+  let parts = partsOf(entries);
+  let count = Math.min(...FEED_FORMATS.map((format) => entriesThatFit(parts[format], config.maxFeedBytes)));
+  const first = entries[0];
+  if (count === 0 && first !== undefined) {
+    parts = partsOf([headlineOnly(first)]);
+    count = 1;
+  }
+
+  return FEED_FORMATS.map((format) => ({
+    path: feedPath(topic.slug, format),
+    body: assemble(parts[format], count),
+    contentType: CONTENT_TYPES[format],
+    cacheControl: CACHE_CONTROL_LISTING,
+  }));
+}
+
+/** The `limit` newest stories, one per storyId (the newest copy wins), each checked renderable. */
+function newestUnique(stories: readonly Story[], limit: number): Story[] {
+  const seen = new Set<string>();
+  const result: Story[] = [];
+  for (const story of sortNewestFirst(stories)) {
+    if (seen.has(story.storyId)) continue;
+    assertRenderable(story);
+    seen.add(story.storyId);
+    result.push(story);
+    if (result.length === limit) break;
+  }
+  return result;
+}
