@@ -1,0 +1,45 @@
+/**
+ * Why a digest was rejected. Each code names one class of bad input; the message says what to do.
+ *
+ * - `TOO_LARGE`: more bytes than the configured limit.
+ * - `EMPTY`: no bytes at all (or only a byte order mark).
+ * - `BLANK`: only whitespace, non-breaking spaces or empty lines.
+ * - `BINARY`: an image, PDF, archive or other non-text data.
+ * - `NUL_BYTES`: text with NUL (0x00) bytes in it.
+ * - `INVALID_UTF8`: too many bytes that are not UTF-8 to repair (e.g. a Windows-1252 file).
+ * - `INVALID_UTF16`: a UTF-16 byte order mark followed by an odd number of bytes.
+ * - `NO_DATE`: the first line is not a date like "Dec 01, 2020 09:19 AM".
+ * - `BAD_DATE`: the date line names a day or time that does not exist (Feb 30, 13:75).
+ * - `NO_TITLE`: no headline line between the date line and the first section.
+ * - `NO_SECTIONS`: no section label ("Topic /") anywhere.
+ * - `NO_STORIES`: section labels, but not one story under them.
+ * - `BAD_TIMEZONE`: the time zone is not an IANA name the runtime knows.
+ */
+export type DigestErrorCode =
+  | 'TOO_LARGE'
+  | 'EMPTY'
+  | 'BLANK'
+  | 'BINARY'
+  | 'NUL_BYTES'
+  | 'INVALID_UTF8'
+  | 'INVALID_UTF16'
+  | 'NO_DATE'
+  | 'BAD_DATE'
+  | 'NO_TITLE'
+  | 'NO_SECTIONS'
+  | 'NO_STORIES'
+  | 'BAD_TIMEZONE';
+
+/**
+ * A digest that cannot be turned into stories. `message` is one line a person can act on; callers
+ * that know the file name prefix it (`feedwright: <file>: <message>`).
+ */
+export class DigestError extends Error {
+  override readonly name = 'DigestError';
+  readonly code: DigestErrorCode;
+
+  constructor(code: DigestErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}

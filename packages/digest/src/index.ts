@@ -1,0 +1,13 @@
+/**
+ * The digest parser: the plain-text daily newsletter an editor uploads → the {@link Digest} model
+ * of stories. Pure, no I/O: callers read the bytes and hand them to {@link decodeDigest}, then the
+ * text to {@link parseDigest}.
+ *
+ * @packageDocumentation
+ */
+export { DEFAULT_MAX_DIGEST_BYTES, type DecodeOptions, decodeDigest } from './decode.ts';
+export { DigestError, type DigestErrorCode } from './errors.ts';
+export type { Digest, ParseOptions, Story } from './model.ts';
+export { parseDigest } from './parse.ts';
+export { ALL_TOPICS_SLUG, shortHash, slugify, storyIdFor, topicSlugFor } from './slug.ts';
+export { formatInstant, resolveTimeZone } from './time.ts';

@@ -1,0 +1,334 @@
+import { endsWithPeriod, isFooterStart, isHeadlineLike, isQuickHits, labelTopic } from './classify.ts';
+import { DigestError } from './errors.ts';
+import { type Line, scanLines } from './lines.ts';
+import type { Digest, ParseOptions, Story } from './model.ts';
+import { storyIdFor, topicSlugFor } from './slug.ts';
+import { formatInstant, formatWallDate, parseDateLine, resolveTimeZone, wallTimeToInstant } from './time.ts';
+
+/** A section: its label's topic and the non-blank lines up to the next label. */
+interface Section {
+  readonly topic: string;
+  readonly lines: Line[];
+  caption: string | null;
+}
+
+/** What a story is made of before ids and times are given out. */
+interface Draft {
+  readonly topic: string;
+  readonly title: string;
+  readonly paragraphs: readonly string[];
+  readonly related: readonly string[];
+  readonly imageCaption: string | null;
+}
+
+/** Captions are one-sentence descriptions of a photo; a longer line is running text. */
+const MAX_CAPTION_LENGTH = 300;
+/** Blank lines that set a caption apart from the story before it ("\n\n\n\n" in the newsletter). */
+const CAPTION_GAP = 2;
+
+const DATE_EXAMPLE = "'Dec 01, 2020 09:19 AM'";
+
+/** Quotes a piece of the input in a one-line message, shortened. */
+function quote(text: string, max = 60): string {
+  const flat = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return `'${flat.length > max ? `${flat.slice(0, max - 1)}…` : flat}'`;
+}
+
+/** Collapses the differences between two copies of the summary that nobody would call edits. */
+function comparable(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(/[‘’`´]/g, "'")
+    .replace(/[“”„]/g, '"')
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
+}
+
+function countReplacementChars(text: string): { count: number; first: number } {
+  let count = 0;
+  const first = text.indexOf('\uFFFD');
+  for (let i = first; i >= 0; i = text.indexOf('\uFFFD', i + 1)) count++;
+  return { count, first };
+}
+
+/**
+ * Whether the last line of a section is the caption of the photo that heads the next section.
+ *
+ * The newsletter sets a caption apart from the story before it with a wider gap (two or more blank
+ * lines, where everything else has one), and that is the main signal. Without the gap, a line is
+ * still a caption when it cannot be anything else: a sentence ending in "." after a run of
+ * headline-like lines, where only a caption can stand (a quick hit or a related headline is not
+ * followed by running text). A section's first line is its story's title, never a caption.
+ */
+function isTrailingCaption(section: Section): boolean {
+  const lines = section.lines;
+  const candidate = lines[lines.length - 1];
+  const before = lines[lines.length - 2];
+  if (candidate === undefined || before === undefined) return false;
+  if (candidate.text.length > MAX_CAPTION_LENGTH) return false;
+  if (candidate.gap >= CAPTION_GAP) return true;
+  if (!endsWithPeriod(candidate.text) || !isHeadlineLike(before.text)) return false;
+  // In a story, title + first paragraph + related headline(s) come before; the first paragraph
+  // is always body, so the line before the candidate must be at least the third of the section.
+  return isQuickHits(section.topic) || lines.length >= 4;
+}
+
+/**
+ * Splits a story's lines after its title into body paragraphs and related headlines.
+ *
+ * The related headlines are the trailing run of headline-like lines (see {@link isHeadlineLike}):
+ * short, with no sentence-final punctuation, possibly with a colon inside or a "?" at the end.
+ * The first line is always body, whatever it looks like (a story opening with a short question),
+ * and so is every line before the last running-text line ("?" lines included).
+ */
+function splitBody(content: readonly Line[]): { paragraphs: string[]; related: string[] } {
+  let split = content.length;
+  while (split > 1 && isHeadlineLike((content[split - 1] as Line).text)) split--;
+  const paragraphs: string[] = [];
+  const related: string[] = [];
+  for (let i = 0; i < content.length; i++) {
+    (i < split ? paragraphs : related).push((content[i] as Line).text);
+  }
+  return { paragraphs, related };
+}
+
+/**
+ * Parses the text of a digest (one issue of the daily newsletter) into its stories.
+ *
+ * The format, in order:
+ * 1. the date line, "Dec 01, 2020 09:19 AM" (see `parseDateLine` for the variants accepted),
+ *    read as a wall time in `options.timezone`;
+ * 2. the digest's title line;
+ * 3. the summary, usually given twice on consecutive lines (kept once; a warning if the copies
+ *    differ);
+ * 4. optionally the caption of the photo heading the first section;
+ * 5. sections: a label line ending in " /" ("Personal data /"), then the story's title, its body
+ *    paragraphs, and related headlines (see {@link splitBody}); the caption of the next section's
+ *    photo stands last, after a wider gap (see {@link isTrailingCaption}), and belongs to that
+ *    section's first story. Under "Quick hits /" every line is a story with no paragraphs.
+ * 6. the footer from "Thanks for reading" on, dropped.
+ *
+ * Lines are trimmed at both ends (spaces, tabs, NBSPs, zero-width spaces); a line of only those is
+ * blank. Text is otherwise kept verbatim (curly quotes, inner NBSPs, CJK). LF, CRLF and lone CR
+ * line ends and a leading BOM are all accepted. One pass over the text, no backtracking regular
+ * expressions on whole lines, so the cost is linear in the size of the input.
+ *
+ * Each story gets a {@link storyIdFor} id (suffixed -2, -3 when a topic and title repeat) and the
+ * digest's instant minus its 0-based position in seconds as its own time, so that readers sorting
+ * by time keep the digest's order.
+ *
+ * Pure: no I/O. Same text and options → same result.
+ *
+ * @throws {DigestError} `EMPTY`, `BLANK`, `NUL_BYTES`, `NO_DATE`, `BAD_DATE`, `NO_TITLE`,
+ *   `NO_SECTIONS`, `NO_STORIES` or `BAD_TIMEZONE`, each with a message a person can act on.
+ */
+export function parseDigest(text: string, options: ParseOptions = {}): Digest {
+  const timezone = resolveTimeZone(options.timezone ?? 'UTC');
+  if (text.length === 0) {
+    throw new DigestError(
+      'EMPTY',
+      `the digest is empty: it should start with a date line like ${DATE_EXAMPLE}`,
+    );
+  }
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    throw new DigestError(
+      'NUL_BYTES',
+      `the digest contains NUL characters (the first at character ${nul}): it is corrupted or not plain text`,
+    );
+  }
+  const lines = scanLines(text);
+  const dateLine = lines[0];
+  if (dateLine === undefined) {
+    throw new DigestError(
+      'BLANK',
+      'the digest has only blank lines (spaces, tabs or non-breaking spaces): it has no date, title or stories',
+    );
+  }
+  const warnings: string[] = [];
+  const replaced = countReplacementChars(text);
+  if (replaced.count > 0) {
+    warnings.push(
+      `${replaced.count} character(s) could not be read (invalid bytes replaced with U+FFFD); check the text near line ${scanLines(text.slice(0, replaced.first + 1)).at(-1)?.lineNo ?? 1}`,
+    );
+  }
+
+  const date = parseDateLine(dateLine.text);
+  if (date === undefined) {
+    throw new DigestError(
+      'NO_DATE',
+      `no date line: the first line must be a date like ${DATE_EXAMPLE}, not ${quote(dateLine.text)}`,
+    );
+  }
+  if (!date.hasTime) warnings.push('the date line has no time of day; read as 00:00');
+  const instant = wallTimeToInstant(date.wall, timezone);
+  if (instant.note !== undefined) warnings.push(instant.note);
+
+  // Section boundaries and the footer, in one pass over the lines.
+  const sections: Section[] = [];
+  let firstLabel = -1;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] as Line;
+    if (firstLabel >= 0 && isFooterStart(line.text)) break;
+    const topic = labelTopic(line.text);
+    if (topic !== undefined) {
+      if (firstLabel < 0) firstLabel = i;
+      sections.push({ topic, lines: [], caption: null });
+    } else if (firstLabel >= 0) {
+      (sections[sections.length - 1] as Section).lines.push(line);
+    }
+  }
+  if (firstLabel < 0) {
+    throw new DigestError(
+      'NO_SECTIONS',
+      "no sections: no line is a section label like 'Personal data /' (a topic followed by ' /' on a line of its own)",
+    );
+  }
+
+  const preamble = lines.slice(1, firstLabel);
+  const titleLine = preamble[0];
+  if (titleLine === undefined) {
+    throw new DigestError(
+      'NO_TITLE',
+      'no title: the line after the date must be the digest title, but the first section starts there',
+    );
+  }
+  const summary = readSummary(preamble, warnings);
+  let pendingCaption = summary.caption;
+
+  for (let k = 1; k < sections.length; k++) {
+    const previous = sections[k - 1] as Section;
+    if (isTrailingCaption(previous)) {
+      (sections[k] as Section).caption = (previous.lines.pop() as Line).text;
+    }
+  }
+
+  const drafts: Draft[] = [];
+  for (const section of sections) {
+    if (section.caption !== null) {
+      if (pendingCaption !== null) {
+        warnings.push(`the caption ${quote(pendingCaption)} has no story to go with; dropped`);
+      }
+      pendingCaption = section.caption;
+    }
+    if (section.lines.length === 0) {
+      warnings.push(`section '${section.topic}' has no stories`);
+      continue;
+    }
+    if (isQuickHits(section.topic)) {
+      for (const line of section.lines) {
+        drafts.push({
+          topic: section.topic,
+          title: line.text,
+          paragraphs: [],
+          related: [],
+          imageCaption: pendingCaption,
+        });
+        pendingCaption = null;
+      }
+      continue;
+    }
+    const [title, ...content] = section.lines as [Line, ...Line[]];
+    const { paragraphs, related } = splitBody(content);
+    if (paragraphs.length === 0) warnings.push(`story ${quote(title.text)} has no paragraphs`);
+    drafts.push({
+      topic: section.topic,
+      title: title.text,
+      paragraphs,
+      related,
+      imageCaption: pendingCaption,
+    });
+    pendingCaption = null;
+  }
+  if (pendingCaption !== null) {
+    warnings.push(`the caption ${quote(pendingCaption)} has no story to go with; dropped`);
+  }
+  if (drafts.length === 0) {
+    throw new DigestError(
+      'NO_STORIES',
+      'no stories: the digest has section labels but no story under any of them (a title line follows each label)',
+    );
+  }
+  const digestDate = formatWallDate(date.wall);
+  const stories = finishStories(drafts, digestDate, instant.epochMs, warnings);
+  return {
+    title: titleLine.text,
+    summary: summary.text,
+    publishedAt: formatInstant(instant.epochMs),
+    date: digestDate,
+    timezone,
+    stories,
+    warnings,
+  };
+}
+
+/**
+ * The summary and the caption before the first section, from the lines between the title and the
+ * first label. The summary is the line after the title; copies of it (the newsletter repeats it on
+ * the next line) are dropped, and a next line that differs is reported. The last other line is the
+ * caption of the first section's photo; any further lines are reported and ignored.
+ */
+function readSummary(
+  preamble: readonly Line[],
+  warnings: string[],
+): { text: string; caption: string | null } {
+  const first = preamble[1];
+  if (first === undefined) {
+    warnings.push('no summary line after the title');
+    return { text: '', caption: null };
+  }
+  const key = comparable(first.text);
+  const rest: Line[] = [];
+  for (let i = 2; i < preamble.length; i++) {
+    const line = preamble[i] as Line;
+    if (comparable(line.text) === key) continue;
+    if (rest.length === 0 && i === 2 && line.gap === 0) {
+      // The second copy of the summary, edited: keep the first.
+      warnings.push(`the two summary lines differ; kept the first, ${quote(first.text)}`);
+      continue;
+    }
+    rest.push(line);
+  }
+  const caption = rest.pop();
+  for (const line of rest)
+    warnings.push(`ignored line ${line.lineNo} before the first section: ${quote(line.text)}`);
+  return { text: first.text, caption: caption === undefined ? null : caption.text };
+}
+
+/** Gives each story its position, id (unique within the digest) and instant. */
+function finishStories(drafts: readonly Draft[], date: string, epochMs: number, warnings: string[]): Story[] {
+  const taken = new Set<string>();
+  const slugOwners = new Map<string, string>();
+  const stories: Story[] = [];
+  for (const [position, draft] of drafts.entries()) {
+    const topicSlug = topicSlugFor(draft.topic);
+    const owner = slugOwners.get(topicSlug);
+    if (owner === undefined) {
+      slugOwners.set(topicSlug, draft.topic);
+    } else if (owner.toLowerCase() !== draft.topic.toLowerCase()) {
+      warnings.push(`topics '${owner}' and '${draft.topic}' share the slug '${topicSlug}' and so one feed`);
+      slugOwners.set(topicSlug, draft.topic);
+    }
+    const base = storyIdFor(date, topicSlug, draft.title);
+    let storyId = base;
+    for (let n = 2; taken.has(storyId); n++) storyId = `${base}-${n}`;
+    if (storyId !== base) {
+      warnings.push(
+        `story ${quote(draft.title)} repeats an earlier story's topic and title; its id is ${storyId}`,
+      );
+    }
+    taken.add(storyId);
+    stories.push({
+      storyId,
+      position,
+      topic: draft.topic,
+      topicSlug,
+      title: draft.title,
+      paragraphs: draft.paragraphs,
+      related: draft.related,
+      imageCaption: draft.imageCaption,
+      publishedAt: formatInstant(epochMs - position * 1000),
+    });
+  }
+  return stories;
+}

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+
+// Letters that NFKD does not decompose into an ASCII base letter plus marks.
+const FOLDS: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  đ: 'd',
+  ð: 'd',
+  ħ: 'h',
+  ı: 'i',
+  ł: 'l',
+  þ: 'th',
+};
+const FOLDABLE = /[ßæœøđðħıłþ]/g;
+// Marks are stripped only after Latin, Greek and Cyrillic letters ("é" → "e"); elsewhere they are
+// part of the letter (Devanagari vowel signs) and stay.
+const ACCENTS = /(?<=[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])\p{M}+/gu;
+const SEPARATORS = /[^\p{L}\p{N}\p{M}]+/gu;
+const NOT_URL_SAFE = /[^a-z0-9]+/g;
+
+function trimHyphens(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text.charCodeAt(start) === 0x2d) start++;
+  while (end > start && text.charCodeAt(end - 1) === 0x2d) end--;
+  return text.slice(start, end);
+}
+
+/**
+ * A URL path segment for a topic or title: lower case, accents dropped ("é" → "e"), every run of
+ * characters that are not letters or digits turned into one hyphen, no hyphen at either end.
+ * Letters and digits of any script count, so CJK text keeps a usable slug.
+ *
+ * @example slugify('Personal data') === 'personal-data'
+ * @example slugify('M&A') === 'm-a'
+ * @example slugify('Covid-19') === 'covid-19'
+ * @example slugify('China’s law') === 'china-s-law'
+ * @example slugify('科技 / 互联网') === '科技-互联网'
+ */
+export function slugify(text: string): string {
+  const folded = text
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(ACCENTS, '')
+    .replace(FOLDABLE, (c) => FOLDS[c] ?? c)
+    .replace(SEPARATORS, '-');
+  // NFC puts back what NFKD took apart outside Latin scripts (Hangul syllables, for one).
+  return trimHyphens(folded).normalize('NFC');
+}
+
+/** First 8 hex digits of the SHA-256 of `text`: a short, stable fingerprint. */
+export function shortHash(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 8);
+}
+
+/** The slug reserved for the feed of every topic (`feeds/all/`). */
+export const ALL_TOPICS_SLUG = 'all';
+
+/**
+ * The slug of a section label. {@link slugify}, except that a label with no letters or digits
+ * ("—") gets `topic-<hash>`, and a label slugging to `all`, reserved for the all-stories feed,
+ * gets `all-topic`.
+ */
+export function topicSlugFor(topic: string): string {
+  const slug = slugify(topic);
+  if (slug === '') return `topic-${shortHash(topic.normalize('NFC'))}`;
+  if (slug === ALL_TOPICS_SLUG) return `${ALL_TOPICS_SLUG}-topic`;
+  return slug;
+}
+
+/** Cuts a slug to at most `max` characters at a hyphen, so that no word is cut in half. */
+function capAtHyphen(slug: string, max: number): string {
+  if (slug.length <= max) return slug;
+  const cut = slug.lastIndexOf('-', max);
+  return trimHyphens(cut > 0 ? slug.slice(0, cut) : slug.slice(0, max));
+}
+
+const TITLE_PART_MAX = 50;
+const TOPIC_PART_MAX = 40;
+
+/**
+ * The id of a story: `<date>-<topic slug>-<title slug>`, ASCII letters, digits and hyphens only,
+ * so it is safe in a URL, a file name and a feed GUID. The title part is cut at a hyphen to at most
+ * 50 characters. When the topic or title has letters that have no ASCII form (CJK, Cyrillic…),
+ * a short hash of both is appended, so that such stories still get distinct ids.
+ *
+ * Same date, topic and title → same id, on every run and machine. Uniqueness within one digest
+ * (two stories with the same topic and title) is {@link parseDigest}'s job: it appends -2, -3.
+ *
+ * @example storyIdFor('2020-12-01', 'personal-data', 'Cover Story: The fight over China’s law to protect personal data')
+ *   === '2020-12-01-personal-data-cover-story-the-fight-over-china-s-law-to-protect'
+ */
+export function storyIdFor(date: string, topicSlug: string, title: string): string {
+  const titleSlug = slugify(title);
+  const asciiTopic = capAtHyphen(trimHyphens(topicSlug.replace(NOT_URL_SAFE, '-')), TOPIC_PART_MAX);
+  const asciiTitle = capAtHyphen(trimHyphens(titleSlug.replace(NOT_URL_SAFE, '-')), TITLE_PART_MAX);
+  // Anything a slug keeps beyond [a-z0-9-] is a letter or digit the ASCII id would lose.
+  const lossy = /[^a-z0-9-]/.test(topicSlug) || /[^a-z0-9-]/.test(titleSlug);
+  const parts = [date.replace(NOT_URL_SAFE, '-'), asciiTopic, asciiTitle];
+  if (lossy || asciiTitle === '') parts.push(shortHash(`${topicSlug}\n${title.normalize('NFC').trim()}`));
+  return parts.filter((part) => part !== '').join('-');
+}
