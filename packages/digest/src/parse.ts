@@ -30,7 +30,7 @@ const DATE_EXAMPLE = "'Dec 01, 2020 09:19 AM'";
 
 /** Quotes a piece of the input in a one-line message, shortened. */
 function quote(text: string, max = 60): string {
-  const flat = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  const flat = text.replace(/\p{Cc}/gu, ' ');
   return `'${flat.length > max ? `${flat.slice(0, max - 1)}…` : flat}'`;
 }
 
