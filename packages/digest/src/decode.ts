@@ -82,6 +82,17 @@ function formatBytes(n: number): string {
   return `${n} bytes`;
 }
 
+/**
+ * The `TOO_LARGE` error for a digest of `size` bytes, for callers that refuse a file from its size
+ * before reading it (as they should), with the same message {@link decodeDigest} gives.
+ */
+export function tooLargeError(size: number, maxBytes: number): DigestError {
+  return new DigestError(
+    'TOO_LARGE',
+    `the file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit for a digest: check that it is the right file`,
+  );
+}
+
 const SAVE_AS_UTF8 = 'save the digest as plain text in UTF-8';
 
 /** NUL bytes mostly at odd offsets are the signature of ASCII text saved as UTF-16LE without a BOM. */
@@ -179,12 +190,7 @@ function decodeUtf16(bytes: Uint8Array, bigEndian: boolean): string {
  */
 export function decodeDigest(bytes: Uint8Array, options: DecodeOptions = {}): string {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DIGEST_BYTES;
-  if (bytes.length > maxBytes) {
-    throw new DigestError(
-      'TOO_LARGE',
-      `the file is ${formatBytes(bytes.length)}, over the ${formatBytes(maxBytes)} limit for a digest: check that it is the right file`,
-    );
-  }
+  if (bytes.length > maxBytes) throw tooLargeError(bytes.length, maxBytes);
   if (bytes.length === 0) {
     throw new DigestError(
       'EMPTY',

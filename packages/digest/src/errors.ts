@@ -14,6 +14,8 @@
  * - `NO_SECTIONS`: no section label ("Topic /") anywhere.
  * - `NO_STORIES`: section labels, but not one story under them.
  * - `BAD_TIMEZONE`: the time zone is not an IANA name the runtime knows.
+ * - `UNREADABLE`: the file could not be read at all (missing, a directory, no permission); raised
+ *   by callers that do the reading, so that every reason to reject a digest has one type.
  */
 export type DigestErrorCode =
   | 'TOO_LARGE'
@@ -28,7 +30,8 @@ export type DigestErrorCode =
   | 'NO_TITLE'
   | 'NO_SECTIONS'
   | 'NO_STORIES'
-  | 'BAD_TIMEZONE';
+  | 'BAD_TIMEZONE'
+  | 'UNREADABLE';
 
 /**
  * A digest that cannot be turned into stories. `message` is one line a person can act on; callers

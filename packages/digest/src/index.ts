@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { DEFAULT_MAX_DIGEST_BYTES, type DecodeOptions, decodeDigest } from './decode.ts';
+export { DEFAULT_MAX_DIGEST_BYTES, type DecodeOptions, decodeDigest, tooLargeError } from './decode.ts';
 export { DigestError, type DigestErrorCode } from './errors.ts';
 export type { Digest, ParseOptions, Story } from './model.ts';
 export { parseDigest } from './parse.ts';
