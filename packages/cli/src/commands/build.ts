@@ -1,11 +1,145 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_MAX_DIGEST_BYTES, type Digest, DigestError, resolveTimeZone } from '@feedwright/digest';
+import {
+  buildSite,
+  DEFAULT_SITE_CONFIG,
+  resolveSiteConfig,
+  type SiteConfig,
+  SiteConfigError,
+} from '@feedwright/site';
+import { mergeStories, readDigestFile } from '../build/digests.ts';
+import { collectDigestFiles } from '../build/inputs.ts';
+import { writeSiteTree } from '../build/write-tree.ts';
 import type { Command } from '../command.ts';
+import { UsageError } from '../command.ts';
 
-// Placeholder until the 'build' command lands; it says so rather than pretending to work.
-export const buildCommand: Command = {
-  summary: 'build',
-  usage: 'Usage: feedwright build (not implemented yet)',
-  async run() {
-    process.stderr.write('feedwright build: not implemented yet\n');
+const usage = `Usage: feedwright build FILE_OR_DIR... --out DIR [options]
+
+Renders the whole site (feeds per topic and for all stories, story pages, index.html, feeds.opml)
+from digest files, with no AWS. A folder contributes its *.txt files (not recursive).
+A rejected digest is reported on stderr and the rest is still built.
+
+Options:
+  --out DIR            folder to write the site into (created if missing)
+  --base-url URL       absolute URL the site is served from (default ${DEFAULT_SITE_CONFIG.baseUrl})
+  --timezone TZ        IANA zone the digests' date lines are read in (default UTC)
+  --site-title TEXT    site title (default '${DEFAULT_SITE_CONFIG.siteTitle}')
+  --items N            items per feed (default ${DEFAULT_SITE_CONFIG.itemsPerFeed})
+  --max-bytes N        largest digest file accepted, in bytes (default ${DEFAULT_MAX_DIGEST_BYTES})
+  -h, --help           show this help
+
+Exit status: 0 all built; 1 some input rejected (the rest built); 2 wrong usage.`;
+
+/** How many files make a build long enough to report progress. */
+const PROGRESS_FROM = 20;
+
+interface BuildOptions {
+  readonly inputs: readonly string[];
+  readonly outDir: string;
+  readonly timezone: string;
+  readonly maxBytes: number;
+  readonly site: SiteConfig;
+}
+
+function parseOptions(argv: readonly string[]): BuildOptions {
+  let parsed: ReturnType<typeof parseWithNode>;
+  try {
+    parsed = parseWithNode(argv);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) throw new UsageError('name at least one digest file or folder');
+  if (values.out === undefined || values.out === '') throw new UsageError('--out DIR is required');
+  const items = values.items === undefined ? undefined : wholeNumber('--items', values.items);
+  const maxBytes =
+    values['max-bytes'] === undefined
+      ? DEFAULT_MAX_DIGEST_BYTES
+      : wholeNumber('--max-bytes', values['max-bytes']);
+  let timezone: string;
+  let site: SiteConfig;
+  try {
+    timezone = resolveTimeZone(values.timezone ?? 'UTC');
+    site = resolveSiteConfig({
+      baseUrl: values['base-url'],
+      siteTitle: values['site-title'],
+      itemsPerFeed: items,
+    });
+  } catch (error) {
+    if (error instanceof DigestError || error instanceof SiteConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  return { inputs: positionals, outDir: values.out, timezone, maxBytes, site };
+}
+
+function parseWithNode(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      out: { type: 'string' },
+      'base-url': { type: 'string' },
+      timezone: { type: 'string' },
+      'site-title': { type: 'string' },
+      items: { type: 'string' },
+      'max-bytes': { type: 'string' },
+    },
+  });
+}
+
+function wholeNumber(flag: string, value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
+    throw new UsageError(`${flag} must be a whole number above 0, not '${value}'`);
+  }
+  return number;
+}
+
+async function build(options: BuildOptions): Promise<number> {
+  const say = (line: string): void => {
+    process.stderr.write(`${line}\n`);
+  };
+  const { files, problems } = await collectDigestFiles(options.inputs);
+  let rejected = problems.length;
+  for (const problem of problems) say(`feedwright: ${problem.path}: ${problem.reason}`);
+
+  const digests: Digest[] = [];
+  const step = Math.max(1, Math.ceil(files.length / 10));
+  for (const [index, file] of files.entries()) {
+    const result = await readDigestFile(file, { maxBytes: options.maxBytes, timezone: options.timezone });
+    if (result.ok) {
+      digests.push(result.digest);
+    } else {
+      rejected += 1;
+      say(`feedwright: ${file}: ${result.reason}`);
+    }
+    const done = index + 1;
+    if (files.length >= PROGRESS_FROM && (done % step === 0 || done === files.length)) {
+      say(`feedwright: parsed ${done}/${files.length}`);
+    }
+  }
+
+  if (digests.length === 0) {
+    say(`feedwright: nothing to build: no digest was accepted (${rejected} rejected)`);
     return 1;
+  }
+  const site = buildSite(mergeStories(digests), options.site);
+  const outDir = resolve(options.outDir);
+  await writeSiteTree(outDir, site);
+  const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+  say(
+    `built ${plural(site.length, 'file')} from ${plural(digests.length, 'digest')} (${rejected} rejected) into ${outDir}`,
+  );
+  return rejected > 0 ? 1 : 0;
+}
+
+/** `feedwright build`: the whole site from digest files, no AWS needed. */
+export const buildCommand: Command = {
+  summary: 'write the whole site from digests',
+  usage,
+  async run(argv) {
+    return build(parseOptions(argv));
   },
 };
