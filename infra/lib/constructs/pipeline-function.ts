@@ -1,0 +1,127 @@
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/**
+ * The module-scope `require` that some CommonJS dependencies (bundled into an ESM file) still call;
+ * without it esbuild's ESM output throws "Dynamic require of … is not supported" at cold start.
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __feedwrightCreateRequire } from 'node:module'; const require = __feedwrightCreateRequire(import.meta.url);";
+
+/** Properties of a {@link PipelineFunction}. */
+export interface PipelineFunctionProps {
+  /** Absolute path of the handler module (TypeScript), exporting `handler`. */
+  readonly entry: string;
+  /** Directory esbuild runs in; the entry and the lock file must be under it. */
+  readonly projectRoot: string;
+  /** The lock file that pins what gets bundled. */
+  readonly depsLockFilePath: string;
+  /** What the function is for, shown in the console. */
+  readonly description: string;
+  /** `POWERTOOLS_SERVICE_NAME`, also the log and metric dimension. */
+  readonly serviceName: string;
+  /** Memory in MB (CPU scales with it). */
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  /** Function-specific environment, merged over the Powertools defaults. */
+  readonly environment: Readonly<Record<string, string>>;
+  /**
+   * How long the function's logs are kept.
+   * @default RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Async-invocation settings (ingest only: S3 invokes asynchronously).
+   * @default - Lambda's defaults: 2 retries, 6 h event age, no destination
+   */
+  readonly asyncInvoke?: {
+    readonly retryAttempts: number;
+    readonly maxEventAge: Duration;
+    readonly onFailure: lambda.IDestination;
+  };
+}
+
+/**
+ * A Node.js 22 arm64 Lambda bundled by local esbuild, with its own log group and an execution role
+ * that holds nothing but the right to write to that log group: every other permission is granted
+ * explicitly by the stack, so what the template shows is exactly what the function may do.
+ */
+export class PipelineFunction extends Construct {
+  public readonly function: nodejs.NodejsFunction;
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      // Operational logs, not editors' data; leaving them behind would only collide with a redeploy.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // Own role instead of the default one, which attaches the AWS-managed AWSLambdaBasicExecutionRole
+    // (logs:CreateLogGroup on every log group in the account).
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.serviceName}`,
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      projectRoot: props.projectRoot,
+      depsLockFilePath: props.depsLockFilePath,
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: 'feedwright',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        // Stack traces point at the TypeScript sources through the bundled source map.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        // Local esbuild from node_modules; Docker is neither needed nor available.
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: true,
+        // The map is for stack traces, not for reading code: leaving sources out halves its size.
+        sourcesContent: false,
+        target: 'node22',
+        // ESM because @middy/core 6 ships ESM only; the banner restores `require` for CJS dependencies.
+        format: nodejs.OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        // Bundle the AWS SDK v3 instead of using the runtime's copy: the deployed code then runs the
+        // exact client versions package-lock.json pins and the tests exercised, and a runtime SDK
+        // update can't change behaviour underneath us. Costs ~1 MB of bundle, a few ms of cold start.
+        bundleAwsSDK: true,
+      },
+      ...(props.asyncInvoke === undefined
+        ? {}
+        : {
+            retryAttempts: props.asyncInvoke.retryAttempts,
+            maxEventAge: props.asyncInvoke.maxEventAge,
+            onFailure: props.asyncInvoke.onFailure,
+          }),
+    });
+  }
+}
