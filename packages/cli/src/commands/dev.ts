@@ -1,11 +1,77 @@
 import type { Command } from '../command.ts';
+import { DEV_USAGE, parseDevOptions } from '../dev/cli-options.ts';
+import type { LocalStack } from '../dev/local-stack.ts';
 
-// Placeholder until the 'dev' command lands; it says so rather than pretending to work.
+/** `feedwright dev`: the local stack that `npm start` runs, until Ctrl-C. */
 export const devCommand: Command = {
-  summary: 'dev',
-  usage: 'Usage: feedwright dev (not implemented yet)',
-  async run() {
-    process.stderr.write('feedwright dev: not implemented yet\n');
-    return 1;
+  summary: 'run the local stack (npm start)',
+  usage: DEV_USAGE,
+  async run(argv) {
+    const options = parseDevOptions(argv);
+    // EMF metric lines would drown the logs locally; set POWERTOOLS_METRICS_DISABLED=false to see them.
+    process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+    const { startLocalStack } = await import('../dev/local-stack.ts');
+    const out = (line: string) => process.stdout.write(`${line}\n`);
+
+    let stack: LocalStack;
+    try {
+      stack = await startLocalStack(options);
+    } catch (error) {
+      process.stderr.write(`feedwright dev: ${startupFailure(error, options)}\n`);
+      return 1;
+    }
+
+    const stopped = new Promise<void>((resolve) => {
+      let stopping = false;
+      const stop = (signal: NodeJS.Signals) => {
+        if (stopping) {
+          process.stderr.write(`feedwright dev: ${signal} again, exiting now\n`);
+          process.exit(130);
+        }
+        stopping = true;
+        out('stopping…');
+        stack.close().then(resolve, (error: unknown) => {
+          process.stderr.write(`feedwright dev: stopping failed: ${String(error)}\n`);
+          resolve();
+        });
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+
+    out(`site: ${stack.siteUrl}`);
+    out(`s3: ${stack.s3Endpoint}`);
+    out(`s3-credentials: ${stack.credentials.accessKeyId} / ${stack.credentials.secretAccessKey}`);
+    out(`dynamodb: ${stack.dynamoEndpoint}`);
+    out(`incoming-bucket: ${stack.incomingBucket}`);
+    out(`site-bucket: ${stack.siteBucket}`);
+    out(`table: ${stack.tableName}`);
+    out(`inbox: ${stack.inboxDir ?? '(none)'}`);
+    out(`data: ${stack.dataDir}`);
+    out(`base-url: ${stack.baseUrl}`);
+    out(`samples: ${stack.samples.length === 0 ? '(none)' : stack.samples.join(', ')}`);
+    out(`upload: curl -T my-digest.txt ${stack.s3Endpoint}/${stack.incomingBucket}/digests/my-digest.txt`);
+
+    await Promise.race([stack.whenIdle(), stopped]);
+    out(`ready: ${stack.siteUrl} (Ctrl-C stops)`);
+    await stopped;
+    out('stopped');
+    return 0;
   },
 };
+
+/** A startup error as a person can act on it: a busy port names the flag that moves it. */
+function startupFailure(error: unknown, options: ReturnType<typeof parseDevOptions>): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const port = (error as { port?: unknown } | null)?.port;
+  if (code === 'EADDRINUSE' && typeof port === 'number') {
+    const flag =
+      port === options.s3Port || (options.s3Port === undefined && port === 4569)
+        ? '--s3-port'
+        : port === options.dynamoPort || (options.dynamoPort === undefined && port === 4567)
+          ? '--dynamo-port'
+          : '--site-port';
+    return `port ${port} is already in use (another 'feedwright dev'?); stop it or choose another port with ${flag}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -20,7 +20,8 @@ export interface S3rverEvent {
 }
 
 interface S3rverStore {
-  deleteObject(bucket: string, key: string): Promise<void>;
+  // Replaceable on purpose: the local stack wraps it to see multi-object deletes.
+  deleteObject: (bucket: string, key: string) => Promise<void>;
 }
 
 interface S3rverInstance {

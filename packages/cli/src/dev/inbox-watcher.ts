@@ -18,6 +18,8 @@ export interface InboxOptions {
 
 /** A running inbox watcher. */
 export interface InboxWatcher {
+  /** A file is waiting to settle or being uploaded. */
+  readonly busy: boolean;
   /** Resolves once every file seen so far is uploaded (or given up on). */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -104,6 +106,9 @@ export async function watchInbox(options: InboxOptions): Promise<InboxWatcher> {
   for (const name of await readdir(options.directory)) arm(name);
 
   return {
+    get busy() {
+      return pending.size > 0 || inFlight.size > 0;
+    },
     idle: () =>
       pending.size === 0 && inFlight.size === 0
         ? Promise.resolve()

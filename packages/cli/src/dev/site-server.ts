@@ -225,7 +225,8 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 /** Stops accepting connections and drops idle keep-alive ones so shutdown is immediate. */
 export function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.close((error) => (error === undefined ? resolve() : reject(error)));
+    // dynalite's close() reports success as null, Node's as undefined.
+    server.close((error) => (error ? reject(error) : resolve()));
     server.closeIdleConnections();
   });
 }

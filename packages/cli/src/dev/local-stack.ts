@@ -1,0 +1,331 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type {
+  Context,
+  DynamoDBBatchResponse,
+  DynamoDBRecord,
+  DynamoDBStreamEvent,
+  S3Event,
+} from 'aws-lambda';
+import { LOCAL_DEFAULTS } from '../../../storage/src/table.ts';
+import { AsyncInvoker, describe } from './async-invoker.ts';
+import { S3RVER_CREDENTIALS, type S3rverEvent, startDynamoEmulator, startS3Emulator } from './emulators.ts';
+import { isDigestFile, watchInbox } from './inbox-watcher.ts';
+import type { LocalFunction } from './lambda-context.ts';
+import {
+  createSequencer,
+  DIGEST_PREFIX,
+  isIngestedObject,
+  type ObjectChange,
+  toS3EventRecord,
+} from './s3-notifications.ts';
+import { startSiteServer } from './site-server.ts';
+import { StreamPoller } from './stream-poller.ts';
+
+/** Options of {@link startLocalStack}; every one has the default of DESIGN.md's "Local stack". */
+export interface LocalStackOptions {
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** The CloudFront stand-in; 0 picks a free port. @default 8787 */
+  readonly sitePort?: number;
+  /** s3rver; 0 picks a free port. @default 4569 */
+  readonly s3Port?: number;
+  /** dynalite; 0 picks a free port. @default 4567 */
+  readonly dynamoPort?: number;
+  /** Emulator data (`s3/`, `dynamo/`), kept across runs. @default '.feedwright' */
+  readonly dataDir?: string;
+  /** Sample digests uploaded at start; null for none. @default 'events/digests' */
+  readonly digestsDir?: string | null;
+  /** The watched drop folder, created if missing; null for none. @default 'inbox' */
+  readonly inboxDir?: string | null;
+  /** Absolute URLs in feeds and pages. @default the site server's URL */
+  readonly baseUrl?: string;
+  /** Time zone of the digests' wall times. @default 'UTC' */
+  readonly timezone?: string;
+  /** @default 'feedwright' */
+  readonly tableName?: string;
+  /** @default 'feedwright-incoming' */
+  readonly incomingBucket?: string;
+  /** @default 'feedwright-site' */
+  readonly siteBucket?: string;
+  /** The local stack's own log lines (the handlers log through Powertools). @default stderr */
+  readonly log?: (line: string) => void;
+  /** Builds the handlers; the default wires the real ingest and render functions. */
+  readonly pipeline?: PipelineFactory;
+}
+
+/** The handlers the local stack drives, and how their tables come to exist. */
+export interface LocalPipeline {
+  readonly ingest: (event: S3Event, context: Context) => Promise<void>;
+  readonly render: (
+    event: DynamoDBStreamEvent,
+    context: Context,
+  ) => Promise<DynamoDBBatchResponse | undefined>;
+  /** Creates the table if it does not exist yet. */
+  readonly provision: () => Promise<void>;
+}
+
+/** What a {@link PipelineFactory} gets: clients on the emulators and where stream records go. */
+export interface PipelineSetup {
+  readonly s3: S3Client;
+  readonly dynamo: DynamoDBClient;
+  readonly tableName: string;
+  readonly siteBucket: string;
+  readonly baseUrl: string;
+  readonly timezone: string;
+  readonly region: string;
+  /** Receives the stream records of the table's writes (dynalite has no streams). */
+  readonly onStreamRecords: (records: readonly DynamoDBRecord[]) => void;
+}
+
+export type PipelineFactory = (setup: PipelineSetup) => Promise<LocalPipeline>;
+
+/** A running local stack. */
+export interface LocalStack {
+  /** The CloudFront stand-in, e.g. `http://127.0.0.1:8787/`. */
+  readonly siteUrl: string;
+  readonly s3Endpoint: string;
+  readonly dynamoEndpoint: string;
+  readonly region: string;
+  /** The access key s3rver accepts from signed requests. */
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly incomingBucket: string;
+  readonly siteBucket: string;
+  readonly tableName: string;
+  readonly baseUrl: string;
+  readonly dataDir: string;
+  readonly inboxDir: string | null;
+  /** The sample digests uploaded at start. */
+  readonly samples: readonly string[];
+  /** Resolves once every upload seen so far has gone through ingest and render. */
+  whenIdle(): Promise<void>;
+  /** Stops watching, lets running handlers finish, and closes the servers. */
+  close(): Promise<void>;
+}
+
+const REGION = 'us-east-1';
+const ACCOUNT_ID = '123456789012';
+const INGEST_FUNCTION: LocalFunction = {
+  functionName: 'feedwright-ingest',
+  region: REGION,
+  accountId: ACCOUNT_ID,
+};
+const RENDER_FUNCTION: LocalFunction = {
+  functionName: 'feedwright-render',
+  region: REGION,
+  accountId: ACCOUNT_ID,
+};
+
+/**
+ * Starts the whole service on one machine: s3rver and dynalite in-process, the real ingest and
+ * render handlers fed the event shapes AWS delivers, and an HTTP server standing in for
+ * CloudFront. Resolves once the servers listen and the sample digests are uploaded; await
+ * `whenIdle()` for them to be in the feeds.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const host = options.host ?? '127.0.0.1';
+  const dataDir = resolve(options.dataDir ?? '.feedwright');
+  const tableName = options.tableName ?? LOCAL_DEFAULTS.tableName;
+  const incomingBucket = options.incomingBucket ?? LOCAL_DEFAULTS.incomingBucket;
+  const siteBucket = options.siteBucket ?? LOCAL_DEFAULTS.siteBucket;
+  const log = options.log ?? ((line: string) => process.stderr.write(`[dev] ${line}\n`));
+  const closers: Array<() => Promise<void>> = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) {
+      await close().catch((error: unknown) => log(`shutdown: ${describe(error)}`));
+    }
+  };
+
+  try {
+    const s3Emulator = await startS3Emulator({
+      host,
+      port: options.s3Port ?? LOCAL_DEFAULTS.s3Port,
+      directory: join(dataDir, 's3'),
+      buckets: [incomingBucket, siteBucket],
+    });
+    closers.push(s3Emulator.close);
+    const dynamoEmulator = await startDynamoEmulator({
+      host,
+      port: options.dynamoPort ?? LOCAL_DEFAULTS.dynamoPort,
+      directory: join(dataDir, 'dynamo'),
+    });
+    closers.push(dynamoEmulator.close);
+
+    const s3 = new S3Client({
+      endpoint: s3Emulator.endpoint,
+      region: REGION,
+      forcePathStyle: true,
+      credentials: S3RVER_CREDENTIALS,
+    });
+    const dynamo = new DynamoDBClient({
+      endpoint: dynamoEmulator.endpoint,
+      region: REGION,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    closers.push(async () => {
+      s3.destroy();
+      dynamo.destroy();
+    });
+
+    const site = await startSiteServer({
+      s3,
+      bucket: siteBucket,
+      host,
+      port: options.sitePort ?? LOCAL_DEFAULTS.sitePort,
+      onError: (error, path) => log(`site: ${path}: ${describe(error)}`),
+    });
+    closers.push(site.close);
+    const baseUrl = options.baseUrl ?? site.url;
+
+    let poller: StreamPoller | undefined;
+    const pipeline = await (options.pipeline ?? realPipeline)({
+      s3,
+      dynamo,
+      tableName,
+      siteBucket,
+      baseUrl,
+      timezone: options.timezone ?? 'UTC',
+      region: REGION,
+      onStreamRecords: (records) => poller?.push(records),
+    });
+    await pipeline.provision();
+
+    poller = new StreamPoller({
+      fn: RENDER_FUNCTION,
+      handler: pipeline.render,
+      // As the CDK event source's filter: only story items concern render.
+      filter: (record) => record.dynamodb?.Keys?.pk?.S?.startsWith('STORY#') === true,
+      log,
+    });
+    const streamPoller = poller;
+    closers.push(() => streamPoller.close());
+
+    const ingestInvoker = new AsyncInvoker<S3Event>({ fn: INGEST_FUNCTION, handler: pipeline.ingest, log });
+    closers.push(() => ingestInvoker.idle());
+    const sequencer = createSequencer();
+    let accepting = true;
+    const notify = (change: ObjectChange) => {
+      if (!accepting || !isIngestedObject(change, incomingBucket)) return;
+      const record = toS3EventRecord(change, {
+        region: REGION,
+        configurationId: 'feedwright-ingest',
+        sequencer,
+      });
+      ingestInvoker.invoke(
+        { Records: [record] },
+        `${change.bucket}/${change.key}`,
+        `${change.eventName} ${change.key}`,
+      );
+    };
+    subscribeToObjectChanges(s3Emulator.instance, notify);
+    closers.push(async () => {
+      accepting = false;
+    });
+
+    const upload = async (name: string, bytes: Buffer) => {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: incomingBucket,
+          Key: `${DIGEST_PREFIX}${name}`,
+          Body: bytes,
+          ContentType: 'text/plain; charset=utf-8',
+        }),
+      );
+    };
+
+    const samples =
+      options.digestsDir === null
+        ? []
+        : await uploadSamples(resolve(options.digestsDir ?? 'events/digests'), upload, log);
+
+    const inboxDir = options.inboxDir === null ? null : resolve(options.inboxDir ?? 'inbox');
+    const inbox = inboxDir === null ? undefined : await watchInbox({ directory: inboxDir, upload, log });
+    if (inbox !== undefined) closers.push(() => inbox.close());
+
+    const whenIdle = async () => {
+      // Each stage can feed the next (inbox → S3 event → ingest → stream → render): wait for
+      // all of them in that order until a full pass finds nothing left.
+      for (;;) {
+        await inbox?.idle();
+        await ingestInvoker.idle();
+        await streamPoller.idle();
+        if (ingestInvoker.pending === 0 && !streamPoller.busy && (inbox === undefined || !inbox.busy)) return;
+      }
+    };
+
+    return {
+      siteUrl: site.url,
+      s3Endpoint: s3Emulator.endpoint,
+      dynamoEndpoint: dynamoEmulator.endpoint,
+      region: REGION,
+      credentials: S3RVER_CREDENTIALS,
+      incomingBucket,
+      siteBucket,
+      tableName,
+      baseUrl,
+      dataDir,
+      inboxDir,
+      samples,
+      whenIdle,
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+/**
+ * Turns s3rver's writes into object changes. Creations come from its `event`s; removals from its
+ * store, because s3rver emits nothing for a multi-object delete (`DeleteObjects`, used by
+ * `aws s3 rm --recursive`) while S3 notifies every key it removes. Its own removal event is
+ * skipped so a single DELETE is not reported twice.
+ */
+function subscribeToObjectChanges(
+  instance: Awaited<ReturnType<typeof startS3Emulator>>['instance'],
+  notify: (change: ObjectChange) => void,
+): void {
+  instance.on('event', (event: S3rverEvent) => {
+    for (const record of event.Records) {
+      if (!record.eventName.startsWith('ObjectCreated:')) continue;
+      notify({
+        bucket: record.s3.bucket.name,
+        key: record.s3.object.key,
+        eventName: record.eventName,
+        size: record.s3.object.size,
+        eTag: record.s3.object.eTag,
+        sourceIp: record.requestParameters?.sourceIPAddress,
+      });
+    }
+  });
+  const store = instance.store;
+  const deleteObject = store.deleteObject.bind(store);
+  store.deleteObject = async (bucket: string, key: string) => {
+    await deleteObject(bucket, key);
+    notify({ bucket, key, eventName: 'ObjectRemoved:Delete' });
+  };
+}
+
+async function uploadSamples(
+  directory: string,
+  upload: (name: string, bytes: Buffer) => Promise<void>,
+  log: (line: string) => void,
+): Promise<string[]> {
+  let names: string[];
+  try {
+    names = (await readdir(directory)).filter(isDigestFile).sort();
+  } catch (error) {
+    log(`samples: cannot read ${directory}: ${describe(error)}`);
+    return [];
+  }
+  for (const name of names) await upload(name, await readFile(join(directory, name)));
+  return names;
+}
+
+/** Wires the real ingest and render handlers and the table provisioning of `@feedwright/storage`. */
+const realPipeline: PipelineFactory = async (setup) => {
+  const { wirePipeline } = await import('./pipeline-wiring.ts');
+  return wirePipeline(setup);
+};

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../packages/cli/src/command.ts';
+import { parseDevOptions } from '../../../packages/cli/src/dev/cli-options.ts';
+
+describe('Function: parseDevOptions', () => {
+  it('leaves every option to its default when no flag is given', () => {
+    // Act
+    const options = parseDevOptions([]);
+
+    // Assess
+    expect(Object.values(options).every((value) => value === undefined)).toBe(true);
+  });
+
+  it('reads ports, folders, base URL and time zone', () => {
+    // Act
+    const options = parseDevOptions([
+      '--site-port',
+      '0',
+      '--s3-port=4570',
+      '--dynamo-port',
+      '4568',
+      '--data-dir',
+      '/tmp/fw',
+      '--digests',
+      'samples',
+      '--inbox',
+      'drop',
+      '--base-url',
+      'https://feeds.example.com',
+      '--timezone',
+      'Asia/Shanghai',
+    ]);
+
+    // Assess
+    expect(options).toEqual({
+      sitePort: 0,
+      s3Port: 4570,
+      dynamoPort: 4568,
+      dataDir: '/tmp/fw',
+      digestsDir: 'samples',
+      inboxDir: 'drop',
+      baseUrl: 'https://feeds.example.com/',
+      timezone: 'Asia/Shanghai',
+    });
+  });
+
+  it.each([
+    [['--site-port', 'eighty'], /--site-port must be a port number/],
+    [['--s3-port', '70000'], /--s3-port must be a port number/],
+    [['--base-url', 'feeds.example.com'], /--base-url must be an absolute http\(s\) URL/],
+    [['--base-url', 'ftp://example.com/'], /--base-url must be an absolute http\(s\) URL/],
+    [['--timezone', 'Mars/Olympus'], /--timezone must be an IANA time zone/],
+    [['--verbose'], /Unknown option '--verbose'/],
+    [['extra'], /positional/],
+  ])('refuses %j with a usage error', (argv, message) => {
+    // Act
+    const parse = () => parseDevOptions(argv);
+
+    // Assess
+    expect(parse).toThrow(UsageError);
+    expect(parse).toThrow(message);
+  });
+});
