@@ -1,0 +1,151 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { ItemTable } from './item-table.ts';
+import type { Item, ItemKey } from './items.ts';
+import { TABLE_INDEXES, TABLE_KEYS } from './table.ts';
+
+/** Options of {@link DynamoItemTable}. */
+export interface DynamoItemTableOptions {
+  readonly tableName: string;
+  /** The low-level client to send through (wrapped in a DynamoDBDocumentClient). @default new DynamoDBClient({}) */
+  readonly client?: DynamoDBClient;
+}
+
+const INDEX_KEYS = new Map<string, { partitionKey: string; sortKey: string }>(
+  Object.values(TABLE_INDEXES).map((index) => [index.indexName, index]),
+);
+
+/** BatchGetItem takes at most 100 keys per request. */
+const BATCH_GET_LIMIT = 100;
+/** Unprocessed keys are retried with backoff; past this many rounds something is wrong. */
+const MAX_UNPROCESSED_ROUNDS = 8;
+
+/** Thrown when DynamoDB keeps returning unprocessed keys: throttled beyond what a retry here can absorb. */
+export class UnprocessedKeysError extends Error {
+  override readonly name = 'UnprocessedKeysError';
+}
+
+/** The `ItemTable` port on DynamoDB, through `@aws-sdk/lib-dynamodb`. */
+export class DynamoItemTable implements ItemTable {
+  readonly #documents: DynamoDBDocumentClient;
+  readonly #tableName: string;
+
+  constructor(options: DynamoItemTableOptions) {
+    this.#tableName = options.tableName;
+    this.#documents = DynamoDBDocumentClient.from(options.client ?? new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+  }
+
+  async get(key: ItemKey): Promise<Item | undefined> {
+    const { Item: item } = await this.#documents.send(
+      new GetCommand({ TableName: this.#tableName, Key: keyOf(key), ConsistentRead: true }),
+    );
+    return item as Item | undefined;
+  }
+
+  async getMany(keys: readonly ItemKey[]): Promise<Item[]> {
+    const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, keyOf(key)])).values()];
+    const found: Item[] = [];
+    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
+      let pending: Record<string, unknown>[] = unique.slice(start, start + BATCH_GET_LIMIT);
+      for (let round = 0; pending.length > 0; round += 1) {
+        if (round >= MAX_UNPROCESSED_ROUNDS) {
+          throw new UnprocessedKeysError(
+            `DynamoDB left ${pending.length} keys of table ${this.#tableName} unprocessed after ${round} tries; ` +
+              'the table is throttled, retry later',
+          );
+        }
+        if (round > 0) await delay(2 ** round * 25);
+        const output = await this.#documents.send(
+          new BatchGetCommand({
+            RequestItems: { [this.#tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        found.push(...((output.Responses?.[this.#tableName] ?? []) as Item[]));
+        pending = (output.UnprocessedKeys?.[this.#tableName]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return found;
+  }
+
+  async putIfVersion(item: ItemKey, expectedVersion: number | undefined): Promise<boolean> {
+    try {
+      await this.#documents.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: item,
+          ...(expectedVersion === undefined
+            ? {
+                ConditionExpression: 'attribute_not_exists(#pk)',
+                ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey },
+              }
+            : {
+                ConditionExpression: '#version = :version',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':version': expectedVersion },
+              }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async put(item: ItemKey): Promise<void> {
+    await this.#documents.send(new PutCommand({ TableName: this.#tableName, Item: item }));
+  }
+
+  async queryIndex(indexName: string, partitionValue: string, limit: number): Promise<Item[]> {
+    const index = INDEX_KEYS.get(indexName);
+    if (index === undefined) throw new Error(`no index named ${indexName} in table.ts`);
+    const { Items: items } = await this.#documents.send(
+      new QueryCommand({
+        TableName: this.#tableName,
+        IndexName: indexName,
+        KeyConditionExpression: '#p = :p',
+        ExpressionAttributeNames: { '#p': index.partitionKey },
+        ExpressionAttributeValues: { ':p': partitionValue },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (items ?? []) as Item[];
+  }
+
+  async queryPartition(pk: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const output = await this.#documents.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey },
+          ExpressionAttributeValues: { ':pk': pk },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...((output.Items ?? []) as Item[]));
+      startKey = output.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return items;
+  }
+}
+
+function keyOf(key: ItemKey): Record<string, string> {
+  return { [TABLE_KEYS.partitionKey]: key.pk, [TABLE_KEYS.sortKey]: key.sk };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,204 @@
+import { createHash } from 'node:crypto';
+import type { Story } from '@feedwright/digest';
+import { TABLE_INDEXES, TABLE_KEYS } from './table.ts';
+
+/**
+ * The item kinds of the one table. Story items are what the stream and render care about; the digest
+ * manifests and the topic registry live under other partition-key prefixes so that render can ignore
+ * them by looking at `Keys.pk` alone.
+ */
+export const KEY_PREFIX = {
+  story: 'STORY#',
+  digest: 'DIGEST#',
+  topicIndex: 'TOPIC#',
+} as const;
+
+/** Sort keys of the singleton items. */
+export const SORT_KEY = { story: 'STORY', manifest: 'MANIFEST' } as const;
+
+/** Partition of the topic registry: ONE Query lists every topic, so the index page never scans. */
+export const TOPICS_PARTITION = 'TOPICS';
+
+/** Partition value of the `all` index. */
+export const ALL_PARTITION = 'ALL';
+
+/** The slug under which the all-stories feed is asked for. */
+export const ALL_TOPICS = 'all';
+
+export interface ItemKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/** A raw item as the table holds it (DynamoDB document form). */
+export type Item = ItemKey & Readonly<Record<string, unknown>>;
+
+/** One digest's claim on a story: the S3 sequencer of the upload that last touched it, and whether it still has it. */
+export interface OwnerStamp {
+  readonly seq: string;
+  readonly live: boolean;
+}
+
+/**
+ * A story item. `owners` maps digest keys to stamps; the story is live while any owner is live, and only a
+ * live story carries the sparse GSI keys. A story no digest holds stays as a tombstone (content and stamps,
+ * no GSI keys) so that a late, older write can be recognised as stale instead of resurrecting it.
+ */
+export interface StoryItem extends ItemKey {
+  readonly kind: 'story';
+  readonly storyId: string;
+  readonly owners: Readonly<Record<string, OwnerStamp>>;
+  readonly version: number;
+  /** Absent only on a tombstone written for a story this table never held (a lost race, see withdraw). */
+  readonly story?: Story;
+  readonly contentHash?: string;
+  /** The digest key whose upload last wrote the content. */
+  readonly writtenBy?: string;
+  readonly topicPk?: string;
+  readonly allPk?: string;
+  readonly feedSk?: string;
+}
+
+export type ManifestState = 'pending' | 'applied';
+
+/**
+ * A digest's manifest: which stories the last claimed upload has, and its S3 sequencer. `pending` means an
+ * upload claimed the digest and may not have finished; `staleIds` are the stories it must withdraw.
+ */
+export interface ManifestItem extends ItemKey {
+  readonly kind: 'digest';
+  readonly digestKey: string;
+  readonly sequencer: string;
+  readonly state: ManifestState;
+  readonly storyIds: readonly string[];
+  readonly staleIds: readonly string[];
+  /** Hash over the digest's parsed stories; `null` once the object was deleted. */
+  readonly contentHash: string | null;
+  readonly deleted: boolean;
+  readonly version: number;
+  /** What the claim found it would change, so a retry after a crash reports the whole upload's effect. */
+  readonly counts?: ManifestCounts;
+}
+
+/** Story counts kept on the manifest (the same shape a report shows). */
+export interface ManifestCounts {
+  readonly total: number;
+  readonly added: number;
+  readonly updated: number;
+  readonly withdrawn: number;
+  readonly unchanged: number;
+}
+
+/** A topic registry entry: written when a story of the topic is written, never by render. */
+export interface TopicItem extends ItemKey {
+  readonly kind: 'topic';
+  readonly slug: string;
+  readonly name: string;
+}
+
+export function storyKey(storyId: string): ItemKey {
+  return { pk: `${KEY_PREFIX.story}${storyId}`, sk: SORT_KEY.story };
+}
+
+export function manifestKey(digestKey: string): ItemKey {
+  return { pk: `${KEY_PREFIX.digest}${digestKey}`, sk: SORT_KEY.manifest };
+}
+
+export function topicKey(slug: string): ItemKey {
+  return { pk: TOPICS_PARTITION, sk: slug };
+}
+
+/** The index partition that holds a topic's live stories (`all` → the all-stories index). */
+export function indexPartition(topicSlug: string): { indexName: string; value: string } {
+  return topicSlug === ALL_TOPICS
+    ? { indexName: TABLE_INDEXES.all.indexName, value: ALL_PARTITION }
+    : { indexName: TABLE_INDEXES.byTopic.indexName, value: `${KEY_PREFIX.topicIndex}${topicSlug}` };
+}
+
+/** Sort key shared by both indexes: newest first when read backwards; storyId breaks ties. */
+export function feedSortKey(story: Pick<Story, 'publishedAt' | 'storyId'>): string {
+  return `${story.publishedAt}#${story.storyId}`;
+}
+
+/** A stable hash of everything a reader sees of a story, so a re-upload can tell "edited" from "same". */
+export function storyContentHash(story: Story): string {
+  return sha256(JSON.stringify(canonicalStory(story)));
+}
+
+/** The story's fields in a fixed order (extra fields a newer parser adds are kept, sorted by name). */
+export function canonicalStory(story: Story): Story {
+  const known: Story = {
+    storyId: story.storyId,
+    position: story.position,
+    topic: story.topic,
+    topicSlug: story.topicSlug,
+    title: story.title,
+    paragraphs: [...story.paragraphs],
+    related: [...story.related],
+    imageCaption: story.imageCaption ?? null,
+    publishedAt: story.publishedAt,
+  };
+  const extras = Object.keys(story)
+    .filter((name) => !(name in known))
+    .sort()
+    .map((name) => [name, (story as unknown as Record<string, unknown>)[name]] as const)
+    .filter(([, value]) => value !== undefined);
+  return Object.assign(known, Object.fromEntries(extras));
+}
+
+/** Hash over a digest's stories (ids and content), order-insensitive. */
+export function digestContentHash(stories: readonly Story[]): string {
+  const parts = stories.map((story) => `${story.storyId}=${storyContentHash(story)}`).sort();
+  return sha256(parts.join('\n'));
+}
+
+export function isLive(item: StoryItem | undefined): boolean {
+  return item !== undefined && Object.values(item.owners).some((stamp) => stamp.live);
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** The table's key attribute names, re-exported for adapters that build key objects. */
+export const KEY_NAMES = TABLE_KEYS;
+
+/** Thrown when an item read from the table is not of the shape this code writes; a person must look at it. */
+export class MalformedItemError extends Error {
+  override readonly name = 'MalformedItemError';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reads a story item back from its stored form, refusing anything that is not one. */
+export function toStoryItem(raw: Item): StoryItem {
+  if (raw.kind !== 'story' || typeof raw.storyId !== 'string' || !isRecord(raw.owners)) {
+    throw new MalformedItemError(`item ${raw.pk} is not a story item; inspect it in the table`);
+  }
+  if (typeof raw.version !== 'number') {
+    throw new MalformedItemError(`story item ${raw.pk} has no numeric version; inspect it in the table`);
+  }
+  return raw as unknown as StoryItem;
+}
+
+/** Reads a digest manifest back from its stored form. */
+export function toManifestItem(raw: Item): ManifestItem {
+  if (raw.kind !== 'digest' || typeof raw.sequencer !== 'string' || typeof raw.version !== 'number') {
+    throw new MalformedItemError(`item ${raw.pk} is not a digest manifest; inspect it in the table`);
+  }
+  return {
+    ...(raw as unknown as ManifestItem),
+    storyIds: Array.isArray(raw.storyIds) ? (raw.storyIds as string[]) : [],
+    staleIds: Array.isArray(raw.staleIds) ? (raw.staleIds as string[]) : [],
+  };
+}
+
+/** Reads a topic registry entry back from its stored form. */
+export function toTopicItem(raw: Item): TopicItem {
+  if (raw.kind !== 'topic' || typeof raw.slug !== 'string' || typeof raw.name !== 'string') {
+    throw new MalformedItemError(`item ${raw.pk}/${raw.sk} is not a topic entry; inspect it in the table`);
+  }
+  return raw as unknown as TopicItem;
+}

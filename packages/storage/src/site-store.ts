@@ -1,0 +1,187 @@
+import {
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { sha256 } from './items.ts';
+
+/** A file of the site tree; `@feedwright/site`'s `SiteFile` has this shape. */
+export interface SiteObject {
+  /** Path under the site root, no leading slash (`feeds/all/rss.xml`). */
+  readonly path: string;
+  readonly body: string;
+  readonly contentType: string;
+  readonly cacheControl: string;
+}
+
+/** What a site object currently is: its content hash (of body and headers) and ETag, or `null` if absent. */
+export type ObjectVersion = {
+  readonly contentHash: string | undefined;
+  readonly etag: string | undefined;
+} | null;
+
+export type PutResult = 'written' | 'unchanged';
+export type DeleteResult = 'deleted' | 'absent';
+
+/** Options of {@link SiteStore.putIfChanged}. */
+export interface PutIfChangedOptions {
+  /**
+   * What the caller saw before it read the data it rendered from (see {@link SiteStore.head}). When given,
+   * the write succeeds only if the object is still that version, so a render working from older data can
+   * never overwrite a newer render's output: it gets a {@link SiteObjectConflictError} and renders again.
+   * @default the store HEADs the object itself just before writing
+   */
+  readonly expected?: ObjectVersion;
+}
+
+/** Another writer changed the object between the caller's HEAD and its PUT. Render again from fresh data. */
+export class SiteObjectConflictError extends Error {
+  override readonly name = 'SiteObjectConflictError';
+}
+
+/** The site bucket port: writes only what changed, so ETags stay put and readers get 304s. */
+export interface SiteStore {
+  /** The object's current version, or `null` if there is none. */
+  head(path: string): Promise<ObjectVersion>;
+  /** Writes `file` unless the stored object already has the same body, Content-Type and Cache-Control. */
+  putIfChanged(file: SiteObject, options?: PutIfChangedOptions): Promise<PutResult>;
+  /** Removes the object if it is there. */
+  delete(path: string): Promise<DeleteResult>;
+}
+
+/** The object metadata key (`x-amz-meta-content-sha256`) that carries the content hash. */
+export const CONTENT_HASH_METADATA = 'content-sha256';
+
+/** The hash compared by `putIfChanged`: a change of headers alone is a change too. */
+export function siteObjectHash(file: SiteObject): string {
+  return sha256(`${file.contentType}\n${file.cacheControl}\n${file.body}`);
+}
+
+/** Options of {@link S3SiteStore}. */
+export interface S3SiteStoreOptions {
+  readonly bucket: string;
+  /** @default new S3Client({}) */
+  readonly client?: S3Client;
+  /**
+   * Send S3's conditional-write headers (`If-Match` / `If-None-Match: *`) with each PUT, so concurrent
+   * renders cannot overwrite each other's newer output. Emulators that do not implement them ignore them.
+   * @default true
+   */
+  readonly conditionalWrites?: boolean;
+}
+
+/** The site store on an S3 bucket. */
+export class S3SiteStore implements SiteStore {
+  readonly #client: S3Client;
+  readonly #bucket: string;
+  readonly #conditional: boolean;
+
+  constructor(options: S3SiteStoreOptions) {
+    this.#client = options.client ?? new S3Client({});
+    this.#bucket = options.bucket;
+    this.#conditional = options.conditionalWrites ?? true;
+  }
+
+  async head(path: string): Promise<ObjectVersion> {
+    try {
+      const output = await this.#client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: path }));
+      return { contentHash: output.Metadata?.[CONTENT_HASH_METADATA], etag: output.ETag };
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  async putIfChanged(file: SiteObject, options: PutIfChangedOptions = {}): Promise<PutResult> {
+    const current = options.expected !== undefined ? options.expected : await this.head(file.path);
+    const contentHash = siteObjectHash(file);
+    if (current !== null && current.contentHash === contentHash) return 'unchanged';
+    const condition = !this.#conditional
+      ? {}
+      : current === null
+        ? { IfNoneMatch: '*' }
+        : current.etag !== undefined
+          ? { IfMatch: current.etag }
+          : {};
+    try {
+      await this.#client.send(
+        new PutObjectCommand({
+          Bucket: this.#bucket,
+          Key: file.path,
+          Body: Buffer.from(file.body, 'utf8'),
+          ContentType: file.contentType,
+          CacheControl: file.cacheControl,
+          Metadata: { [CONTENT_HASH_METADATA]: contentHash },
+          ...condition,
+        }),
+      );
+    } catch (error) {
+      if (isPreconditionFailure(error)) {
+        throw new SiteObjectConflictError(
+          `${file.path} in bucket ${this.#bucket} changed while it was being rendered; render it again`,
+        );
+      }
+      throw error;
+    }
+    return 'written';
+  }
+
+  async delete(path: string): Promise<DeleteResult> {
+    if ((await this.head(path)) === null) return 'absent';
+    await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: path }));
+    return 'deleted';
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return (
+    error instanceof NotFound ||
+    (error instanceof S3ServiceException &&
+      (error.name === 'NotFound' || error.name === 'NoSuchKey' || error.$metadata.httpStatusCode === 404))
+  );
+}
+
+function isPreconditionFailure(error: unknown): boolean {
+  return (
+    error instanceof S3ServiceException &&
+    (error.name === 'PreconditionFailed' ||
+      error.name === 'ConditionalRequestConflict' ||
+      error.$metadata.httpStatusCode === 412 ||
+      error.$metadata.httpStatusCode === 409)
+  );
+}
+
+/** An in-memory site store for unit tests; `writes` counts PUTs so tests can prove "nothing written". */
+export class MemorySiteStore implements SiteStore {
+  readonly files = new Map<string, SiteObject & { readonly etag: string }>();
+  writes = 0;
+  deletes = 0;
+  #generation = 0;
+
+  async head(path: string): Promise<ObjectVersion> {
+    const file = this.files.get(path);
+    return file === undefined ? null : { contentHash: siteObjectHash(file), etag: file.etag };
+  }
+
+  async putIfChanged(file: SiteObject, options: PutIfChangedOptions = {}): Promise<PutResult> {
+    const stored = await this.head(file.path);
+    const current = options.expected !== undefined ? options.expected : stored;
+    if (current !== null && current.contentHash === siteObjectHash(file)) return 'unchanged';
+    if ((current === null) !== (stored === null) || (current !== null && current.etag !== stored?.etag)) {
+      throw new SiteObjectConflictError(`${file.path} changed while it was being rendered; render it again`);
+    }
+    this.#generation += 1;
+    this.files.set(file.path, { ...file, etag: `"${this.#generation}"` });
+    this.writes += 1;
+    return 'written';
+  }
+
+  async delete(path: string): Promise<DeleteResult> {
+    if (!this.files.delete(path)) return 'absent';
+    this.deletes += 1;
+    return 'deleted';
+  }
+}

@@ -1,0 +1,368 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Story } from '@feedwright/digest';
+import { DynamoItemTable } from './dynamo-item-table.ts';
+import type { ItemTable } from './item-table.ts';
+import {
+  digestContentHash,
+  indexPartition,
+  isLive,
+  type ManifestCounts,
+  type ManifestItem,
+  manifestKey,
+  type StoryItem,
+  storyKey,
+  TOPICS_PARTITION,
+  type TopicItem,
+  toManifestItem,
+  topicKey,
+  toStoryItem,
+  toTopicItem,
+} from './items.ts';
+import {
+  type ClaimDecision,
+  claimManifest,
+  decideClaim,
+  decideStoryWithdraw,
+  decideStoryWrite,
+  isUnchangedReupload,
+  type StoryChange,
+  type StoryDecision,
+} from './rules.ts';
+import { compareSequencers } from './sequencer.ts';
+
+/**
+ * How many stories an upload changed: `total` in the upload (0 for a delete), `withdrawn` = left the
+ * feeds because this digest no longer has them.
+ */
+export type StoryCounts = ManifestCounts;
+
+/** What became of one upload event. */
+export type ApplyOutcome =
+  /** The upload's stories are now the digest's stories. */
+  | 'applied'
+  /** The same event was applied before: nothing changed. */
+  | 'duplicate'
+  /** A newer upload of the same key was applied first: this older one changed nothing. */
+  | 'older'
+  /** A newer upload of the same key claimed the digest while this one was being applied; it finishes the job. */
+  | 'superseded';
+
+export interface ApplyResult {
+  readonly outcome: ApplyOutcome;
+  readonly counts: StoryCounts;
+}
+
+/** One upload (or delete) of a digest object. */
+export interface DigestChange {
+  /** The object key, decoded (`digests/cx daily.txt`). */
+  readonly key: string;
+  /** The S3 event's sequencer: orders the events of this key. */
+  readonly sequencer: string;
+}
+
+/** A registered topic: one that has had a story. */
+export interface TopicRecord {
+  readonly slug: string;
+  readonly name: string;
+}
+
+/**
+ * The story store port: the digest-level rules (replace, withdraw, ignore duplicates and older events)
+ * over a table. Implemented once, over the `ItemTable` port, by {@link TableStoryStore}.
+ */
+export interface StoryStore {
+  /** Make `stories` the stories of digest `change.key`: add new, update changed, withdraw missing. */
+  applyDigest(change: DigestChange, stories: readonly Story[]): Promise<ApplyResult>;
+  /** The digest object was deleted: withdraw its stories (those no other digest has). */
+  withdrawDigest(change: DigestChange): Promise<ApplyResult>;
+  /** The newest live stories of a topic slug, or of every topic for `'all'`: ONE index Query. */
+  newestStories(topicSlug: string, limit: number): Promise<Story[]>;
+  /** Every topic that has had a story, by slug: ONE Query of the registry partition. */
+  listTopics(): Promise<TopicRecord[]>;
+  /** A live story, or `undefined` when it was never written or has been withdrawn. */
+  getStory(storyId: string): Promise<Story | undefined>;
+  /** Live stories by id (strongly consistent); withdrawn and unknown ids are absent from the map. */
+  getStories(storyIds: readonly string[]): Promise<Map<string, Story>>;
+}
+
+/** Options of {@link TableStoryStore}. */
+export interface TableStoryStoreOptions {
+  /** Parallel story writes per upload. @default 8 */
+  readonly concurrency?: number;
+  /** Attempts at a compare-and-set before giving up (another writer keeps winning). @default 8 */
+  readonly maxAttempts?: number;
+}
+
+/** Thrown when an item keeps changing under a compare-and-set; the event is failed so that Lambda retries it. */
+export class ConcurrentUpdateError extends Error {
+  override readonly name = 'ConcurrentUpdateError';
+}
+
+const ZERO_COUNTS: StoryCounts = { total: 0, added: 0, updated: 0, withdrawn: 0, unchanged: 0 };
+
+/**
+ * The story store over any `ItemTable`.
+ *
+ * An upload first CLAIMS its digest: a compare-and-set on the manifest that records its sequencer, its
+ * story ids and the ids it must withdraw. Then it writes each story (a compare-and-set per item, stamped
+ * with the digest key and sequencer), withdraws the stale ones, and COMMITS the manifest. A crash
+ * anywhere leaves a `pending` claim that the retry of the same event resumes; an older event is refused
+ * at the claim; a newer upload that claims over an unfinished one withdraws what that one may have
+ * written, and the per-story stamps stop the slower writer from undoing it.
+ */
+export class TableStoryStore implements StoryStore {
+  readonly #table: ItemTable;
+  readonly #concurrency: number;
+  readonly #maxAttempts: number;
+
+  constructor(table: ItemTable, options: TableStoryStoreOptions = {}) {
+    this.#table = table;
+    this.#concurrency = options.concurrency ?? 8;
+    this.#maxAttempts = options.maxAttempts ?? 8;
+  }
+
+  applyDigest(change: DigestChange, stories: readonly Story[]): Promise<ApplyResult> {
+    return this.#apply(change, stories);
+  }
+
+  withdrawDigest(change: DigestChange): Promise<ApplyResult> {
+    return this.#apply(change, null);
+  }
+
+  async newestStories(topicSlug: string, limit: number): Promise<Story[]> {
+    if (limit <= 0) return [];
+    const { indexName, value } = indexPartition(topicSlug);
+    const items = await this.#table.queryIndex(indexName, value, limit);
+    return items.map(toStoryItem).flatMap((item) => (isLive(item) && item.story ? [item.story] : []));
+  }
+
+  async listTopics(): Promise<TopicRecord[]> {
+    const items = await this.#table.queryPartition(TOPICS_PARTITION);
+    return items.map(toTopicItem).map(({ slug, name }) => ({ slug, name }));
+  }
+
+  async getStory(storyId: string): Promise<Story | undefined> {
+    return (await this.getStories([storyId])).get(storyId);
+  }
+
+  async getStories(storyIds: readonly string[]): Promise<Map<string, Story>> {
+    const items = await this.#table.getMany(storyIds.map(storyKey));
+    const live = new Map<string, Story>();
+    for (const item of items.map(toStoryItem)) {
+      if (isLive(item) && item.story !== undefined) live.set(item.storyId, item.story);
+    }
+    return live;
+  }
+
+  async #apply(change: DigestChange, stories: readonly Story[] | null): Promise<ApplyResult> {
+    const total = stories?.length ?? 0;
+    const contentHash = stories === null ? null : digestContentHash(stories);
+    const claim = await this.#claim(change, stories, contentHash);
+    if (claim.kind !== 'claimed') {
+      return { outcome: claim.outcome, counts: claim.counts ?? { ...ZERO_COUNTS, total } };
+    }
+    const { manifest, prefetched } = claim;
+
+    if (stories !== null) await this.#registerTopics(stories);
+    await mapLimit(
+      [
+        ...(stories ?? []).map((story) => ({ id: story.storyId, story })),
+        ...manifest.staleIds.map((id) => ({ id, story: undefined })),
+      ],
+      this.#concurrency,
+      ({ id, story }) =>
+        this.#casStory(id, prefetched.get(id), (current) =>
+          story === undefined
+            ? decideStoryWithdraw(current, change.key, change.sequencer, id)
+            : decideStoryWrite(current, change.key, change.sequencer, story),
+        ),
+    );
+
+    const committed = await this.#commit(manifest);
+    return {
+      outcome: committed ? 'applied' : 'superseded',
+      counts: manifest.counts ?? { ...ZERO_COUNTS, total },
+    };
+  }
+
+  async #claim(
+    change: DigestChange,
+    stories: readonly Story[] | null,
+    contentHash: string | null,
+  ): Promise<
+    | { kind: 'claimed'; manifest: ManifestItem; prefetched: Map<string, StoryItem> }
+    | { kind: 'done'; outcome: ApplyOutcome; counts?: StoryCounts }
+  > {
+    for (let attempt = 0; attempt < this.#maxAttempts; attempt += 1) {
+      const raw = await this.#table.get(manifestKey(change.key));
+      const previous = raw === undefined ? undefined : toManifestItem(raw);
+      const decision: ClaimDecision = decideClaim(previous, change.sequencer);
+      if (decision.kind === 'duplicate') return { kind: 'done', outcome: 'duplicate' };
+      if (decision.kind === 'older') return { kind: 'done', outcome: 'older' };
+
+      if (decision.kind === 'claim' && isUnchangedReupload(previous, contentHash) && previous) {
+        // Same stories as the applied version: move the sequencer on, touch no story.
+        const total = stories?.length ?? 0;
+        const moved: ManifestItem = {
+          ...previous,
+          sequencer: change.sequencer,
+          version: previous.version + 1,
+          counts: { ...ZERO_COUNTS, total, unchanged: total },
+        };
+        if (await this.#table.putIfVersion(moved, previous.version)) {
+          return { kind: 'done', outcome: 'applied', counts: moved.counts };
+        }
+        continue;
+      }
+
+      const planned =
+        decision.kind === 'resume' && previous
+          ? resumeManifest(previous, stories)
+          : claimManifest(previous, change.key, change.sequencer, stories, contentHash);
+      const ids = [...planned.storyIds, ...planned.staleIds];
+      const prefetched = new Map(
+        (await this.#table.getMany(ids.map(storyKey))).map(toStoryItem).map((item) => [item.storyId, item]),
+      );
+      if (planned === previous) return { kind: 'claimed', manifest: planned, prefetched };
+      // The counts are what the upload changes relative to what it found, kept so a resumed retry reports them.
+      const manifest: ManifestItem =
+        planned.counts === undefined
+          ? { ...planned, counts: plannedCounts(planned, change, stories, prefetched) }
+          : planned;
+      if (await this.#table.putIfVersion(manifest, previous?.version)) {
+        return { kind: 'claimed', manifest, prefetched };
+      }
+    }
+    throw new ConcurrentUpdateError(
+      `the manifest of ${change.key} kept changing under ${this.#maxAttempts} attempts to claim it; ` +
+        'the event is failed so that it is retried',
+    );
+  }
+
+  async #casStory(
+    storyId: string,
+    prefetched: StoryItem | undefined,
+    decide: (current: StoryItem | undefined) => StoryDecision,
+  ): Promise<StoryChange> {
+    let current = prefetched;
+    for (let attempt = 0; attempt < this.#maxAttempts; attempt += 1) {
+      if (attempt > 0) {
+        const raw = await this.#table.get(storyKey(storyId));
+        current = raw === undefined ? undefined : toStoryItem(raw);
+      }
+      const decision = decide(current);
+      if (decision.kind === 'skip') return decision.change;
+      if (await this.#table.putIfVersion(decision.item, current?.version)) return decision.change;
+    }
+    throw new ConcurrentUpdateError(
+      `story ${storyId} kept changing under ${this.#maxAttempts} attempts to write it; ` +
+        'the event is failed so that it is retried',
+    );
+  }
+
+  /** Finishes the claim; `false` when a newer upload claimed the digest meanwhile. */
+  async #commit(manifest: ManifestItem): Promise<boolean> {
+    const applied: ManifestItem = {
+      ...manifest,
+      state: 'applied',
+      staleIds: [],
+      version: manifest.version + 1,
+    };
+    if (await this.#table.putIfVersion(applied, manifest.version)) return true;
+    // A concurrent delivery of the same event may have committed it: that is success too.
+    const raw = await this.#table.get(manifestKey(manifest.digestKey));
+    const now = raw === undefined ? undefined : toManifestItem(raw);
+    return (
+      now !== undefined &&
+      compareSequencers(now.sequencer, manifest.sequencer) === 0 &&
+      now.state === 'applied'
+    );
+  }
+
+  /** Registers the digest's topics that the registry lacks (or knows under another name). */
+  async #registerTopics(stories: readonly Story[]): Promise<void> {
+    const known = new Map((await this.listTopics()).map((topic) => [topic.slug, topic.name]));
+    const wanted = new Map(stories.map((story) => [story.topicSlug, story.topic]));
+    for (const [slug, name] of wanted) {
+      if (known.get(slug) === name) continue;
+      const item: TopicItem = { ...topicKey(slug), kind: 'topic', slug, name };
+      await this.#table.put(item);
+    }
+  }
+}
+
+/**
+ * This event claimed the digest and did not finish. Normally the retry has the same stories; if it does
+ * not (the object changed under the same sequencer? a different parser?), anything the claim listed
+ * that the retry lacks is withdrawn too.
+ */
+function resumeManifest(previous: ManifestItem, stories: readonly Story[] | null): ManifestItem {
+  const ids = (stories ?? []).map((story) => story.storyId);
+  const same = ids.length === previous.storyIds.length && ids.every((id, i) => previous.storyIds[i] === id);
+  if (same) return previous;
+  const keep = new Set(ids);
+  const staleIds = [...new Set([...previous.storyIds, ...previous.staleIds])].filter((id) => !keep.has(id));
+  return { ...previous, storyIds: ids, staleIds, version: previous.version + 1 };
+}
+
+function plannedCounts(
+  manifest: ManifestItem,
+  change: DigestChange,
+  stories: readonly Story[] | null,
+  current: ReadonlyMap<string, StoryItem>,
+): StoryCounts {
+  const changes = [
+    ...(stories ?? []).map(
+      (story) => decideStoryWrite(current.get(story.storyId), change.key, change.sequencer, story).change,
+    ),
+    ...manifest.staleIds.map(
+      (id) => decideStoryWithdraw(current.get(id), change.key, change.sequencer, id).change,
+    ),
+  ];
+  return countChanges(stories?.length ?? 0, changes);
+}
+
+function countChanges(total: number, changes: readonly StoryChange[]): StoryCounts {
+  const count = (wanted: StoryChange) => changes.filter((c) => c === wanted).length;
+  return {
+    total,
+    added: count('added'),
+    updated: count('updated'),
+    withdrawn: count('withdrawn'),
+    unchanged: count('unchanged'),
+  };
+}
+
+/** Runs `task` over `inputs` with at most `limit` in flight, keeping the input order in the result. */
+async function mapLimit<T, R>(
+  inputs: readonly T[],
+  limit: number,
+  task: (input: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(inputs.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < inputs.length) {
+      const index = next;
+      next += 1;
+      results[index] = await task(inputs[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, inputs.length) }, worker));
+  return results;
+}
+
+/** Options of {@link createDynamoStoryStore}. */
+export interface DynamoStoryStoreOptions extends TableStoryStoreOptions {
+  readonly tableName: string;
+  /** @default new DynamoDBClient({}) */
+  readonly client?: DynamoDBClient;
+}
+
+/** The story store on a DynamoDB table laid out as `table.ts` says. */
+export function createDynamoStoryStore(options: DynamoStoryStoreOptions): TableStoryStore {
+  return new TableStoryStore(
+    new DynamoItemTable({ tableName: options.tableName, client: options.client }),
+    options,
+  );
+}
