@@ -1,0 +1,400 @@
+import type { Story } from '@feedwright/digest';
+import { ALL_STORIES, renderTopicFeeds, resolveSiteConfig, type SiteFile } from '@feedwright/site';
+import { parseFragment } from 'parse5';
+import { describe, expect, it } from 'vitest';
+import {
+  htmlElements,
+  readWithFeedsmith,
+  readWithRowan,
+  siteProblems,
+  textOf,
+} from '../../support/validators.ts';
+import { aQuickHit, aStory, HOSTILE, HOSTILE_AS_TEXT, someStories } from './stories.ts';
+
+const config = resolveSiteConfig({ baseUrl: 'https://feeds.example.com' });
+const INVESTMENT = { slug: 'investment', name: 'Investment' };
+const FORMATS = [
+  ['rss', 'feeds/investment/rss.xml'],
+  ['atom', 'feeds/investment/atom.xml'],
+  ['json', 'feeds/investment/feed.json'],
+] as const;
+
+const byPath = (files: readonly SiteFile[], path: string): string => {
+  const file = files.find((candidate) => candidate.path === path);
+  if (file === undefined) throw new Error(`no ${path} among ${files.map((f) => f.path).join(', ')}`);
+  return file.body;
+};
+
+const guidOf = (storyId: string): string => `tag:feeds.example.com,2020:story/${storyId}`;
+const pageOf = (storyId: string): string => `https://feeds.example.com/stories/${storyId}.html`;
+
+describe('renderTopicFeeds', () => {
+  it('writes rss.xml, atom.xml and feed.json with their content types and cache headers', () => {
+    // Act
+    const files = renderTopicFeeds(INVESTMENT, [aStory()], config);
+
+    // Assess
+    expect(files.map(({ path, contentType, cacheControl }) => ({ path, contentType, cacheControl }))).toEqual(
+      [
+        {
+          path: 'feeds/investment/rss.xml',
+          contentType: 'application/rss+xml; charset=utf-8',
+          cacheControl: 'public, max-age=60, stale-while-revalidate=300',
+        },
+        {
+          path: 'feeds/investment/atom.xml',
+          contentType: 'application/atom+xml; charset=utf-8',
+          cacheControl: 'public, max-age=60, stale-while-revalidate=300',
+        },
+        {
+          path: 'feeds/investment/feed.json',
+          contentType: 'application/feed+json; charset=utf-8',
+          cacheControl: 'public, max-age=60, stale-while-revalidate=300',
+        },
+      ],
+    );
+  });
+
+  it('passes libxml2, the Atom RELAX NG grammar and Schematron rules, and the JSON Feed 1.1 schema', async () => {
+    // Prepare
+    const stories = [...someStories(3), aQuickHit()];
+
+    // Act
+    const files = renderTopicFeeds(INVESTMENT, stories, config);
+
+    // Assess
+    expect(await siteProblems(files)).toEqual([]);
+  });
+
+  it.each(FORMATS)(
+    '%s reads back with the stories’ titles, permalinks, stable ids and times, newest first',
+    (format, path) => {
+      // Prepare
+      const stories = [aQuickHit(), ...someStories(3)];
+
+      // Act
+      const feed = readWithFeedsmith(format, byPath(renderTopicFeeds(INVESTMENT, stories, config), path));
+
+      // Assess
+      const newestFirst = [...stories].sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt));
+      expect(feed.items.map(({ id, title, url, published }) => ({ id, title, url, published }))).toEqual(
+        newestFirst.map((story) => ({
+          id: guidOf(story.storyId),
+          title: story.title,
+          url: pageOf(story.storyId),
+          published: Date.parse(story.publishedAt),
+        })),
+      );
+      expect(feed.selfUrl).toBe(`https://feeds.example.com/${path}`);
+      expect(feed.language).toBe('en');
+    },
+  );
+
+  it.each(['rss', 'atom'] as const)('%s reads back the same with @rowanmanning/feed-parser', (format) => {
+    // Prepare
+    const stories = someStories(3);
+
+    // Act
+    const body = byPath(renderTopicFeeds(INVESTMENT, stories, config), `feeds/investment/${format}.xml`);
+    const feed = readWithRowan(body);
+
+    // Assess
+    expect(feed.title).toBe('feedwright: Investment');
+    expect(feed.selfUrl).toBe(`https://feeds.example.com/feeds/investment/${format}.xml`);
+    expect(feed.updated).toBe(Date.parse('2020-12-01T09:19:00Z'));
+    expect(feed.items.map(({ id, title, url, published }) => ({ id, title, url, published }))).toEqual(
+      stories.map((story) => ({
+        id: guidOf(story.storyId),
+        title: story.title,
+        url: pageOf(story.storyId),
+        published: Date.parse(story.publishedAt),
+      })),
+    );
+  });
+
+  it('gives the whole story as HTML content and the first paragraph as summary', () => {
+    // Prepare
+    const story = aStory();
+
+    // Act
+    const files = renderTopicFeeds(INVESTMENT, [story], config);
+
+    // Assess
+    for (const [format, path] of FORMATS) {
+      const [item] = readWithFeedsmith(format, byPath(files, path)).items;
+      const content = parseFragment(item?.contentHtml ?? '');
+      const paragraphs = htmlElements(`<body>${item?.contentHtml ?? ''}</body>`)
+        .filter((element) => element.tagName === 'p')
+        .map(textOf);
+      expect(paragraphs.slice(0, 2), format).toEqual(story.paragraphs);
+      expect(textOf(content), format).toContain(story.imageCaption ?? 'caption');
+      expect(textOf(content), format).toContain(story.related[0] ?? 'related');
+      expect(item?.summary, format).toBe(story.paragraphs[0]);
+    }
+  });
+
+  it('marks the topic as category: RSS name, Atom term and label, JSON Feed tag', () => {
+    // Act
+    const files = renderTopicFeeds(INVESTMENT, [aStory()], config);
+
+    // Assess
+    expect(byPath(files, 'feeds/investment/rss.xml')).toContain('<category>Investment</category>');
+    expect(byPath(files, 'feeds/investment/atom.xml')).toContain(
+      '<category term="investment" label="Investment" scheme="https://feeds.example.com/feeds/"/>',
+    );
+    expect(JSON.parse(byPath(files, 'feeds/investment/feed.json')).items[0].tags).toEqual(['Investment']);
+  });
+
+  it('names the author with dc:creator in RSS, on every Atom entry, and as JSON Feed 1.1 authors', () => {
+    // Act
+    const files = renderTopicFeeds(INVESTMENT, [aStory()], resolveSiteConfig({ author: 'Desk & Co' }));
+
+    // Assess
+    const rss = byPath(files, 'feeds/investment/rss.xml');
+    expect(rss).toContain('<dc:creator>Desk &amp; Co</dc:creator>');
+    expect(rss).not.toContain('<author>');
+    expect(
+      byPath(files, 'feeds/investment/atom.xml').match(/<author><name>Desk &amp; Co<\/name><\/author>/g),
+    ).toHaveLength(2);
+    const json = JSON.parse(byPath(files, 'feeds/investment/feed.json'));
+    expect(json.version).toBe('https://jsonfeed.org/version/1.1');
+    expect(json.authors).toEqual([{ name: 'Desk & Co' }]);
+    expect(json.items[0].authors).toEqual([{ name: 'Desk & Co' }]);
+    expect(json.items[0]).not.toHaveProperty('date_modified');
+    expect(json.items[0]).not.toHaveProperty('author');
+  });
+
+  it('keeps a quick hit a headline-only item that is still valid in every format', async () => {
+    // Prepare
+    const quickHit = aQuickHit();
+
+    // Act
+    const files = renderTopicFeeds({ slug: 'quick-hits', name: 'Quick hits' }, [quickHit], config);
+
+    // Assess
+    expect(await siteProblems(files)).toEqual([]);
+    const rss = byPath(files, 'feeds/quick-hits/rss.xml');
+    expect(rss).not.toContain('<description>&');
+    expect(rss).not.toContain('content:encoded>');
+    expect(byPath(files, 'feeds/quick-hits/atom.xml')).not.toContain('<content');
+    const [item] = JSON.parse(byPath(files, 'feeds/quick-hits/feed.json')).items;
+    expect(item.content_text).toBe(quickHit.title);
+  });
+
+  it('dates the feed from its newest story, never the clock', () => {
+    // Prepare
+    const stories = someStories(3);
+
+    // Act
+    const files = renderTopicFeeds(INVESTMENT, stories, config);
+
+    // Assess
+    expect(byPath(files, 'feeds/investment/rss.xml')).toContain(
+      '<lastBuildDate>Tue, 01 Dec 2020 09:19:00 GMT</lastBuildDate>',
+    );
+    expect(byPath(files, 'feeds/investment/atom.xml')).toContain('<updated>2020-12-01T09:19:00Z</updated>');
+  });
+
+  it('gives byte-identical files whatever the order of the stories', () => {
+    // Prepare
+    const stories = [
+      ...someStories(6),
+      aQuickHit(),
+      aStory({ storyId: 'same-time-b' }),
+      aStory({ storyId: 'same-time-a' }),
+    ];
+    const shuffled = [
+      stories[4],
+      stories[8],
+      stories[0],
+      stories[7],
+      stories[2],
+      stories[6],
+      stories[1],
+      stories[5],
+      stories[3],
+    ].filter((story): story is Story => story !== undefined);
+
+    // Act
+    const first = renderTopicFeeds(INVESTMENT, stories, config);
+    const second = renderTopicFeeds(INVESTMENT, shuffled, config);
+
+    // Assess
+    expect(shuffled).toHaveLength(stories.length);
+    expect(second).toEqual(first);
+  });
+
+  it('keeps a story’s GUID when its text is edited', () => {
+    // Prepare
+    const original = aStory();
+    const edited = aStory({ title: 'Corrected headline', paragraphs: ['A corrected first paragraph.'] });
+
+    // Act
+    const before = readWithFeedsmith(
+      'rss',
+      byPath(renderTopicFeeds(INVESTMENT, [original], config), 'feeds/investment/rss.xml'),
+    );
+    const after = readWithFeedsmith(
+      'rss',
+      byPath(renderTopicFeeds(INVESTMENT, [edited], config), 'feeds/investment/rss.xml'),
+    );
+
+    // Assess
+    expect(after.items[0]?.id).toBe(before.items[0]?.id);
+    expect(after.items[0]?.title).toBe('Corrected headline');
+  });
+
+  it('puts the newest itemsPerFeed stories in each feed, once each', () => {
+    // Prepare
+    const stories = someStories(8);
+    const duplicate = stories[0] ?? aStory();
+
+    // Act
+    const files = renderTopicFeeds(
+      INVESTMENT,
+      [...stories, duplicate],
+      resolveSiteConfig({ itemsPerFeed: 5 }),
+    );
+
+    // Assess
+    for (const [format, path] of FORMATS) {
+      expect(
+        readWithFeedsmith(format, byPath(files, path)).items.map((item) => item.title),
+        format,
+      ).toEqual(stories.slice(0, 5).map((story) => story.title));
+    }
+  });
+
+  it('drops the oldest items until every format fits the byte budget, the same items in each', async () => {
+    // Prepare
+    const long = 'A long paragraph about the economy that goes on. '.repeat(40);
+    const stories = someStories(30, { paragraphs: [long, long] });
+    const budget = 40 * 1024;
+
+    // Act
+    const files = renderTopicFeeds(INVESTMENT, stories, resolveSiteConfig({ maxFeedBytes: budget }));
+
+    // Assess
+    const counts = FORMATS.map(
+      ([format, path]) => readWithFeedsmith(format, byPath(files, path)).items.length,
+    );
+    for (const file of files) expect(Buffer.byteLength(file.body), file.path).toBeLessThanOrEqual(budget);
+    expect(new Set(counts).size).toBe(1);
+    expect(counts[0]).toBeGreaterThan(0);
+    expect(counts[0]).toBeLessThan(30);
+    const titles = readWithFeedsmith('atom', byPath(files, 'feeds/investment/atom.xml')).items.map(
+      (item) => item.title,
+    );
+    expect(titles).toEqual(stories.slice(0, titles.length).map((story) => story.title));
+    expect(await siteProblems(files)).toEqual([]);
+  });
+
+  it('keeps the newest story as a headline when it alone is over the budget', async () => {
+    // Prepare
+    const huge = aStory({ paragraphs: ['x'.repeat(20 * 1024)] });
+
+    // Act
+    const files = renderTopicFeeds(INVESTMENT, [huge], resolveSiteConfig({ maxFeedBytes: 16 * 1024 }));
+
+    // Assess
+    for (const [format, path] of FORMATS) {
+      const [item] = readWithFeedsmith(format, byPath(files, path)).items;
+      expect(item?.title, format).toBe(huge.title);
+      expect(item?.summary, format).toBeUndefined();
+    }
+    expect(await siteProblems(files)).toEqual([]);
+  });
+
+  it('renders a valid empty feed for a topic with no stories', async () => {
+    // Act
+    const files = renderTopicFeeds(INVESTMENT, [], config);
+
+    // Assess
+    expect(await siteProblems(files)).toEqual([]);
+    expect(readWithFeedsmith('json', byPath(files, 'feeds/investment/feed.json')).items).toEqual([]);
+  });
+
+  it('puts each story’s own topic as category in the all-stories feed', () => {
+    // Act
+    const files = renderTopicFeeds(ALL_STORIES, [aStory(), aQuickHit()], config);
+
+    // Assess
+    const atom = byPath(files, 'feeds/all/atom.xml');
+    expect(atom).toContain('<id>tag:feeds.example.com,2020:feed/all</id>');
+    expect(atom).toContain('term="investment"');
+    expect(atom).toContain('term="quick-hits"');
+  });
+
+  it('uses the permalink as GUID when the host cannot name a tag: authority', () => {
+    // Act
+    const files = renderTopicFeeds(
+      INVESTMENT,
+      [aStory()],
+      resolveSiteConfig({ baseUrl: 'http://[::1]:8787/' }),
+    );
+
+    // Assess
+    expect(byPath(files, 'feeds/investment/rss.xml')).toContain(
+      '<guid isPermaLink="true">http://[::1]:8787/stories/2020-12-01-investment-china-expands-pilot-programs.html</guid>',
+    );
+  });
+
+  it('refuses a story id that is not a safe path segment', () => {
+    // Act & Assess
+    expect(() => renderTopicFeeds(INVESTMENT, [aStory({ storyId: '../../etc/passwd' })], config)).toThrow(
+      /not URL-safe/,
+    );
+  });
+});
+
+describe('renderTopicFeeds with hostile text', () => {
+  const hostile = aStory({
+    storyId: 'hostile',
+    topic: `Topic ${HOSTILE}`,
+    title: HOSTILE,
+    paragraphs: [HOSTILE, `second ${HOSTILE}`],
+    related: [HOSTILE],
+    imageCaption: HOSTILE,
+  });
+
+  it('stays well-formed and valid in every format', async () => {
+    // Act
+    const files = renderTopicFeeds(INVESTMENT, [hostile], config);
+
+    // Assess
+    expect(await siteProblems(files)).toEqual([]);
+  });
+
+  it.each(FORMATS)(
+    '%s reads back the title and summary as the same text, minus illegal characters',
+    (format, path) => {
+      // Act
+      const [item] = readWithFeedsmith(
+        format,
+        byPath(renderTopicFeeds(INVESTMENT, [hostile], config), path),
+      ).items;
+
+      // Assess
+      expect(item?.title).toBe(HOSTILE_AS_TEXT);
+      // RSS <description> is HTML; Atom and JSON Feed summaries are plain text.
+      const summary = format === 'rss' ? textOf(parseFragment(item?.summary ?? '')) : item?.summary;
+      expect(summary).toBe(HOSTILE_AS_TEXT);
+    },
+  );
+
+  it.each(FORMATS)('%s content HTML holds the text and no element from the digest', (format, path) => {
+    // Act
+    const [item] = readWithFeedsmith(
+      format,
+      byPath(renderTopicFeeds(INVESTMENT, [hostile], config), path),
+    ).items;
+
+    // Assess
+    const elements = htmlElements(`<body>${item?.contentHtml ?? ''}</body>`);
+    expect(new Set(elements.map((element) => element.tagName))).toEqual(
+      new Set(['html', 'head', 'body', 'figure', 'figcaption', 'p', 'strong', 'ul', 'li']),
+    );
+    expect(elements.flatMap((element) => element.attrs)).toEqual([]);
+    expect(textOf(parseFragment(item?.contentHtml ?? ''))).toContain(`second ${HOSTILE_AS_TEXT}`);
+  });
+});
