@@ -1,0 +1,174 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectOnto, withoutWarnings } from '../digest/fixture-digests.ts';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const BIN = path.join(ROOT, 'node_modules/.bin/feedwright');
+const SEED = 'tests/fixtures/digests/cx-daily-2020-12-01.txt';
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the installed `feedwright` bin from the repository root, as a user would with npx. */
+function feedwright(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      BIN,
+      args,
+      { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+let dir = '';
+/** The bad inputs, one file per class, and the CLI's answer for each (run in parallel, once). */
+const bad = new Map<string, { file: string; run: Run }>();
+
+const BAD_FILES: Record<string, (file: string, seed: Buffer) => Promise<void>> = {
+  empty: (file) => writeFile(file, ''),
+  blank: (file) => writeFile(file, ' \r\n\u00a0\u00a0\n\t\n'),
+  binary: (file) =>
+    writeFile(file, Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex')),
+  nul: (file, seed) =>
+    writeFile(file, Buffer.concat([seed.subarray(0, 100), Buffer.from([0, 0]), seed.subarray(100)])),
+  'invalid-utf8': (file, seed) =>
+    writeFile(file, Buffer.from(seed.toString('utf8').replace(/[’“”—]/g, '\x92'), 'latin1')),
+  'no-date': (file, seed) => writeFile(file, seed.toString('utf8').replace('Dec 01, 2020 09:19 AM', 'Today')),
+  'no-sections': (file) =>
+    writeFile(file, 'Dec 01, 2020 09:19 AM\n\nTitle\n\nSummary.\n\nA story with no section.\n'),
+  'too-large': async (file) => {
+    await writeFile(file, 'Dec 01, 2020 09:19 AM\n');
+    // Sparse: 6 MiB on paper, nothing on disk; the command must refuse it from its size.
+    await truncate(file, 6 * 1024 * 1024);
+  },
+};
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'feedwright-parse-'));
+  const seed = await readFile(path.join(ROOT, SEED));
+  await Promise.all(
+    Object.entries(BAD_FILES).map(async ([name, make]) => {
+      const file = path.join(dir, `${name}.txt`);
+      await make(file, seed);
+      bad.set(name, { file, run: await feedwright('parse', file) });
+    }),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('Command: feedwright parse', () => {
+  it('prints the seed digest as its expected JSON', async () => {
+    // Prepare
+    const expected = JSON.parse(
+      await readFile(path.join(ROOT, 'tests/fixtures/digests/cx-daily-2020-12-01.expected.json'), 'utf8'),
+    );
+
+    // Act
+    const run = await feedwright('parse', SEED, '--timezone', 'UTC');
+
+    // Assess
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const digest = JSON.parse(run.stdout);
+    expect(projectOnto(digest, expected)).toEqual(withoutWarnings(expected));
+    expect(run.stdout).toMatch(/^\{\n {2}"title": /);
+  });
+
+  it.each(Object.keys(BAD_FILES))(
+    'rejects the %s file: one line on stderr, nothing on stdout, exit 2',
+    (name) => {
+      // Prepare
+      const { file, run } = bad.get(name) ?? { file: '', run: { code: -1, stdout: '', stderr: '' } };
+
+      // Assess
+      expect(run.stdout).toBe('');
+      expect(run.code).toBe(2);
+      expect(run.stderr.endsWith('\n')).toBe(true);
+      const lines = run.stderr.slice(0, -1).split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]?.startsWith(`feedwright: ${file}: `)).toBe(true);
+      expect(run.stderr).not.toMatch(/\bat .+:\d+:\d+/);
+    },
+  );
+
+  it('names the reason for each bad file', () => {
+    // Prepare
+    const reason = (name: string) => bad.get(name)?.run.stderr ?? '';
+
+    // Assess
+    expect(reason('empty')).toMatch(/empty/);
+    expect(reason('blank')).toMatch(/only blank lines/);
+    expect(reason('binary')).toMatch(/PNG image/);
+    expect(reason('nul')).toMatch(/NUL bytes/);
+    expect(reason('invalid-utf8')).toMatch(/not UTF-8/);
+    expect(reason('no-date')).toMatch(/no date line/);
+    expect(reason('no-sections')).toMatch(/no sections/);
+    expect(reason('too-large')).toMatch(/6\.0 MiB, over the 5\.0 MiB limit/);
+  });
+
+  it('honours --max-bytes', async () => {
+    // Act
+    const run = await feedwright('parse', SEED, '--max-bytes', '1K');
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `feedwright: ${SEED}: the file is 8.0 KiB, over the 1.0 KiB limit for a digest: check that it is the right file\n`,
+    );
+  });
+
+  it('rejects an unknown time zone in the same one-line form', async () => {
+    // Act
+    const run = await feedwright('parse', SEED, '--timezone', 'Mars/Base');
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `feedwright: ${SEED}: unknown time zone 'Mars/Base': use an IANA name such as 'UTC', 'Asia/Shanghai' or 'America/New_York'\n`,
+    );
+  });
+
+  it('rejects a missing file in the same one-line form', async () => {
+    // Act
+    const run = await feedwright('parse', 'no/such/digest.txt');
+
+    // Assess
+    expect(run).toEqual({ code: 2, stdout: '', stderr: 'feedwright: no/such/digest.txt: no such file\n' });
+  });
+
+  it('prints its help on --help', async () => {
+    // Act
+    const run = await feedwright('parse', '--help');
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Usage: feedwright parse FILE [--timezone TZ] [--max-bytes N]');
+    expect(run.stdout).toContain('--timezone TZ');
+  });
+
+  it('rejects an unknown option with its usage, exit 2', async () => {
+    // Act
+    const run = await feedwright('parse', SEED, '--colour');
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^feedwright parse: unknown option '--colour'\n\nUsage: feedwright parse/);
+  });
+});
