@@ -75,6 +75,11 @@ export interface StoryStore {
   applyDigest(change: DigestChange, stories: readonly Story[]): Promise<ApplyResult>;
   /** The digest object was deleted: withdraw its stories (those no other digest has). */
   withdrawDigest(change: DigestChange): Promise<ApplyResult>;
+  /**
+   * Where an event stands against what the store applied for its key, without changing anything: a
+   * rejected upload uses it so that an older event never overwrites a newer upload's report.
+   */
+  orderOf(change: DigestChange): Promise<ClaimDecision['kind']>;
   /** The newest live stories of a topic slug, or of every topic for `'all'`: ONE index Query. */
   newestStories(topicSlug: string, limit: number): Promise<Story[]>;
   /** Every topic that has had a story, by slug: ONE Query of the registry partition. */
@@ -127,6 +132,11 @@ export class TableStoryStore implements StoryStore {
 
   withdrawDigest(change: DigestChange): Promise<ApplyResult> {
     return this.#apply(change, null);
+  }
+
+  async orderOf(change: DigestChange): Promise<ClaimDecision['kind']> {
+    const raw = await this.#table.get(manifestKey(change.key));
+    return decideClaim(raw === undefined ? undefined : toManifestItem(raw), change.sequencer).kind;
   }
 
   async newestStories(topicSlug: string, limit: number): Promise<Story[]> {

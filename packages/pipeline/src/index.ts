@@ -1,0 +1,23 @@
+/**
+ * `@feedwright/pipeline`: the domain services the Lambda handlers wire up. Ingest turns one S3 digest
+ * event into stories (or a rejection) and a report; render turns a batch of stream records into the
+ * site objects that changed. Both work on the ports of `@feedwright/storage`, never on AWS clients.
+ */
+export {
+  DigestLimitError,
+  INGEST_LIMITS,
+  type IngestResult,
+  type IngestServices,
+  ingestDigestEvent,
+} from './ingest.ts';
+export type { PipelineLogger } from './logger.ts';
+export { type RenderResult, type RenderServices, renderPlan } from './render.ts';
+export { planRender, type RenderPlan, type RenderUnit, unitId } from './render-plan.ts';
+export { type IngestReport, NO_STORIES, reportKeyFor } from './report.ts';
+export {
+  DIGEST_PREFIX,
+  type DigestEvent,
+  decodeS3Key,
+  digestEventsOf,
+  type IgnoredRecord,
+} from './s3-events.ts';

@@ -1,0 +1,88 @@
+import { ALL_TOPICS, KEY_PREFIX, TABLE_INDEXES } from '@feedwright/storage';
+import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
+
+/**
+ * A unit of render work. Each is rendered from the table's current state, so redoing one is always safe;
+ * a failed unit fails exactly the stream records that touched it.
+ */
+export type RenderUnit =
+  | { readonly kind: 'story'; readonly storyId: string }
+  | { readonly kind: 'topic'; readonly slug: string }
+  | { readonly kind: 'listings' };
+
+/** What a batch of stream records asks render to do. */
+export interface RenderPlan {
+  /** Stories whose page must be written (live) or removed (withdrawn). */
+  readonly storyIds: ReadonlySet<string>;
+  /** Topics whose feeds must be rendered again, `all` included whenever any story changed. */
+  readonly topics: ReadonlySet<string>;
+  /** index.html and feeds.opml. */
+  readonly listings: boolean;
+  /** The units each record touched, by the record's `SequenceNumber`. */
+  readonly unitsByRecord: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The id of a unit, as `RenderPlan.unitsByRecord` and render results name it. */
+export function unitId(unit: RenderUnit): string {
+  return unit.kind === 'story'
+    ? `story:${unit.storyId}`
+    : unit.kind === 'topic'
+      ? `topic:${unit.slug}`
+      : 'listings';
+}
+
+/** What of a story item the site shows: `null` when it is not live (withdrawn, or a bare tombstone). */
+interface SiteView {
+  readonly topicSlug: string;
+  readonly contentHash: string;
+}
+
+/**
+ * Reads a batch of stream records into the work it asks for. Records of other item kinds (manifests, the
+ * topic registry) are ignored, and so are story writes that change nothing a reader sees (a re-upload
+ * moving the digest's sequencer stamp on): those cost no render at all.
+ */
+export function planRender(records: readonly DynamoDBRecord[]): RenderPlan {
+  const storyIds = new Set<string>();
+  const topics = new Set<string>();
+  const unitsByRecord = new Map<string, string[]>();
+  for (const record of records) {
+    const pk = record.dynamodb?.Keys?.pk?.S;
+    if (pk === undefined || !pk.startsWith(KEY_PREFIX.story)) continue;
+    const before = siteView(record.dynamodb?.OldImage);
+    const after = siteView(record.dynamodb?.NewImage);
+    if (sameView(before, after)) continue;
+
+    const storyId = pk.slice(KEY_PREFIX.story.length);
+    const units: RenderUnit[] = [
+      { kind: 'story', storyId },
+      { kind: 'topic', slug: ALL_TOPICS },
+      { kind: 'listings' },
+    ];
+    for (const view of [before, after])
+      if (view !== null) units.push({ kind: 'topic', slug: view.topicSlug });
+
+    storyIds.add(storyId);
+    for (const unit of units) if (unit.kind === 'topic') topics.add(unit.slug);
+    const sequenceNumber = record.dynamodb?.SequenceNumber;
+    if (sequenceNumber !== undefined) {
+      unitsByRecord.set(sequenceNumber, [
+        ...new Set([...(unitsByRecord.get(sequenceNumber) ?? []), ...units.map(unitId)]),
+      ]);
+    }
+  }
+  return { storyIds, topics, listings: storyIds.size > 0, unitsByRecord };
+}
+
+function siteView(image: Record<string, AttributeValue> | undefined): SiteView | null {
+  // Only a live story carries the sparse index keys.
+  if (image?.[TABLE_INDEXES.all.partitionKey]?.S === undefined) return null;
+  const topicSlug = image.story?.M?.topicSlug?.S;
+  const contentHash = image.contentHash?.S;
+  if (topicSlug === undefined || contentHash === undefined) return null;
+  return { topicSlug, contentHash };
+}
+
+function sameView(a: SiteView | null, b: SiteView | null): boolean {
+  return a === null || b === null ? a === b : a.topicSlug === b.topicSlug && a.contentHash === b.contentHash;
+}

@@ -1,0 +1,227 @@
+import type { Story } from '@feedwright/digest';
+import {
+  ALL_STORIES,
+  FEED_FORMATS,
+  feedPath,
+  renderIndex,
+  renderOpml,
+  renderStoryPage,
+  renderTopicFeeds,
+  type SiteConfig,
+  type SiteFile,
+  sortNewestFirst,
+  storyPath,
+  type TopicListing,
+  type TopicRef,
+} from '@feedwright/site';
+import {
+  ALL_TOPICS,
+  type ObjectVersion,
+  SiteObjectConflictError,
+  type SiteStore,
+  type StoryStore,
+} from '@feedwright/storage';
+import type { PipelineLogger } from './logger.ts';
+import { type RenderPlan, type RenderUnit, unitId } from './render-plan.ts';
+
+/** What render needs: the story store to read, the site store to write, and how to render. */
+export interface RenderServices {
+  readonly stories: StoryStore;
+  readonly site: SiteStore;
+  readonly config: SiteConfig;
+  readonly logger?: PipelineLogger;
+  /** Units rendered at once. @default 4 */
+  readonly concurrency?: number;
+  /** Renders of one unit when another render keeps changing its objects. @default 3 */
+  readonly maxAttempts?: number;
+}
+
+/** What one render did to the site bucket. */
+export interface RenderResult {
+  readonly written: number;
+  readonly unchanged: number;
+  readonly deleted: number;
+  /** Units that failed, by unit id (see `unitId`), with the error. */
+  readonly failed: ReadonlyMap<string, unknown>;
+}
+
+interface Tally {
+  written: number;
+  unchanged: number;
+  deleted: number;
+}
+
+/**
+ * Renders what a plan asks for from the table's current state: story pages written or removed, each
+ * touched topic's feeds from ONE Query of its newest stories (a topic with no live story left loses its
+ * feeds; `all` is always written, empty or not, as `feedwright build` does), and index.html and
+ * feeds.opml from the topic registry plus one Query per topic. Objects are written only when their bytes
+ * changed.
+ *
+ * The index queries are eventually consistent, so a story this very batch changed may not show in them
+ * yet: every Query result is patched with the touched stories' strongly consistent current state.
+ *
+ * Each topic's and listing's objects are HEADed before the Query and written on the condition that they
+ * are still what the HEAD saw, so a concurrent render from older data can never overwrite newer output;
+ * the loser renders again.
+ */
+export async function renderPlan(plan: RenderPlan, services: RenderServices): Promise<RenderResult> {
+  const tally: Tally = { written: 0, unchanged: 0, deleted: 0 };
+  const failed = new Map<string, unknown>();
+  if (plan.storyIds.size === 0) return { ...tally, failed };
+
+  // A story not in the map has been withdrawn (or never existed).
+  const current = await services.stories.getStories([...plan.storyIds]);
+  const context: UnitContext = { services, plan, current, tally };
+  const units: RenderUnit[] = [
+    ...[...plan.storyIds].map((storyId): RenderUnit => ({ kind: 'story', storyId })),
+    ...[...plan.topics].map((slug): RenderUnit => ({ kind: 'topic', slug })),
+    ...(plan.listings ? [{ kind: 'listings' } as const] : []),
+  ];
+  await forEachLimit(units, services.concurrency ?? 4, async (unit) => {
+    try {
+      await withRetries(unit, context);
+    } catch (error) {
+      failed.set(unitId(unit), error);
+      services.logger?.error('render unit failed', { unit: unitId(unit), error: describe(error) });
+    }
+  });
+  return { ...tally, failed };
+}
+
+interface UnitContext {
+  readonly services: RenderServices;
+  readonly plan: RenderPlan;
+  readonly current: ReadonlyMap<string, Story>;
+  readonly tally: Tally;
+}
+
+async function withRetries(unit: RenderUnit, context: UnitContext): Promise<void> {
+  const attempts = context.services.maxAttempts ?? 3;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await renderUnit(unit, context);
+      return;
+    } catch (error) {
+      if (!(error instanceof SiteObjectConflictError) || attempt >= attempts) throw error;
+      context.services.logger?.info('site object changed under render; rendering again', {
+        unit: unitId(unit),
+      });
+    }
+  }
+}
+
+async function renderUnit(unit: RenderUnit, context: UnitContext): Promise<void> {
+  switch (unit.kind) {
+    case 'story':
+      return renderStory(unit.storyId, context);
+    case 'topic':
+      return renderTopic(unit.slug, context);
+    case 'listings':
+      return renderListings(context);
+  }
+}
+
+async function renderStory(storyId: string, { services, current, tally }: UnitContext): Promise<void> {
+  const story = current.get(storyId);
+  if (story === undefined) {
+    if ((await services.site.delete(storyPath(storyId))) === 'deleted') tally.deleted += 1;
+    return;
+  }
+  await put(renderStoryPage(story, services.config), undefined, services.site, tally);
+}
+
+async function renderTopic(slug: string, context: UnitContext): Promise<void> {
+  const { services, tally } = context;
+  const paths = FEED_FORMATS.map((format) => feedPath(slug, format));
+  const expected = await headAll(paths, services.site);
+  const stories = await newestPatched(slug, services.config.itemsPerFeed, context);
+  if (stories.length === 0 && slug !== ALL_TOPICS) {
+    for (const path of paths) if ((await services.site.delete(path)) === 'deleted') tally.deleted += 1;
+    return;
+  }
+  const topic: TopicRef = slug === ALL_TOPICS ? ALL_STORIES : { slug, name: topicName(slug, stories) };
+  for (const file of renderTopicFeeds(topic, stories, services.config)) {
+    await put(file, expected.get(file.path), services.site, tally);
+  }
+}
+
+async function renderListings(context: UnitContext): Promise<void> {
+  const { services, tally } = context;
+  const paths = ['index.html', 'feeds.opml'];
+  const expected = await headAll(paths, services.site);
+  const limit = services.config.indexHeadlines;
+  const registered = await services.stories.listTopics();
+  const listings: TopicListing[] = [
+    { topic: ALL_STORIES, latest: await newestPatched(ALL_TOPICS, limit, context) },
+  ];
+  for (const { slug, name } of registered) {
+    const latest = await newestPatched(slug, limit, context);
+    // A topic with no live story has no feeds, so the index and OPML do not offer them.
+    if (latest.length > 0) listings.push({ topic: { slug, name: topicName(slug, latest, name) }, latest });
+  }
+  const files = [
+    renderIndex(listings, services.config),
+    renderOpml(
+      listings.map((listing) => listing.topic),
+      services.config,
+    ),
+  ];
+  for (const file of files) await put(file, expected.get(file.path), services.site, tally);
+}
+
+/**
+ * The newest `limit` live stories of a topic (or `all`): ONE index Query, patched with the current state
+ * of the stories this batch touched, which the eventually consistent index may not show yet.
+ */
+async function newestPatched(
+  slug: string,
+  limit: number,
+  { services, plan, current }: UnitContext,
+): Promise<Story[]> {
+  // Over-fetch by the number of touched stories: each may be one the patch removes.
+  const queried = await services.stories.newestStories(slug, limit + plan.storyIds.size);
+  const untouched = queried.filter((story) => !plan.storyIds.has(story.storyId));
+  const touched = [...current.values()].filter((story) => slug === ALL_TOPICS || story.topicSlug === slug);
+  return sortNewestFirst([...untouched, ...touched]).slice(0, limit);
+}
+
+/** A topic is named as its newest story names it (as `feedwright build` does). */
+function topicName(slug: string, newestFirst: readonly Story[], fallback?: string): string {
+  return newestFirst[0]?.topic ?? fallback ?? slug;
+}
+
+async function headAll(paths: readonly string[], site: SiteStore): Promise<Map<string, ObjectVersion>> {
+  return new Map(await Promise.all(paths.map(async (path) => [path, await site.head(path)] as const)));
+}
+
+async function put(
+  file: SiteFile,
+  expected: ObjectVersion | undefined,
+  site: SiteStore,
+  tally: Tally,
+): Promise<void> {
+  const result = await site.putIfChanged(file, expected === undefined ? {} : { expected });
+  if (result === 'written') tally.written += 1;
+  else tally.unchanged += 1;
+}
+
+async function forEachLimit<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      await task(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,168 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createIngestHandler } from '@feedwright/fn-ingest';
+import { createRenderHandler } from '@feedwright/fn-render';
+import { StreamRecorder } from '@feedwright/storage';
+import type { Context, DynamoDBBatchResponse, S3Event, S3EventRecord } from 'aws-lambda';
+import { type Emulators, startEmulators } from '../../support/emulators.ts';
+
+export const INCOMING = 'feedwright-incoming';
+export const SITE = 'feedwright-site';
+export const BASE_URL = 'https://feeds.example.com/';
+
+/** A Lambda context good enough for Powertools' injectLambdaContext. */
+export function fakeContext(functionName: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'test',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** Keys as S3 puts them in notifications: form-URL-encoded (space → '+'), '/' kept. */
+export function encodeS3Key(key: string): string {
+  return encodeURIComponent(key)
+    .replace(/%2F/g, '/')
+    .replace(/%20/g, '+')
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+let sequencerClock = 0x10000000000000n;
+/** Increasing S3-style sequencers (upper-case hex, 16+ digits). */
+export function nextSequencer(): string {
+  sequencerClock += 0x1000n;
+  return sequencerClock.toString(16).toUpperCase();
+}
+
+export function s3Record(
+  eventName: 'ObjectCreated:Put' | 'ObjectRemoved:Delete',
+  key: string,
+  sequencer: string,
+  object: { size?: number; eTag?: string } = {},
+): S3EventRecord {
+  return {
+    eventVersion: '2.1',
+    eventSource: 'aws:s3',
+    awsRegion: 'us-east-1',
+    eventTime: new Date().toISOString(),
+    eventName,
+    userIdentity: { principalId: 'EDITOR' },
+    requestParameters: { sourceIPAddress: '127.0.0.1' },
+    responseElements: { 'x-amz-request-id': 'REQ', 'x-amz-id-2': 'HOST' },
+    s3: {
+      s3SchemaVersion: '1.0',
+      configurationId: 'digests',
+      bucket: { name: INCOMING, ownerIdentity: { principalId: 'OWNER' }, arn: `arn:aws:s3:::${INCOMING}` },
+      object: { key: encodeS3Key(key), sequencer, ...object } as S3EventRecord['s3']['object'],
+    },
+  };
+}
+
+/** Quiet Powertools instances: tests assert on behaviour, not on log lines. */
+function quiet(serviceName: string): { logger: Logger; metrics: Metrics } {
+  return {
+    logger: new Logger({ serviceName, logLevel: 'SILENT' }),
+    metrics: new Metrics({ namespace: 'feedwright', serviceName, singleMetric: false }),
+  };
+}
+
+/** The real handlers on real emulators, with the stream recorder standing in for DynamoDB Streams. */
+export interface Pipeline {
+  readonly emulators: Emulators;
+  readonly s3: S3Client;
+  readonly dynamo: DynamoDBClient;
+  readonly recorder: StreamRecorder;
+  ingest(event: S3Event): Promise<void>;
+  /** Feeds every stream record made so far to render, as one batch. */
+  render(): Promise<DynamoDBBatchResponse>;
+  /** PUTs a digest and returns the notification S3 would send. */
+  upload(key: string, body: string | Uint8Array): Promise<S3Event>;
+  /** Upload + ingest + render. */
+  publish(key: string, body: string | Uint8Array): Promise<S3Event>;
+  removed(key: string): S3Event;
+  read(bucket: string, key: string): Promise<string | undefined>;
+  stop(): Promise<void>;
+}
+
+export interface PipelineOptions {
+  readonly maxDigestBytes?: number;
+  /** Wraps the ingest's DynamoDB client, e.g. to inject failures. */
+  readonly decorateIngestDynamo?: (client: DynamoDBClient) => void;
+}
+
+export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  const emulators = await startEmulators({ buckets: [INCOMING, SITE] });
+  const s3 = emulators.s3Client();
+  const dynamo = emulators.dynamoClient();
+  const recorder = new StreamRecorder();
+  recorder.attach(dynamo);
+  options.decorateIngestDynamo?.(dynamo);
+  const ingestHandler = createIngestHandler({
+    s3,
+    dynamo,
+    tableName: emulators.tableName,
+    maxDigestBytes: options.maxDigestBytes,
+    ...quiet('feedwright-ingest'),
+  });
+  const renderDynamo = emulators.dynamoClient();
+  const renderHandler = createRenderHandler({
+    s3,
+    dynamo: renderDynamo,
+    tableName: emulators.tableName,
+    siteBucket: SITE,
+    site: { baseUrl: BASE_URL },
+    ...quiet('feedwright-render'),
+  });
+
+  const upload = async (key: string, body: string | Uint8Array): Promise<S3Event> => {
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
+    const output = await s3.send(new PutObjectCommand({ Bucket: INCOMING, Key: key, Body: bytes }));
+    return {
+      Records: [
+        s3Record('ObjectCreated:Put', key, nextSequencer(), {
+          size: bytes.byteLength,
+          eTag: output.ETag?.replaceAll('"', ''),
+        }),
+      ],
+    };
+  };
+  const pipeline: Pipeline = {
+    emulators,
+    s3,
+    dynamo,
+    recorder,
+    ingest: (event) => ingestHandler(event, fakeContext('ingest')),
+    render: () => renderHandler({ Records: recorder.take() }, fakeContext('render')),
+    upload,
+    async publish(key, body) {
+      const event = await upload(key, body);
+      await pipeline.ingest(event);
+      await pipeline.render();
+      return event;
+    },
+    removed: (key) => ({ Records: [s3Record('ObjectRemoved:Delete', key, nextSequencer())] }),
+    async read(bucket, key) {
+      try {
+        const output = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return await output.Body?.transformToString('utf8');
+      } catch (error) {
+        if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+        throw error;
+      }
+    },
+    stop: () => emulators.stop(),
+  };
+  return pipeline;
+}
