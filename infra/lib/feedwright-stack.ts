@@ -399,15 +399,23 @@ export class FeedwrightStack extends Stack {
     return `npm run redrive -- --queue-url ${failures.queue.queueUrl} --function-name ${target.function.functionName}`;
   }
 
-  /** Ingest: read digests, write reports, read and write items — the contract's list, nothing else. */
+  /** Ingest: read digests, write reports, read and write items (the contract's list), plus ListBucket for 404s. */
   private grantIngest(): void {
     const role = this.ingest.role;
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        // GetObjectVersion too: the S3 event names the version that fired it, and reading that
-        // exact version keeps a quick re-upload from being parsed under the older event.
-        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        actions: ['s3:GetObject'],
         resources: [this.incomingBucket.arnForObjects(`${DIGESTS_PREFIX}*`)],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        // Beyond the contract's list, for the contract's own reason (given there for render): ingest
+        // treats a digest deleted before it could be read as gone (404), and without ListBucket S3
+        // answers 403 instead, which would fail and retry the event until it lands on the queue.
+        // Key names only; the bucket holds nothing but digests and their reports.
+        actions: ['s3:ListBucket'],
+        resources: [this.incomingBucket.bucketArn],
       }),
     );
     role.addToPrincipalPolicy(

@@ -299,7 +299,7 @@ describe('FeedwrightStack: functions', () => {
     }
   });
 
-  it('lets ingest read digests, write reports and read/write items, and nothing else', () => {
+  it('lets ingest read digests (404 when gone), write reports and read/write items, and nothing else', () => {
     // Act
     const statements = statementsOf(stack.ingest.role);
 
@@ -308,10 +308,8 @@ describe('FeedwrightStack: functions', () => {
     const indexes = { 'Fn::Join': ['', [table, '/index/*']] };
     expect(statements).toEqual(
       expect.arrayContaining([
-        {
-          actions: ['s3:GetObject', 's3:GetObjectVersion'],
-          resource: objectsArn(stack.incomingBucket, 'digests/*'),
-        },
+        { actions: ['s3:GetObject'], resource: objectsArn(stack.incomingBucket, 'digests/*') },
+        { actions: ['s3:ListBucket'], resource: getAtt(stack.incomingBucket, 'Arn') },
         { actions: ['s3:PutObject'], resource: objectsArn(stack.incomingBucket, 'reports/*') },
         {
           actions: [
@@ -336,7 +334,7 @@ describe('FeedwrightStack: functions', () => {
         },
       ]),
     );
-    expect(statements).toHaveLength(5);
+    expect(statements).toHaveLength(6);
   });
 
   it('lets render query stories, manage site objects and read the stream, and nothing else', () => {
