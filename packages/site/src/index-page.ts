@@ -5,7 +5,7 @@ import { CACHE_CONTROL_LISTING, CONTENT_TYPES, type SiteFile } from './site-file
 import { feedAlternates, subscribeLinks } from './story-page.ts';
 import { cleanText, escapeAttribute, escapeMarkup } from './text.ts';
 import { assertRenderable, orderTopics, sortNewestFirst, type TopicListing } from './topics.ts';
-import { SiteUrls, storyPath, topicAnchor } from './urls.ts';
+import { encodePath, SiteUrls, storyPath, topicAnchor } from './urls.ts';
 
 /**
  * index.html: every topic ('All stories' first, then by name) with its newest headlines (at most
@@ -24,7 +24,7 @@ export function renderIndex(listings: readonly TopicListing[], config: SiteConfi
     const items = headlines.map((story) => {
       assertRenderable(story);
       const at = instantOf(story.publishedAt, `story '${story.storyId}'`);
-      return `<li><a href="${escapeAttribute(storyPath(story.storyId))}">${x(cleanText(story.title))}</a> <time datetime="${rfc3339(at)}">${readableDate(at)}</time></li>`;
+      return `<li><a href="${escapeAttribute(encodePath(storyPath(story.storyId)))}">${x(cleanText(story.title))}</a> <time datetime="${rfc3339(at)}">${readableDate(at)}</time></li>`;
     });
     return [
       `<section id="${anchor}" aria-labelledby="${anchor}-heading">`,

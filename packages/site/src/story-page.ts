@@ -7,6 +7,7 @@ import { storyBodyHtml, storySummary } from './story-html.ts';
 import { cleanText, escapeAttribute, escapeMarkup } from './text.ts';
 import { assertRenderable, type TopicRef } from './topics.ts';
 import {
+  encodePath,
   FEED_FORMAT_LABELS,
   FEED_FORMATS,
   FEED_MEDIA_TYPES,
@@ -29,7 +30,7 @@ export function feedAlternates(topic: TopicRef, urls: SiteUrls): AlternateLink[]
 export function subscribeLinks(slug: string, prefix: string): string {
   return FEED_FORMATS.map(
     (format) =>
-      `<a href="${escapeAttribute(`${prefix}${feedPath(slug, format)}`)}" type="${FEED_MEDIA_TYPES[format]}">${FEED_FORMAT_LABELS[format]}</a>`,
+      `<a href="${escapeAttribute(`${prefix}${encodePath(feedPath(slug, format))}`)}" type="${FEED_MEDIA_TYPES[format]}">${FEED_FORMAT_LABELS[format]}</a>`,
   ).join(' · ');
 }
 
@@ -49,7 +50,7 @@ export function renderStoryPage(story: Story, config: SiteConfig): SiteFile {
     `<header><a href="../index.html">${x(config.siteTitle)}</a></header>`,
     '<main>',
     '<article>',
-    `<p class="meta"><a href="../index.html#${escapeAttribute(topicAnchor(topic.slug))}">${x(topic.name)}</a> · <time datetime="${rfc3339(at)}">${readableDate(at)}</time></p>`,
+    `<p class="meta"><a href="../index.html#${escapeAttribute(encodeURIComponent(topicAnchor(topic.slug)))}">${x(topic.name)}</a> · <time datetime="${rfc3339(at)}">${readableDate(at)}</time></p>`,
     `<h1>${x(title)}</h1>`,
     storyBodyHtml(story) ?? '',
     '</article>',

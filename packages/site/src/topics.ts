@@ -18,14 +18,15 @@ export interface TopicListing {
   readonly latest: readonly Story[];
 }
 
-// Ids and slugs become file names and URL path segments, so only these are accepted.
-const URL_SAFE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
+// Ids and slugs become file names and URL path segments: letters (any script: slugs keep CJK), digits,
+// '-' and '_' only, so no '/', '.', '%' or space can ever reach a path.
+const URL_SAFE = /^[\p{L}\p{N}][\p{L}\p{N}\p{M}_-]{0,199}$/u;
 
 /** Throws a SiteInputError if a story's id or slug could not be used safely as a path segment. */
 export function assertRenderable(story: Story): void {
   if (!URL_SAFE.test(story.storyId)) {
     throw new SiteInputError(
-      `story id '${story.storyId}' is not URL-safe (letters, digits, '-' and '_' only, at most 200)`,
+      `story id '${story.storyId}' is not URL-safe (letters, digits, '-' and '_' only, at most 200 characters)`,
     );
   }
   if (!URL_SAFE.test(story.topicSlug)) {

@@ -15,10 +15,15 @@ export const FEED_FORMAT_LABELS: Readonly<Record<FeedFormat, string>> = {
   json: 'JSON Feed',
 };
 
+/** File path of a story's page (the object key: slugs and ids may hold Unicode letters, unencoded). */
 export const storyPath = (storyId: string): string => `stories/${storyId}.html`;
+/** File path of a topic's feed. */
 export const feedPath = (slug: string, format: FeedFormat): string =>
   `feeds/${slug}/${FEED_FILE_NAMES[format]}`;
+/** The id of a topic's section on index.html. */
 export const topicAnchor = (slug: string): string => `topic-${slug}`;
+/** A file path as a URL path: each segment percent-encoded (a CJK topic slug becomes %E6%B1%BD...). */
+export const encodePath = (path: string): string => path.split('/').map(encodeURIComponent).join('/');
 
 /** A stable identifier: a `tag:` URI, or the permalink when the host cannot name a tag authority. */
 export interface StableId {
@@ -43,9 +48,9 @@ export class SiteUrls {
       : null;
   }
 
-  /** Absolute URL of a site path. */
+  /** Absolute URL of a site file path. */
   url(path: string): string {
-    return `${this.base}${path}`;
+    return `${this.base}${encodePath(path)}`;
   }
 
   story(storyId: string): string {
@@ -58,18 +63,20 @@ export class SiteUrls {
 
   /** The index page's section about one topic: the feeds' home page. */
   topicHome(slug: string): string {
-    return `${this.base}#${topicAnchor(slug)}`;
+    return `${this.base}#${encodeURIComponent(topicAnchor(slug))}`;
   }
 
   /** GUID of a story: depends on its id only, so editing the story's text never changes it. */
   storyId(storyId: string): StableId {
     return this.#tagPrefix === null
       ? { value: this.story(storyId), isPermalink: true }
-      : { value: `${this.#tagPrefix}story/${storyId}`, isPermalink: false };
+      : { value: `${this.#tagPrefix}story/${encodeURIComponent(storyId)}`, isPermalink: false };
   }
 
   feedId(slug: string): string {
-    return this.#tagPrefix === null ? this.feed(slug, 'atom') : `${this.#tagPrefix}feed/${slug}`;
+    return this.#tagPrefix === null
+      ? this.feed(slug, 'atom')
+      : `${this.#tagPrefix}feed/${encodeURIComponent(slug)}`;
   }
 }
 

@@ -339,6 +339,26 @@ describe('renderTopicFeeds', () => {
     );
   });
 
+  it('keeps a CJK topic slug in file paths and percent-encodes it in URLs', async () => {
+    // Prepare
+    const cars = { slug: '汽车', name: '汽车' };
+    const story = aStory({ topic: '汽车', topicSlug: '汽车', storyId: '2021-09-10-8-d993a13f' });
+
+    // Act
+    const files = renderTopicFeeds(cars, [story], config);
+
+    // Assess
+    expect(files.map((file) => file.path)).toEqual([
+      'feeds/汽车/rss.xml',
+      'feeds/汽车/atom.xml',
+      'feeds/汽车/feed.json',
+    ]);
+    const atom = readWithFeedsmith('atom', byPath(files, 'feeds/汽车/atom.xml'));
+    expect(atom.selfUrl).toBe('https://feeds.example.com/feeds/%E6%B1%BD%E8%BD%A6/atom.xml');
+    expect(atom.homeUrl).toBe('https://feeds.example.com/#topic-%E6%B1%BD%E8%BD%A6');
+    expect(await siteProblems(files)).toEqual([]);
+  });
+
   it('refuses a story id that is not a safe path segment', () => {
     // Act & Assess
     expect(() => renderTopicFeeds(INVESTMENT, [aStory({ storyId: '../../etc/passwd' })], config)).toThrow(

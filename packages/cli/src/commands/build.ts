@@ -7,6 +7,8 @@ import {
   resolveSiteConfig,
   type SiteConfig,
   SiteConfigError,
+  type SiteFile,
+  SiteInputError,
 } from '@feedwright/site';
 import { mergeStories, readDigestFile } from '../build/digests.ts';
 import { collectDigestFiles } from '../build/inputs.ts';
@@ -125,7 +127,14 @@ async function build(options: BuildOptions): Promise<number> {
     say(`feedwright: nothing to build: no digest was accepted (${rejected} rejected)`);
     return 1;
   }
-  const site = buildSite(mergeStories(digests), options.site);
+  let site: SiteFile[];
+  try {
+    site = buildSite(mergeStories(digests), options.site);
+  } catch (error) {
+    if (!(error instanceof SiteInputError)) throw error;
+    say(`feedwright: cannot render the site: ${error.message}`);
+    return 1;
+  }
   const outDir = resolve(options.outDir);
   await writeSiteTree(outDir, site);
   const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;

@@ -1,0 +1,173 @@
+import { execFile } from 'node:child_process';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeDigest, parseDigest } from '@feedwright/digest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readWithFeedsmith, siteProblems } from '../../support/validators.ts';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const BIN = join(ROOT, 'node_modules', '.bin', 'feedwright');
+const SEED_DIR = join(ROOT, 'tests', 'fixtures', 'digests');
+const SEED = join(SEED_DIR, 'cx-daily-2020-12-01.txt');
+const OWN_DIR = join(ROOT, 'tests', 'integration', 'build', 'digests');
+const CORRECTED = join(OWN_DIR, 'cx-daily-2020-12-01-corrected.txt');
+const HOSTILE = join(OWN_DIR, 'hostile-2020-12-02.txt');
+const BASE_URL = 'https://feeds.example.com';
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the real `feedwright` bin from the repository root, as a user would after `npm ci`. */
+function feedwright(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(BIN, args, { cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Every file under `dir`, by relative path with '/' separators. */
+async function readTree(dir: string): Promise<Map<string, string>> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = new Map<string, string>();
+  for (const entry of entries.filter((e) => e.isFile()).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const full = join(entry.parentPath, entry.name);
+    files.set(relative(dir, full).split('\\').join('/'), await readFile(full, 'utf8'));
+  }
+  return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+const asFiles = (tree: Map<string, string>) => [...tree].map(([path, body]) => ({ path, body }));
+
+let scratch: string;
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'feedwright-build-'));
+});
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+describe('feedwright build', () => {
+  it('builds the full tree from tests/fixtures/digests, every file passing the checks', async () => {
+    // Prepare
+    const out = join(scratch, 'fixtures');
+    const names = (await readdir(SEED_DIR)).filter((name) => name.endsWith('.txt'));
+    const digests = await Promise.all(
+      names.map(async (name) => parseDigest(await readFile(join(SEED_DIR, name), 'utf8'))),
+    );
+    const stories = digests.flatMap((digest) => digest.stories);
+
+    // Act
+    const run = await feedwright('build', SEED_DIR, '--out', out, '--base-url', BASE_URL);
+
+    // Assess
+    expect(run.code).toBe(0);
+    const tree = await readTree(out);
+    const slugs = [...new Set(stories.map((story) => story.topicSlug)), 'all'];
+    const expected = [
+      'index.html',
+      'feeds.opml',
+      ...slugs.flatMap((slug) => ['rss.xml', 'atom.xml', 'feed.json'].map((name) => `feeds/${slug}/${name}`)),
+      ...new Set(stories.map((story) => `stories/${story.storyId}.html`)),
+    ].sort();
+    expect([...tree.keys()]).toEqual(expected);
+    expect(await siteProblems(asFiles(tree))).toEqual([]);
+    expect(run.stderr.trim()).toBe(
+      `built ${expected.length} files from ${names.length} digests (0 rejected) into ${out}`,
+    );
+    const newest = [...digests].sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt))[0];
+    const all = readWithFeedsmith('atom', tree.get('feeds/all/atom.xml') ?? '');
+    expect(all.items.slice(0, newest?.stories.length).map((item) => item.title)).toEqual(
+      newest?.stories.map((story) => story.title),
+    );
+    expect(all.items[0]?.url).toBe(
+      `${BASE_URL}/stories/${encodeURIComponent(newest?.stories[0]?.storyId ?? '')}.html`,
+    );
+  });
+
+  it('gives a byte-identical tree whatever the order of its inputs, the later digest winning', async () => {
+    // Prepare
+    const first = join(scratch, 'order-1');
+    const second = join(scratch, 'order-2');
+
+    // Act
+    const one = await feedwright('build', SEED, OWN_DIR, '--out', first, '--base-url', BASE_URL);
+    const two = await feedwright('build', HOSTILE, CORRECTED, SEED, '--out', second, '--base-url', BASE_URL);
+
+    // Assess
+    expect([one.code, two.code]).toEqual([0, 0]);
+    const treeOne = await readTree(first);
+    const treeTwo = await readTree(second);
+    expect([...treeTwo.keys()]).toEqual([...treeOne.keys()]);
+    for (const [path, body] of treeOne) expect(treeTwo.get(path), path).toBe(body);
+    const page = [...treeOne].find(([path]) => path.includes('personal-data-cover-story'))?.[1] ?? '';
+    expect(page).toContain('more than 8,100 apps (corrected)');
+    expect(await siteProblems(asFiles(treeOne))).toEqual([]);
+  });
+
+  it('reports a rejected digest with its reason, builds the rest, shows progress and exits 1', async () => {
+    // Prepare
+    const inbox = join(scratch, 'inbox');
+    const out = join(scratch, 'partial');
+    await rm(inbox, { recursive: true, force: true });
+    await import('node:fs/promises').then(({ mkdir }) => mkdir(inbox));
+    for (let copy = 0; copy < 20; copy += 1)
+      await copyFile(SEED, join(inbox, `seed-${String(copy).padStart(2, '0')}.txt`));
+    await writeFile(join(inbox, 'empty.txt'), '');
+    await writeFile(join(inbox, 'notes.md'), 'not a digest, and not read');
+
+    // Act
+    const run = await feedwright('build', inbox, '--out', out, '--base-url', BASE_URL);
+
+    // Assess
+    expect(run.code).toBe(1);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toContain(`feedwright: ${join(inbox, 'empty.txt')}: ${rejectionOf(new Uint8Array())}`);
+    expect(lines).toContain('feedwright: parsed 21/21');
+    expect(lines.at(-1)).toMatch(/^built \d+ files from 20 digests \(1 rejected\) into /);
+    expect(run.stderr).not.toContain('notes.md');
+    expect((await readTree(out)).has('feeds/all/rss.xml')).toBe(true);
+  });
+
+  it('refuses a file over --max-bytes before reading it', async () => {
+    // Act
+    const run = await feedwright('build', SEED, '--out', join(scratch, 'small'), '--max-bytes', '1000');
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`^feedwright: ${SEED}: the file is .*over the .*limit`, 'm'));
+  });
+
+  it.each([
+    [['build', SEED], /--out DIR is required/],
+    [['build', '--out', 'x'], /name at least one digest/],
+    [['build', SEED, '--out', 'x', '--timezone', 'Mars/Olympus'], /unknown time zone/],
+    [['build', SEED, '--out', 'x', '--base-url', 'not a url'], /baseUrl/],
+    [['build', SEED, '--out', 'x', '--items', 'many'], /--items/],
+    [['build', SEED, '--out', 'x', '--colour'], /--colour/],
+  ])('exits 2 with a usage message for %j', async (args, message) => {
+    // Act
+    const run = await feedwright(...args);
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).toContain('Usage: feedwright build');
+  });
+});
+
+/** The parser's own message for a text, so the test does not restate another package's wording. */
+function rejectionOf(bytes: Uint8Array): string {
+  try {
+    parseDigest(decodeDigest(bytes));
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected the parser to reject this text');
+}
