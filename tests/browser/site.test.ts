@@ -1,0 +1,225 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeDigest, parseDigest } from '@feedwright/digest';
+import { buildSite, CONTENT_TYPES, resolveSiteConfig, type SiteFile } from '@feedwright/site';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSiteTree } from '../../packages/cli/src/build/write-tree.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+const DIGESTS = [
+  join(ROOT, 'tests', 'fixtures', 'digests', 'cx-daily-2020-12-01.txt'),
+  join(ROOT, 'tests', 'integration', 'build', 'digests', 'hostile-2020-12-02.txt'),
+];
+const TYPES: Record<string, string> = {
+  '.html': CONTENT_TYPES.html,
+  '.opml': CONTENT_TYPES.opml,
+  '.json': CONTENT_TYPES.json,
+};
+const typeOf = (path: string): string =>
+  path.endsWith('/atom.xml')
+    ? CONTENT_TYPES.atom
+    : path.endsWith('/rss.xml')
+      ? CONTENT_TYPES.rss
+      : (TYPES[extname(path)] ?? 'application/octet-stream');
+
+/** A tiny static server for the built tree, as CloudFront would serve the bucket. */
+function serve(root: string): Promise<Server> {
+  const server = createServer((request, response) => {
+    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
+    if (!file.startsWith(root + sep)) {
+      response.writeHead(403).end();
+      return;
+    }
+    readFile(file).then(
+      (body) => response.writeHead(200, { 'content-type': typeOf(file) }).end(body),
+      () => response.writeHead(404).end(),
+    );
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+let dir: string;
+let server: Server;
+let browser: Browser;
+let baseUrl: string;
+let files: SiteFile[];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does`,
+    );
+  }
+  dir = await mkdtemp(join(tmpdir(), 'feedwright-browser-'));
+  server = await serve(dir);
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const stories = [];
+  for (const digest of DIGESTS) stories.push(...parseDigest(decodeDigest(await readFile(digest))).stories);
+  files = buildSite(stories, resolveSiteConfig({ baseUrl }));
+  await writeSiteTree(dir, files);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+interface Visit {
+  readonly page: Page;
+  readonly dialogs: string[];
+  readonly consoleErrors: string[];
+  readonly pageErrors: string[];
+}
+
+async function open(path: string): Promise<Visit> {
+  const page = await browser.newPage();
+  const visit: Visit = { page, dialogs: [], consoleErrors: [], pageErrors: [] };
+  page.on('dialog', (dialog) => {
+    visit.dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') visit.consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => visit.pageErrors.push(error.message));
+  const response = await page.goto(new URL(path, baseUrl).href, { waitUntil: 'load' });
+  expect(response?.status()).toBe(200);
+  return visit;
+}
+
+/** What the hostile digest's payloads would have left behind, had any of them run. */
+async function traces(page: Page) {
+  return page.evaluate(() => ({
+    pwned: (window as unknown as { __pwned?: unknown }).__pwned,
+    scripts: document.querySelectorAll('script').length,
+    images: document.querySelectorAll('img, iframe, svg, object, embed').length,
+    styles: document.querySelectorAll('style').length,
+    bodyVisible: getComputedStyle(document.body).display !== 'none',
+  }));
+}
+
+const alternates = (page: Page) =>
+  page.$$eval('link[rel="alternate"]', (links) =>
+    links.map((link) => ({ type: link.getAttribute('type'), href: (link as HTMLLinkElement).href })),
+  );
+
+describe('the built site in Chromium', () => {
+  it('index.html has autodiscovery links for every feed, each served with its content type', async () => {
+    // Act
+    const { page } = await open('index.html');
+    const links = await alternates(page);
+
+    // Assess
+    const feeds = files.filter((file) => file.path.startsWith('feeds/') && file.path !== 'feeds.opml');
+    expect(links).toHaveLength(feeds.length);
+    expect(new Set(links.map((link) => new URL(link.href).pathname))).toEqual(
+      new Set(feeds.map((file) => `/${file.path.split('/').map(encodeURIComponent).join('/')}`)),
+    );
+    expect(links.slice(0, 3)).toEqual([
+      { type: 'application/rss+xml', href: `${baseUrl}feeds/all/rss.xml` },
+      { type: 'application/atom+xml', href: `${baseUrl}feeds/all/atom.xml` },
+      { type: 'application/feed+json', href: `${baseUrl}feeds/all/feed.json` },
+    ]);
+    for (const link of links) {
+      const response = await page.request.get(link.href);
+      expect(response.status(), link.href).toBe(200);
+      expect(response.headers()['content-type'], link.href).toBe(`${link.type}; charset=utf-8`);
+    }
+    await page.close();
+  });
+
+  it('index.html shows the hostile headlines as text and runs none of them', async () => {
+    // Act
+    const visit = await open('index.html');
+
+    // Assess
+    expect(await traces(visit.page)).toEqual({
+      pwned: undefined,
+      scripts: 0,
+      images: 0,
+      styles: 1,
+      bodyVisible: true,
+    });
+    expect(visit.dialogs).toEqual([]);
+    expect(visit.pageErrors).toEqual([]);
+    expect(visit.consoleErrors).toEqual([]);
+    const headlines = await visit.page.$$eval('li a', (anchors) => anchors.map((a) => a.textContent));
+    expect(headlines).toContain('<img src=x onerror="window.__pwned=2"> takes over </title> the market');
+    expect(headlines).toContain('<svg onload="window.__pwned=4"> quick hit headline');
+    await visit.page.close();
+  });
+
+  it('a hostile story page is readable, styled under its CSP, and nothing from the digest ran', async () => {
+    // Prepare
+    const story = files.find((file) => file.path.includes('takes-over-title'));
+
+    // Act
+    const visit = await open(story?.path ?? 'missing.html');
+
+    // Assess
+    expect(await traces(visit.page)).toEqual({
+      pwned: undefined,
+      scripts: 0,
+      images: 0,
+      styles: 1,
+      bodyVisible: true,
+    });
+    expect(visit.dialogs).toEqual([]);
+    expect(visit.pageErrors).toEqual([]);
+    // A wrong stylesheet hash would show as a CSP error here and as an unstyled page.
+    expect(visit.consoleErrors).toEqual([]);
+    expect(await visit.page.evaluate(() => getComputedStyle(document.body).maxWidth)).toBe('672px');
+    expect(await visit.page.textContent('h1')).toBe(
+      '<img src=x onerror="window.__pwned=2"> takes over </title> the market',
+    );
+    const paragraphs = await visit.page.$$eval('article p', (ps) => ps.map((p) => p.textContent ?? ''));
+    expect(
+      paragraphs.some((text) =>
+        text.includes('<script>window.__pwned=3</script>, a CDATA end ]]> and AT&amp;T'),
+      ),
+    ).toBe(true);
+    expect(paragraphs.some((text) => text.includes('bell \u0007'))).toBe(false);
+    await visit.page.close();
+  });
+
+  it('a story page links its canonical URL and its topic’s three feeds', async () => {
+    // Prepare
+    const story = files.find((file) => file.path.includes('investment-china-is-about-to-expand'));
+
+    // Act
+    const { page } = await open(story?.path ?? 'missing.html');
+
+    // Assess
+    expect(await page.getAttribute('link[rel="canonical"]', 'href')).toBe(`${baseUrl}${story?.path}`);
+    expect(await alternates(page)).toEqual([
+      { type: 'application/rss+xml', href: `${baseUrl}feeds/investment/rss.xml` },
+      { type: 'application/atom+xml', href: `${baseUrl}feeds/investment/atom.xml` },
+      { type: 'application/feed+json', href: `${baseUrl}feeds/investment/feed.json` },
+    ]);
+    expect(await page.textContent('h1')).toBe(
+      'China is about to expand pilot programs for outbound investment',
+    );
+    await page.close();
+  });
+});
