@@ -30,7 +30,7 @@ export interface RenderServices {
   readonly site: SiteStore;
   readonly config: SiteConfig;
   readonly logger?: PipelineLogger;
-  /** Units rendered at once. @default 4 */
+  /** Units rendered at once. @default 8 */
   readonly concurrency?: number;
   /** Renders of one unit when another render keeps changing its objects. @default 3 */
   readonly maxAttempts?: number;
@@ -72,13 +72,14 @@ export async function renderPlan(plan: RenderPlan, services: RenderServices): Pr
 
   // A story not in the map has been withdrawn (or never existed).
   const current = await services.stories.getStories([...plan.storyIds]);
-  const context: UnitContext = { services, plan, current, tally };
+  const context: UnitContext = { services, plan, current, tally, queries: new Map() };
+  // Feeds first: they are what readers poll, so they should be fresh soonest.
   const units: RenderUnit[] = [
-    ...[...plan.storyIds].map((storyId): RenderUnit => ({ kind: 'story', storyId })),
     ...[...plan.topics].map((slug): RenderUnit => ({ kind: 'topic', slug })),
     ...(plan.listings ? [{ kind: 'listings' } as const] : []),
+    ...[...plan.storyIds].map((storyId): RenderUnit => ({ kind: 'story', storyId })),
   ];
-  await forEachLimit(units, services.concurrency ?? 4, async (unit) => {
+  await forEachLimit(units, services.concurrency ?? 8, async (unit) => {
     try {
       await withRetries(unit, context);
     } catch (error) {
@@ -94,13 +95,16 @@ interface UnitContext {
   readonly plan: RenderPlan;
   readonly current: ReadonlyMap<string, Story>;
   readonly tally: Tally;
+  /** One index Query per topic per batch, shared by its feeds and the index page (first attempt only). */
+  readonly queries: Map<string, Promise<Story[]>>;
 }
 
 async function withRetries(unit: RenderUnit, context: UnitContext): Promise<void> {
   const attempts = context.services.maxAttempts ?? 3;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await renderUnit(unit, context);
+      // A retry follows a conflict with a newer render: it must query afresh, not reuse this batch's results.
+      await renderUnit(unit, attempt === 1 ? context : { ...context, queries: new Map() });
       return;
     } catch (error) {
       if (!(error instanceof SiteObjectConflictError) || attempt >= attempts) throw error;
@@ -177,10 +181,18 @@ async function renderListings(context: UnitContext): Promise<void> {
 async function newestPatched(
   slug: string,
   limit: number,
-  { services, plan, current }: UnitContext,
+  { services, plan, current, queries }: UnitContext,
 ): Promise<Story[]> {
-  // Over-fetch by the number of touched stories: each may be one the patch removes.
-  const queried = await services.stories.newestStories(slug, limit + plan.storyIds.size);
+  let query = queries.get(slug);
+  if (query === undefined) {
+    // Enough for the feeds and the index page alike, over-fetched by the number of touched stories: each
+    // may be one the patch removes.
+    const enough =
+      Math.max(services.config.itemsPerFeed, services.config.indexHeadlines) + plan.storyIds.size;
+    query = services.stories.newestStories(slug, enough);
+    queries.set(slug, query);
+  }
+  const queried = await query;
   const untouched = queried.filter((story) => !plan.storyIds.has(story.storyId));
   const touched = [...current.values()].filter((story) => slug === ALL_TOPICS || story.topicSlug === slug);
   return sortNewestFirst([...untouched, ...touched]).slice(0, limit);

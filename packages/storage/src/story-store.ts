@@ -293,11 +293,11 @@ export class TableStoryStore implements StoryStore {
   async #registerTopics(stories: readonly Story[]): Promise<void> {
     const known = new Map((await this.listTopics()).map((topic) => [topic.slug, topic.name]));
     const wanted = new Map(stories.map((story) => [story.topicSlug, story.topic]));
-    for (const [slug, name] of wanted) {
-      if (known.get(slug) === name) continue;
+    const missing = [...wanted].filter(([slug, name]) => known.get(slug) !== name);
+    await mapLimit(missing, this.#concurrency, async ([slug, name]) => {
       const item: TopicItem = { ...topicKey(slug), kind: 'topic', slug, name };
       await this.#table.put(item);
-    }
+    });
   }
 }
 
