@@ -43,7 +43,12 @@ describe('Function: startLocalStack', () => {
     return parseFeed(response.body.toString('utf8')).items.map((item) => item.title ?? '');
   };
 
+  const savedEnv = { ...process.env };
+
   beforeAll(async () => {
+    // The handlers' INFO logs and EMF metrics would bury the test report.
+    process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
     work = await tempDir('feedwright-dev-');
     stack = await startLocalStack({
       sitePort: 0,
@@ -67,6 +72,7 @@ describe('Function: startLocalStack', () => {
     s3?.destroy();
     await stack?.close();
     await work?.remove();
+    process.env = savedEnv;
   });
 
   it('serves the sample digest as an RSS feed that parses', async () => {

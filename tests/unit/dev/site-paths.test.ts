@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { objectKeyForPath } from '../../../packages/cli/src/dev/site-server.ts';
+import { isWholeObject, objectKeyForPath } from '../../../packages/cli/src/dev/site-server.ts';
 
 describe('Function: objectKeyForPath', () => {
   it.each([
@@ -33,5 +33,27 @@ describe('Function: objectKeyForPath', () => {
 
     // Assess
     expect(result).toBeUndefined();
+  });
+});
+
+describe('Function: isWholeObject', () => {
+  it('accepts bytes whose MD5 is the ETag, and refuses a torn read', () => {
+    // Prepare
+    const etag = '"5d41402abc4b2a76b9719d911017c592"'; // md5('hello')
+
+    // Act
+    const whole = isWholeObject(Buffer.from('hello'), etag);
+    const torn = isWholeObject(Buffer.from('hel'), etag);
+
+    // Assess
+    expect([whole, torn]).toEqual([true, false]);
+  });
+
+  it('cannot check a multipart ETag and lets it pass', () => {
+    // Act
+    const result = isWholeObject(Buffer.from('anything'), '"5d41402abc4b2a76b9719d911017c592-3"');
+
+    // Assess
+    expect(result).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { LOCAL_DEFAULTS } from '../../../storage/src/table.ts';
+import { LOCAL_DEFAULTS } from '@feedwright/storage';
 import { UsageError } from '../command.ts';
 import type { LocalStackOptions } from './local-stack.ts';
 

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { LOCAL_DEFAULTS } from '@feedwright/storage';
 import type {
   Context,
   DynamoDBBatchResponse,
@@ -9,7 +10,6 @@ import type {
   DynamoDBStreamEvent,
   S3Event,
 } from 'aws-lambda';
-import { LOCAL_DEFAULTS } from '../../../storage/src/table.ts';
 import { AsyncInvoker, describe } from './async-invoker.ts';
 import { S3RVER_CREDENTIALS, type S3rverEvent, startDynamoEmulator, startS3Emulator } from './emulators.ts';
 import { isDigestFile, watchInbox } from './inbox-watcher.ts';
@@ -76,6 +76,7 @@ export interface PipelineSetup {
   readonly baseUrl: string;
   readonly timezone: string;
   readonly region: string;
+  readonly accountId: string;
   /** Receives the stream records of the table's writes (dynalite has no streams). */
   readonly onStreamRecords: (records: readonly DynamoDBRecord[]) => void;
 }
@@ -158,6 +159,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       region: REGION,
       forcePathStyle: true,
       credentials: S3RVER_CREDENTIALS,
+      // s3rver predates the SDK's default CRC checksums and would store their aws-chunked framing.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
     });
     const dynamo = new DynamoDBClient({
       endpoint: dynamoEmulator.endpoint,
@@ -188,6 +192,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       baseUrl,
       timezone: options.timezone ?? 'UTC',
       region: REGION,
+      accountId: ACCOUNT_ID,
       onStreamRecords: (records) => poller?.push(records),
     });
     await pipeline.provision();

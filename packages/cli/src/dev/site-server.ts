@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
@@ -79,6 +80,8 @@ export function objectKeyForPath(rawUrl: string): string | undefined {
 }
 
 const INDEX_KEY = 'index.html';
+const CONSISTENT_READ_ATTEMPTS = 50;
+const CONSISTENT_READ_PAUSE_MS = 10;
 const GZIP_CACHE_ENTRIES = 128;
 const gzipAsync = promisify(gzip);
 
@@ -108,12 +111,12 @@ async function handle(
     sendError(response, 404, 'Not found', isHead);
     return;
   }
-  const object = await getObject(options.s3, options.bucket, key);
-  if (object === undefined) {
+  const found = await readWholeObject(options.s3, options.bucket, key);
+  if (found === undefined) {
     sendError(response, 404, 'Not found', isHead);
     return;
   }
-  const body = Buffer.from((await object.Body?.transformToByteArray()) ?? new Uint8Array());
+  const { object, body } = found;
   const contentType = object.ContentType ?? 'application/octet-stream';
   const compressible = object.ContentEncoding === undefined && isCompressible(contentType, body.length);
   const compress = compressible && acceptsGzip(header(request, 'accept-encoding'));
@@ -153,17 +156,35 @@ async function handle(
   response.end(isHead ? undefined : payload);
 }
 
-async function getObject(
+/**
+ * Reads an object and its bytes as one consistent version. S3 replaces objects atomically, but
+ * s3rver writes the new bytes over the old file and its MD5 afterwards, so a read racing the
+ * render function's write can see half a feed: the bytes are checked against the ETag (the MD5
+ * of a single-part upload) and read again until they agree.
+ */
+async function readWholeObject(
   s3: S3Client,
   bucket: string,
   key: string,
-): Promise<GetObjectCommandOutput | undefined> {
-  try {
-    return await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  } catch (error) {
-    if (isMissingObject(error)) return undefined;
-    throw error;
+): Promise<{ object: GetObjectCommandOutput; body: Buffer } | undefined> {
+  for (let attempt = 1; ; attempt += 1) {
+    let object: GetObjectCommandOutput;
+    try {
+      object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    } catch (error) {
+      if (isMissingObject(error)) return undefined;
+      throw error;
+    }
+    const body = Buffer.from((await object.Body?.transformToByteArray()) ?? new Uint8Array());
+    if (isWholeObject(body, object.ETag) || attempt >= CONSISTENT_READ_ATTEMPTS) return { object, body };
+    await new Promise((resolve) => setTimeout(resolve, CONSISTENT_READ_PAUSE_MS));
   }
+}
+
+/** Whether the bytes are those the ETag names; multipart ETags (`"…-N"`) are not an MD5 and pass. */
+export function isWholeObject(body: Buffer, etag: string | undefined): boolean {
+  const md5 = /^"?([0-9a-f]{32})"?$/i.exec(etag ?? '')?.[1];
+  return md5 === undefined || createHash('md5').update(body).digest('hex') === md5.toLowerCase();
 }
 
 function isMissingObject(error: unknown): boolean {

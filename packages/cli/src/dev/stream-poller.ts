@@ -13,7 +13,7 @@ export interface StreamPollerOptions {
   readonly filter?: (record: DynamoDBRecord) => boolean;
   /**
    * How long the first record of a batch waits for others.
-   * @default 150
+   * @default 100
    */
   readonly batchWindowMs?: number;
   /** @default 100 */
@@ -75,7 +75,7 @@ export class StreamPoller {
   #schedule(): void {
     if (this.#running || this.#timer !== undefined || this.#queue.length === 0 || this.#closed) return;
     const batchSize = this.#options.batchSize ?? 100;
-    const window = this.#options.batchWindowMs ?? 150;
+    const window = this.#options.batchWindowMs ?? 100;
     const wait = this.#queue.length >= batchSize ? 0 : Math.max(0, this.#oldestArrival + window - Date.now());
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
