@@ -1,6 +1,6 @@
 import type { FeedEntry, FeedModel } from './feed-model.ts';
 import type { FeedParts } from './feed-parts.ts';
-import { escapeAttribute, escapeMarkup } from './text.ts';
+import { escapeAttribute, escapeCleanText } from './text.ts';
 
 // Atom requires <updated>; an empty feed has no newest story to take it from, and the clock would
 // make the bytes change on every render, so it gets the epoch.
@@ -12,7 +12,7 @@ const EMPTY_FEED_UPDATED = '1970-01-01T00:00:00Z';
  * (so markup in a headline stays text); content is `type="html"`, escaped.
  */
 export function atom1Parts(feed: FeedModel): FeedParts {
-  const x = escapeMarkup;
+  const x = escapeCleanText;
   const a = escapeAttribute;
   const head = [
     '<?xml version="1.0" encoding="utf-8"?>',
@@ -36,7 +36,7 @@ export function atom1Parts(feed: FeedModel): FeedParts {
 }
 
 function atomEntry(entry: FeedEntry, author: string, scheme: string): string {
-  const x = escapeMarkup;
+  const x = escapeCleanText;
   const a = escapeAttribute;
   const lines = [
     '  <entry>',

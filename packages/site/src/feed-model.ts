@@ -1,14 +1,15 @@
 import type { Story } from '@feedwright/digest';
 import type { SiteConfig } from './config.ts';
 import { instantOf, rfc822, rfc3339 } from './dates.ts';
-import { storyBodyHtml, storySummary } from './story-html.ts';
+import { storySummaryAndBody } from './story-html.ts';
 import { cleanText } from './text.ts';
 import { ALL_STORIES, type TopicRef } from './topics.ts';
 import type { FeedFormat, SiteUrls, StableId } from './urls.ts';
 
 /**
  * One entry of a feed, format-neutral, with every text already cleaned of illegal characters (but not
- * escaped: each format escapes for its own syntax). Built once per story, shared by the three formats.
+ * escaped: each format escapes for its own syntax, with `escapeCleanText`). Built once per story,
+ * shared by the three formats.
  */
 export interface FeedEntry {
   readonly id: StableId;
@@ -23,7 +24,7 @@ export interface FeedEntry {
   readonly category: { readonly term: string; readonly label: string };
 }
 
-/** One feed, format-neutral: what rss2.ts, atom1.ts and json-feed.ts each serialise. */
+/** One feed, format-neutral: what rss2.ts, atom1.ts and json-feed.ts each serialise. Texts are clean. */
 export interface FeedModel {
   readonly id: string;
   readonly title: string;
@@ -43,14 +44,15 @@ export interface FeedModel {
 /** The feed entry of a story. */
 export function feedEntry(story: Story, urls: SiteUrls): FeedEntry {
   const at = instantOf(story.publishedAt, `story '${story.storyId}'`);
+  const { summary, bodyHtml } = storySummaryAndBody(story);
   return {
     id: urls.storyId(story.storyId),
     url: urls.story(story.storyId),
     title: cleanText(story.title),
     published: rfc3339(at),
     publishedRfc822: rfc822(at),
-    summary: storySummary(story),
-    contentHtml: storyBodyHtml(story),
+    summary,
+    contentHtml: bodyHtml,
     category: { term: story.topicSlug, label: cleanText(story.topic) },
   };
 }

@@ -1,6 +1,6 @@
 import type { FeedEntry, FeedModel } from './feed-model.ts';
 import type { FeedParts } from './feed-parts.ts';
-import { escapeAttribute, escapeMarkup } from './text.ts';
+import { escapeAttribute, escapeCleanText } from './text.ts';
 
 /**
  * RSS 2.0 with the Atom (self link), content (`content:encoded`) and Dublin Core (`dc:creator`)
@@ -8,7 +8,7 @@ import { escapeAttribute, escapeMarkup } from './text.ts';
  * (see the README). No CDATA anywhere: text is entity-escaped, HTML fields are escaped HTML.
  */
 export function rss2Parts(feed: FeedModel): FeedParts {
-  const x = escapeMarkup;
+  const x = escapeCleanText;
   const head = [
     '<?xml version="1.0" encoding="utf-8"?>',
     '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">',
@@ -37,7 +37,7 @@ export function rss2Parts(feed: FeedModel): FeedParts {
 }
 
 function rssItem(entry: FeedEntry, author: string): string {
-  const x = escapeMarkup;
+  const x = escapeCleanText;
   const lines = [
     '    <item>',
     `      <title>${x(entry.title)}</title>`,

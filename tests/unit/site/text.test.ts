@@ -18,6 +18,14 @@ describe('cleanText', () => {
     expect(cleaned).toBe('xyz 😀 中文');
   });
 
+  it('removes supplementary noncharacters and a lone surrogate at either end, keeping valid pairs', () => {
+    // Act
+    const cleaned = cleanText('\uDC00a\u{1FFFE}b\u{10FFFF}c\u{10FFFD}d\u{1F600}\uD83D');
+
+    // Assess
+    expect(cleaned).toBe('abc\u{10FFFD}d\u{1F600}');
+  });
+
   it('returns ordinary text unchanged', () => {
     // Prepare
     const text = 'China’s “Big Four” banks — 5G & M&A';
