@@ -109,7 +109,7 @@ let lambda: ((event: S3Event, context: Context) => Promise<void>) | undefined;
  * Lambda entry: clients at module scope; env TABLE_NAME, MAX_DIGEST_BYTES?, DIGEST_TIMEZONE?, POWERTOOLS_*.
  * The environment is read on the first invocation, so importing this module needs none of it.
  */
-export const handler = (event: S3Event, context: Context): Promise<void> => {
+export const handler = async (event: S3Event, context: Context): Promise<void> => {
   lambda ??= createIngestHandler({
     s3,
     dynamo,

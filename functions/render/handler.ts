@@ -99,7 +99,10 @@ let lambda: ((event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBB
  * Lambda entry: clients at module scope; env TABLE_NAME, SITE_BUCKET, SITE_BASE_URL, SITE_TITLE?,
  * ITEMS_PER_FEED?, FEED_MAX_BYTES?, POWERTOOLS_*. Read on the first invocation, so importing needs none.
  */
-export const handler = (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
+export const handler = async (
+  event: DynamoDBStreamEvent,
+  context: Context,
+): Promise<DynamoDBBatchResponse> => {
   lambda ??= createRenderHandler({
     s3,
     dynamo,

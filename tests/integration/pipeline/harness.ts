@@ -73,7 +73,16 @@ export function s3Record(
 function quiet(serviceName: string): { logger: Logger; metrics: Metrics } {
   return {
     logger: new Logger({ serviceName, logLevel: 'SILENT' }),
-    metrics: new Metrics({ namespace: 'feedwright', serviceName, singleMetric: false }),
+    metrics: new Metrics({
+      namespace: 'feedwright',
+      serviceName,
+      logger: {
+        debug: () => undefined,
+        info: () => undefined,
+        warn: () => undefined,
+        error: () => undefined,
+      },
+    }),
   };
 }
 

@@ -1,0 +1,151 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createIngestHandler, handler as ingestEntry } from '@feedwright/fn-ingest';
+import { createRenderHandler, handler as renderEntry } from '@feedwright/fn-render';
+import type { Context } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadS3Event, loadStreamEvent } from './events.ts';
+
+const context = {
+  functionName: 'test',
+  awsRequestId: 'req-1',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:test',
+  memoryLimitInMB: '512',
+  getRemainingTimeInMillis: () => 30_000,
+} as unknown as Context;
+
+/** Clients that fail any call: the events below must be handled without one. */
+function unreachableClients(): { s3: S3Client; dynamo: DynamoDBClient; calls: string[] } {
+  const calls: string[] = [];
+  const s3 = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  const dynamo = new DynamoDBClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  const refuse = (commandName: string | undefined): never => {
+    calls.push(commandName ?? 'unknown');
+    throw new Error('no AWS in unit tests');
+  };
+  s3.middlewareStack.add((_next, ctx) => async () => refuse(ctx.commandName), {
+    step: 'initialize',
+    name: 'refuse',
+  });
+  dynamo.middlewareStack.add((_next, ctx) => async () => refuse(ctx.commandName), {
+    step: 'initialize',
+    name: 'refuse',
+  });
+  return { s3, dynamo, calls };
+}
+
+const silent = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+const quiet = (serviceName: string) => ({
+  logger: new Logger({ serviceName, logLevel: 'SILENT' }),
+  metrics: new Metrics({ namespace: 'feedwright', serviceName, logger: silent }),
+});
+
+describe('Lambda entries', () => {
+  const saved = { ...process.env };
+  beforeEach(() => {
+    delete process.env.TABLE_NAME;
+    delete process.env.SITE_BUCKET;
+    delete process.env.SITE_BASE_URL;
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  });
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('can be imported without environment and names the missing variable when invoked', async () => {
+    // Act & Assess
+    await expect(ingestEntry(loadS3Event('put'), context)).rejects.toThrow(/TABLE_NAME is not set/);
+    await expect(renderEntry(loadStreamEvent('story-insert'), context)).rejects.toThrow(
+      /TABLE_NAME is not set/,
+    );
+  });
+});
+
+describe('Function: createIngestHandler', () => {
+  it('ignores an object outside digests/ without calling AWS', async () => {
+    // Prepare
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    const { s3, dynamo, calls } = unreachableClients();
+    const ingest = createIngestHandler({
+      s3,
+      dynamo,
+      tableName: 'feedwright',
+      ...quiet('feedwright-ingest'),
+    });
+
+    // Act
+    await ingest(loadS3Event('put-outside-digests'), context);
+
+    // Assess
+    expect(calls).toEqual([]);
+  });
+
+  it('fails the invocation when the store cannot be reached, so that Lambda retries it', async () => {
+    // Prepare
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    const { s3, dynamo } = unreachableClients();
+    const ingest = createIngestHandler({
+      s3,
+      dynamo,
+      tableName: 'feedwright',
+      ...quiet('feedwright-ingest'),
+    });
+
+    // Act
+    const attempt = ingest(loadS3Event('delete'), context);
+
+    // Assess
+    await expect(attempt).rejects.toThrow(/1 of 1 digest events failed/);
+  });
+});
+
+describe('Function: createRenderHandler', () => {
+  it('answers a batch without story changes with no failures and no AWS call', async () => {
+    // Prepare
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    const { s3, dynamo, calls } = unreachableClients();
+    const render = createRenderHandler({
+      s3,
+      dynamo,
+      tableName: 'feedwright',
+      siteBucket: 'feedwright-site',
+      ...quiet('feedwright-render'),
+    });
+
+    // Act
+    const response = await render(loadStreamEvent('manifest-modify'), context);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(calls).toEqual([]);
+  });
+
+  it('fails the whole batch when nothing can be rendered, so that the stream retries it', async () => {
+    // Prepare
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    const { s3, dynamo } = unreachableClients();
+    const render = createRenderHandler({
+      s3,
+      dynamo,
+      tableName: 'feedwright',
+      siteBucket: 'feedwright-site',
+      ...quiet('feedwright-render'),
+    });
+
+    // Act
+    const attempt = render(loadStreamEvent('story-insert'), context);
+
+    // Assess
+    await expect(attempt).rejects.toThrow();
+  });
+});

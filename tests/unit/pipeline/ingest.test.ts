@@ -1,0 +1,214 @@
+import { readFileSync } from 'node:fs';
+import { type DigestEvent, type IngestReport, ingestDigestEvent } from '@feedwright/pipeline';
+import {
+  isLive,
+  KEY_PREFIX,
+  MemoryDigestSource,
+  MemoryItemTable,
+  type StoryItem,
+  TableStoryStore,
+} from '@feedwright/storage';
+import { beforeEach, describe, expect, it } from 'vitest';
+
+const SEED = readFileSync(new URL('../../fixtures/digests/cx-daily-2020-12-01.txt', import.meta.url), 'utf8');
+const BUCKET = 'feedwright-incoming';
+const KEY = 'digests/cx daily.txt';
+const REPORT = `${BUCKET}/reports/${KEY}.json`;
+const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
+
+let sequencer = 0x0055aed6dcd9028000n;
+function created(key = KEY, size?: number): DigestEvent {
+  sequencer += 16n;
+  return {
+    kind: 'created',
+    bucket: BUCKET,
+    key,
+    sequencer: sequencer.toString(16).toUpperCase(),
+    eventName: 'ObjectCreated:Put',
+    ...(size === undefined ? {} : { size }),
+  };
+}
+function removed(key = KEY): DigestEvent {
+  sequencer += 16n;
+  return {
+    kind: 'removed',
+    bucket: BUCKET,
+    key,
+    sequencer: sequencer.toString(16).toUpperCase(),
+    eventName: 'ObjectRemoved:Delete',
+  };
+}
+
+describe('Function: ingestDigestEvent', () => {
+  let source: MemoryDigestSource;
+  let table: MemoryItemTable;
+  let services: Parameters<typeof ingestDigestEvent>[1];
+  const liveStories = (): string[] =>
+    (table.all().filter((item) => item.pk.startsWith(KEY_PREFIX.story)) as unknown as StoryItem[])
+      .filter((item) => isLive(item))
+      .map((item) => item.storyId);
+  const report = (): IngestReport | undefined => source.reports.get(REPORT) as IngestReport | undefined;
+
+  beforeEach(() => {
+    source = new MemoryDigestSource();
+    table = new MemoryItemTable();
+    services = {
+      source,
+      stories: new TableStoryStore(table),
+      maxDigestBytes: 64 * 1024,
+      now: () => new Date('2020-12-01T09:30:00Z'),
+    };
+  });
+
+  it('stores the stories of a good digest and writes an ok report next to it', async () => {
+    // Prepare
+    source.put(BUCKET, KEY, SEED);
+
+    // Act
+    const result = await ingestDigestEvent(created(KEY, Buffer.byteLength(SEED)), services);
+
+    // Assess
+    expect(result.persisted).toBe(true);
+    expect(report()).toEqual({
+      status: 'ok',
+      key: KEY,
+      sequencer: expect.any(String),
+      stories: { total: 15, added: 15, updated: 0, withdrawn: 0, unchanged: 0 },
+      warnings: [],
+      digest: {
+        title: 'CX Daily: The Fight Over China’s Law to Protect Personal Data',
+        date: '2020-12-01',
+        publishedAt: '2020-12-01T09:19:00Z',
+      },
+      processedAt: '2020-12-01T09:30:00.000Z',
+    });
+    expect(liveStories()).toHaveLength(15);
+  });
+
+  it.each([
+    ['a blank file', ' \n\u00a0\n\t\n', 'BLANK'],
+    ['an empty file', '', 'EMPTY'],
+    ['a PNG image', PNG, 'BINARY'],
+    ['text without a date line', 'Hello\n\nPersonal data /\nA story\n', 'NO_DATE'],
+  ])(
+    'rejects %s with a report saying why, writes no story and leaves the object',
+    async (_what, body, code) => {
+      // Prepare
+      source.put(BUCKET, KEY, body);
+
+      // Act
+      const result = await ingestDigestEvent(created(), services);
+
+      // Assess
+      expect(result.report).toMatchObject({ status: 'rejected', code, stories: { total: 0 } });
+      expect(report()?.reason).toMatch(/\w/);
+      expect(table.all()).toEqual([]);
+      expect(await source.headSize(BUCKET, KEY)).toBeDefined();
+    },
+  );
+
+  it('refuses a digest over the size limit from the event size, before reading it', async () => {
+    // Prepare
+    source.put(BUCKET, KEY, SEED);
+
+    // Act
+    const result = await ingestDigestEvent(created(KEY, 6 * 1024 * 1024), services);
+
+    // Assess
+    expect(result.report).toMatchObject({ status: 'rejected', code: 'TOO_LARGE' });
+    expect(result.report.reason).toMatch(/6\.0 MiB/);
+    expect(source.reads).toBe(0);
+    expect(table.all()).toEqual([]);
+  });
+
+  it('asks the bucket for the size when the event has none', async () => {
+    // Prepare
+    source.put(BUCKET, KEY, 'x'.repeat(70 * 1024));
+
+    // Act
+    const result = await ingestDigestEvent(created(), services);
+
+    // Assess
+    expect(result.report).toMatchObject({ status: 'rejected', code: 'TOO_LARGE' });
+    expect(source.reads).toBe(0);
+  });
+
+  it('skips a duplicate delivery without touching the live report', async () => {
+    // Prepare
+    source.put(BUCKET, KEY, SEED);
+    const event = created();
+    await ingestDigestEvent(event, services);
+    const first = report();
+    const before = table.all();
+
+    // Act
+    const again = await ingestDigestEvent(event, services);
+
+    // Assess
+    expect(again.persisted).toBe(false);
+    expect(again.report).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/duplicate/) });
+    expect(report()).toEqual(first);
+    expect(table.all()).toEqual(before);
+  });
+
+  it('skips an older event that arrives after a newer one, even one whose object is now bad', async () => {
+    // Prepare
+    const older = created();
+    const newer = created();
+    source.put(BUCKET, KEY, SEED);
+    await ingestDigestEvent(newer, services);
+    const live = report();
+    source.put(BUCKET, KEY, PNG);
+
+    // Act
+    const late = await ingestDigestEvent(older, services);
+
+    // Assess
+    expect(late.report.status).toBe('skipped');
+    expect(report()).toEqual(live);
+    expect(liveStories()).toHaveLength(15);
+  });
+
+  it('withdraws every story of a deleted digest and reports it', async () => {
+    // Prepare
+    source.put(BUCKET, KEY, SEED);
+    await ingestDigestEvent(created(), services);
+
+    // Act
+    const result = await ingestDigestEvent(removed(), services);
+
+    // Assess
+    expect(result.report).toMatchObject({ status: 'withdrawn', stories: { withdrawn: 15 } });
+    expect(report()?.status).toBe('withdrawn');
+    expect(liveStories()).toEqual([]);
+  });
+
+  it('skips an upload event whose object is already gone', async () => {
+    // Act
+    const result = await ingestDigestEvent(created(KEY, 100), services);
+
+    // Assess
+    expect(result).toMatchObject({ persisted: false, report: { status: 'skipped' } });
+    expect(source.reports.size).toBe(0);
+  });
+
+  it('fails (so that Lambda retries) when the store fails, and writes no report', async () => {
+    // Prepare
+    source.put(BUCKET, KEY, SEED);
+    const broken = {
+      ...services,
+      stories: {
+        ...services.stories,
+        applyDigest: () => Promise.reject(new Error('InternalServerError')),
+        orderOf: () => Promise.resolve('claim' as const),
+      } as unknown as TableStoryStore,
+    };
+
+    // Act
+    const attempt = ingestDigestEvent(created(), broken);
+
+    // Assess
+    await expect(attempt).rejects.toThrow('InternalServerError');
+    expect(source.reports.size).toBe(0);
+  });
+});
