@@ -29,11 +29,7 @@ import {
   type _Record as StreamApiRecord,
   type AttributeValue as StreamAttributeValue,
 } from '@aws-sdk/client-dynamodb-streams';
-import {
-  InvokeCommand,
-  type InvokeCommandInput,
-  LambdaClient,
-} from '@aws-sdk/client-lambda';
+import { InvokeCommand, type InvokeCommandInput, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
