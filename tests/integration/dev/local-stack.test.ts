@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, DeleteObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../../packages/cli/src/dev/local-stack.ts';
@@ -277,6 +277,43 @@ describe('Function: startLocalStack', () => {
       return found.includes(title) ? undefined : found;
     });
     expect(titles).not.toContain(title);
+  });
+
+  it('withdraws the stories of digests removed by one multi-object delete', async () => {
+    // Prepare
+    const titles = ['Removed in bulk, first', 'Removed in bulk, second'];
+    const keys = ['digests/bulk-1.txt', 'digests/bulk-2.txt'];
+    await Promise.all(
+      keys.map((key, index) =>
+        s3.send(
+          new PutObjectCommand({
+            Bucket: stack.incomingBucket,
+            Key: key,
+            Body: digestText({ date: `Dec 1${index}, 2020`, title: titles[index] ?? '' }),
+          }),
+        ),
+      ),
+    );
+    await eventually('both stories to appear', async () => {
+      const found = await feedTitles('all');
+      return titles.every((title) => found.includes(title)) ? true : undefined;
+    });
+
+    // Act
+    await s3.send(
+      new DeleteObjectsCommand({
+        Bucket: stack.incomingBucket,
+        Delete: { Objects: keys.map((Key) => ({ Key })) },
+      }),
+    );
+
+    // Assess
+    const remaining = await eventually('both stories to leave feeds/all', async () => {
+      const found = await feedTitles('all');
+      return titles.some((title) => found.includes(title)) ? undefined : found;
+    });
+    expect(remaining).not.toContain(titles[0]);
+    expect(remaining).not.toContain(titles[1]);
   });
 
   it('uploads a digest dropped into the inbox', async () => {

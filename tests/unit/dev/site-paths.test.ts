@@ -49,6 +49,14 @@ describe('Function: isWholeObject', () => {
     expect([whole, torn]).toEqual([true, false]);
   });
 
+  it('refuses an empty or malformed ETag, as s3rver reports mid-write', () => {
+    // Act
+    const results = [isWholeObject(Buffer.from(''), '""'), isWholeObject(Buffer.from('x'), undefined)];
+
+    // Assess
+    expect(results).toEqual([false, false]);
+  });
+
   it('cannot check a multipart ETag and lets it pass', () => {
     // Act
     const result = isWholeObject(Buffer.from('anything'), '"5d41402abc4b2a76b9719d911017c592-3"');
