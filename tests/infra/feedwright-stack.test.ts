@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PipelineFunction } from '../../infra/lib/constructs/pipeline-function.ts';
 import { SITE_CONTENT_SECURITY_POLICY } from '../../infra/lib/constructs/site-distribution.ts';
 import type { FeedwrightStack } from '../../infra/lib/feedwright-stack.ts';
 import { TABLE_INDEXES, TABLE_KEYS } from '../../packages/storage/src/table.ts';
@@ -296,6 +298,47 @@ describe('FeedwrightStack: functions', () => {
       expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//);
       // Minified: a line break only every few hundred bytes at most (template literals keep theirs).
       expect(bundle.split('\n').length).toBeLessThan(Math.max(10, bundle.length / 500));
+    }
+  });
+
+  it('produces bundles Node loads as ESM, and ingest runs its middy chain from the bundle', async () => {
+    // Prepare
+    const bundlePath = (fn: PipelineFunction) => {
+      const code = resource(fn.function).Properties?.Code as { S3Key: string };
+      return join(synthesized.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs');
+    };
+    const ingest = (await import(pathToFileURL(bundlePath(stack.ingest)).href)) as { handler: unknown };
+    const render = (await import(pathToFileURL(bundlePath(stack.render)).href)) as { handler: unknown };
+    const previous = process.env.TABLE_NAME;
+    process.env.TABLE_NAME = 'feedwright-test';
+
+    // Act: a record outside digests/ is logged and ignored without touching AWS.
+    const run =
+      typeof ingest.handler === 'function'
+        ? (ingest.handler as (event: unknown, context: unknown) => Promise<unknown>)(
+            {
+              Records: [
+                {
+                  eventSource: 'aws:s3',
+                  eventName: 'ObjectCreated:Put',
+                  s3: {
+                    bucket: { name: 'incoming' },
+                    object: { key: 'elsewhere/x.txt', size: 1, sequencer: '01' },
+                  },
+                },
+              ],
+            },
+            { functionName: 'ingest', awsRequestId: 'test', getRemainingTimeInMillis: () => 30_000 },
+          )
+        : Promise.reject(new Error('the ingest bundle exports no handler'));
+
+    // Assess
+    try {
+      await expect(run).resolves.toBeUndefined();
+      expect(typeof render.handler).toBe('function');
+    } finally {
+      if (previous === undefined) delete process.env.TABLE_NAME;
+      else process.env.TABLE_NAME = previous;
     }
   });
 
