@@ -108,20 +108,34 @@ async function open(path: string): Promise<Visit> {
   return visit;
 }
 
+// The tests are type-checked without the DOM library (the project is Node code), so the little of the
+// page's globals that the evaluated functions touch is declared here.
+interface PageGlobals {
+  readonly __pwned?: unknown;
+  readonly document: { querySelectorAll(selector: string): { length: number }; readonly body: unknown };
+  getComputedStyle(element: unknown): { readonly display: string; readonly maxWidth: string };
+}
+
 /** What the hostile digest's payloads would have left behind, had any of them run. */
 async function traces(page: Page) {
-  return page.evaluate(() => ({
-    pwned: (window as unknown as { __pwned?: unknown }).__pwned,
-    scripts: document.querySelectorAll('script').length,
-    images: document.querySelectorAll('img, iframe, svg, object, embed').length,
-    styles: document.querySelectorAll('style').length,
-    bodyVisible: getComputedStyle(document.body).display !== 'none',
-  }));
+  return page.evaluate(() => {
+    const page = globalThis as unknown as PageGlobals;
+    return {
+      pwned: page.__pwned,
+      scripts: page.document.querySelectorAll('script').length,
+      images: page.document.querySelectorAll('img, iframe, svg, object, embed').length,
+      styles: page.document.querySelectorAll('style').length,
+      bodyVisible: page.getComputedStyle(page.document.body).display !== 'none',
+    };
+  });
 }
 
 const alternates = (page: Page) =>
   page.$$eval('link[rel="alternate"]', (links) =>
-    links.map((link) => ({ type: link.getAttribute('type'), href: (link as HTMLLinkElement).href })),
+    links.map((link) => ({
+      type: link.getAttribute('type'),
+      href: (link as unknown as { href: string }).href,
+    })),
   );
 
 describe('the built site in Chromium', () => {
@@ -189,7 +203,11 @@ describe('the built site in Chromium', () => {
     expect(visit.pageErrors).toEqual([]);
     // A wrong stylesheet hash would show as a CSP error here and as an unstyled page.
     expect(visit.consoleErrors).toEqual([]);
-    expect(await visit.page.evaluate(() => getComputedStyle(document.body).maxWidth)).toBe('672px');
+    const maxWidth = await visit.page.evaluate(() => {
+      const page = globalThis as unknown as PageGlobals;
+      return page.getComputedStyle(page.document.body).maxWidth;
+    });
+    expect(maxWidth).toBe('672px');
     expect(await visit.page.textContent('h1')).toBe(
       '<img src=x onerror="window.__pwned=2"> takes over </title> the market',
     );
