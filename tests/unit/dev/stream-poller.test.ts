@@ -152,3 +152,28 @@ describe('Class: StreamPoller', () => {
     expect(attempts).toBe(2);
   });
 });
+
+describe('Class: StreamPoller, closing', () => {
+  it('delivers the records still queued at close, then refuses new ones', async () => {
+    // Prepare
+    const calls: string[][] = [];
+    const poller = new StreamPoller({
+      fn,
+      batchWindowMs: 60_000,
+      log: () => undefined,
+      handler: async (event) => {
+        calls.push(sequences(event));
+        return { batchItemFailures: [] };
+      },
+    });
+    poller.push([record(1), record(2)]);
+
+    // Act
+    await poller.close();
+    poller.push([record(3)]);
+
+    // Assess
+    expect(calls).toEqual([['1', '2']]);
+    expect(poller.busy).toBe(false);
+  });
+});

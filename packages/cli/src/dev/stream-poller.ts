@@ -62,21 +62,27 @@ export class StreamPoller {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  /** Stops taking records, lets a running batch finish and drops what is still queued. */
+  /**
+   * Stops taking records and delivers those already queued without waiting for their window:
+   * unlike a real stream, nothing keeps them once the process ends, and dropping them would
+   * leave feeds behind the table until the next change to their topics.
+   */
   async close(): Promise<void> {
     this.#closed = true;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#queue.splice(0);
-    if (!this.#running) this.#wakeIdle();
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#schedule();
+    }
     await this.idle();
   }
 
   #schedule(): void {
-    if (this.#running || this.#timer !== undefined || this.#queue.length === 0 || this.#closed) return;
+    if (this.#running || this.#timer !== undefined || this.#queue.length === 0) return;
     const batchSize = this.#options.batchSize ?? 100;
     const window = this.#options.batchWindowMs ?? 100;
-    const wait = this.#queue.length >= batchSize ? 0 : Math.max(0, this.#oldestArrival + window - Date.now());
+    const due = this.#closed || this.#queue.length >= batchSize;
+    const wait = due ? 0 : Math.max(0, this.#oldestArrival + window - Date.now());
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       void this.#drain();
@@ -91,7 +97,7 @@ export class StreamPoller {
       await this.#deliver(batch);
     } finally {
       this.#running = false;
-      if (this.#queue.length > 0 && !this.#closed) this.#schedule();
+      if (this.#queue.length > 0) this.#schedule();
       else this.#wakeIdle();
     }
   }
