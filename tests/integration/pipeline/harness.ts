@@ -1,11 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createIngestHandler } from '@feedwright/fn-ingest';
 import { createRenderHandler } from '@feedwright/fn-render';
 import { StreamRecorder } from '@feedwright/storage';
-import type { Context, DynamoDBBatchResponse, S3Event, S3EventRecord } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, S3Event, S3EventRecord } from 'aws-lambda';
 import { type Emulators, startEmulators } from '../../support/emulators.ts';
 
 export const INCOMING = 'feedwright-incoming';
@@ -93,8 +93,14 @@ export interface Pipeline {
   readonly dynamo: DynamoDBClient;
   readonly recorder: StreamRecorder;
   ingest(event: S3Event): Promise<void>;
-  /** Feeds every stream record made so far to render, as one batch. */
-  render(): Promise<DynamoDBBatchResponse>;
+  /** Feeds every stream record made so far to render, as one batch (or the records given). */
+  render(records?: DynamoDBRecord[]): Promise<DynamoDBBatchResponse>;
+  /** PutObject and DeleteObject calls render has made on the site bucket so far. */
+  siteWrites(): number;
+  /** Every object of the site bucket, path → body. */
+  siteFiles(): Promise<Map<string, string>>;
+  /** Every item of the table in its raw DynamoDB form (a Scan: tests only). */
+  tableItems(): Promise<Record<string, unknown>[]>;
   /** PUTs a digest and returns the notification S3 would send. */
   upload(key: string, body: string | Uint8Array): Promise<S3Event>;
   /** Upload + ingest + render. */
@@ -126,8 +132,18 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     ...quiet('feedwright-ingest'),
   });
   const renderDynamo = emulators.dynamoClient();
+  const renderS3 = emulators.s3Client();
+  let siteWrites = 0;
+  renderS3.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'PutObjectCommand' || context.commandName === 'DeleteObjectCommand')
+        siteWrites += 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countSiteWrites' },
+  );
   const renderHandler = createRenderHandler({
-    s3,
+    s3: renderS3,
     dynamo: renderDynamo,
     tableName: emulators.tableName,
     siteBucket: SITE,
@@ -153,7 +169,24 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     dynamo,
     recorder,
     ingest: (event) => ingestHandler(event, fakeContext('ingest')),
-    render: () => renderHandler({ Records: recorder.take() }, fakeContext('render')),
+    render: (records) => renderHandler({ Records: records ?? recorder.take() }, fakeContext('render')),
+    siteWrites: () => siteWrites,
+    async siteFiles() {
+      const files = new Map<string, string>();
+      let token: string | undefined;
+      do {
+        const page = await s3.send(new ListObjectsV2Command({ Bucket: SITE, ContinuationToken: token }));
+        for (const object of page.Contents ?? []) {
+          if (object.Key !== undefined) files.set(object.Key, (await pipeline.read(SITE, object.Key)) ?? '');
+        }
+        token = page.NextContinuationToken;
+      } while (token !== undefined);
+      return files;
+    },
+    async tableItems() {
+      const { Items: items = [] } = await dynamo.send(new ScanCommand({ TableName: emulators.tableName }));
+      return items;
+    },
     upload,
     async publish(key, body) {
       const event = await upload(key, body);
