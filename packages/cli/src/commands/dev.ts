@@ -2,6 +2,9 @@ import type { Command } from '../command.ts';
 import { DEV_USAGE, parseDevOptions } from '../dev/cli-options.ts';
 import type { LocalStack } from '../dev/local-stack.ts';
 
+const REPEATED_SIGNAL_MS = 1_000;
+const STOP_TIMEOUT_MS = 15_000;
+
 /** `feedwright dev`: the local stack that `npm start` runs, until Ctrl-C. */
 export const devCommand: Command = {
   summary: 'run the local stack (npm start)',
@@ -22,13 +25,20 @@ export const devCommand: Command = {
     }
 
     const stopped = new Promise<void>((resolve) => {
-      let stopping = false;
+      let stoppingSince: number | undefined;
       const stop = (signal: NodeJS.Signals) => {
-        if (stopping) {
-          process.stderr.write(`feedwright dev: ${signal} again, exiting now\n`);
+        if (stoppingSince !== undefined) {
+          // npm and npx forward the terminal's Ctrl-C to a process that already got it: only a
+          // second press, not that echo, means "don't wait".
+          if (Date.now() - stoppingSince < REPEATED_SIGNAL_MS) return;
+          process.stderr.write(`feedwright dev: ${signal} again, exiting without waiting\n`);
           process.exit(130);
         }
-        stopping = true;
+        stoppingSince = Date.now();
+        setTimeout(() => {
+          process.stderr.write(`feedwright dev: still stopping after ${STOP_TIMEOUT_MS / 1000} s, exiting\n`);
+          process.exit(1);
+        }, STOP_TIMEOUT_MS).unref();
         out('stopping…');
         stack.close().then(resolve, (error: unknown) => {
           process.stderr.write(`feedwright dev: stopping failed: ${String(error)}\n`);
