@@ -1,17 +1,9 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { addFeedwrightStack, type FeedwrightAppOptions } from '../../infra/lib/feedwright-app.ts';
+import { addFeedwrightStack } from '../../infra/lib/feedwright-app.ts';
 import type { FeedwrightStack } from '../../infra/lib/feedwright-stack.ts';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -52,31 +44,8 @@ export function synthFeedwright(options: SynthOptions = {}): Synthesized {
       ...(options.skipBundling === true ? { 'aws:cdk:bundling-stacks': [] } : {}),
     },
   });
-  const stack = addFeedwrightStack(app, handlerEntries(outdir));
+  // The real handlers (functions/*/handler.ts), bundled as `cdk synth` bundles them.
+  const stack = addFeedwrightStack(app);
   const template = Template.fromStack(stack);
   return { app, stack, template, outdir, cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
-}
-
-/**
- * The real handlers once both exist; until then minimal stand-ins in a temp project root (the
- * repository's node_modules linked in, so esbuild and the SDK resolve) so the stack still bundles.
- */
-function handlerEntries(outdir: string): FeedwrightAppOptions {
-  const real = ['ingest', 'render'].map((name) => join(REPO_ROOT, 'functions', name, 'handler.ts'));
-  if (real.every((entry) => existsSync(entry))) return {};
-  const root = join(outdir, 'stand-in');
-  mkdirSync(root, { recursive: true });
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
-  writeFileSync(join(root, 'package-lock.json'), '{"lockfileVersion":3}\n');
-  writeFileSync(
-    join(root, 'ingest.ts'),
-    "import { S3Client } from '@aws-sdk/client-s3';\nconst s3 = new S3Client({});\nexport const handler = async () => { void s3; };\n",
-  );
-  writeFileSync(join(root, 'render.ts'), 'export const handler = async () => ({ batchItemFailures: [] });\n');
-  return {
-    ingestEntry: join(root, 'ingest.ts'),
-    renderEntry: join(root, 'render.ts'),
-    projectRoot: root,
-    depsLockFilePath: join(root, 'package-lock.json'),
-  };
 }
