@@ -95,6 +95,8 @@ export interface Pipeline {
   ingest(event: S3Event): Promise<void>;
   /** Feeds every stream record made so far to render, as one batch (or the records given). */
   render(records?: DynamoDBRecord[]): Promise<DynamoDBBatchResponse>;
+  /** GetObject calls ingest has made so far. */
+  digestReads(): number;
   /** PutObject and DeleteObject calls render has made on the site bucket so far. */
   siteWrites(): number;
   /** Every object of the site bucket, path → body. */
@@ -124,8 +126,17 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   const recorder = new StreamRecorder();
   recorder.attach(dynamo);
   options.decorateIngestDynamo?.(dynamo);
+  const ingestS3 = emulators.s3Client();
+  let digestReads = 0;
+  ingestS3.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'GetObjectCommand') digestReads += 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countDigestReads' },
+  );
   const ingestHandler = createIngestHandler({
-    s3,
+    s3: ingestS3,
     dynamo,
     tableName: emulators.tableName,
     maxDigestBytes: options.maxDigestBytes,
@@ -171,6 +182,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     ingest: (event) => ingestHandler(event, fakeContext('ingest')),
     render: (records) => renderHandler({ Records: records ?? recorder.take() }, fakeContext('render')),
     siteWrites: () => siteWrites,
+    digestReads: () => digestReads,
     async siteFiles() {
       const files = new Map<string, string>();
       let token: string | undefined;
