@@ -19,12 +19,24 @@ export function labelTopic(line: string): string | undefined {
   const raw = trimSpace(line.slice(0, last));
   if (raw === '' || raw.length > MAX_LABEL_LENGTH || raw.endsWith('/')) return undefined;
   if (!spaced && (raw.length > 30 || /[/:.?!]/.test(raw))) return undefined;
-  return raw.replace(/[\s\u200b-\u200d\u2060]+/g, ' ');
+  return hasOddSpacing(raw) ? raw.replace(/[\s\u200b-\u200d\u2060]+/g, ' ') : raw;
+}
+
+/** True when text has whitespace other than single plain spaces (NBSPs, tabs, runs). */
+function hasOddSpacing(text: string): boolean {
+  let previousSpace = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const space = isSpaceCode(c);
+    if (space && (c !== 0x20 || previousSpace)) return true;
+    previousSpace = space;
+  }
+  return false;
 }
 
 /** True for the topic of a "Quick hits /" section, whose every line is a story of its own. */
 export function isQuickHits(topic: string): boolean {
-  return /^quick[\s-]*hits?$/i.test(topic);
+  return (topic.charCodeAt(0) | 0x20) === 0x71 && /^quick[\s-]*hits?$/i.test(topic);
 }
 
 /**
@@ -32,6 +44,9 @@ export function isQuickHits(topic: string): boolean {
  * article", "Open WeChat and scan the QR code"), which is dropped with everything after it.
  */
 export function isFooterStart(line: string): boolean {
+  // Most lines fail on their first letter, before any regular expression runs.
+  const first = line.charCodeAt(0) | 0x20;
+  if (first !== 0x74 && first !== 0x73 && first !== 0x6f) return false;
   return (
     /^thanks for reading\b/i.test(line) ||
     /^share this (?:article|story|newsletter)\b/i.test(line) ||

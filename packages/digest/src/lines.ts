@@ -46,8 +46,9 @@ const LINE_BREAKS = /\r\n?|[\u2028\u2029]/g;
  * Line ends may be LF, CRLF or a lone CR (old Mac editors), mixed; U+2028/U+2029 also end lines.
  */
 export function scanLines(text: string): Line[] {
-  // One native pass, and only when needed, rather than a per-line check for '\r'.
-  const source = /[\r\u2028\u2029]/.test(text) ? text.replace(LINE_BREAKS, '\n') : text;
+  // Native scans (memchr-like), and a rewrite only when needed, rather than a per-line check.
+  const needsNormalising = text.includes('\r') || text.includes('\u2028') || text.includes('\u2029');
+  const source = needsNormalising ? text.replace(LINE_BREAKS, '\n') : text;
   const lines: Line[] = [];
   let gap = 0;
   let lineNo = 0;

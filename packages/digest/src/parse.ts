@@ -3,7 +3,14 @@ import { DigestError } from './errors.ts';
 import { type Line, scanLines } from './lines.ts';
 import type { Digest, ParseOptions, Story } from './model.ts';
 import { storyIdFor, topicSlugFor } from './slug.ts';
-import { formatInstant, formatWallDate, parseDateLine, resolveTimeZone, wallTimeToInstant } from './time.ts';
+import {
+  formatInstant,
+  formatWallDate,
+  instantFormatter,
+  parseDateLine,
+  resolveTimeZone,
+  wallTimeToInstant,
+} from './time.ts';
 
 /** A section: its label's topic and the non-blank lines up to the next label. */
 interface Section {
@@ -130,8 +137,9 @@ export function parseDigest(text: string, options: ParseOptions = {}): Digest {
       `the digest is empty: it should start with a date line like ${DATE_EXAMPLE}`,
     );
   }
-  const nul = text.indexOf('\0');
-  if (nul >= 0) {
+  // lastIndexOf: indexOf('\0') is slow on UTF-16 strings, where half of all bytes are zero.
+  if (text.lastIndexOf('\0') >= 0) {
+    const nul = text.indexOf('\0');
     throw new DigestError(
       'NUL_BYTES',
       `the digest contains NUL characters (the first at character ${nul}): it is corrupted or not plain text`,
@@ -277,11 +285,15 @@ function readSummary(
     warnings.push('no summary line after the title');
     return { text: '', caption: null };
   }
-  const key = comparable(first.text);
+  let comparableFirst: string | undefined;
+  const key = (): string => {
+    comparableFirst ??= comparable(first.text);
+    return comparableFirst;
+  };
   const rest: Line[] = [];
   for (let i = 2; i < preamble.length; i++) {
     const line = preamble[i] as Line;
-    if (comparable(line.text) === key) continue;
+    if (line.text === first.text || comparable(line.text) === key()) continue;
     if (rest.length === 0 && i === 2 && line.gap === 0) {
       // The second copy of the summary, edited: keep the first.
       warnings.push(`the two summary lines differ; kept the first, ${quote(first.text)}`);
@@ -297,22 +309,33 @@ function readSummary(
 
 /** Gives each story its position, id (unique within the digest) and instant. */
 function finishStories(drafts: readonly Draft[], date: string, epochMs: number, warnings: string[]): Story[] {
+  const format = instantFormatter();
   const taken = new Set<string>();
+  // Next suffix to try per base id, so that many repeats of one title stay linear.
+  const nextSuffix = new Map<string, number>();
+  const topicSlugs = new Map<string, string>();
   const slugOwners = new Map<string, string>();
   const stories: Story[] = [];
-  for (const [position, draft] of drafts.entries()) {
-    const topicSlug = topicSlugFor(draft.topic);
-    const owner = slugOwners.get(topicSlug);
-    if (owner === undefined) {
-      slugOwners.set(topicSlug, draft.topic);
-    } else if (owner.toLowerCase() !== draft.topic.toLowerCase()) {
-      warnings.push(`topics '${owner}' and '${draft.topic}' share the slug '${topicSlug}' and so one feed`);
-      slugOwners.set(topicSlug, draft.topic);
+  for (let position = 0; position < drafts.length; position++) {
+    const draft = drafts[position] as Draft;
+    let topicSlug = topicSlugs.get(draft.topic);
+    if (topicSlug === undefined) {
+      topicSlug = topicSlugFor(draft.topic);
+      topicSlugs.set(draft.topic, topicSlug);
+      const owner = slugOwners.get(topicSlug);
+      if (owner === undefined) {
+        slugOwners.set(topicSlug, draft.topic);
+      } else if (owner.toLowerCase() !== draft.topic.toLowerCase()) {
+        warnings.push(`topics '${owner}' and '${draft.topic}' share the slug '${topicSlug}' and so one feed`);
+      }
     }
     const base = storyIdFor(date, topicSlug, draft.title);
     let storyId = base;
-    for (let n = 2; taken.has(storyId); n++) storyId = `${base}-${n}`;
-    if (storyId !== base) {
+    if (taken.has(base)) {
+      let n = nextSuffix.get(base) ?? 2;
+      while (taken.has(`${base}-${n}`)) n++;
+      storyId = `${base}-${n}`;
+      nextSuffix.set(base, n + 1);
       warnings.push(
         `story ${quote(draft.title)} repeats an earlier story's topic and title; its id is ${storyId}`,
       );
@@ -327,7 +350,7 @@ function finishStories(drafts: readonly Draft[], date: string, epochMs: number, 
       paragraphs: draft.paragraphs,
       related: draft.related,
       imageCaption: draft.imageCaption,
-      publishedAt: formatInstant(epochMs - position * 1000),
+      publishedAt: format(epochMs - position * 1000),
     });
   }
   return stories;

@@ -29,6 +29,64 @@ function trimHyphens(text: string): string {
 }
 
 /**
+ * Non-ASCII characters that are neither letters nor digits in any normal form, and that digests
+ * are full of: NBSP, curly quotes, dashes, ellipses, guillemets, CJK punctuation.
+ */
+function isCommonSeparator(c: number): boolean {
+  return (
+    c === 0xa0 ||
+    c === 0xab ||
+    c === 0xb7 ||
+    c === 0xbb ||
+    (c >= 0x2000 && c <= 0x206f) ||
+    (c >= 0x3000 && c <= 0x3003) ||
+    (c >= 0x3008 && c <= 0x3011) ||
+    c === 0xfeff ||
+    (c >= 0xff01 && c <= 0xff0f)
+  );
+}
+
+// Scratch space for fastSlug: slugs are built as bytes, then decoded in one call.
+const scratch = new Uint8Array(1024);
+const latin1 = new TextDecoder('latin1');
+
+/**
+ * {@link slugify} in one pass without normalisation, regular expressions or `toLowerCase`, for the
+ * common case of ASCII letters and digits among any punctuation (curly quotes and dashes
+ * included): most titles are such, and a digest has hundreds of them. Undefined when the text has
+ * other letters (é, CJK), which take the general path.
+ */
+function fastSlug(text: string): string | undefined {
+  // A slug is never longer than its text; only very long lines need their own buffer.
+  const bytes = text.length <= scratch.length ? scratch : new Uint8Array(text.length);
+  let length = 0;
+  let hyphen = false;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39)) {
+      if (hyphen && length > 0) bytes[length++] = 0x2d;
+      hyphen = false;
+      bytes[length++] = c;
+    } else if (c >= 0x80 && !isCommonSeparator(c)) {
+      return undefined;
+    } else {
+      hyphen = true;
+    }
+  }
+  return latin1.decode(bytes.subarray(0, length));
+}
+
+/** True when `text` has only the characters of an ASCII slug: a-z, 0-9 and the hyphen. */
+function isUrlSafe(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d)) return false;
+  }
+  return true;
+}
+
+/**
  * A URL path segment for a topic or title: lower case, accents dropped ("é" → "e"), every run of
  * characters that are not letters or digits turned into one hyphen, no hyphen at either end.
  * Letters and digits of any script count, so CJK text keeps a usable slug.
@@ -40,6 +98,11 @@ function trimHyphens(text: string): string {
  * @example slugify('科技 / 互联网') === '科技-互联网'
  */
 export function slugify(text: string): string {
+  return fastSlug(text) ?? generalSlug(text);
+}
+
+/** {@link slugify} for any text: Unicode normalisation and folding. */
+function generalSlug(text: string): string {
   const folded = text
     .normalize('NFKD')
     .toLowerCase()
@@ -93,12 +156,23 @@ const TOPIC_PART_MAX = 40;
  *   === '2020-12-01-personal-data-cover-story-the-fight-over-china-s-law-to-protect'
  */
 export function storyIdFor(date: string, topicSlug: string, title: string): string {
-  const titleSlug = slugify(title);
-  const asciiTopic = capAtHyphen(trimHyphens(topicSlug.replace(NOT_URL_SAFE, '-')), TOPIC_PART_MAX);
-  const asciiTitle = capAtHyphen(trimHyphens(titleSlug.replace(NOT_URL_SAFE, '-')), TITLE_PART_MAX);
-  // Anything a slug keeps beyond [a-z0-9-] is a letter or digit the ASCII id would lose.
-  const lossy = /[^a-z0-9-]/.test(topicSlug) || /[^a-z0-9-]/.test(titleSlug);
-  const parts = [date.replace(NOT_URL_SAFE, '-'), asciiTopic, asciiTitle];
-  if (lossy || asciiTitle === '') parts.push(shortHash(`${topicSlug}\n${title.normalize('NFC').trim()}`));
-  return parts.filter((part) => part !== '').join('-');
+  const fast = fastSlug(title);
+  const titleSlug = fast ?? generalSlug(title);
+  const titleSafe = fast !== undefined || isUrlSafe(titleSlug);
+  const topicSafe = isUrlSafe(topicSlug);
+  const asciiTopic = capAtHyphen(topicSafe ? topicSlug : toUrlSafe(topicSlug), TOPIC_PART_MAX);
+  const asciiTitle = capAtHyphen(titleSafe ? titleSlug : toUrlSafe(titleSlug), TITLE_PART_MAX);
+  let id = isUrlSafe(date) ? date : toUrlSafe(date);
+  if (asciiTopic !== '') id = id === '' ? asciiTopic : `${id}-${asciiTopic}`;
+  if (asciiTitle !== '') id = id === '' ? asciiTitle : `${id}-${asciiTitle}`;
+  // Anything a slug keeps beyond [a-z0-9-] is a letter or digit that the ASCII id loses.
+  if (!topicSafe || !titleSafe || asciiTitle === '') {
+    const hash = shortHash(`${topicSlug}\n${title.normalize('NFC').trim()}`);
+    id = id === '' ? hash : `${id}-${hash}`;
+  }
+  return id;
+}
+
+function toUrlSafe(slug: string): string {
+  return trimHyphens(slug.replace(NOT_URL_SAFE, '-'));
 }

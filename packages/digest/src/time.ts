@@ -114,6 +114,7 @@ export function parseDateLine(line: string): DateLine | undefined {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const resolvedZones = new Map<string, string>();
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
@@ -139,9 +140,13 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
  * @throws {DigestError} `BAD_TIMEZONE` for a name the runtime's time zone data does not know.
  */
 export function resolveTimeZone(timeZone: string): string {
+  const known = resolvedZones.get(timeZone);
+  if (known !== undefined) return known;
   try {
     if (timeZone.trim() === '') throw new RangeError('empty');
-    return formatterFor(timeZone).resolvedOptions().timeZone;
+    const resolved = formatterFor(timeZone).resolvedOptions().timeZone;
+    resolvedZones.set(timeZone, resolved);
+    return resolved;
   } catch {
     throw new DigestError(
       'BAD_TIMEZONE',
@@ -217,6 +222,25 @@ export function wallTimeToInstant(wall: WallTime, timeZone: string): ZonedInstan
 /** ISO 8601 in UTC to the second, as feeds want it: `2020-12-01T09:19:00Z`. */
 export function formatInstant(epochMs: number): string {
   return `${new Date(epochMs).toISOString().slice(0, 19)}Z`;
+}
+
+/**
+ * {@link formatInstant} for many instants close together (a digest's stories are seconds apart):
+ * the date and minute part is formatted once per minute, not once per story.
+ */
+export function instantFormatter(): (epochMs: number) => string {
+  let cachedMinute = Number.NaN;
+  let prefix = '';
+  return (epochMs) => {
+    const seconds = Math.floor(epochMs / 1000);
+    const minute = Math.floor(seconds / 60);
+    const second = seconds - minute * 60;
+    if (minute !== cachedMinute) {
+      prefix = new Date(minute * 60_000).toISOString().slice(0, 17);
+      cachedMinute = minute;
+    }
+    return `${prefix}${second < 10 ? '0' : ''}${second}Z`;
+  };
 }
 
 /** The wall time's calendar date, `YYYY-MM-DD`. */

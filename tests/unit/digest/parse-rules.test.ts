@@ -153,6 +153,14 @@ describe('Function: parseDigest, reading the date line', () => {
     expect(digest.warnings).toEqual([expect.stringContaining('occurs twice')]);
   });
 
+  it('counts story times back across midnight', () => {
+    // Act
+    const digest = parseDigest(digestOf('Quick hits /', 'One', 'Two').replace(DATE, 'Jan 01, 2021 12:00 AM'));
+
+    // Assess
+    expect(digest.stories.map((s) => s.publishedAt)).toEqual(['2021-01-01T00:00:00Z', '2020-12-31T23:59:59Z']);
+  });
+
   it('gives each story the digest time minus its position in seconds', () => {
     // Act
     const digest = parseDigest(digestOf('Quick hits /', 'One', 'Two', 'Three'));
