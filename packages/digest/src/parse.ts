@@ -74,7 +74,10 @@ function isTrailingCaption(section: Section): boolean {
   if (candidate === undefined || before === undefined) return false;
   if (candidate.text.length > MAX_CAPTION_LENGTH) return false;
   if (candidate.gap >= CAPTION_GAP) return true;
-  if (!endsWithPeriod(candidate.text) || !isHeadlineLike(before.text)) return false;
+  // "Didi lists in the U.S." ends in a period, yet reads as a headline: not a caption.
+  if (!endsWithPeriod(candidate.text) || isHeadlineLike(candidate.text) || !isHeadlineLike(before.text)) {
+    return false;
+  }
   // In a story, title + first paragraph + related headline(s) come before; the first paragraph
   // is always body, so the line before the candidate must be at least the third of the section.
   return isQuickHits(section.topic) || lines.length >= 4;

@@ -158,7 +158,10 @@ describe('Function: parseDigest, reading the date line', () => {
     const digest = parseDigest(digestOf('Quick hits /', 'One', 'Two').replace(DATE, 'Jan 01, 2021 12:00 AM'));
 
     // Assess
-    expect(digest.stories.map((s) => s.publishedAt)).toEqual(['2021-01-01T00:00:00Z', '2020-12-31T23:59:59Z']);
+    expect(digest.stories.map((s) => s.publishedAt)).toEqual([
+      '2021-01-01T00:00:00Z',
+      '2020-12-31T23:59:59Z',
+    ]);
   });
 
   it('gives each story the digest time minus its position in seconds', () => {
@@ -528,6 +531,17 @@ describe('Function: parseDigest, image captions', () => {
     // Assess
     expect(digest.stories.map((s) => s.title)).toEqual(['Hit one', 'Hit two', 'T']);
     expect(digest.stories[2]?.imageCaption).toBe('A photo of the harbor at dusk.');
+  });
+
+  it('keeps a last quick hit ending in an abbreviation as a quick hit', () => {
+    // Act
+    const digest = parseDigest(
+      digestOf('Quick hits /', 'Hit one', 'Didi files for IPO in the U.S.', 'Cash /', 'T', 'B.'),
+    );
+
+    // Assess
+    expect(digest.stories.map((s) => s.title)).toEqual(['Hit one', 'Didi files for IPO in the U.S.', 'T']);
+    expect(digest.stories[2]?.imageCaption).toBeNull();
   });
 
   it('takes a sentence after related headlines as a caption even with a single blank line', () => {
