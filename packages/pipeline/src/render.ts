@@ -95,8 +95,11 @@ interface UnitContext {
   readonly plan: RenderPlan;
   readonly current: ReadonlyMap<string, Story>;
   readonly tally: Tally;
-  /** One index Query per topic per batch, shared by its feeds and the index page (first attempt only). */
-  readonly queries: Map<string, Promise<Story[]>>;
+  /**
+   * Index Queries of this batch by topic, with the limit each asked for: a touched topic's feed and its
+   * index listing share one (first attempt only), an untouched topic's listing asks for a few stories.
+   */
+  readonly queries: Map<string, { readonly limit: number; readonly stories: Promise<Story[]> }>;
 }
 
 async function withRetries(unit: RenderUnit, context: UnitContext): Promise<void> {
@@ -183,16 +186,14 @@ async function newestPatched(
   limit: number,
   { services, plan, current, queries }: UnitContext,
 ): Promise<Story[]> {
+  // Over-fetched by the number of touched stories: each may be one the patch removes.
+  const needed = limit + plan.storyIds.size;
   let query = queries.get(slug);
-  if (query === undefined) {
-    // Enough for the feeds and the index page alike, over-fetched by the number of touched stories: each
-    // may be one the patch removes.
-    const enough =
-      Math.max(services.config.itemsPerFeed, services.config.indexHeadlines) + plan.storyIds.size;
-    query = services.stories.newestStories(slug, enough);
+  if (query === undefined || query.limit < needed) {
+    query = { limit: needed, stories: services.stories.newestStories(slug, needed) };
     queries.set(slug, query);
   }
-  const queried = await query;
+  const queried = await query.stories;
   const untouched = queried.filter((story) => !plan.storyIds.has(story.storyId));
   const touched = [...current.values()].filter((story) => slug === ALL_TOPICS || story.topicSlug === slug);
   return sortNewestFirst([...untouched, ...touched]).slice(0, limit);
