@@ -109,7 +109,7 @@ async function ingest(event: DigestEvent, services: IngestServices): Promise<Out
 /** A digest the parser accepts but the table cannot hold as it is; rejected like bad input. */
 export class DigestLimitError extends Error {
   override readonly name = 'DigestLimitError';
-  readonly code: 'TOO_MANY_STORIES' | 'DUPLICATE_STORY_ID' | 'STORY_TOO_LARGE';
+  readonly code: 'TOO_MANY_STORIES' | 'DUPLICATE_STORY_ID' | 'STORY_TOO_LARGE' | 'UNRENDERABLE_STORY';
 
   constructor(code: DigestLimitError['code'], message: string) {
     super(message);
@@ -117,7 +117,13 @@ export class DigestLimitError extends Error {
   }
 }
 
-/** Limits of the table that a digest could exceed; refused as bad input rather than failing the write. */
+/** What the site accepts as a file name and URL segment (ids and slugs); see `@feedwright/site`. */
+const URL_SAFE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
+
+/**
+ * Limits of the table that a digest could exceed, and stories render could never render: refused as bad
+ * input here rather than failing the write, or stored and failing every render of the feeds after it.
+ */
 function assertStorable(digest: Digest): void {
   if (digest.stories.length > INGEST_LIMITS.maxStories) {
     throw new DigestLimitError(
@@ -134,6 +140,18 @@ function assertStorable(digest: Digest): void {
       );
     }
     seen.add(story.storyId);
+    if (
+      !URL_SAFE.test(story.storyId) ||
+      !URL_SAFE.test(story.topicSlug) ||
+      story.topicSlug === 'all' ||
+      !Number.isFinite(Date.parse(story.publishedAt))
+    ) {
+      throw new DigestLimitError(
+        'UNRENDERABLE_STORY',
+        `the story '${story.title.slice(0, 80)}' has an id, topic slug or time the site cannot use ` +
+          `(${story.storyId}, ${story.topicSlug}, ${story.publishedAt}): report this digest as a parser bug`,
+      );
+    }
     const bytes = Buffer.byteLength(JSON.stringify(story), 'utf8');
     if (bytes > INGEST_LIMITS.maxStoryBytes) {
       throw new DigestLimitError(

@@ -107,6 +107,20 @@ describe('Function: ingestDigestEvent', () => {
     },
   );
 
+  it('rejects a digest with more stories than one manifest item can list, writing nothing', async () => {
+    // Prepare: 1001 quick hits, each a story of its own
+    const hits = Array.from({ length: 1001 }, (_, i) => `Quick hit number ${i}`).join('\n');
+    source.put(BUCKET, KEY, `Dec 01, 2020 09:19 AM\n\nA digest\n\nA summary.\n\nQuick hits /\n\n${hits}\n`);
+
+    // Act
+    const result = await ingestDigestEvent(created(), services);
+
+    // Assess
+    expect(result.report).toMatchObject({ status: 'rejected', code: 'TOO_MANY_STORIES' });
+    expect(result.report.reason).toMatch(/1001 stories/);
+    expect(table.all()).toEqual([]);
+  });
+
   it('refuses a digest over the size limit from the event size, before reading it', async () => {
     // Prepare
     source.put(BUCKET, KEY, SEED);
