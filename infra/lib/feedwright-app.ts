@@ -1,6 +1,6 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { FeedwrightStack, type FeedwrightStackProps } from './feedwright-stack.ts';
+import { FeedwrightConfigError, FeedwrightStack, type FeedwrightStackProps } from './feedwright-stack.ts';
 
 /** The context keys `cdk synth/deploy -c key=value` accepts, all optional. */
 export const CONTEXT_KEYS = [
@@ -28,7 +28,7 @@ function readContext(app: App, key: ContextKey): string | undefined {
   const value: unknown = app.node.tryGetContext(key);
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string') {
-    throw new Error(
+    throw new FeedwrightConfigError(
       `Context value ${key} must be a string (pass it as -c ${key}=…); got ${JSON.stringify(value)}.`,
     );
   }

@@ -36,6 +36,11 @@ export const MAX_DIGEST_BYTES = 5 * 1024 * 1024;
 /** Story items' partition keys start with this; render's stream source only sees those records. */
 export const STORY_PK_PREFIX = 'STORY#';
 
+/** A deploy-time setting (context value or prop) that cannot work; the message says what to pass. */
+export class FeedwrightConfigError extends Error {
+  override readonly name = 'FeedwrightConfigError';
+}
+
 /** Properties of the {@link FeedwrightStack}. */
 export interface FeedwrightStackProps extends StackProps {
   /**
@@ -111,7 +116,7 @@ export class FeedwrightStack extends Stack {
     super(scope, id, props);
 
     if ((props.domainName === undefined) !== (props.certificateArn === undefined)) {
-      throw new Error(
+      throw new FeedwrightConfigError(
         'A custom domain needs both -c domainName=<host> and -c certificateArn=<ACM ARN in us-east-1>; got only one of them.',
       );
     }
@@ -119,7 +124,7 @@ export class FeedwrightStack extends Stack {
       props.certificateArn !== undefined &&
       !/^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\//.test(props.certificateArn)
     ) {
-      throw new Error(
+      throw new FeedwrightConfigError(
         `certificateArn must be an ACM certificate in us-east-1 (CloudFront only uses those); got ${props.certificateArn}.`,
       );
     }

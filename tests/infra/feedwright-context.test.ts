@@ -5,7 +5,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addFeedwrightStack } from '../../infra/lib/feedwright-app.ts';
-import type { FeedwrightStack } from '../../infra/lib/feedwright-stack.ts';
+import { FeedwrightConfigError, type FeedwrightStack } from '../../infra/lib/feedwright-stack.ts';
 import { cdkJsonContext, type Synthesized, synthFeedwright } from './synth-feedwright.ts';
 
 const CONTEXT = {
@@ -141,6 +141,9 @@ describe('FeedwrightStack context validation', () => {
   it('refuses a context value that is not a string', () => {
     expect(() => synthFeedwright({ context: { alarmEmail: 42 }, skipBundling: true })).toThrow(
       /Context value alarmEmail must be a string/,
+    );
+    expect(() => synthFeedwright({ context: { alarmEmail: 42 }, skipBundling: true })).toThrow(
+      FeedwrightConfigError,
     );
   });
 });
