@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -150,6 +150,27 @@ describe('Command: feedwright parse', () => {
 
     // Assess
     expect(run).toEqual({ code: 2, stdout: '', stderr: 'feedwright: no/such/digest.txt: no such file\n' });
+  });
+
+  it('stops quietly when the reader closes the pipe early (| head)', async () => {
+    // Prepare: a digest big enough that its JSON outgrows the pipe's buffer.
+    const seed = await readFile(path.join(ROOT, SEED), 'utf8');
+    const sections = seed.slice(seed.indexOf('Personal data /'), seed.indexOf('Thanks for reading'));
+    const file = path.join(dir, 'long.txt');
+    await writeFile(file, seed.slice(0, seed.indexOf('Personal data /')) + sections.repeat(100));
+
+    // Act
+    const child = spawn(BIN, ['parse', file], { cwd: ROOT });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+
+    // Assess
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('prints its help on --help', async () => {

@@ -183,6 +183,27 @@ function parseArgsStrict(argv: readonly string[]) {
   });
 }
 
+/**
+ * Writes to stdout and waits until it is flushed. A reader that stops early (`| head`) closes the
+ * pipe: that EPIPE ends the output quietly, as with any Unix tool, rather than as a crash.
+ */
+function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE')
+        process.stderr.write(`feedwright: cannot write the output: ${error.message}\n`);
+      resolve();
+    };
+    process.stdout.once('error', onError);
+    process.stdout.write(text, (error) => {
+      if (error === null || error === undefined) {
+        process.stdout.off('error', onError);
+        resolve();
+      }
+    });
+  });
+}
+
 /** A reason on one line, whatever the input put into it. */
 function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ');
@@ -207,7 +228,7 @@ export const parseCommand: Command = {
       process.stderr.write(`feedwright: ${oneLine(file)}: internal error: ${oneLine(message)}\n`);
       return 1;
     }
-    process.stdout.write(`${JSON.stringify(digest, null, 2)}\n`);
+    await writeStdout(`${JSON.stringify(digest, null, 2)}\n`);
     return 0;
   },
 };
