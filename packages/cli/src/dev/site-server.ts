@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
@@ -82,6 +83,7 @@ export function objectKeyForPath(rawUrl: string): string | undefined {
 const INDEX_KEY = 'index.html';
 const CONSISTENT_READ_ATTEMPTS = 50;
 const CONSISTENT_READ_PAUSE_MS = 10;
+const BODY_STALL_MS = 250;
 const GZIP_CACHE_ENTRIES = 128;
 const gzipAsync = promisify(gzip);
 
@@ -170,7 +172,7 @@ async function readWholeObject(
   for (let attempt = 1; ; attempt += 1) {
     try {
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      const body = Buffer.from((await object.Body?.transformToByteArray()) ?? new Uint8Array());
+      const body = await readBody(object.Body);
       if (isWholeObject(body, object.ETag) || attempt >= CONSISTENT_READ_ATTEMPTS) return { object, body };
     } catch (error) {
       if (isMissingObject(error)) return undefined;
@@ -180,6 +182,32 @@ async function readWholeObject(
     }
     await new Promise((resolve) => setTimeout(resolve, CONSISTENT_READ_PAUSE_MS));
   }
+}
+
+/**
+ * Reads a response body, giving up when it stalls: s3rver announces a file's length, then streams
+ * it, so a file truncated by a concurrent write leaves the client waiting for bytes that never
+ * come until the socket times out (seconds). A stalled read fails fast and is retried.
+ */
+function readBody(body: unknown): Promise<Buffer> {
+  if (body === undefined) return Promise.resolve(Buffer.alloc(0));
+  if (!(body instanceof Readable)) return Promise.reject(new TypeError('expected a Node.js stream body'));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const watchdog = setTimeout(() => body.destroy(new Error('the body stalled')), BODY_STALL_MS);
+    body.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      watchdog.refresh();
+    });
+    body.once('end', () => {
+      clearTimeout(watchdog);
+      resolve(Buffer.concat(chunks));
+    });
+    body.once('error', (error) => {
+      clearTimeout(watchdog);
+      reject(error);
+    });
+  });
 }
 
 /**
