@@ -82,6 +82,9 @@ describe('Command: feedwright dev', () => {
     expect(output.some((line) => /^dynamodb: http:\/\/127\.0\.0\.1:\d+$/.test(line))).toBe(true);
     expect(output).toContain('incoming-bucket: feedwright-incoming');
     expect(output).toContain('table: feedwright');
+    expect(output.some((line) => /^sample: cx-daily-2020-12-01\.txt ok \(\d+ stories\)$/.test(line))).toBe(
+      true,
+    );
     expect(siteUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/rss+xml; charset=utf-8');

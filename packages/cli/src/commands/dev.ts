@@ -62,8 +62,12 @@ export const devCommand: Command = {
     out(`samples: ${stack.samples.length === 0 ? '(none)' : stack.samples.join(', ')}`);
     out(`upload: curl -T my-digest.txt ${stack.s3Endpoint}/${stack.incomingBucket}/digests/my-digest.txt`);
 
-    await Promise.race([stack.whenIdle(), stopped]);
-    out(`ready: ${stack.siteUrl} (Ctrl-C stops)`);
+    const settled = await Promise.race([stack.whenIdle().then(() => true), stopped.then(() => false)]);
+    for (const report of settled ? await stack.sampleReports() : []) {
+      const detail = report.reason ?? (report.stories === undefined ? '' : `${report.stories} stories`);
+      out(`sample: ${report.name} ${report.status}${detail === '' ? '' : ` (${detail})`}`);
+    }
+    if (settled) out(`ready: ${stack.siteUrl} (Ctrl-C stops)`);
     await stopped;
     out('stopped');
     return 0;

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_DEFAULTS } from '@feedwright/storage';
 import type {
   Context,
@@ -83,6 +83,15 @@ export interface PipelineSetup {
 
 export type PipelineFactory = (setup: PipelineSetup) => Promise<LocalPipeline>;
 
+/** What ingest reported for one sample digest (`reports/digests/<name>.json`). */
+export interface SampleReport {
+  readonly name: string;
+  /** `ok`, `rejected`, … or `missing` while no report exists. */
+  readonly status: string;
+  readonly stories?: number;
+  readonly reason?: string;
+}
+
 /** A running local stack. */
 export interface LocalStack {
   /** The CloudFront stand-in, e.g. `http://127.0.0.1:8787/`. */
@@ -100,6 +109,8 @@ export interface LocalStack {
   readonly inboxDir: string | null;
   /** The sample digests uploaded at start. */
   readonly samples: readonly string[];
+  /** The ingest reports of the sample digests, as far as they are written. */
+  sampleReports(): Promise<SampleReport[]>;
   /** Resolves once every upload seen so far has gone through ingest and render. */
   whenIdle(): Promise<void>;
   /** Stops watching, lets running handlers finish, and closes the servers. */
@@ -273,6 +284,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dataDir,
       inboxDir,
       samples,
+      sampleReports: () => Promise.all(samples.map((name) => readReport(s3, incomingBucket, name))),
       whenIdle,
       close: closeAll,
     };
@@ -311,6 +323,27 @@ function subscribeToObjectChanges(
     await deleteObject(bucket, key);
     notify({ bucket, key, eventName: 'ObjectRemoved:Delete' });
   };
+}
+
+async function readReport(s3: S3Client, bucket: string, name: string): Promise<SampleReport> {
+  try {
+    const object = await s3.send(
+      new GetObjectCommand({ Bucket: bucket, Key: `reports/${DIGEST_PREFIX}${name}.json` }),
+    );
+    const report = JSON.parse((await object.Body?.transformToString('utf8')) ?? '{}') as {
+      status?: unknown;
+      reason?: unknown;
+      stories?: { total?: unknown };
+    };
+    return {
+      name,
+      status: typeof report.status === 'string' ? report.status : 'unknown',
+      ...(typeof report.stories?.total === 'number' ? { stories: report.stories.total } : {}),
+      ...(typeof report.reason === 'string' ? { reason: report.reason } : {}),
+    };
+  } catch {
+    return { name, status: 'missing' };
+  }
 }
 
 async function uploadSamples(
