@@ -43,12 +43,12 @@ describe('Function: startLocalStack', () => {
     return parseFeed(response.body.toString('utf8')).items.map((item) => item.title ?? '');
   };
 
-  const savedEnv = { ...process.env };
+  const quietEnv = { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' } as const;
+  const savedEnv = Object.fromEntries(Object.keys(quietEnv).map((name) => [name, process.env[name]]));
 
   beforeAll(async () => {
     // The handlers' INFO logs and EMF metrics would bury the test report.
-    process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
-    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    Object.assign(process.env, quietEnv);
     work = await tempDir('feedwright-dev-');
     stack = await startLocalStack({
       sitePort: 0,
@@ -72,7 +72,10 @@ describe('Function: startLocalStack', () => {
     s3?.destroy();
     await stack?.close();
     await work?.remove();
-    process.env = savedEnv;
+    for (const [name, value] of Object.entries(savedEnv)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   });
 
   it('serves the sample digest as an RSS feed that parses', async () => {
