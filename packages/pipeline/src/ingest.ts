@@ -6,6 +6,7 @@ import {
   parseDigest,
   tooLargeError,
 } from '@feedwright/digest';
+import { assertRenderable, SiteInputError } from '@feedwright/site';
 import type { ApplyResult, DigestSource, StoryStore } from '@feedwright/storage';
 import type { PipelineLogger } from './logger.ts';
 import { type IngestReport, NO_STORIES, reportKeyFor } from './report.ts';
@@ -117,9 +118,6 @@ export class DigestLimitError extends Error {
   }
 }
 
-/** What the site accepts as a file name and URL segment (ids and slugs); see `@feedwright/site`. */
-const URL_SAFE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
-
 /**
  * Limits of the table that a digest could exceed, and stories render could never render: refused as bad
  * input here rather than failing the write, or stored and failing every render of the feeds after it.
@@ -140,16 +138,13 @@ function assertStorable(digest: Digest): void {
       );
     }
     seen.add(story.storyId);
-    if (
-      !URL_SAFE.test(story.storyId) ||
-      !URL_SAFE.test(story.topicSlug) ||
-      story.topicSlug === 'all' ||
-      !Number.isFinite(Date.parse(story.publishedAt))
-    ) {
+    try {
+      assertRenderable(story);
+    } catch (error) {
+      if (!(error instanceof SiteInputError)) throw error;
       throw new DigestLimitError(
         'UNRENDERABLE_STORY',
-        `the story '${story.title.slice(0, 80)}' has an id, topic slug or time the site cannot use ` +
-          `(${story.storyId}, ${story.topicSlug}, ${story.publishedAt}): report this digest as a parser bug`,
+        `the story '${story.title.slice(0, 80)}' cannot be published: ${error.message}; report this digest as a parser bug`,
       );
     }
     const bytes = Buffer.byteLength(JSON.stringify(story), 'utf8');

@@ -13,5 +13,11 @@ export { CACHE_CONTROL_LISTING, CACHE_CONTROL_STORY, CONTENT_TYPES, type SiteFil
 export { renderStoryPage } from './story-page.ts';
 export { cleanText, escapeMarkup } from './text.ts';
 export { renderTopicFeeds } from './topic-feeds.ts';
-export { ALL_STORIES, sortNewestFirst, type TopicListing, type TopicRef } from './topics.ts';
+export {
+  ALL_STORIES,
+  assertRenderable,
+  sortNewestFirst,
+  type TopicListing,
+  type TopicRef,
+} from './topics.ts';
 export { FEED_FILE_NAMES, FEED_FORMATS, type FeedFormat, feedPath, storyPath } from './urls.ts';

@@ -32,6 +32,11 @@ export function assertRenderable(story: Story): void {
   if (!URL_SAFE.test(story.topicSlug)) {
     throw new SiteInputError(`story '${story.storyId}': topic slug '${story.topicSlug}' is not URL-safe`);
   }
+  if (story.topicSlug === ALL_STORIES.slug) {
+    throw new SiteInputError(
+      `story '${story.storyId}': topic slug '${story.topicSlug}' is reserved for the all-stories feed`,
+    );
+  }
   instantOf(story.publishedAt, `story '${story.storyId}'`);
 }
 

@@ -107,6 +107,24 @@ describe('Function: ingestDigestEvent', () => {
     },
   );
 
+  it('stores a digest whose topics and titles are in Chinese (Unicode topic slugs)', async () => {
+    // Prepare
+    const cjk = readFileSync(
+      new URL('../../fixtures/digests/cx-daily-2021-09-10-cjk-cr.txt', import.meta.url),
+    );
+    source.put(BUCKET, KEY, cjk);
+
+    // Act
+    const result = await ingestDigestEvent(created(KEY, cjk.byteLength), services);
+
+    // Assess
+    expect(result.report).toMatchObject({ status: 'ok' });
+    const topics = (
+      table.all().filter((item) => item.pk.startsWith(KEY_PREFIX.story)) as unknown as StoryItem[]
+    ).map((item) => item.story?.topicSlug);
+    expect(topics).toContain('汽车');
+  });
+
   it('rejects a digest with more stories than one manifest item can list, writing nothing', async () => {
     // Prepare: 1001 quick hits, each a story of its own
     const hits = Array.from({ length: 1001 }, (_, i) => `Quick hit number ${i}`).join('\n');
