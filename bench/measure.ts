@@ -1,0 +1,41 @@
+import { performance } from 'node:perf_hooks';
+
+/** Median of a list of numbers (the list is not modified). */
+export function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}
+
+/** Nearest-rank percentile (p in 0..100) of a non-empty list. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) throw new Error('percentile of an empty list');
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1] as number;
+}
+
+/**
+ * Runs `work` repeatedly for at least `minMs` (after a warm-up) and returns the throughput in
+ * MB/s for `bytesPerRun` bytes handled per run. The best of `rounds` rounds is kept: on a shared
+ * 2-core machine the best round is the one least disturbed by other processes.
+ */
+export function throughputMbPerS(work: () => unknown, bytesPerRun: number, minMs = 600, rounds = 3): number {
+  for (let i = 0; i < 20; i++) work();
+  let best = 0;
+  for (let round = 0; round < rounds; round++) {
+    let runs = 0;
+    const start = performance.now();
+    let elapsed = 0;
+    while (elapsed < minMs) {
+      work();
+      runs++;
+      elapsed = performance.now() - start;
+    }
+    best = Math.max(best, (bytesPerRun * runs) / (1024 * 1024) / (elapsed / 1000));
+  }
+  return best;
+}
+
+export function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

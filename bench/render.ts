@@ -1,0 +1,175 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Story } from '@feedwright/digest';
+import { createRenderHandler } from '@feedwright/fn-render';
+import { createBuckets, createTable, decideStoryWrite, StreamRecorder, topicKey } from '@feedwright/storage';
+import {
+  S3RVER_CREDENTIALS,
+  startDynamoEmulator,
+  startS3Emulator,
+} from '../packages/cli/src/dev/emulators.ts';
+import { createLambdaContext } from '../packages/cli/src/dev/lambda-context.ts';
+import { median } from './measure.ts';
+
+const TOPICS = Array.from({ length: 10 }, (_, i) => ({ slug: `topic-${i}`, name: `Topic ${i}` }));
+const TABLE = 'feedwright';
+const SITE = 'feedwright-site';
+
+function syntheticStory(n: number, publishedAt: Date, topicIndex = n % TOPICS.length): Story {
+  const topic = TOPICS[topicIndex] ?? TOPICS[0];
+  if (topic === undefined) throw new Error('no topics');
+  const paragraph = `Paragraph of story ${n}, long enough to look like the running text of a real digest, with a few clauses, numbers (${n * 7}) and names.`;
+  return {
+    storyId: `bench-${n}`,
+    position: 0,
+    topic: topic.name,
+    topicSlug: topic.slug,
+    title: `Story number ${n} in ${topic.name}`,
+    paragraphs: [paragraph, paragraph, paragraph],
+    related: [`Related headline for ${n}`],
+    imageCaption: null,
+    publishedAt: publishedAt.toISOString().replace('.000Z', 'Z'),
+  };
+}
+
+/** The item the store would write for a story of a digest, made by the store's own rules. */
+function storyItem(story: Story) {
+  const decision = decideStoryWrite(
+    undefined,
+    `digests/bench-${story.storyId}.txt`,
+    '0000000000000001',
+    story,
+  );
+  if (decision.kind !== 'write') throw new Error('a new story must be written');
+  return decision.item;
+}
+
+/**
+ * Render time of one topic (its three feeds, the all-stories feeds, the story page, index and
+ * OPML) as the archive grows: the table is filled to each size with older stories spread over ten
+ * topics, then a new story is written and its stream record rendered, `runs` times. The render
+ * handler is the real one, against dynalite and s3rver over HTTP.
+ */
+export async function renderScaling(sizes: readonly number[], runs = 7): Promise<Record<string, number>> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'feedwright-bench-render-'));
+  const s3Emulator = await startS3Emulator({
+    host: '127.0.0.1',
+    port: 0,
+    directory: path.join(dir, 's3'),
+    buckets: [],
+  });
+  const dynamoEmulator = await startDynamoEmulator({
+    host: '127.0.0.1',
+    port: 0,
+    directory: path.join(dir, 'dynamo'),
+  });
+  const region = 'us-east-1';
+  const credentials = S3RVER_CREDENTIALS;
+  const s3 = new S3Client({
+    endpoint: s3Emulator.endpoint,
+    region,
+    credentials,
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const dynamo = new DynamoDBClient({ endpoint: dynamoEmulator.endpoint, region, credentials });
+  const fillClient = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: dynamoEmulator.endpoint, region, credentials }),
+  );
+  const results: Record<string, number> = {};
+  try {
+    await createTable(dynamo, TABLE);
+    await createBuckets(s3, [SITE]);
+    const recorder = new StreamRecorder({ region });
+    recorder.attach(dynamo);
+    const docs = DynamoDBDocumentClient.from(dynamo);
+    const render = createRenderHandler({
+      s3,
+      dynamo,
+      tableName: TABLE,
+      siteBucket: SITE,
+      site: { baseUrl: 'https://feeds.example.com/' },
+      logger: new Logger({ logLevel: 'SILENT' }),
+      metrics: new Metrics({ namespace: 'bench', serviceName: 'bench', singleMetric: false }),
+    });
+    for (const topic of TOPICS) {
+      await fillClient.send(
+        new PutCommand({ TableName: TABLE, Item: { ...topicKey(topic.slug), kind: 'topic', ...topic } }),
+      );
+    }
+    // Archive stories are older than every measured one: a day apart, going back from 2020.
+    const archiveEnd = Date.UTC(2020, 0, 1);
+    let filled = 0;
+    let fresh = 0;
+    for (const size of [...sizes].sort((a, b) => a - b)) {
+      await fill(fillClient, filled, size, (n) => syntheticStory(n, new Date(archiveEnd - n * 60_000)));
+      filled = size;
+      const samples: number[] = [];
+      for (let run = 0; run < runs + 1; run++) {
+        fresh++;
+        const story = syntheticStory(1_000_000 + fresh, new Date(Date.UTC(2021, 0, 1) + fresh * 1000), 0);
+        await docs.send(new PutCommand({ TableName: TABLE, Item: storyItem(story) }));
+        const records = recorder.take();
+        const start = performance.now();
+        const response = await render(
+          { Records: records },
+          createLambdaContext({ functionName: 'bench-render', region, accountId: '123456789012' }),
+        );
+        const elapsed = performance.now() - start;
+        if (response.batchItemFailures.length > 0) throw new Error('render reported failures');
+        if (run > 0) samples.push(elapsed); // the first render of a size warms the caches
+      }
+      results[`stored_${size >= 1000 ? `${size / 1000}k` : size}`] = median(samples);
+    }
+  } finally {
+    s3.destroy();
+    dynamo.destroy();
+    fillClient.destroy();
+    await s3Emulator.close();
+    await dynamoEmulator.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+async function fill(
+  client: DynamoDBDocumentClient,
+  from: number,
+  to: number,
+  make: (n: number) => Story,
+): Promise<void> {
+  const batches: Record<string, unknown>[][] = [];
+  for (let n = from; n < to; n += 25) {
+    const batch: Record<string, unknown>[] = [];
+    for (let i = n; i < Math.min(n + 25, to); i++)
+      batch.push(storyItem(make(i)) as unknown as Record<string, unknown>);
+    batches.push(batch);
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      const batch = batches[next++];
+      if (batch === undefined) return;
+      let pending: Record<string, unknown>[] = batch;
+      while (pending.length > 0) {
+        const out = await client.send(
+          new BatchWriteCommand({
+            RequestItems: { [TABLE]: pending.map((Item) => ({ PutRequest: { Item } })) },
+          }),
+        );
+        pending = (out.UnprocessedItems?.[TABLE] ?? []).flatMap((r) =>
+          r.PutRequest?.Item ? [r.PutRequest.Item] : [],
+        );
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+}

@@ -1,0 +1,129 @@
+/**
+ * `npm run bench [-- --json]`: what readers and editors feel and what AWS bills, in one run.
+ * Targets are printed beside each figure; they are goals, never assertions in tests.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os, { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleHandler, coldInitMs, emptyModule, HANDLERS } from './bundles.ts';
+import { round } from './measure.ts';
+
+// The handlers' own logs and metric lines would drown the table; the local stack is quiet too.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+process.env.AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING ??= '1';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const json = process.argv.includes('--json');
+const progress = (line: string) => {
+  if (!json) process.stderr.write(`${line}\n`);
+};
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const work = await mkdtemp(path.join(tmpdir(), 'feedwright-bench-'));
+  try {
+    // Imported late so the environment above is in place before any handler module loads.
+    const { loadCorpus, parseThroughput } = await import('./parse.ts');
+    const { renderScaling } = await import('./render.ts');
+    const { uploadToFeed } = await import('./upload.ts');
+
+    progress('parse throughput…');
+    const corpus = await loadCorpus(root);
+    const parse = parseThroughput(corpus);
+
+    progress('bundles and cold init…');
+    const bundleKb: Record<string, number> = {};
+    const coldInit: Record<string, number> = {};
+    for (const name of HANDLERS) {
+      const bundle = await bundleHandler(root, name, path.join(work, 'bundles'));
+      bundleKb[name] = round(bundle.bytes / 1024);
+      coldInit[name] = round(coldInitMs(bundle.outfile));
+    }
+    coldInit.empty = round(coldInitMs(await emptyModule(work)));
+
+    progress('render with 1k and 50k stories stored…');
+    const render = await renderScaling([1_000, 50_000]);
+
+    progress('upload → feed on the local stack (20 uploads)…');
+    const upload = await uploadToFeed(corpus, 20);
+
+    const result = {
+      parse_mb_per_s: round(parse.parse_mb_per_s),
+      split_lines_mb_per_s: round(parse.split_lines_mb_per_s),
+      upload_to_feed_ms: { p50: round(upload.p50), p95: round(upload.p95) },
+      render_ms: {
+        stored_1k: round(render.stored_1k ?? Number.NaN),
+        stored_50k: round(render.stored_50k ?? Number.NaN),
+      },
+      bundle_kb: { ingest: bundleKb.ingest ?? Number.NaN, render: bundleKb.render ?? Number.NaN },
+      cold_init_ms: {
+        ingest: coldInit.ingest ?? Number.NaN,
+        render: coldInit.render ?? Number.NaN,
+        empty: coldInit.empty,
+      },
+      machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version },
+      total_s: round((performance.now() - started) / 1000),
+    };
+    if (json) {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    } else {
+      process.stdout.write(table(result));
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+type Result = {
+  parse_mb_per_s: number;
+  split_lines_mb_per_s: number;
+  upload_to_feed_ms: { p50: number; p95: number };
+  render_ms: { stored_1k: number; stored_50k: number };
+  bundle_kb: { ingest: number; render: number };
+  cold_init_ms: { ingest: number; render: number; empty: number };
+  machine: { cpus: number; cpu: string; node: string };
+  total_s: number;
+};
+
+function table(r: Result): string {
+  const ratio = r.render_ms.stored_50k / r.render_ms.stored_1k;
+  const rows: [string, string, string, boolean][] = [
+    [
+      'parse',
+      `${r.parse_mb_per_s} MB/s (split lines: ${r.split_lines_mb_per_s} MB/s)`,
+      '≥ 100 MB/s',
+      r.parse_mb_per_s >= 100,
+    ],
+    ['upload → feed p50', `${r.upload_to_feed_ms.p50} ms`, '≤ 500 ms', r.upload_to_feed_ms.p50 <= 500],
+    ['upload → feed p95', `${r.upload_to_feed_ms.p95} ms`, '≤ 1500 ms', r.upload_to_feed_ms.p95 <= 1500],
+    ['render, 1k stored', `${r.render_ms.stored_1k} ms`, '', true],
+    ['render, 50k stored', `${r.render_ms.stored_50k} ms (×${round(ratio, 2)})`, '≤ ×1.2', ratio <= 1.2],
+    ['bundle ingest', `${r.bundle_kb.ingest} KB`, '≤ 400 KB', r.bundle_kb.ingest <= 400],
+    ['bundle render', `${r.bundle_kb.render} KB`, '≤ 400 KB', r.bundle_kb.render <= 400],
+    [
+      'cold init ingest',
+      `${r.cold_init_ms.ingest} ms`,
+      `≤ ${r.cold_init_ms.empty + 150} ms`,
+      r.cold_init_ms.ingest <= r.cold_init_ms.empty + 150,
+    ],
+    [
+      'cold init render',
+      `${r.cold_init_ms.render} ms`,
+      `≤ ${r.cold_init_ms.empty + 150} ms`,
+      r.cold_init_ms.render <= r.cold_init_ms.empty + 150,
+    ],
+    ['cold init empty', `${r.cold_init_ms.empty} ms`, '', true],
+  ];
+  const w0 = Math.max(...rows.map((row) => row[0].length));
+  const w1 = Math.max(...rows.map((row) => row[1].length));
+  const w2 = Math.max(...rows.map((row) => row[2].length));
+  const lines = rows.map(
+    ([name, value, target, met]) =>
+      `${name.padEnd(w0)}  ${value.padEnd(w1)}  ${target.padEnd(w2)}  ${target === '' ? '' : met ? 'met' : 'MISSED'}`,
+  );
+  return `${lines.join('\n')}\n\n${r.machine.cpus} × ${r.machine.cpu}, Node.js ${r.machine.node}; ${r.total_s} s in all\n`;
+}
+
+await main();

@@ -1,0 +1,88 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { parseDigest } from '@feedwright/digest';
+import { startLocalStack } from '../packages/cli/src/dev/local-stack.ts';
+import { percentile } from './measure.ts';
+
+/**
+ * Moves a digest to another day, so that every upload brings stories the site has not seen (new
+ * story ids, since ids carry the date). The date line is the first line.
+ */
+function onDay(text: string, day: number): string {
+  const date = new Date(Date.UTC(2023, 0, 1 + day));
+  const label = date.toLocaleDateString('en-US', {
+    month: 'short',
+    day: '2-digit',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+  const body = text.replace(/^\uFEFF?[^\r\n]*/, '');
+  return `${label} 08:00 AM${body}`;
+}
+
+/**
+ * Editor-to-reader latency on the local stack: `uploads` digests (the corpus, each moved to a new
+ * day) PUT one after the other with the AWS SDK into the incoming bucket; for each, the time until
+ * its first story's permalink appears in its topic's RSS feed over HTTP from the site server.
+ */
+export async function uploadToFeed(
+  corpus: readonly string[],
+  uploads = 20,
+): Promise<{ p50: number; p95: number }> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'feedwright-bench-stack-'));
+  const stack = await startLocalStack({
+    sitePort: 0,
+    s3Port: 0,
+    dynamoPort: 0,
+    dataDir,
+    digestsDir: null,
+    inboxDir: null,
+    log: () => {},
+  });
+  const s3 = new S3Client({
+    endpoint: stack.s3Endpoint,
+    region: stack.region,
+    credentials: stack.credentials,
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < uploads; i++) {
+      const source = corpus[i % corpus.length];
+      if (source === undefined) throw new Error('empty corpus');
+      const text = onDay(source, i);
+      const first = parseDigest(text).stories[0];
+      if (first === undefined) throw new Error('a corpus digest has no stories');
+      const feedUrl = new URL(`feeds/${encodeURIComponent(first.topicSlug)}/rss.xml`, stack.siteUrl);
+      const start = performance.now();
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: stack.incomingBucket,
+          Key: `digests/bench-${i}.txt`,
+          Body: text,
+          ContentType: 'text/plain; charset=utf-8',
+        }),
+      );
+      const deadline = start + 30_000;
+      for (;;) {
+        const response = await fetch(feedUrl);
+        const body = response.ok ? await response.text() : '';
+        if (body.includes(`stories/${first.storyId}.html`)) break;
+        if (performance.now() > deadline) throw new Error(`digest ${i} did not reach ${feedUrl} within 30 s`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      samples.push(performance.now() - start);
+      await stack.whenIdle(); // the next upload starts on a quiet stack, as an editor's would
+    }
+  } finally {
+    s3.destroy();
+    await stack.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
+}
