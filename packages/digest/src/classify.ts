@@ -44,21 +44,41 @@ export function isQuickHits(topic: string): boolean {
  * article", "Open WeChat and scan the QR code"), which is dropped with everything after it.
  */
 export function isFooterStart(line: string): boolean {
-  // Most lines fail on their first letter, before any regular expression runs.
+  // One test of the first letter rules out nearly every line.
   const first = line.charCodeAt(0) | 0x20;
   if (first !== 0x74 && first !== 0x73 && first !== 0x6f) return false;
   return (
-    /^thanks for reading\b/i.test(line) ||
-    /^share this (?:article|story|newsletter)\b/i.test(line) ||
-    /^open wechat and scan\b/i.test(line)
+    startsWithWords(line, 'thanks for reading') ||
+    startsWithWords(line, 'share this article') ||
+    startsWithWords(line, 'share this story') ||
+    startsWithWords(line, 'share this newsletter') ||
+    startsWithWords(line, 'open wechat and scan')
   );
 }
 
+/**
+ * True when `line` starts with `prefix` (lower-case ASCII), ignoring ASCII case, and the prefix ends
+ * at a word boundary. A character loop: most lines differ at their first letter.
+ */
+function startsWithWords(line: string, prefix: string): boolean {
+  if (line.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) {
+    const c = line.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a ? c + 0x20 : c) !== prefix.charCodeAt(i)) return false;
+  }
+  const next = line.charCodeAt(prefix.length);
+  const isWordChar = (next >= 0x30 && next <= 0x39) || ((next | 0x20) >= 0x61 && (next | 0x20) <= 0x7a);
+  return !isWordChar;
+}
+
+const codes = (chars: string): Set<number> => new Set(Array.from(chars, (c) => c.charCodeAt(0)));
 // Closing quotes and brackets that may follow a sentence's final punctuation: "…said.”", "(2020).)".
-const CLOSERS = new Set(Array.from('"\'”’»›)]}）］｝」』》〉】'));
-const SENTENCE_END = new Set(Array.from('.!…。！．｡'));
+const CLOSERS = codes('"\'”’»›)]}）］｝」』》〉】');
+const SENTENCE_END = codes('.!…。！．｡');
 // A line ending in these is a fragment of running text (an introduction to a quote, a list).
-const CONTINUATION_END = new Set(Array.from(':;,，；：、—–-'));
+const CONTINUATION_END = codes(':;,，；：、—–-');
+const PERIOD = 0x2e;
+const IDEOGRAPHIC_PERIOD = 0x3002;
 // A headline may end in an abbreviation: "Huawei sues the U.S.", "Tencent invests in Foo Inc."
 const ABBREVIATION_END = /(?:(?:^|[\s(])(?:[A-Z]\.){2,}|\b(?:Inc|Co|Corp|Ltd|Plc|Bros|Jr|Sr)\.)$/;
 
@@ -66,11 +86,15 @@ const ABBREVIATION_END = /(?:(?:^|[\s(])(?:[A-Z]\.){2,}|\b(?:Inc|Co|Corp|Ltd|Plc
 const MAX_HEADLINE_LENGTH = 160;
 const MAX_ABBREVIATED_HEADLINE_LENGTH = 100;
 
-/** The line without the closing quotes and brackets at its end. */
-function withoutClosers(line: string): string {
+/** Index just past the line's last character that is not a closing quote, bracket or space. */
+function coreEnd(line: string): number {
   let end = line.length;
-  while (end > 0 && (CLOSERS.has(line.charAt(end - 1)) || isSpaceCode(line.charCodeAt(end - 1)))) end--;
-  return line.slice(0, end);
+  while (end > 0) {
+    const c = line.charCodeAt(end - 1);
+    if (!CLOSERS.has(c) && !isSpaceCode(c)) break;
+    end--;
+  }
+  return end;
 }
 
 /**
@@ -82,19 +106,23 @@ function withoutClosers(line: string): string {
  */
 export function isHeadlineLike(line: string): boolean {
   if (line.length > MAX_HEADLINE_LENGTH) return false;
-  const core = withoutClosers(line);
-  const last = core.charAt(core.length - 1);
-  if (last === '') return false;
+  const end = coreEnd(line);
+  if (end === 0) return false;
+  const last = line.charCodeAt(end - 1);
   if (CONTINUATION_END.has(last)) return false;
   if (SENTENCE_END.has(last)) {
-    return last === '.' && line.length <= MAX_ABBREVIATED_HEADLINE_LENGTH && ABBREVIATION_END.test(core);
+    return (
+      last === PERIOD &&
+      line.length <= MAX_ABBREVIATED_HEADLINE_LENGTH &&
+      ABBREVIATION_END.test(line.slice(0, end))
+    );
   }
   return true;
 }
 
 /** True when a line ends like a written sentence: a final "." (closing quotes aside). */
 export function endsWithPeriod(line: string): boolean {
-  const core = withoutClosers(line);
-  const last = core.charAt(core.length - 1);
-  return last === '.' || last === '。';
+  const end = coreEnd(line);
+  const last = end > 0 ? line.charCodeAt(end - 1) : 0;
+  return last === PERIOD || last === IDEOGRAPHIC_PERIOD;
 }

@@ -1,6 +1,6 @@
 import { endsWithPeriod, isFooterStart, isHeadlineLike, isQuickHits, labelTopic } from './classify.ts';
 import { DigestError } from './errors.ts';
-import { type Line, scanLines } from './lines.ts';
+import { isSpaceCode, type Line, scanLines } from './lines.ts';
 import type { Digest, ParseOptions, Story } from './model.ts';
 import { storyIdFor, topicSlugFor } from './slug.ts';
 import {
@@ -41,14 +41,35 @@ function quote(text: string, max = 60): string {
   return `'${flat.length > max ? `${flat.slice(0, max - 1)}…` : flat}'`;
 }
 
-/** Collapses the differences between two copies of the summary that nobody would call edits. */
-function comparable(text: string): string {
-  return text
-    .normalize('NFKC')
-    .replace(/[‘’`´]/g, "'")
-    .replace(/[“”„]/g, '"')
-    .replace(/\s+/g, ' ')
-    .toLowerCase();
+/** A character of a summary line as compared with its copy: quotes straightened, ASCII lower-cased. */
+function foldForComparison(c: number): number {
+  if (c >= 0x41 && c <= 0x5a) return c + 0x20;
+  if (c === 0x2018 || c === 0x2019 || c === 0x60 || c === 0xb4) return 0x27;
+  if (c === 0x201c || c === 0x201d || c === 0x201e) return 0x22;
+  return c;
+}
+
+/**
+ * True when two copies of the summary differ in nothing anybody would call an edit: straight or
+ * curly quotes, letter case, runs of spaces. One pass, no allocation.
+ */
+function sameSummary(a: string, b: string): boolean {
+  if (a === b) return true;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(j);
+    if (isSpaceCode(ca) && isSpaceCode(cb)) {
+      while (i < a.length && isSpaceCode(a.charCodeAt(i))) i++;
+      while (j < b.length && isSpaceCode(b.charCodeAt(j))) j++;
+      continue;
+    }
+    if (foldForComparison(ca) !== foldForComparison(cb)) return false;
+    i++;
+    j++;
+  }
+  return i === a.length && j === b.length;
 }
 
 function countReplacementChars(text: string): { count: number; first: number } {
@@ -288,15 +309,11 @@ function readSummary(
     warnings.push('no summary line after the title');
     return { text: '', caption: null };
   }
-  let comparableFirst: string | undefined;
-  const key = (): string => {
-    comparableFirst ??= comparable(first.text);
-    return comparableFirst;
-  };
+
   const rest: Line[] = [];
   for (let i = 2; i < preamble.length; i++) {
     const line = preamble[i] as Line;
-    if (line.text === first.text || comparable(line.text) === key()) continue;
+    if (sameSummary(line.text, first.text)) continue;
     if (rest.length === 0 && i === 2 && line.gap === 0) {
       // The second copy of the summary, edited: keep the first.
       warnings.push(`the two summary lines differ; kept the first, ${quote(first.text)}`);

@@ -41,6 +41,8 @@ const MONTH_FIRST = new RegExp(
   'i',
 );
 const DAY_FIRST = new RegExp(`^${WEEKDAY}(\\d{1,2})\\s+${MONTH},?\\s+(\\d{4})${TIME}$`, 'i');
+// The newsletter's own form, "Dec 01, 2020 09:19 AM", tried first: a simpler pattern, and the usual case.
+const NEWSLETTER = /^([A-Za-z]{3}) (\d{2}), (\d{4}) (\d{2}):(\d{2}) ([AaPp])[Mm]$/;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T\s]+(\d{2}):(\d{2})(?::(\d{2}))?)?$/i;
 
 const EXAMPLE = "'Dec 01, 2020 09:19 AM'";
@@ -61,9 +63,7 @@ function toWall(
     hour = (hour % 12) + (time.ampm.toLowerCase() === 'p' ? 12 : 0);
   }
   if (hour > 23 || minute > 59 || second > 59) throw badDate(line, 'the time does not exist');
-  const probe = new Date(0);
-  probe.setUTCFullYear(year, month - 1, day);
-  if (year < 1000 || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) {
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     throw badDate(line, 'that day does not exist');
   }
   return { wall: { year, month, day, hour, minute, second }, hasTime };
@@ -85,7 +85,13 @@ function badDate(line: string, why: string): DigestError {
  * @throws {DigestError} `BAD_DATE` when it is shaped like a date that does not exist.
  */
 export function parseDateLine(line: string): DateLine | undefined {
-  let m = MONTH_FIRST.exec(line);
+  let m = NEWSLETTER.exec(line);
+  if (m !== null) {
+    const [, mon, day, year, h, min, ampm] = m;
+    const month = MONTHS[(mon ?? '').toLowerCase()];
+    if (month !== undefined) return toWall(line, Number(year), month, Number(day), { h, m: min, ampm });
+  }
+  m = MONTH_FIRST.exec(line);
   if (m !== null) {
     const [, mon, day, year, h, min, s, ampm] = m;
     return toWall(line, Number(year), MONTHS[(mon ?? '').slice(0, 3).toLowerCase()] ?? 0, Number(day), {
@@ -156,10 +162,18 @@ export function resolveTimeZone(timeZone: string): string {
 }
 
 function wallToUtcMs(wall: WallTime): number {
-  const d = new Date(0);
-  d.setUTCFullYear(wall.year, wall.month - 1, wall.day);
-  d.setUTCHours(wall.hour, wall.minute, wall.second, 0);
-  return d.getTime();
+  // Years below 100 would be read as 19xx by Date.UTC; date lines have four-digit years ≥ 1000.
+  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
+}
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  return month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
 }
 
 /** The zone's wall clock at instant `ms`, expressed as if it were UTC. */
@@ -180,7 +194,10 @@ function wallClockAt(ms: number, formatter: Intl.DateTimeFormat): number {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+const pad = (n: number, width = 2): string => {
+  const digits = `${n}`;
+  return digits.length >= width ? digits : '0'.repeat(width - digits.length) + digits;
+};
 const clock = (w: WallTime): string => `${pad(w.hour)}:${pad(w.minute)}`;
 const isoDate = (w: WallTime): string => `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`;
 
@@ -219,9 +236,36 @@ export function wallTimeToInstant(wall: WallTime, timeZone: string): ZonedInstan
   };
 }
 
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * `YYYY-MM-DDTHH:MM` of a whole number of minutes since the epoch, by calendar arithmetic (Howard
+ * Hinnant's civil-from-days) rather than a Date object: a digest formats one per story.
+ */
+function formatMinute(minutes: number): string {
+  const days = Math.floor(minutes / 1440);
+  const minuteOfDay = minutes - days * 1440;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const dayOfEra = z - era * 146097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(minuteOfDay / 60);
+  return `${pad(year, 4)}-${pad2(month)}-${pad2(day)}T${pad2(hour)}:${pad2(minuteOfDay - hour * 60)}`;
+}
+
 /** ISO 8601 in UTC to the second, as feeds want it: `2020-12-01T09:19:00Z`. */
 export function formatInstant(epochMs: number): string {
-  return `${new Date(epochMs).toISOString().slice(0, 19)}Z`;
+  const seconds = Math.floor(epochMs / 1000);
+  const minutes = Math.floor(seconds / 60);
+  return `${formatMinute(minutes)}:${pad2(seconds - minutes * 60)}Z`;
 }
 
 /**
@@ -234,12 +278,11 @@ export function instantFormatter(): (epochMs: number) => string {
   return (epochMs) => {
     const seconds = Math.floor(epochMs / 1000);
     const minute = Math.floor(seconds / 60);
-    const second = seconds - minute * 60;
     if (minute !== cachedMinute) {
-      prefix = new Date(minute * 60_000).toISOString().slice(0, 17);
+      prefix = formatMinute(minute);
       cachedMinute = minute;
     }
-    return `${prefix}${second < 10 ? '0' : ''}${second}Z`;
+    return `${prefix}:${pad2(seconds - minute * 60)}Z`;
   };
 }
 
