@@ -22,6 +22,7 @@ interface Section {
 /** What a story is made of before ids and times are given out. */
 interface Draft {
   readonly topic: string;
+  readonly topicSlug: string;
   readonly title: string;
   readonly paragraphs: readonly string[];
   readonly related: readonly string[];
@@ -105,20 +106,21 @@ function isTrailingCaption(section: Section): boolean {
 }
 
 /**
- * Splits a story's lines after its title into body paragraphs and related headlines.
+ * Splits a story's lines (its title first) into body paragraphs and related headlines.
  *
  * The related headlines are the trailing run of headline-like lines (see {@link isHeadlineLike}):
  * short, with no sentence-final punctuation, possibly with a colon inside or a "?" at the end.
- * The first line is always body, whatever it looks like (a story opening with a short question),
- * and so is every line before the last running-text line ("?" lines included).
+ * The first line after the title is always body, whatever it looks like (a story opening with a
+ * short question), and so is every line before the last running-text line ("?" lines included).
  */
-function splitBody(content: readonly Line[]): { paragraphs: string[]; related: string[] } {
-  let split = content.length;
-  while (split > 1 && isHeadlineLike((content[split - 1] as Line).text)) split--;
+function splitBody(lines: readonly Line[]): { paragraphs: string[]; related: string[] } {
+  // lines[0] is the story's title; lines[1] its first paragraph, always body.
+  let split = lines.length;
+  while (split > 2 && isHeadlineLike((lines[split - 1] as Line).text)) split--;
   const paragraphs: string[] = [];
   const related: string[] = [];
-  for (let i = 0; i < content.length; i++) {
-    (i < split ? paragraphs : related).push((content[i] as Line).text);
+  for (let i = 1; i < lines.length; i++) {
+    (i < split ? paragraphs : related).push((lines[i] as Line).text);
   }
   return { paragraphs, related };
 }
@@ -236,6 +238,7 @@ export function parseDigest(text: string, options: ParseOptions = {}): Digest {
   }
 
   const drafts: Draft[] = [];
+  const slugOwners = new Map<string, string>();
   for (const section of sections) {
     if (section.caption !== null) {
       if (pendingCaption !== null) {
@@ -247,10 +250,18 @@ export function parseDigest(text: string, options: ParseOptions = {}): Digest {
       warnings.push(`section '${section.topic}' has no stories`);
       continue;
     }
+    const topicSlug = topicSlugFor(section.topic);
+    const owner = slugOwners.get(topicSlug);
+    if (owner === undefined) {
+      slugOwners.set(topicSlug, section.topic);
+    } else if (owner !== section.topic && owner.toLowerCase() !== section.topic.toLowerCase()) {
+      warnings.push(`topics '${owner}' and '${section.topic}' share the slug '${topicSlug}' and so one feed`);
+    }
     if (isQuickHits(section.topic)) {
       for (const line of section.lines) {
         drafts.push({
           topic: section.topic,
+          topicSlug,
           title: line.text,
           paragraphs: [],
           related: [],
@@ -260,11 +271,12 @@ export function parseDigest(text: string, options: ParseOptions = {}): Digest {
       }
       continue;
     }
-    const [title, ...content] = section.lines as [Line, ...Line[]];
-    const { paragraphs, related } = splitBody(content);
+    const title = section.lines[0] as Line;
+    const { paragraphs, related } = splitBody(section.lines);
     if (paragraphs.length === 0) warnings.push(`story ${quote(title.text)} has no paragraphs`);
     drafts.push({
       topic: section.topic,
+      topicSlug,
       title: title.text,
       paragraphs,
       related,
@@ -333,22 +345,10 @@ function finishStories(drafts: readonly Draft[], date: string, epochMs: number, 
   const taken = new Set<string>();
   // Next suffix to try per base id, so that many repeats of one title stay linear.
   const nextSuffix = new Map<string, number>();
-  const topicSlugs = new Map<string, string>();
-  const slugOwners = new Map<string, string>();
   const stories: Story[] = [];
   for (let position = 0; position < drafts.length; position++) {
     const draft = drafts[position] as Draft;
-    let topicSlug = topicSlugs.get(draft.topic);
-    if (topicSlug === undefined) {
-      topicSlug = topicSlugFor(draft.topic);
-      topicSlugs.set(draft.topic, topicSlug);
-      const owner = slugOwners.get(topicSlug);
-      if (owner === undefined) {
-        slugOwners.set(topicSlug, draft.topic);
-      } else if (owner.toLowerCase() !== draft.topic.toLowerCase()) {
-        warnings.push(`topics '${owner}' and '${draft.topic}' share the slug '${topicSlug}' and so one feed`);
-      }
-    }
+    const topicSlug = draft.topicSlug;
     const base = storyIdFor(date, topicSlug, draft.title);
     let storyId = base;
     if (taken.has(base)) {
