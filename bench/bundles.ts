@@ -2,32 +2,27 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { LAMBDA_ESBUILD, LAMBDA_NODE_OPTIONS } from '../infra/lib/lambda-bundling.ts';
 import { median } from './measure.ts';
 
 export const HANDLERS = ['ingest', 'render'] as const;
 export type HandlerName = (typeof HANDLERS)[number];
 
 /**
- * Bundles a handler the way the CDK stack's NodejsFunction does (esbuild, minified, ESM for
- * Node.js 22, AWS SDK bundled) and returns the bundle's path and size. Source maps are written
- * beside it, as deployed, but not counted: Lambda loads them only when enabled.
+ * Bundles a handler with the CDK stack's own esbuild settings (`infra/lib/lambda-bundling.ts`) and
+ * returns the bundle's path and size. The source map is written beside it, as deployed, but not
+ * counted: it is a separate file that Node.js reads only when it needs a stack trace.
  */
 export async function bundleHandler(root: string, name: HandlerName, outDir: string) {
   await mkdir(outDir, { recursive: true });
   const outfile = path.join(outDir, `${name}.mjs`);
   await build({
+    ...LAMBDA_ESBUILD,
+    mainFields: [...LAMBDA_ESBUILD.mainFields],
     entryPoints: [path.join(root, 'functions', name, 'handler.ts')],
     outfile,
-    bundle: true,
-    minify: true,
     sourcemap: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
+    sourcesContent: false,
     logLevel: 'silent',
   });
   return { outfile, bytes: (await stat(outfile)).size };
@@ -43,8 +38,14 @@ export function coldInitMs(modulePath: string, runs = 7): number {
   for (let i = 0; i < runs; i++) {
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       encoding: 'utf8',
-      // A Lambda-like environment, so module-scope SDK clients initialise as they would there.
-      env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', TABLE_NAME: 'bench', SITE_BUCKET: 'bench' },
+      // The deployed functions' environment, so module scope initialises as it would there.
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: 'us-east-1',
+        TABLE_NAME: 'bench',
+        SITE_BUCKET: 'bench',
+        NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
+      },
     });
     if (result.status !== 0) throw new Error(`importing ${modulePath} failed: ${result.stderr}`);
     samples.push(Number(result.stdout));

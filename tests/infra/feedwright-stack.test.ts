@@ -301,6 +301,24 @@ describe('FeedwrightStack: functions', () => {
     }
   });
 
+  it('bundles only the environment credential provider, not the SDK default chain', () => {
+    // Prepare
+    const bundlePath = (fn: PipelineFunction) => {
+      const code = resource(fn.function).Properties?.Code as { S3Key: string };
+      return join(synthesized.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs');
+    };
+
+    // Act
+    const bundles = [stack.ingest, stack.render].map((fn) => readFileSync(bundlePath(fn), 'utf8'));
+
+    // Assess: SSO and web-identity settings are read only by the chain's other providers.
+    for (const code of bundles) {
+      expect(code).toContain('AWS_SECRET_ACCESS_KEY');
+      expect(code).not.toContain('sso_start_url');
+      expect(code).not.toContain('AWS_WEB_IDENTITY_TOKEN_FILE');
+    }
+  });
+
   it('produces bundles Node loads as ESM, and ingest runs its middy chain from the bundle', async () => {
     // Prepare
     const bundlePath = (fn: PipelineFunction) => {
