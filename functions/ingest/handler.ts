@@ -5,7 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_MAX_DIGEST_BYTES } from '@feedwright/digest';
-import { digestEventsOf, ingestDigestEvent } from '@feedwright/pipeline';
+import { digestEventsOf, ingestDigestEvent, optionalPositiveInt, requireEnv } from '@feedwright/pipeline';
 import { createDynamoStoryStore, S3DigestSource } from '@feedwright/storage';
 import middy from '@middy/core';
 import type { Context, S3Event } from 'aws-lambda';
@@ -119,19 +119,3 @@ export const handler = async (event: S3Event, context: Context): Promise<void> =
   });
   return lambda(event, context);
 };
-
-function requireEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set; the stack sets it on the function`);
-  return value;
-}
-
-function optionalPositiveInt(name: string): number | undefined {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new Error(`environment variable ${name} must be a positive whole number of bytes, not '${raw}'`);
-  }
-  return value;
-}

@@ -5,7 +5,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { planRender, renderPlan } from '@feedwright/pipeline';
+import { optionalPositiveInt, planRender, renderPlan, requireEnv } from '@feedwright/pipeline';
 import { resolveSiteConfig, type SiteConfig } from '@feedwright/site';
 import { createDynamoStoryStore, S3SiteStore } from '@feedwright/storage';
 import middy from '@middy/core';
@@ -117,19 +117,3 @@ export const handler = async (
   });
   return lambda(event, context);
 };
-
-function requireEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set; the stack sets it on the function`);
-  return value;
-}
-
-function optionalPositiveInt(name: string): number | undefined {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new Error(`environment variable ${name} must be a positive whole number, not '${raw}'`);
-  }
-  return value;
-}

@@ -3,6 +3,8 @@
  * event into stories (or a rejection) and a report; render turns a batch of stream records into the
  * site objects that changed. Both work on the ports of `@feedwright/storage`, never on AWS clients.
  */
+
+export { optionalPositiveInt, requireEnv } from './env.ts';
 export {
   DigestLimitError,
   INGEST_LIMITS,
