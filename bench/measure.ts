@@ -18,7 +18,7 @@ export function percentile(values: readonly number[], p: number): number {
  * MB/s for `bytesPerRun` bytes handled per run. The best of `rounds` rounds is kept: on a shared
  * 2-core machine the best round is the one least disturbed by other processes.
  */
-export function throughputMbPerS(work: () => unknown, bytesPerRun: number, minMs = 600, rounds = 3): number {
+export function throughputMbPerS(work: () => unknown, bytesPerRun: number, minMs = 500, rounds = 5): number {
   for (let i = 0; i < 20; i++) work();
   let best = 0;
   for (let round = 0; round < rounds; round++) {

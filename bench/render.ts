@@ -20,6 +20,11 @@ import { median } from './measure.ts';
 
 const TOPICS = Array.from({ length: 10 }, (_, i) => ({ slug: `topic-${i}`, name: `Topic ${i}` }));
 const TABLE = 'feedwright';
+/**
+ * Renders before timing starts at each size: they warm the caches and let dynalite's LevelDB
+ * finish compacting what the bulk fill wrote, which would otherwise be timed as render cost.
+ */
+const WARM_UP = 3;
 const SITE = 'feedwright-site';
 
 function syntheticStory(n: number, publishedAt: Date, topicIndex = n % TOPICS.length): Story {
@@ -57,7 +62,7 @@ function storyItem(story: Story) {
  * topics, then a new story is written and its stream record rendered, `runs` times. The render
  * handler is the real one, against dynalite and s3rver over HTTP.
  */
-export async function renderScaling(sizes: readonly number[], runs = 7): Promise<Record<string, number>> {
+export async function renderScaling(sizes: readonly number[], runs = 11): Promise<Record<string, number>> {
   const dir = await mkdtemp(path.join(tmpdir(), 'feedwright-bench-render-'));
   const s3Emulator = await startS3Emulator({
     host: '127.0.0.1',
@@ -113,7 +118,7 @@ export async function renderScaling(sizes: readonly number[], runs = 7): Promise
       await fill(fillClient, filled, size, (n) => syntheticStory(n, new Date(archiveEnd - n * 60_000)));
       filled = size;
       const samples: number[] = [];
-      for (let run = 0; run < runs + 1; run++) {
+      for (let run = 0; run < runs + WARM_UP; run++) {
         fresh++;
         const story = syntheticStory(1_000_000 + fresh, new Date(Date.UTC(2021, 0, 1) + fresh * 1000), 0);
         await docs.send(new PutCommand({ TableName: TABLE, Item: storyItem(story) }));
@@ -125,8 +130,10 @@ export async function renderScaling(sizes: readonly number[], runs = 7): Promise
         );
         const elapsed = performance.now() - start;
         if (response.batchItemFailures.length > 0) throw new Error('render reported failures');
-        if (run > 0) samples.push(elapsed); // the first render of a size warms the caches
+        if (run >= WARM_UP) samples.push(elapsed);
       }
+      if (process.env.BENCH_VERBOSE)
+        process.stderr.write(`render ${size}: ${samples.map((x) => x.toFixed(0)).join(' ')}\n`);
       results[`stored_${size >= 1000 ? `${size / 1000}k` : size}`] = median(samples);
     }
   } finally {
