@@ -233,6 +233,20 @@ describe('renderOpml', () => {
     ]);
   });
 
+  it('puts in its head only elements the W3C validator defines (it rejects OPML 2.0 <docs>)', () => {
+    // Prepare
+    const known = new Set(['title', 'dateCreated', 'dateModified', 'ownerName', 'ownerEmail', 'ownerId']);
+
+    // Act
+    const { body } = renderOpml([INVESTMENT], config);
+
+    // Assess
+    const head = /<head>([\s\S]*)<\/head>/.exec(body)?.[1] ?? '';
+    const names = [...head.matchAll(/<([A-Za-z]+)[\s>]/g)].map((match) => match[1]);
+    expect(names).toEqual(['title', 'ownerName']);
+    expect(names.every((name) => name !== undefined && known.has(name))).toBe(true);
+  });
+
   it('keeps a hostile topic name as an attribute value', async () => {
     // Act
     const file = renderOpml([{ slug: 'hostile', name: HOSTILE }], config);
