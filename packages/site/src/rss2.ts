@@ -48,8 +48,11 @@ function rssItem(entry: FeedEntry, author: string): string {
     `      <dc:creator>${x(author)}</dc:creator>`,
     `      <category>${x(entry.category.label)}</category>`,
   ];
-  // <description> is HTML by convention: escape the text as HTML, then the HTML as XML.
+  // <description> is HTML by convention: escape the text as HTML, then the HTML as XML. The RSS profile
+  // (and the W3C validator) wants a description before content:encoded: a story with a caption and no
+  // paragraph describes itself with its content.
   if (entry.summary !== null) lines.push(`      <description>${x(x(entry.summary))}</description>`);
+  else if (entry.contentHtml !== null) lines.push(`      <description>${x(entry.contentHtml)}</description>`);
   if (entry.contentHtml !== null)
     lines.push(`      <content:encoded>${x(entry.contentHtml)}</content:encoded>`);
   lines.push('    </item>', '');

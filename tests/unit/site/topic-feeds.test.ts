@@ -181,6 +181,22 @@ describe('renderTopicFeeds', () => {
     expect(item.content_text).toBe(quickHit.title);
   });
 
+  it('gives RSS a description before content:encoded when a story has a caption but no paragraph', () => {
+    // Prepare
+    const captioned = aQuickHit({ imageCaption: 'A testing site in Shenzhen on Sunday.' });
+
+    // Act
+    const files = renderTopicFeeds({ slug: 'quick-hits', name: 'Quick hits' }, [captioned], config);
+
+    // Assess
+    const rss = byPath(files, 'feeds/quick-hits/rss.xml');
+    const description = rss.indexOf('<description>&lt;figure');
+    expect(description).toBeGreaterThan(0);
+    expect(rss.indexOf('<content:encoded>')).toBeGreaterThan(description);
+    const [item] = readWithFeedsmith('rss', rss).items;
+    expect(textOf(parseFragment(item?.summary ?? ''))).toBe('A testing site in Shenzhen on Sunday.');
+  });
+
   it('dates the feed from its newest story, never the clock', () => {
     // Prepare
     const stories = someStories(3);
