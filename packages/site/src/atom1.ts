@@ -2,10 +2,6 @@ import type { FeedEntry, FeedModel } from './feed-model.ts';
 import type { FeedParts } from './feed-parts.ts';
 import { escapeAttribute, escapeCleanText } from './text.ts';
 
-// Atom requires <updated>; an empty feed has no newest story to take it from, and the clock would
-// make the bytes change on every render, so it gets the epoch.
-const EMPTY_FEED_UPDATED = '1970-01-01T00:00:00Z';
-
 /**
  * Atom 1.0 (RFC 4287): feed and entry ids, authors on the feed and every entry, `xml:lang`, alternate
  * and self links, `category` with `term`, `label` and `scheme`. Titles and summaries are `type="text"`
@@ -20,7 +16,9 @@ export function atom1Parts(feed: FeedModel): FeedParts {
     `  <id>${x(feed.id)}</id>`,
     `  <title type="text">${x(feed.title)}</title>`,
     `  <subtitle type="text">${x(feed.description)}</subtitle>`,
-    `  <updated>${feed.updated ?? EMPTY_FEED_UPDATED}</updated>`,
+    // Atom requires <updated>; an empty feed has no newest story to take it from, and the clock would change
+    // the bytes on every render. The Unix epoch would be flagged as an implausible date (before 1990).
+    `  <updated>${feed.updated ?? feed.epoch}</updated>`,
     `  <author><name>${x(feed.author)}</name></author>`,
     `  <link rel="alternate" type="text/html" href="${a(feed.homeUrl)}"/>`,
     `  <link rel="self" type="application/atom+xml" href="${a(feed.selfUrls.atom)}"/>`,

@@ -37,6 +37,11 @@ export interface FeedModel {
   readonly categoryScheme: string;
   /** Time of the newest entry; null for an empty feed (each format says what it does then). */
   readonly updated: string | null;
+  /**
+   * RFC 3339 start of the `tagDate` (the date the site's ids begin): a fixed, plausible time for a format
+   * that must date even an empty feed.
+   */
+  readonly epoch: string;
   readonly updatedRfc822: string | null;
   readonly entries: readonly FeedEntry[];
 }
@@ -91,7 +96,14 @@ export function feedModel(
     author: config.author,
     categoryScheme: urls.url('feeds/'),
     updated: newest?.published ?? null,
+    epoch: tagDateStart(config.tagDate),
     updatedRfc822: newest?.publishedRfc822 ?? null,
     entries,
   };
+}
+
+/** '2020' → '2020-01-01T00:00:00Z', '2020-12' → '2020-12-01T00:00:00Z' (tagDate is checked by the config). */
+function tagDateStart(tagDate: string): string {
+  const [year, month = '01', day = '01'] = tagDate.split('-');
+  return `${year}-${month}-${day}T00:00:00Z`;
 }

@@ -330,6 +330,14 @@ describe('renderTopicFeeds', () => {
     expect(readWithFeedsmith('json', byPath(files, 'feeds/investment/feed.json')).items).toEqual([]);
   });
 
+  it('dates an empty Atom feed from the tag date, not 1970 (the W3C validator flags dates before 1990)', () => {
+    // Act
+    const files = renderTopicFeeds(INVESTMENT, [], resolveSiteConfig({ tagDate: '2020-12' }));
+
+    // Assess
+    expect(byPath(files, 'feeds/investment/atom.xml')).toContain('<updated>2020-12-01T00:00:00Z</updated>');
+  });
+
   it('puts each story’s own topic as category in the all-stories feed', () => {
     // Act
     const files = renderTopicFeeds(ALL_STORIES, [aStory(), aQuickHit()], config);
