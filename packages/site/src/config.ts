@@ -66,7 +66,7 @@ export function resolveSiteConfig(partial: Partial<SiteConfig> = {}): SiteConfig
     itemsPerFeed: requireInteger('itemsPerFeed', pick('itemsPerFeed'), 1, 1000),
     maxFeedBytes: requireInteger('maxFeedBytes', pick('maxFeedBytes'), MIN_FEED_BYTES, 64 * 1024 * 1024),
     indexHeadlines: requireInteger('indexHeadlines', pick('indexHeadlines'), 1, 100),
-    tagDate: requireMatch('tagDate', pick('tagDate'), TAG_DATE, "a date such as '2020' or '2020-12-01'"),
+    tagDate: requireTagDate(pick('tagDate')),
   });
 }
 
@@ -85,8 +85,26 @@ function normaliseBaseUrl(value: string): string {
   if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
     throw new SiteConfigError(`baseUrl '${value}' must not carry credentials, a query or a fragment`);
   }
-  if (!url.pathname.endsWith('/')) url.pathname = `${url.pathname}/`;
+  const path = canonicalPath(url.pathname);
+  url.pathname = path.endsWith('/') ? path : `${path}/`;
   return url.href;
+}
+
+// The WHATWG parser leaves some characters RFC 3986 forbids in a path ('|', '[', ']', '^', a '%' not
+// starting an escape) and keeps escapes as written. Every URL and tag: id of the site starts with this
+// path, so it is made valid and canonical once: escapes of unreserved characters decoded (except '.',
+// which could make a dot-segment), other escapes in upper case, anything else outside pchar escaped.
+const PATH_PIECE = /%[0-9A-Fa-f]{2}|[^A-Za-z0-9\-._~!$&'()*+,;=:@/]/g;
+const UNRESERVED = /^[A-Za-z0-9\-_~]$/;
+
+function canonicalPath(path: string): string {
+  return path.replace(PATH_PIECE, (piece) => {
+    if (piece.length === 3) {
+      const char = String.fromCharCode(Number.parseInt(piece.slice(1), 16));
+      return UNRESERVED.test(char) ? char : piece.toUpperCase();
+    }
+    return encodeURIComponent(piece);
+  });
 }
 
 function requireText(key: keyof SiteConfig, value: string): string {
@@ -102,6 +120,19 @@ function requireMatch(key: keyof SiteConfig, value: string, pattern: RegExp, wha
     throw new SiteConfigError(`${key} '${String(value)}' must be ${what}`);
   }
   return value;
+}
+
+// RFC 4151: the date of a tag: URI is a real calendar date (year, or year-month, or year-month-day).
+function requireTagDate(value: string): string {
+  const tagDate = requireMatch('tagDate', value, TAG_DATE, "a date such as '2020' or '2020-12-01'");
+  const [year = 0, month = 1, day = 1] = tagDate.split('-').map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+    throw new SiteConfigError(
+      `tagDate '${tagDate}' is not a calendar date: give one like '2020' or '2020-12-01'`,
+    );
+  }
+  return tagDate;
 }
 
 function requireInteger(key: keyof SiteConfig, value: number, min: number, max: number): number {

@@ -1,5 +1,6 @@
-import { DEFAULT_SITE_CONFIG, resolveSiteConfig, SiteConfigError } from '@feedwright/site';
+import { DEFAULT_SITE_CONFIG, renderTopicFeeds, resolveSiteConfig, SiteConfigError } from '@feedwright/site';
 import { describe, expect, it } from 'vitest';
+import { aStory } from './stories.ts';
 
 describe('resolveSiteConfig', () => {
   it('gives the documented defaults when called with nothing', () => {
@@ -30,6 +31,32 @@ describe('resolveSiteConfig', () => {
     expect(nested.baseUrl).toBe('https://example.com/news/');
   });
 
+  it('makes the base URL path a valid URI path in canonical form, whatever the WHATWG parser left in it', () => {
+    // Act
+    const config = resolveSiteConfig({ baseUrl: 'https://example.com/a|b[c]^d/%7euser/%e6%b1%bd/100%' });
+
+    // Assess
+    expect(config.baseUrl).toBe('https://example.com/a%7Cb%5Bc%5D%5Ed/~user/%E6%B1%BD/100%25/');
+  });
+
+  it('gives valid tag: ids (RFC 4151) under a base path holding characters URIs forbid', () => {
+    // Prepare
+    const tagUri =
+      /^tag:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*,\d{4}(?:-\d{2}(?:-\d{2})?)?:(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-F]{2})*$/;
+    const config = resolveSiteConfig({ baseUrl: 'https://Example.com/news|daily/%7eeditors/' });
+
+    // Act
+    const atom = renderTopicFeeds({ slug: '汽车', name: '汽车' }, [aStory({ topicSlug: '汽车' })], config)[1];
+
+    // Assess
+    const ids = [...(atom?.body ?? '').matchAll(/<id>([^<]*)<\/id>/g)].map((match) => match[1]);
+    expect(ids).toEqual([
+      'tag:example.com,2020:news%7Cdaily/~editors/feed/%E6%B1%BD%E8%BD%A6',
+      `tag:example.com,2020:news%7Cdaily/~editors/story/${aStory().storyId}`,
+    ]);
+    for (const id of ids) expect(id).toMatch(tagUri);
+  });
+
   it('treats undefined fields as unset', () => {
     // Act
     const config = resolveSiteConfig({ siteTitle: undefined, itemsPerFeed: undefined });
@@ -49,6 +76,8 @@ describe('resolveSiteConfig', () => {
     [{ itemsPerFeed: 2.5 }, /itemsPerFeed/],
     [{ maxFeedBytes: 100 }, /maxFeedBytes/],
     [{ tagDate: 'yesterday' }, /tagDate/],
+    [{ tagDate: '2020-13' }, /tagDate '2020-13' is not a calendar date/],
+    [{ tagDate: '2021-02-29' }, /tagDate/],
   ])('rejects %o with a message naming the setting', (partial, message) => {
     // Act & Assess
     expect(() => resolveSiteConfig(partial)).toThrow(SiteConfigError);
