@@ -20,6 +20,8 @@ export function renderIndex(listings: readonly TopicListing[], config: SiteConfi
   const sections = ordered.map(({ topic, latest }) => {
     const name = cleanText(topic.name);
     const anchor = escapeAttribute(topicAnchor(topic.slug));
+    // Not `${anchor}-heading`: topics 'x' and 'x-heading' would then share an id (invalid HTML).
+    const heading = escapeAttribute(`heading-${topic.slug}`);
     const headlines = sortNewestFirst(latest).slice(0, config.indexHeadlines);
     const items = headlines.map((story) => {
       assertRenderable(story);
@@ -27,8 +29,8 @@ export function renderIndex(listings: readonly TopicListing[], config: SiteConfi
       return `<li><a href="${escapeAttribute(encodePath(storyPath(story.storyId)))}">${x(cleanText(story.title))}</a> <time datetime="${rfc3339(at)}">${readableDate(at)}</time></li>`;
     });
     return [
-      `<section id="${anchor}" aria-labelledby="${anchor}-heading">`,
-      `<h2 id="${anchor}-heading">${x(name)}</h2>`,
+      `<section id="${anchor}" aria-labelledby="${heading}">`,
+      `<h2 id="${heading}">${x(name)}</h2>`,
       `<p class="subscribe">Subscribe: ${subscribeLinks(topic.slug, '')}</p>`,
       items.length === 0 ? '<p>No stories yet.</p>' : `<ul>\n${items.join('\n')}\n</ul>`,
       '</section>',

@@ -180,6 +180,25 @@ describe('renderIndex', () => {
     );
   });
 
+  it('gives every element a distinct id, even for topics named like another topic’s heading', () => {
+    // Prepare
+    const clashing: TopicListing[] = [
+      { topic: { slug: 'a', name: 'A' }, latest: [] },
+      { topic: { slug: 'a-heading', name: 'A heading' }, latest: [] },
+    ];
+
+    // Act
+    const elements = htmlElements(renderIndex(clashing, config).body);
+
+    // Assess
+    const ids = elements.map((el) => attr(el, 'id')).filter((id) => id !== undefined);
+    expect(ids.length).toBeGreaterThan(3);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const section of elements.filter((el) => el.tagName === 'section')) {
+      expect(ids).toContain(attr(section, 'aria-labelledby'));
+    }
+  });
+
   it('is the same whatever the order of the listings', () => {
     // Act & Assess
     expect(renderIndex([...listings].reverse(), config)).toEqual(renderIndex(listings, config));
