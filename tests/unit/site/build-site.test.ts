@@ -1,4 +1,10 @@
-import { buildSite, resolveSiteConfig, SiteInputError, sortNewestFirst } from '@feedwright/site';
+import {
+  assertRenderable,
+  buildSite,
+  resolveSiteConfig,
+  SiteInputError,
+  sortNewestFirst,
+} from '@feedwright/site';
 import { describe, expect, it } from 'vitest';
 import { readWithFeedsmith, siteProblems } from '../../support/validators.ts';
 import { aQuickHit, aStory, HOSTILE, someStories } from './stories.ts';
@@ -119,5 +125,14 @@ describe('sortNewestFirst', () => {
   it('refuses a publishedAt that is not an instant', () => {
     // Act & Assess
     expect(() => sortNewestFirst([aStory({ publishedAt: 'yesterday' })])).toThrow(/not an ISO 8601 instant/);
+  });
+
+  it.each([
+    ['December 1, 2020 09:19', /not an ISO 8601 instant/],
+    ['+010000-01-01T00:00:00Z', /not an ISO 8601 instant/],
+    ['9999-12-31T23:30:00-05:00', /outside the years 0000 to 9999/],
+  ])('refuses publishedAt %s, which no feed date format could carry', (publishedAt, message) => {
+    // Act & Assess
+    expect(() => assertRenderable(aStory({ publishedAt }))).toThrow(message);
   });
 });
