@@ -40,8 +40,9 @@ export function isQuickHits(topic: string): boolean {
 }
 
 /**
- * True for the first line of the reader-facing footer ("Thanks for reading…", "Share this
- * article", "Open WeChat and scan the QR code"), which is dropped with everything after it.
+ * True for the first line of the reader-facing footer ("Thanks for reading…", "Thank you for
+ * reading", "Share this article", "Open WeChat and scan the QR code"), which is dropped with
+ * everything after it.
  */
 export function isFooterStart(line: string): boolean {
   // One test of the first letter rules out nearly every line.
@@ -49,6 +50,7 @@ export function isFooterStart(line: string): boolean {
   if (first !== 0x74 && first !== 0x73 && first !== 0x6f) return false;
   return (
     startsWithWords(line, 'thanks for reading') ||
+    startsWithWords(line, 'thank you for reading') ||
     startsWithWords(line, 'share this article') ||
     startsWithWords(line, 'share this story') ||
     startsWithWords(line, 'share this newsletter') ||
@@ -98,11 +100,11 @@ function coreEnd(line: string): number {
 }
 
 /**
- * True when a line reads as a headline rather than running text: at most 160 characters and not
+ * True when a line reads as a headline rather than running text: at most 160 characters, not
  * ending (closing quotes and brackets aside) in sentence punctuation (. ! … 。 ！) or in a
- * continuation mark (: ; , —). "?" does not disqualify: related headlines may be questions. A
- * final "." counts as a headline's when it closes an abbreviation ("U.S.", "Inc.") on a line of
- * at most 100 characters.
+ * continuation mark (: ; , —), and not made of two sentences (see {@link hasSentenceBreak}). "?"
+ * does not disqualify: related headlines may be questions. A final "." counts as a headline's
+ * when it closes an abbreviation ("U.S.", "Inc.") on a line of at most 100 characters.
  */
 export function isHeadlineLike(line: string): boolean {
   if (line.length > MAX_HEADLINE_LENGTH) return false;
@@ -114,10 +116,58 @@ export function isHeadlineLike(line: string): boolean {
     return (
       last === PERIOD &&
       line.length <= MAX_ABBREVIATED_HEADLINE_LENGTH &&
-      ABBREVIATION_END.test(line.slice(0, end))
+      ABBREVIATION_END.test(line.slice(0, end)) &&
+      !hasSentenceBreak(line, end)
     );
   }
-  return true;
+  return !hasSentenceBreak(line, end);
+}
+
+// Lower-case words that end in a period without ending a sentence: "Apple vs. Google".
+const LOWER_ABBREVIATIONS = new Set(['etc', 'vs', 'approx', 'incl', 'est', 'al', 'ca', 'cf']);
+const OPENERS = codes('"\'“‘«‹(（「『《〈【');
+
+/**
+ * True when a full stop inside `line[0, end)` ends one sentence and another starts after it:
+ * "Critics were unconvinced. Why travel now?" or "需求下降。分析人士认为" — running text, which a
+ * headline never is. Any "。" before the end is such a break. For Latin text the stop must follow a lower-case word of two or more letters
+ * (so "U.S. Treasury", "Mr. Xi", "No. 1", "Co. Ltd" are not breaks) and be followed by spaces and
+ * a capital letter, quotes allowed on either side; "!" and "?" do not count ("Default? Not yet,
+ * says chairman" is a headline). One pass over the line.
+ */
+export function hasSentenceBreak(line: string, end = line.length): boolean {
+  for (let i = 1; i < end - 1; i++) {
+    const c = line.charCodeAt(i);
+    // `end` is past the last character that is not a closer, so text follows this "。".
+    if (c === IDEOGRAPHIC_PERIOD) return true;
+    if (c !== PERIOD) continue;
+    let start = i;
+    while (start > 0 && isLowerAscii(line.charCodeAt(start - 1))) start--;
+    if (i - start < 2 || (start > 0 && isLetterCode(line.charCodeAt(start - 1)))) continue;
+    let j = i + 1;
+    while (j < end && CLOSERS.has(line.charCodeAt(j))) j++;
+    const spaceStart = j;
+    while (j < end && isSpaceCode(line.charCodeAt(j))) j++;
+    if (j === spaceStart || j >= end) continue;
+    while (j < end - 1 && OPENERS.has(line.charCodeAt(j))) j++;
+    if (!isUpperCode(line.charCodeAt(j))) continue;
+    if (LOWER_ABBREVIATIONS.has(line.slice(start, i))) continue;
+    return true;
+  }
+  return false;
+}
+
+const isLowerAscii = (c: number): boolean => c >= 0x61 && c <= 0x7a;
+
+/** A letter of any script (used to see whether a lower-case run is part of a longer word). */
+function isLetterCode(c: number): boolean {
+  if (c < 0x80) return (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+  return /\p{L}/u.test(String.fromCharCode(c));
+}
+
+function isUpperCode(c: number): boolean {
+  if (c < 0x80) return c >= 0x41 && c <= 0x5a;
+  return /\p{Lu}/u.test(String.fromCharCode(c));
 }
 
 /** True when a line ends like a written sentence: a final "." (closing quotes aside). */

@@ -429,6 +429,67 @@ describe('Function: parseDigest, body paragraphs and related headlines', () => {
     expect(digest.stories[0]?.related).toEqual(['相关新闻标题', '这是问题吗？']);
   });
 
+  it('keeps a line of two sentences as body, even when it ends in "?"', () => {
+    // Act
+    const digest = parseDigest(
+      digestOf(
+        'Cash /',
+        'Title',
+        'First paragraph.',
+        'Critics at home were unconvinced. Why travel to Beijing now?',
+        'Editorial: Europe cannot afford to decouple',
+      ),
+    );
+
+    // Assess
+    expect(digest.stories[0]?.paragraphs).toEqual([
+      'First paragraph.',
+      'Critics at home were unconvinced. Why travel to Beijing now?',
+    ]);
+    expect(digest.stories[0]?.related).toEqual(['Editorial: Europe cannot afford to decouple']);
+  });
+
+  it('keeps a CJK line with a 。 inside as body, even without a final 。', () => {
+    // Act
+    const digest = parseDigest(
+      digestOf('科技 /', '标题', '第一段。', '“这是最严厉的措施。”一位行业人士表示'),
+    );
+
+    // Assess
+    expect(digest.stories[0]?.paragraphs).toEqual(['第一段。', '“这是最严厉的措施。”一位行业人士表示']);
+    expect(digest.stories[0]?.related).toEqual([]);
+  });
+
+  it('does not read abbreviations or inner questions in related headlines as sentence breaks', () => {
+    // Prepare
+    const related = [
+      'U.S. Treasury adds Huawei units to blacklist',
+      'Mr. Ren’s daughter returns to Shenzhen',
+      'Apple vs. Google: Who wins in China? Analysts split',
+      'No. 1 carmaker BYD overtakes Tesla in Q4',
+      'Default? Not yet, says Evergrande chairman',
+      'Tencent invests in Foo Co. Ltd. unit',
+    ];
+
+    // Act
+    const digest = parseDigest(digestOf('Cash /', 'Title', 'First paragraph.', ...related));
+
+    // Assess
+    expect(digest.stories[0]?.paragraphs).toEqual(['First paragraph.']);
+    expect(digest.stories[0]?.related).toEqual(related);
+  });
+
+  it('decides that a short question after the last paragraph is a related headline', () => {
+    // Act: ambiguous on its own; related headlines are often questions, excerpts rarely end on one.
+    const digest = parseDigest(
+      digestOf('Cash /', 'Title', 'First paragraph.', 'Is the digital yuan ready?', 'Metals /', 'T', 'B.'),
+    );
+
+    // Assess
+    expect(digest.stories[0]?.paragraphs).toEqual(['First paragraph.']);
+    expect(digest.stories[0]?.related).toEqual(['Is the digital yuan ready?']);
+  });
+
   it('warns about a story with no paragraphs', () => {
     // Act
     const digest = parseDigest(digestOf('Cash /', 'A lone title', 'Metals /', 'Title', 'Body.'));
@@ -599,6 +660,23 @@ describe('Function: parseDigest, text handling', () => {
 
     // Assess
     expect(digest.stories.map((s) => s.title)).toEqual(['Hit one']);
+  });
+
+  it('drops the footer from "Thank you for reading" on', () => {
+    // Act
+    const digest = parseDigest(
+      digestOf(
+        'Cash /',
+        'Title',
+        'Body.',
+        'Related headline',
+        'Thank you for reading. Click here to subscribe.',
+      ),
+    );
+
+    // Assess
+    expect(digest.stories[0]?.paragraphs).toEqual(['Body.']);
+    expect(digest.stories[0]?.related).toEqual(['Related headline']);
   });
 
   it('drops a footer that starts with the share prompt', () => {
