@@ -31,8 +31,37 @@ interface Draft {
 
 /** Captions are one-sentence descriptions of a photo; a longer line is running text. */
 const MAX_CAPTION_LENGTH = 300;
-/** Blank lines that set a caption apart from the story before it ("\n\n\n\n" in the newsletter). */
-const CAPTION_GAP = 2;
+/** Gaps of this many blank lines or more are counted together when finding the usual gap. */
+const MAX_COUNTED_GAP = 15;
+
+/**
+ * How a digest spaces its blocks. The newsletter puts one blank line between blocks and three
+ * before a caption, but editors' mail clients and converters double every line break (or drop the
+ * blank lines), so what sets a caption apart is a gap wider than the digest's usual one, not a
+ * fixed count.
+ */
+interface Spacing {
+  /** The most common number of blank lines before a line (ties go to the wider gap). */
+  readonly usualGap: number;
+  /** Blank lines from which a line stands apart as a caption: one more than the usual gap. */
+  readonly captionGap: number;
+  /** Whether any line stands apart so, i.e. the digest marks its captions with the wider gap. */
+  readonly marksCaptions: boolean;
+}
+
+/** The {@link Spacing} of a digest from the counts of lines by the blank lines before them. */
+function spacingOf(gapCounts: readonly number[]): Spacing {
+  let usualGap = 0;
+  for (let gap = 1; gap < gapCounts.length; gap++) {
+    if ((gapCounts[gap] ?? 0) >= (gapCounts[usualGap] ?? 0)) usualGap = gap;
+  }
+  const captionGap = usualGap + 1;
+  let marksCaptions = false;
+  for (let gap = captionGap; gap < gapCounts.length; gap++) {
+    if ((gapCounts[gap] ?? 0) > 0) marksCaptions = true;
+  }
+  return { usualGap, captionGap, marksCaptions };
+}
 
 const DATE_EXAMPLE = "'Dec 01, 2020 09:19 AM'";
 
@@ -83,19 +112,23 @@ function countReplacementChars(text: string): { count: number; first: number } {
 /**
  * Whether the last line of a section is the caption of the photo that heads the next section.
  *
- * The newsletter sets a caption apart from the story before it with a wider gap (two or more blank
- * lines, where everything else has one), and that is the main signal. Without the gap, a line is
- * still a caption when it cannot be anything else: a sentence ending in "." after a run of
- * headline-like lines, where only a caption can stand (a quick hit or a related headline is not
- * followed by running text). A section's first line is its story's title, never a caption.
+ * The newsletter sets a caption apart from the story before it with a wider gap (three blank
+ * lines, where everything else has one; in general more than the digest's usual gap, see
+ * {@link Spacing}), and that is the main signal. Only in a digest that never uses the wider gap
+ * (its blank lines collapsed), a line is still a caption when it cannot be anything else: a
+ * sentence ending in "." after a run of headline-like lines, where only a caption can stand (a
+ * quick hit or a related headline is not followed by running text). In a digest that does mark
+ * its captions, a last line without the gap is never one: a quick hit ending in "." stays a quick
+ * hit. A section's first line is its story's title, never a caption.
  */
-function isTrailingCaption(section: Section): boolean {
+function isTrailingCaption(section: Section, spacing: Spacing): boolean {
   const lines = section.lines;
   const candidate = lines[lines.length - 1];
   const before = lines[lines.length - 2];
   if (candidate === undefined || before === undefined) return false;
   if (candidate.text.length > MAX_CAPTION_LENGTH) return false;
-  if (candidate.gap >= CAPTION_GAP) return true;
+  if (candidate.gap >= spacing.captionGap) return true;
+  if (spacing.marksCaptions) return false;
   // "Didi lists in the U.S." ends in a period, yet reads as a headline: not a caption.
   if (!endsWithPeriod(candidate.text) || isHeadlineLike(candidate.text) || !isHeadlineLike(before.text)) {
     return false;
@@ -139,12 +172,29 @@ function splitBody(lines: readonly Line[]): { paragraphs: string[]; related: str
  *    paragraphs, and related headlines (see {@link splitBody}); the caption of the next section's
  *    photo stands last, after a wider gap (see {@link isTrailingCaption}), and belongs to that
  *    section's first story. Under "Quick hits /" every line is a story with no paragraphs.
- * 6. the footer from "Thanks for reading" on, dropped.
+ * 6. the footer from "Thanks for reading" (or "Thank you for reading", "Share this article",
+ *    "Open WeChat and scan the QR code") on, dropped.
  *
- * Lines are trimmed at both ends (spaces, tabs, NBSPs, zero-width spaces); a line of only those is
- * blank. Text is otherwise kept verbatim (curly quotes, inner NBSPs, CJK). LF, CRLF and lone CR
- * line ends and a leading BOM are all accepted. One pass over the text, no backtracking regular
- * expressions on whole lines, so the cost is linear in the size of the input.
+ * Blank lines are read relative to the digest: the usual gap between blocks is the most common
+ * number of blank lines before a line (one in the newsletter), and a caption is set apart by more
+ * than that (three in the newsletter). So a digest whose line breaks were all doubled on the way
+ * (a mail client's export: two or three blank lines between blocks, six or seven before a
+ * caption) or whose blank lines were dropped (none between blocks, one before a caption) parses
+ * the same as the original.
+ *
+ * Decisions on text that could be read two ways, each with a test:
+ * - a short question after the last body paragraph, with nothing after it or only headline-like
+ *   lines, is a related headline ("Is the digital yuan ready?"): related headlines are often
+ *   questions, and a story's excerpt rarely ends on one. A question anywhere before the last
+ *   running-text line, or as the first paragraph, is body;
+ * - a line made of two sentences ("Critics were unconvinced. Why now?") is body, whatever its end;
+ * - in a digest that marks captions with the wider gap, a last line without it is never a caption
+ *   (a quick hit ending in "." stays a quick hit; a one-sentence last paragraph stays body).
+ *
+ * Lines are trimmed at both ends (spaces, tabs, NBSPs, ideographic and zero-width spaces); a line
+ * of only those is blank. Text is otherwise kept verbatim (curly quotes, inner NBSPs, CJK). LF,
+ * CRLF and lone CR line ends and a leading BOM are all accepted. One pass over the text, no
+ * backtracking regular expressions on whole lines, so the cost is linear in the size of the input.
  *
  * Each story gets a {@link storyIdFor} id (suffixed -2, -3 when a topic and title repeat) and the
  * digest's instant minus its 0-based position in seconds as its own time, so that readers sorting
@@ -198,12 +248,15 @@ export function parseDigest(text: string, options: ParseOptions = {}): Digest {
   const instant = wallTimeToInstant(date.wall, timezone);
   if (instant.note !== undefined) warnings.push(instant.note);
 
-  // Section boundaries and the footer, in one pass over the lines.
+  // Section boundaries, the footer and the spacing, in one pass over the lines.
   const sections: Section[] = [];
+  const gapCounts = new Array<number>(MAX_COUNTED_GAP + 1).fill(0);
   let firstLabel = -1;
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i] as Line;
     if (firstLabel >= 0 && isFooterStart(line.text)) break;
+    const counted = Math.min(line.gap, MAX_COUNTED_GAP);
+    gapCounts[counted] = (gapCounts[counted] ?? 0) + 1;
     const topic = labelTopic(line.text);
     if (topic !== undefined) {
       if (firstLabel < 0) firstLabel = i;
@@ -227,12 +280,13 @@ export function parseDigest(text: string, options: ParseOptions = {}): Digest {
       'no title: the line after the date must be the digest title, but the first section starts there',
     );
   }
-  const summary = readSummary(preamble, warnings);
+  const spacing = spacingOf(gapCounts);
+  const summary = readSummary(preamble, spacing, warnings);
   let pendingCaption = summary.caption;
 
   for (let k = 1; k < sections.length; k++) {
     const previous = sections[k - 1] as Section;
-    if (isTrailingCaption(previous)) {
+    if (isTrailingCaption(previous, spacing)) {
       (sections[k] as Section).caption = (previous.lines.pop() as Line).text;
     }
   }
@@ -309,11 +363,13 @@ export function parseDigest(text: string, options: ParseOptions = {}): Digest {
 /**
  * The summary and the caption before the first section, from the lines between the title and the
  * first label. The summary is the line after the title; copies of it (the newsletter repeats it on
- * the next line) are dropped, and a next line that differs is reported. The last other line is the
- * caption of the first section's photo; any further lines are reported and ignored.
+ * the next line) are dropped, and a next line that differs, closer to it than the usual gap, is
+ * taken for an edited copy and reported. The last other line is the caption of the first section's
+ * photo (whatever its gap: nothing else stands there); any further lines are reported and ignored.
  */
 function readSummary(
   preamble: readonly Line[],
+  spacing: Spacing,
   warnings: string[],
 ): { text: string; caption: string | null } {
   const first = preamble[1];
@@ -326,7 +382,7 @@ function readSummary(
   for (let i = 2; i < preamble.length; i++) {
     const line = preamble[i] as Line;
     if (sameSummary(line.text, first.text)) continue;
-    if (rest.length === 0 && i === 2 && line.gap === 0) {
+    if (rest.length === 0 && i === 2 && (line.gap === 0 || line.gap < spacing.usualGap)) {
       // The second copy of the summary, edited: keep the first.
       warnings.push(`the two summary lines differ; kept the first, ${quote(first.text)}`);
       continue;

@@ -636,6 +636,109 @@ describe('Function: parseDigest, image captions', () => {
     expect(digest.stories[1]?.imageCaption).toBeNull();
   });
 
+  it('finds captions by a gap wider than the usual one when every line break is doubled', () => {
+    // Prepare: a mail client's export, two or three blank lines between blocks, seven before a caption.
+    const doubled = digestOf(
+      'Metals /',
+      'Title',
+      'First paragraph.',
+      'Last paragraph.',
+      'Related headline',
+      'Quick hits /',
+      'Hit one',
+      `Hit two${GAP}A caption.`,
+      'Cash /',
+      'Cash title',
+      'Body.',
+    ).replace(/\n/g, '\n\n');
+
+    // Act
+    const digest = parseDigest(doubled);
+
+    // Assess
+    expect(storySummary(digest)).toEqual([
+      {
+        topic: 'Metals',
+        title: 'Title',
+        paragraphs: ['First paragraph.', 'Last paragraph.'],
+        related: ['Related headline'],
+        imageCaption: null,
+      },
+      { topic: 'Quick hits', title: 'Hit one', paragraphs: [], related: [], imageCaption: null },
+      { topic: 'Quick hits', title: 'Hit two', paragraphs: [], related: [], imageCaption: null },
+      { topic: 'Cash', title: 'Cash title', paragraphs: ['Body.'], related: [], imageCaption: 'A caption.' },
+    ]);
+    expect(digest.warnings).toEqual([]);
+  });
+
+  it('finds captions set apart by one blank line in a digest with no blank lines between blocks', () => {
+    // Prepare
+    const compact = [
+      DATE,
+      'Title line',
+      'Summary.',
+      'Summary.',
+      '',
+      'First caption.',
+      'Metals /',
+      'Title',
+      'First paragraph.',
+      'Related headline',
+      '',
+      'Second caption.',
+      'Cash /',
+      'Cash title',
+      'Body.',
+      'Last paragraph.',
+    ].join('\n');
+
+    // Act
+    const digest = parseDigest(compact);
+
+    // Assess
+    expect(storySummary(digest)).toEqual([
+      {
+        topic: 'Metals',
+        title: 'Title',
+        paragraphs: ['First paragraph.'],
+        related: ['Related headline'],
+        imageCaption: 'First caption.',
+      },
+      {
+        topic: 'Cash',
+        title: 'Cash title',
+        paragraphs: ['Body.', 'Last paragraph.'],
+        related: [],
+        imageCaption: 'Second caption.',
+      },
+    ]);
+  });
+
+  it('keeps a last quick hit ending in "." as a quick hit when the digest marks its captions with a gap', () => {
+    // Act
+    const digest = parseDigest(
+      digestOf(
+        'Metals /',
+        'Title',
+        `Body.${GAP}A caption.`,
+        'Quick hits /',
+        'Hit one',
+        'Siemens chief on China: “We are staying.”',
+        'Cash /',
+        'T',
+        'B.',
+      ),
+    );
+
+    // Assess
+    expect(digest.stories.map((s) => [s.title, s.imageCaption])).toEqual([
+      ['Title', null],
+      ['Hit one', 'A caption.'],
+      ['Siemens chief on China: “We are staying.”', null],
+      ['T', null],
+    ]);
+  });
+
   it('never takes the title of a story for a caption', () => {
     // Act
     const digest = parseDigest(digestOf(`Metals /${GAP}Lone title.`, 'Cash /', 'T', 'B.'));
