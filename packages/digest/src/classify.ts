@@ -2,6 +2,7 @@ import { isSpaceCode, trimSpace } from './lines.ts';
 
 /** Longest section label accepted; labels are a word or three ("Personal data", "M&A"). */
 const MAX_LABEL_LENGTH = 60;
+const FULLWIDTH_SLASH = 0xff0f;
 
 /**
  * The topic of a section label line, or undefined when the line is not a label.
@@ -9,16 +10,19 @@ const MAX_LABEL_LENGTH = 60;
  * A label is a line that ends in "/" (trailing spaces and NBSPs already trimmed) after a space or
  * NBSP: "Personal data /", "M&A /", "5G /", "Cash\u00a0/". A headline with " / " in the middle
  * does not end in "/" and is not a label. "Cash/" with no space is accepted too when the rest is
- * a short plain label, so that a URL ending in "/" is never taken for one. The topic has its
- * inner whitespace runs (NBSPs included) collapsed to one space.
+ * a short plain label, so that a URL ending in "/" is never taken for one; so is the full-width
+ * slash that Chinese input methods type ("科技／", "科技 ／"). The topic has its inner whitespace
+ * runs (NBSPs included) collapsed to one space.
  */
 export function labelTopic(line: string): string | undefined {
   const last = line.length - 1;
-  if (line.charCodeAt(last) !== 0x2f) return undefined;
+  const slash = line.charCodeAt(last);
+  if (slash !== 0x2f && slash !== FULLWIDTH_SLASH) return undefined;
   const spaced = last > 0 && isSpaceCode(line.charCodeAt(last - 1));
   const raw = trimSpace(line.slice(0, last));
-  if (raw === '' || raw.length > MAX_LABEL_LENGTH || raw.endsWith('/')) return undefined;
-  if (!spaced && (raw.length > 30 || /[/:.?!]/.test(raw))) return undefined;
+  if (raw === '' || raw.length > MAX_LABEL_LENGTH || raw.endsWith('/') || raw.endsWith('／'))
+    return undefined;
+  if (!spaced && (raw.length > 30 || /[/:.?!／]/.test(raw))) return undefined;
   return hasOddSpacing(raw) ? raw.replace(/[\s\u200b-\u200d\u2060]+/g, ' ') : raw;
 }
 

@@ -102,6 +102,30 @@ function sameSummary(a: string, b: string): boolean {
   return i === a.length && j === b.length;
 }
 
+/**
+ * True when `b` reads as an edited copy of `a`: what the two share at the start and at the end
+ * (quotes and case folded as in {@link sameSummary}) is at least 60% of the longer one. "Athletes,
+ * staff and journalists will…" and "Athletes, staff and reporters will…" are; a photo caption and
+ * the summary are not. One pass from each end, no allocation.
+ */
+function nearlySameSummary(a: string, b: string): boolean {
+  const shorter = Math.min(a.length, b.length);
+  let prefix = 0;
+  while (
+    prefix < shorter &&
+    foldForComparison(a.charCodeAt(prefix)) === foldForComparison(b.charCodeAt(prefix))
+  )
+    prefix++;
+  let suffix = 0;
+  while (
+    suffix < shorter - prefix &&
+    foldForComparison(a.charCodeAt(a.length - 1 - suffix)) ===
+      foldForComparison(b.charCodeAt(b.length - 1 - suffix))
+  )
+    suffix++;
+  return prefix + suffix >= 0.6 * Math.max(a.length, b.length);
+}
+
 function countReplacementChars(text: string): { count: number; first: number } {
   let count = 0;
   const first = text.indexOf('\uFFFD');
@@ -363,8 +387,9 @@ export function parseDigest(text: string, options: ParseOptions = {}): Digest {
 /**
  * The summary and the caption before the first section, from the lines between the title and the
  * first label. The summary is the line after the title; copies of it (the newsletter repeats it on
- * the next line) are dropped, and a next line that differs, closer to it than the usual gap, is
- * taken for an edited copy and reported. The last other line is the caption of the first section's
+ * the next line) are dropped, and a next line that differs is taken for an edited copy and
+ * reported when it is closer to the summary than the usual gap or reads as an edit of it (see
+ * {@link nearlySameSummary}), whatever the blank lines between. The last other line is the caption of the first section's
  * photo (whatever its gap: nothing else stands there); any further lines are reported and ignored.
  */
 function readSummary(
@@ -382,7 +407,8 @@ function readSummary(
   for (let i = 2; i < preamble.length; i++) {
     const line = preamble[i] as Line;
     if (sameSummary(line.text, first.text)) continue;
-    if (rest.length === 0 && i === 2 && (line.gap === 0 || line.gap < spacing.usualGap)) {
+    const closeBy = line.gap === 0 || line.gap < spacing.usualGap;
+    if (rest.length === 0 && i === 2 && (closeBy || nearlySameSummary(first.text, line.text))) {
       // The second copy of the summary, edited: keep the first.
       warnings.push(`the two summary lines differ; kept the first, ${quote(first.text)}`);
       continue;

@@ -59,7 +59,8 @@ function toWall(
   const minute = Number(time.m ?? 0);
   const second = Number(time.s ?? 0);
   if (time.ampm !== undefined) {
-    if (hour < 1 || hour > 12) throw badDate(line, `${hour} is not an hour on a 12-hour clock`);
+    // 12:05 AM is five past midnight; some generators print it 00:05 AM (a 0–11 clock): same time.
+    if (hour > 12) throw badDate(line, `${hour} is not an hour on a 12-hour clock`);
     hour = (hour % 12) + (time.ampm.toLowerCase() === 'p' ? 12 : 0);
   }
   if (hour > 23 || minute > 59 || second > 59) throw badDate(line, 'the time does not exist');
@@ -78,8 +79,9 @@ function badDate(line: string, why: string): DigestError {
 
 /**
  * Reads a digest's date line: "Dec 01, 2020 09:19 AM" (the newsletter's form), and the close
- * variants editors type: full month names, a weekday in front, "1st", no leading zero, no comma,
- * "a.m.", a 24-hour time, seconds, no time at all, "01 Dec 2020", "2020-12-01 09:19".
+ * variants editors type: full month names, a weekday in front, "1st", no leading zero ("Mar 3,
+ * 2022 9:05 AM"), no comma, "a.m.", "00:05 AM" for "12:05 AM", a 24-hour time, seconds, no time
+ * at all, "01 Dec 2020", "2020-12-01 09:19".
  *
  * @returns undefined when the line is not a date at all.
  * @throws {DigestError} `BAD_DATE` when it is shaped like a date that does not exist.

@@ -81,6 +81,7 @@ describe('Function: parseDigest, reading the date line', () => {
     ['2020-12-01 21:19:30', '2020-12-01T21:19:30Z'],
     ['Dec 01, 2020 12:05 AM', '2020-12-01T00:05:00Z'],
     ['Dec 01, 2020 12:05 PM', '2020-12-01T12:05:00Z'],
+    ['Dec 01, 2020 00:05 AM', '2020-12-01T00:05:00Z'],
     ['\u00a0Dec\u00a001, 2020 09:19 AM\u00a0', '2020-12-01T09:19:00Z'],
   ])('reads %j as %s in UTC', (line, instant) => {
     // Act
@@ -201,6 +202,18 @@ describe('Function: parseDigest, the head of the digest', () => {
     expect(digest.warnings).toEqual([expect.stringContaining('the two summary lines differ')]);
   });
 
+  it('treats an edited copy of the summary after a blank line as the copy, not as a caption', () => {
+    // Act
+    const digest = parseDigest(
+      `${DATE}\n\nTitle line\n\nAthletes and journalists will live in a bubble.\n\nAthletes and reporters will live in a bubble.\n\nMetals /\n\nTitle\n\nBody.`,
+    );
+
+    // Assess
+    expect(digest.summary).toBe('Athletes and journalists will live in a bubble.');
+    expect(digest.stories[0]?.imageCaption).toBeNull();
+    expect(digest.warnings).toEqual([expect.stringContaining('the two summary lines differ')]);
+  });
+
   it('treats a copy of the summary after a blank line as the copy, not as a caption', () => {
     // Act
     const digest = parseDigest(`${DATE}\n\nTitle line\n\nSummary.\n\nSummary.\n\nMetals /\n\nTitle\n\nBody.`);
@@ -259,6 +272,8 @@ describe('Function: parseDigest, section labels', () => {
     ['5G /', '5G'],
     ['U.S.-China /', 'U.S.-China'],
     ['科技 /', '科技'],
+    ['科技／', '科技'],
+    ['科技 & 芯片 ／', '科技 & 芯片'],
   ])('reads %j as the topic %j', (label, topic) => {
     // Act
     const digest = parseDigest(digestOf(label, 'Title', 'Body.'));
