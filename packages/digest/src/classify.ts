@@ -23,7 +23,7 @@ export function labelTopic(line: string): string | undefined {
   if (raw === '' || raw.length > MAX_LABEL_LENGTH || raw.endsWith('/') || raw.endsWith('／'))
     return undefined;
   if (!spaced && (raw.length > 30 || /[/:.?!／]/.test(raw))) return undefined;
-  return hasOddSpacing(raw) ? raw.replace(/[\s\u200b-\u200d\u2060]+/g, ' ') : raw;
+  return hasOddSpacing(raw) ? raw.replace(/[\s\u200b-\u200f\u2060]+/g, ' ') : raw;
 }
 
 /** True when text has whitespace other than single plain spaces (NBSPs, tabs, runs). */

@@ -10,8 +10,9 @@ export interface Line {
 
 /**
  * Whitespace as editors produce it: ASCII spaces and tabs, NBSP (U+00A0), the other Unicode
- * spaces, the BOM (U+FEFF) and zero-width spaces and joiners, which rich-text editors leave on
- * otherwise empty lines. A line made only of these is blank.
+ * spaces, the BOM (U+FEFF), zero-width spaces and joiners and the invisible left-to-right and
+ * right-to-left marks, which rich-text editors and mail clients leave on otherwise empty lines. A
+ * line made only of these is blank.
  */
 export function isSpaceCode(c: number): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
@@ -19,7 +20,7 @@ export function isSpaceCode(c: number): boolean {
   return (
     c === 0xa0 ||
     c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200d) ||
+    (c >= 0x2000 && c <= 0x200f) ||
     c === 0x2028 ||
     c === 0x2029 ||
     c === 0x202f ||

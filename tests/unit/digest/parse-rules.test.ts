@@ -831,6 +831,27 @@ describe('Function: parseDigest, text handling', () => {
     expect(digest.publishedAt).toBe('2020-12-01T09:19:00Z');
   });
 
+  it('reads lines of only bidi marks and zero-width spaces as blank, and trims them off line ends', () => {
+    // Act
+    const digest = parseDigest(
+      digestOf(
+        'Cash /',
+        'Title',
+        'Body.',
+        `Related\n\u200e\n\u200f\n\u200b\n\u200eA caption.\u200f`,
+        'Metals /',
+        'T',
+        'B.',
+      ),
+    );
+
+    // Assess
+    expect(digest.stories.map((s) => [s.related, s.imageCaption])).toEqual([
+      [['Related'], null],
+      [[], 'A caption.'],
+    ]);
+  });
+
   it('keeps text verbatim inside lines, trimming only their ends', () => {
     // Act
     const digest = parseDigest(digestOf('Metals /', '  “Gold”\u00a0rush — again\u00a0 ', '\tIt’s “back”.  '));
