@@ -2,8 +2,7 @@ import type { Story } from '@feedwright/digest';
 import type { SiteConfig } from './config.ts';
 import { instantOf, rfc822, rfc3339 } from './dates.ts';
 import { storySummaryAndBody } from './story-html.ts';
-import { cleanText } from './text.ts';
-import { ALL_STORIES, type TopicRef } from './topics.ts';
+import { ALL_STORIES, storyTitle, type TopicRef, topicName } from './topics.ts';
 import type { FeedFormat, SiteUrls, StableId } from './urls.ts';
 
 /**
@@ -53,12 +52,12 @@ export function feedEntry(story: Story, urls: SiteUrls): FeedEntry {
   return {
     id: urls.storyId(story.storyId),
     url: urls.story(story.storyId),
-    title: cleanText(story.title),
+    title: storyTitle(story),
     published: rfc3339(at),
     publishedRfc822: rfc822(at),
     summary,
     contentHtml: bodyHtml,
-    category: { term: story.topicSlug, label: cleanText(story.topic) },
+    category: { term: story.topicSlug, label: topicName({ slug: story.topicSlug, name: story.topic }) },
   };
 }
 
@@ -78,14 +77,14 @@ export function feedModel(
   urls: SiteUrls,
 ): FeedModel {
   const newest = entries[0];
-  const topicName = cleanText(topic.name);
+  const name = topicName(topic);
   const isAll = topic.slug === ALL_STORIES.slug;
   return {
     id: urls.feedId(topic.slug),
-    title: `${config.siteTitle}: ${topicName}`,
+    title: `${config.siteTitle}: ${name}`,
     description: isAll
       ? `The newest stories from ${config.siteTitle}.`
-      : `The newest stories about ${topicName} from ${config.siteTitle}.`,
+      : `The newest stories about ${name} from ${config.siteTitle}.`,
     homeUrl: urls.topicHome(topic.slug),
     selfUrls: {
       rss: urls.feed(topic.slug, 'rss'),

@@ -3,8 +3,15 @@ import { instantOf, readableDate, rfc3339 } from './dates.ts';
 import { htmlPage } from './page-shell.ts';
 import { CACHE_CONTROL_LISTING, CONTENT_TYPES, type SiteFile } from './site-file.ts';
 import { feedAlternates, subscribeLinks } from './story-page.ts';
-import { cleanText, escapeAttribute, escapeMarkup } from './text.ts';
-import { assertRenderable, orderTopics, sortNewestFirst, type TopicListing } from './topics.ts';
+import { escapeAttribute, escapeMarkup } from './text.ts';
+import {
+  assertRenderable,
+  orderTopics,
+  sortNewestFirst,
+  storyTitle,
+  type TopicListing,
+  topicName,
+} from './topics.ts';
 import { encodePath, SiteUrls, storyPath, topicAnchor } from './urls.ts';
 
 /**
@@ -18,7 +25,7 @@ export function renderIndex(listings: readonly TopicListing[], config: SiteConfi
   const x = escapeMarkup;
   const ordered = orderTopics(listings, (listing) => listing.topic);
   const sections = ordered.map(({ topic, latest }) => {
-    const name = cleanText(topic.name);
+    const name = topicName(topic);
     const anchor = escapeAttribute(topicAnchor(topic.slug));
     // Not `${anchor}-heading`: topics 'x' and 'x-heading' would then share an id (invalid HTML).
     const heading = escapeAttribute(`heading-${topic.slug}`);
@@ -26,7 +33,7 @@ export function renderIndex(listings: readonly TopicListing[], config: SiteConfi
     const items = headlines.map((story) => {
       assertRenderable(story);
       const at = instantOf(story.publishedAt, `story '${story.storyId}'`);
-      return `<li><a href="${escapeAttribute(encodePath(storyPath(story.storyId)))}">${x(cleanText(story.title))}</a> <time datetime="${rfc3339(at)}">${readableDate(at)}</time></li>`;
+      return `<li><a href="${escapeAttribute(encodePath(storyPath(story.storyId)))}">${x(storyTitle(story))}</a> <time datetime="${rfc3339(at)}">${readableDate(at)}</time></li>`;
     });
     return [
       `<section id="${anchor}" aria-labelledby="${heading}">`,

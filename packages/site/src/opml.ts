@@ -1,7 +1,7 @@
 import type { SiteConfig } from './config.ts';
 import { CACHE_CONTROL_LISTING, CONTENT_TYPES, type SiteFile } from './site-file.ts';
-import { cleanText, escapeAttribute, escapeMarkup } from './text.ts';
-import { ALL_STORIES, orderTopics, type TopicRef } from './topics.ts';
+import { escapeAttribute, escapeMarkup } from './text.ts';
+import { ALL_STORIES, orderTopics, type TopicRef, topicName } from './topics.ts';
 import { SiteUrls } from './urls.ts';
 
 /**
@@ -14,7 +14,7 @@ export function renderOpml(topics: readonly TopicRef[], config: SiteConfig): Sit
   const urls = new SiteUrls(config);
   const a = escapeAttribute;
   const outlines = orderTopics([ALL_STORIES, ...topics], (topic) => topic).map((topic) => {
-    const name = cleanText(topic.name);
+    const name = topicName(topic);
     return `    <outline type="rss" text="${a(name)}" title="${a(name)}" xmlUrl="${a(urls.feed(topic.slug, 'rss'))}" htmlUrl="${a(urls.topicHome(topic.slug))}"/>`;
   });
   const body = [

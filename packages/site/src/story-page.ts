@@ -4,8 +4,8 @@ import { instantOf, readableDate, rfc3339 } from './dates.ts';
 import { type AlternateLink, htmlPage } from './page-shell.ts';
 import { CACHE_CONTROL_STORY, CONTENT_TYPES, type SiteFile } from './site-file.ts';
 import { storyBodyHtml, storySummary } from './story-html.ts';
-import { cleanText, escapeAttribute, escapeMarkup } from './text.ts';
-import { assertRenderable, type TopicRef } from './topics.ts';
+import { escapeAttribute, escapeMarkup } from './text.ts';
+import { assertRenderable, storyTitle, type TopicRef, topicName } from './topics.ts';
 import {
   encodePath,
   FEED_FORMAT_LABELS,
@@ -21,7 +21,7 @@ import {
 export function feedAlternates(topic: TopicRef, urls: SiteUrls): AlternateLink[] {
   return FEED_FORMATS.map((format) => ({
     type: FEED_MEDIA_TYPES[format],
-    title: `${cleanText(topic.name)} (${FEED_FORMAT_LABELS[format]})`,
+    title: `${topicName(topic)} (${FEED_FORMAT_LABELS[format]})`,
     href: urls.feed(topic.slug, format),
   }));
 }
@@ -43,9 +43,12 @@ export function renderStoryPage(story: Story, config: SiteConfig): SiteFile {
   assertRenderable(story);
   const urls = new SiteUrls(config);
   const x = escapeMarkup;
-  const topic: TopicRef = { slug: story.topicSlug, name: cleanText(story.topic) };
+  const topic: TopicRef = {
+    slug: story.topicSlug,
+    name: topicName({ slug: story.topicSlug, name: story.topic }),
+  };
   const at = instantOf(story.publishedAt, `story '${story.storyId}'`);
-  const title = cleanText(story.title);
+  const title = storyTitle(story);
   const body = [
     `<header><a href="../index.html">${x(config.siteTitle)}</a></header>`,
     '<main>',

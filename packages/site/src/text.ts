@@ -42,6 +42,15 @@ export function cleanText(text: string): string {
 }
 
 /**
+ * {@link cleanText}, or `fallback` when nothing visible is left: a headline or topic made of control
+ * characters alone would otherwise give blank titles (W3C NotBlank) and empty headings and links.
+ */
+export function visibleText(text: string, fallback: string): string {
+  const clean = cleanText(text);
+  return clean.trim() === '' ? fallback : clean;
+}
+
+/**
  * Escapes text for XML or HTML element content and for quoted attribute values alike: `&`, `<`, `>`
  * (so `]]>` can never appear), `"` and `'`. Illegal characters are removed first.
  */

@@ -1,6 +1,7 @@
 import type { Story } from '@feedwright/digest';
 import { instantOf } from './dates.ts';
 import { SiteInputError } from './errors.ts';
+import { visibleText } from './text.ts';
 
 /** A feed's topic: its slug (the folder under feeds/) and its name as people read it. */
 export interface TopicRef {
@@ -10,6 +11,12 @@ export interface TopicRef {
 
 /** The feed of every story; its slug is reserved, no topic may use it. */
 export const ALL_STORIES: TopicRef = Object.freeze({ slug: 'all', name: 'All stories' });
+
+/** A topic's name as shown: cleaned, or its slug when nothing visible is left. */
+export const topicName = (topic: TopicRef): string => visibleText(topic.name, topic.slug);
+
+/** A story's headline as shown: cleaned, or its id when nothing visible is left. */
+export const storyTitle = (story: Story): string => visibleText(story.title, story.storyId);
 
 /** One topic's section of index.html. */
 export interface TopicListing {

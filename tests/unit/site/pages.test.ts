@@ -72,6 +72,27 @@ describe('renderStoryPage', () => {
     expect(texts('time')).toEqual(['1 December 2020, 09:19 UTC']);
   });
 
+  it('shows a headline and topic of control characters alone as the story id and topic slug', () => {
+    // Prepare
+    const blank = aStory({ storyId: 'blank-story', title: '\u0007', topic: '\u0001 ', topicSlug: 'topic-x' });
+
+    // Act
+    const elements = htmlElements(renderStoryPage(blank, config).body);
+    const index = htmlElements(
+      renderIndex([{ topic: { slug: 'topic-x', name: '\u0001' }, latest: [blank] }], config).body,
+    );
+
+    // Assess
+    expect(elements.filter((el) => el.tagName === 'h1').map(textOf)).toEqual(['blank-story']);
+    expect(elements.filter((el) => el.tagName === 'title').map(textOf)).toEqual(['blank-story · feedwright']);
+    expect(index.filter((el) => el.tagName === 'h2').map(textOf)).toEqual(['topic-x']);
+    const headline = index.find(
+      (el) => el.tagName === 'a' && attr(el, 'href') === 'stories/blank-story.html',
+    );
+    expect(headline && textOf(headline)).toBe('blank-story');
+    expect(readOpml(renderOpml([{ slug: 'topic-x', name: '\u0001' }], config).body)[1]?.text).toBe('topic-x');
+  });
+
   it('carries a restrictive Content-Security-Policy', () => {
     // Act
     const elements = htmlElements(renderStoryPage(aStory(), config).body);

@@ -197,6 +197,27 @@ describe('renderTopicFeeds', () => {
     expect(textOf(parseFragment(item?.summary ?? ''))).toBe('A testing site in Shenzhen on Sunday.');
   });
 
+  it('names a story and topic made of control characters alone by their id and slug, never blank', () => {
+    // Prepare
+    const blank = aStory({
+      storyId: 'blank-story',
+      title: '\u0007\u0007 ',
+      topic: '\u0007',
+      topicSlug: 'topic-x',
+    });
+
+    // Act
+    const files = renderTopicFeeds({ slug: 'topic-x', name: '\u0007' }, [blank], config);
+
+    // Assess
+    const rss = byPath(files, 'feeds/topic-x/rss.xml');
+    expect(rss).toContain('<title>feedwright: topic-x</title>');
+    expect(rss).toContain('<title>blank-story</title>');
+    expect(rss).toContain('<category>topic-x</category>');
+    expect(byPath(files, 'feeds/topic-x/atom.xml')).toContain('<title type="text">blank-story</title>');
+    expect(JSON.parse(byPath(files, 'feeds/topic-x/feed.json')).items[0].title).toBe('blank-story');
+  });
+
   it('dates the feed from its newest story, never the clock', () => {
     // Prepare
     const stories = someStories(3);
