@@ -1,36 +1,18 @@
-import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decodeDigest, parseDigest } from '@feedwright/digest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, runFeedwright } from '../../support/cli.ts';
 import { readWithFeedsmith, siteProblems } from '../../support/validators.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const BIN = join(ROOT, 'node_modules', '.bin', 'feedwright');
+const ROOT = REPO_ROOT;
 const SEED_DIR = join(ROOT, 'tests', 'fixtures', 'digests');
 const SEED = join(SEED_DIR, 'cx-daily-2020-12-01.txt');
 const OWN_DIR = join(ROOT, 'tests', 'integration', 'build', 'digests');
 const CORRECTED = join(OWN_DIR, 'cx-daily-2020-12-01-corrected.txt');
 const HOSTILE = join(OWN_DIR, 'hostile-2020-12-02.txt');
 const BASE_URL = 'https://feeds.example.com';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the real `feedwright` bin from the repository root, as a user would after `npm ci`. */
-function feedwright(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(BIN, args, { cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** Every file under `dir`, by relative path with '/' separators. */
 async function readTree(dir: string): Promise<Map<string, string>> {
@@ -64,7 +46,7 @@ describe('feedwright build', () => {
     const stories = digests.flatMap((digest) => digest.stories);
 
     // Act
-    const run = await feedwright('build', SEED_DIR, '--out', out, '--base-url', BASE_URL);
+    const run = await runFeedwright('build', SEED_DIR, '--out', out, '--base-url', BASE_URL);
 
     // Assess
     expect(run.code).toBe(0);
@@ -97,8 +79,17 @@ describe('feedwright build', () => {
     const second = join(scratch, 'order-2');
 
     // Act
-    const one = await feedwright('build', SEED, OWN_DIR, '--out', first, '--base-url', BASE_URL);
-    const two = await feedwright('build', HOSTILE, CORRECTED, SEED, '--out', second, '--base-url', BASE_URL);
+    const one = await runFeedwright('build', SEED, OWN_DIR, '--out', first, '--base-url', BASE_URL);
+    const two = await runFeedwright(
+      'build',
+      HOSTILE,
+      CORRECTED,
+      SEED,
+      '--out',
+      second,
+      '--base-url',
+      BASE_URL,
+    );
 
     // Assess
     expect([one.code, two.code]).toEqual([0, 0]);
@@ -123,7 +114,7 @@ describe('feedwright build', () => {
     await writeFile(join(inbox, 'notes.md'), 'not a digest, and not read');
 
     // Act
-    const run = await feedwright('build', inbox, '--out', out, '--base-url', BASE_URL);
+    const run = await runFeedwright('build', inbox, '--out', out, '--base-url', BASE_URL);
 
     // Assess
     expect(run.code).toBe(1);
@@ -137,7 +128,7 @@ describe('feedwright build', () => {
 
   it('refuses a file over --max-bytes before reading it', async () => {
     // Act
-    const run = await feedwright('build', SEED, '--out', join(scratch, 'small'), '--max-bytes', '1000');
+    const run = await runFeedwright('build', SEED, '--out', join(scratch, 'small'), '--max-bytes', '1000');
 
     // Assess
     expect(run.code).toBe(1);
@@ -153,7 +144,7 @@ describe('feedwright build', () => {
     [['build', SEED, '--out', 'x', '--colour'], /--colour/],
   ])('exits 2 with a usage message for %j', async (args, message) => {
     // Act
-    const run = await feedwright(...args);
+    const run = await runFeedwright(...args);
 
     // Assess
     expect(run.code).toBe(2);

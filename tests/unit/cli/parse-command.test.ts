@@ -1,35 +1,14 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FEEDWRIGHT_BIN, REPO_ROOT, type CliRun as Run, runFeedwright } from '../../support/cli.ts';
 import { projectOnto, withoutWarnings } from '../digest/fixture-digests.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const BIN = path.join(ROOT, 'node_modules/.bin/feedwright');
+const ROOT = REPO_ROOT;
+const BIN = FEEDWRIGHT_BIN;
 const SEED = 'tests/fixtures/digests/cx-daily-2020-12-01.txt';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the installed `feedwright` bin from the repository root, as a user would with npx. */
-function feedwright(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      BIN,
-      args,
-      { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 let dir = '';
 /** The bad inputs, one file per class, and the CLI's answer for each (run in parallel, once). */
@@ -61,7 +40,7 @@ beforeAll(async () => {
     Object.entries(BAD_FILES).map(async ([name, make]) => {
       const file = path.join(dir, `${name}.txt`);
       await make(file, seed);
-      bad.set(name, { file, run: await feedwright('parse', file) });
+      bad.set(name, { file, run: await runFeedwright('parse', file) });
     }),
   );
 }, 120_000);
@@ -78,7 +57,7 @@ describe('Command: feedwright parse', () => {
     );
 
     // Act
-    const run = await feedwright('parse', SEED, '--timezone', 'UTC');
+    const run = await runFeedwright('parse', SEED, '--timezone', 'UTC');
 
     // Assess
     expect(run.stderr).toBe('');
@@ -122,7 +101,7 @@ describe('Command: feedwright parse', () => {
 
   it('honours --max-bytes', async () => {
     // Act
-    const run = await feedwright('parse', SEED, '--max-bytes', '1K');
+    const run = await runFeedwright('parse', SEED, '--max-bytes', '1K');
 
     // Assess
     expect(run.code).toBe(2);
@@ -134,7 +113,7 @@ describe('Command: feedwright parse', () => {
 
   it('rejects an unknown time zone in the same one-line form', async () => {
     // Act
-    const run = await feedwright('parse', SEED, '--timezone', 'Mars/Base');
+    const run = await runFeedwright('parse', SEED, '--timezone', 'Mars/Base');
 
     // Assess
     expect(run.code).toBe(2);
@@ -146,7 +125,7 @@ describe('Command: feedwright parse', () => {
 
   it('rejects a missing file in the same one-line form', async () => {
     // Act
-    const run = await feedwright('parse', 'no/such/digest.txt');
+    const run = await runFeedwright('parse', 'no/such/digest.txt');
 
     // Assess
     expect(run).toEqual({ code: 2, stdout: '', stderr: 'feedwright: no/such/digest.txt: no such file\n' });
@@ -175,7 +154,7 @@ describe('Command: feedwright parse', () => {
 
   it('prints its help on --help', async () => {
     // Act
-    const run = await feedwright('parse', '--help');
+    const run = await runFeedwright('parse', '--help');
 
     // Assess
     expect(run.code).toBe(0);
@@ -185,7 +164,7 @@ describe('Command: feedwright parse', () => {
 
   it('rejects an unknown option with its usage, exit 2', async () => {
     // Act
-    const run = await feedwright('parse', SEED, '--colour');
+    const run = await runFeedwright('parse', SEED, '--colour');
 
     // Assess
     expect(run.code).toBe(2);

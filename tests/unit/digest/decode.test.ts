@@ -1,24 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_MAX_DIGEST_BYTES, DigestError, decodeDigest, parseDigest } from '@feedwright/digest';
+import { DEFAULT_MAX_DIGEST_BYTES, decodeDigest, parseDigest } from '@feedwright/digest';
 import { describe, expect, it } from 'vitest';
-import { DIGESTS_DIR } from './fixture-digests.ts';
+import { DIGESTS_DIR, digestErrorOf } from './fixture-digests.ts';
 
 const seedBytes = readFileSync(`${DIGESTS_DIR}cx-daily-2020-12-01.txt`);
 const seedText = seedBytes.toString('utf8');
 
 const bytes = (...parts: (string | number[])[]): Uint8Array =>
   Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
-
-/** The DigestError that `fn` throws (failing the test if it throws anything else or nothing). */
-function digestErrorOf(fn: () => unknown): DigestError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DigestError) return error;
-    throw error;
-  }
-  throw new Error('expected a DigestError, but nothing was thrown');
-}
 
 function utf16(text: string, bigEndian: boolean): Uint8Array {
   const le = Buffer.from(text, 'utf16le');

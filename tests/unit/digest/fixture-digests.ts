@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Digest } from '@feedwright/digest';
+import { type Digest, DigestError } from '@feedwright/digest';
 
 /** Folder of the digest fixtures: `<name>.txt` and the hand-written `<name>.expected.json`. */
 export const DIGESTS_DIR = fileURLToPath(new URL('../../fixtures/digests/', import.meta.url));
@@ -64,4 +64,15 @@ export function projectOnto(actual: Digest, expected: ExpectedDigest): Record<st
 export function withoutWarnings(expected: ExpectedDigest): Record<string, unknown> {
   const { warnings: _warnings, ...rest } = expected;
   return rest;
+}
+
+/** The DigestError that `fn` throws (failing the test if it throws anything else or nothing). */
+export function digestErrorOf(fn: () => unknown): DigestError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof DigestError) return error;
+    throw error;
+  }
+  throw new Error('expected a DigestError, but nothing was thrown');
 }

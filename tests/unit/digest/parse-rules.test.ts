@@ -1,5 +1,6 @@
-import { type Digest, DigestError, parseDigest } from '@feedwright/digest';
+import { type Digest, parseDigest } from '@feedwright/digest';
 import { describe, expect, it } from 'vitest';
+import { digestErrorOf } from './fixture-digests.ts';
 
 const DATE = 'Dec 01, 2020 09:19 AM';
 const HEAD = `${DATE}\n\nCX Daily: A Day in the News\n\nThe summary sentence.\nThe summary sentence.`;
@@ -8,16 +9,6 @@ const HEAD = `${DATE}\n\nCX Daily: A Day in the News\n\nThe summary sentence.\nT
 const digestOf = (...blocks: string[]): string => [HEAD, ...blocks].join('\n\n');
 /** Blank lines that set a caption apart: three, as in the newsletter. */
 const GAP = '\n\n\n';
-
-function digestErrorOf(fn: () => unknown): DigestError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DigestError) return error;
-    throw error;
-  }
-  throw new Error('expected a DigestError, but nothing was thrown');
-}
 
 const storySummary = (digest: Digest) =>
   digest.stories.map((s) => ({

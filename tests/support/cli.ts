@@ -1,0 +1,31 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root, where `npx feedwright` runs from. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The installed `feedwright` bin, as `npm ci` links it. */
+export const FEEDWRIGHT_BIN = path.join(REPO_ROOT, 'node_modules', '.bin', 'feedwright');
+
+/** How a `feedwright` run ended. */
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the real `feedwright` bin from the repository root, as a user would after `npm ci`. */
+export function runFeedwright(...args: string[]): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(
+      FEEDWRIGHT_BIN,
+      args,
+      { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
