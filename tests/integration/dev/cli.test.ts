@@ -1,12 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FEEDWRIGHT_BIN, REPO_ROOT } from '../../support/cli.ts';
 import { tempDir } from './support.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const BIN = join(REPO_ROOT, 'node_modules', '.bin', 'feedwright');
+const BIN = FEEDWRIGHT_BIN;
 
 /**
  * Collects the process's output lines into `output` (until it ends) and resolves with the first
