@@ -14,12 +14,14 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 /**
- * Runs `work` repeatedly for at least `minMs` (after a warm-up) and returns the throughput in
+ * Runs `work` repeatedly for at least `minMs` (after a second of warm-up) and returns the throughput in
  * MB/s for `bytesPerRun` bytes handled per run. The best of `rounds` rounds is kept: on a shared
  * 2-core machine the best round is the one least disturbed by other processes.
  */
 export function throughputMbPerS(work: () => unknown, bytesPerRun: number, minMs = 500, rounds = 5): number {
-  for (let i = 0; i < 20; i++) work();
+  // Warm-up by time, not by count: the JIT tiers a parser up over the first few hundred ms.
+  const warmUntil = performance.now() + 1000;
+  while (performance.now() < warmUntil) work();
   let best = 0;
   for (let round = 0; round < rounds; round++) {
     let runs = 0;
