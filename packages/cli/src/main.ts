@@ -10,7 +10,7 @@ const commands: Record<string, () => Promise<Command>> = {
 const usage = `Usage: feedwright <command> [options]
 
 Commands:
-  parse FILE [--timezone TZ]                 print a digest's stories as JSON
+  parse FILE [--timezone TZ] [--max-bytes N] print a digest's stories as JSON
   build FILE_OR_DIR... --out DIR [options]   write the whole site from digests
   dev [options]                              run the local stack (npm start)
 
