@@ -5,13 +5,13 @@ import { performance } from 'node:perf_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Story } from '@feedwright/digest';
 import { createRenderHandler } from '@feedwright/fn-render';
 import { createBuckets, createTable, decideStoryWrite, StreamRecorder, topicKey } from '@feedwright/storage';
 import {
   S3RVER_CREDENTIALS,
+  s3rverClient,
   startDynamoEmulator,
   startS3Emulator,
 } from '../packages/cli/src/dev/emulators.ts';
@@ -77,14 +77,7 @@ export async function renderScaling(sizes: readonly number[], runs = 11): Promis
   });
   const region = 'us-east-1';
   const credentials = S3RVER_CREDENTIALS;
-  const s3 = new S3Client({
-    endpoint: s3Emulator.endpoint,
-    region,
-    credentials,
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const s3 = s3rverClient(s3Emulator.endpoint, region);
   const dynamo = new DynamoDBClient({ endpoint: dynamoEmulator.endpoint, region, credentials });
   const fillClient = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: dynamoEmulator.endpoint, region, credentials }),

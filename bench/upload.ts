@@ -2,8 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { parseDigest } from '@feedwright/digest';
+import { s3rverClient } from '../packages/cli/src/dev/emulators.ts';
 import { startLocalStack } from '../packages/cli/src/dev/local-stack.ts';
 import { percentile } from './measure.ts';
 
@@ -42,14 +43,7 @@ export async function uploadToFeed(
     inboxDir: null,
     log: () => {},
   });
-  const s3 = new S3Client({
-    endpoint: stack.s3Endpoint,
-    region: stack.region,
-    credentials: stack.credentials,
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const s3 = s3rverClient(stack.s3Endpoint, stack.region);
   const samples: number[] = [];
   try {
     for (let i = 0; i < uploads; i++) {

@@ -5,21 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { createBuckets, createTable } from '@feedwright/storage';
+import { S3RVER_CREDENTIALS, s3rverClient, startS3Emulator } from '../../packages/cli/src/dev/emulators.ts';
 
-/** s3rver and dynalite ship no type declarations; these are the parts used here. */
-interface S3rverInstance {
-  run(): Promise<AddressInfo>;
-  close(): Promise<void>;
-}
-type S3rverConstructor = new (options: {
-  port: number;
-  address: string;
-  directory: string;
-  silent: boolean;
-  allowMismatchedSignatures?: boolean;
-}) => S3rverInstance;
+/** dynalite ships no type declarations; this is the part used here. */
 type Dynalite = (options: {
   createTableMs: number;
   deleteTableMs: number;
@@ -28,11 +18,10 @@ type Dynalite = (options: {
 }) => Server;
 
 const require = createRequire(import.meta.url);
-const S3rver = require('s3rver') as S3rverConstructor;
 const dynalite = require('dynalite') as Dynalite;
 
-/** Fake credentials: the emulators accept any, and the SDK must never look for real ones. */
-export const EMULATOR_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+/** The emulators accept any credentials (s3rver a known key), and the SDK must never look for real ones. */
+export const EMULATOR_CREDENTIALS = S3RVER_CREDENTIALS;
 export const EMULATOR_REGION = 'us-east-1';
 
 /** Options of {@link startEmulators}. */
@@ -72,9 +61,8 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   });
   const dynamoEndpoint = `http://127.0.0.1:${(dynamoServer.address() as AddressInfo).port}`;
 
-  const s3Server = new S3rver({ port: 0, address: '127.0.0.1', directory, silent: true });
-  const s3Address = await s3Server.run();
-  const s3Endpoint = `http://127.0.0.1:${s3Address.port}`;
+  const s3Server = await startS3Emulator({ host: '127.0.0.1', port: 0, directory, buckets: [] });
+  const s3Endpoint = s3Server.endpoint;
 
   const clients: { destroy(): void }[] = [];
   const dynamoClient = (): DynamoDBClient => {
@@ -87,15 +75,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     return client;
   };
   const s3Client = (): S3Client => {
-    const client = new S3Client({
-      endpoint: s3Endpoint,
-      region: EMULATOR_REGION,
-      credentials: EMULATOR_CREDENTIALS,
-      forcePathStyle: true,
-      // s3rver predates S3's default CRC checksums; send them only where S3 requires one.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    const client = s3rverClient(s3Endpoint, EMULATOR_REGION);
     clients.push(client);
     return client;
   };

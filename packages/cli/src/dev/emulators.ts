@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { S3Client } from '@aws-sdk/client-s3';
 import { closeServer } from './site-server.ts';
 
 // s3rver and dynalite are CommonJS without type declarations; these are the parts used here.
@@ -45,6 +46,22 @@ type DynaliteFactory = (options: { path?: string; createTableMs?: number; delete
 
 /** The access key s3rver accepts (it verifies V2 signatures only; V4 just needs a known key). */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+/**
+ * An S3 client for s3rver: path-style addressing, the key s3rver accepts, and checksums only where
+ * S3 requires them (s3rver predates the SDK's default CRC checksums and would store their
+ * aws-chunked framing as the object's bytes).
+ */
+export function s3rverClient(endpoint: string, region = 'us-east-1'): S3Client {
+  return new S3Client({
+    endpoint,
+    region,
+    forcePathStyle: true,
+    credentials: S3RVER_CREDENTIALS,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
 
 /** A running s3rver. */
 export interface S3Emulator {

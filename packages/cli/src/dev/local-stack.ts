@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_DEFAULTS } from '@feedwright/storage';
 import type {
   Context,
@@ -11,7 +11,13 @@ import type {
   S3Event,
 } from 'aws-lambda';
 import { AsyncInvoker, describe } from './async-invoker.ts';
-import { S3RVER_CREDENTIALS, type S3rverEvent, startDynamoEmulator, startS3Emulator } from './emulators.ts';
+import {
+  S3RVER_CREDENTIALS,
+  type S3rverEvent,
+  s3rverClient,
+  startDynamoEmulator,
+  startS3Emulator,
+} from './emulators.ts';
 import { isDigestFile, watchInbox } from './inbox-watcher.ts';
 import type { LocalFunction } from './lambda-context.ts';
 import {
@@ -165,15 +171,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     closers.push(dynamoEmulator.close);
 
-    const s3 = new S3Client({
-      endpoint: s3Emulator.endpoint,
-      region: REGION,
-      forcePathStyle: true,
-      credentials: S3RVER_CREDENTIALS,
-      // s3rver predates the SDK's default CRC checksums and would store their aws-chunked framing.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    const s3 = s3rverClient(s3Emulator.endpoint, REGION);
     const dynamo = new DynamoDBClient({
       endpoint: dynamoEmulator.endpoint,
       region: REGION,
