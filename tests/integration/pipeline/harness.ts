@@ -6,36 +6,17 @@ import { createIngestHandler } from '@feedwright/fn-ingest';
 import { createRenderHandler } from '@feedwright/fn-render';
 import { StreamRecorder } from '@feedwright/storage';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, S3Event, S3EventRecord } from 'aws-lambda';
+import { createLambdaContext } from '../../../packages/cli/src/dev/lambda-context.ts';
+import { encodeS3EventKey } from '../../../packages/cli/src/dev/s3-key-encoding.ts';
 import { type Emulators, startEmulators } from '../../support/emulators.ts';
 
 export const INCOMING = 'feedwright-incoming';
 export const SITE = 'feedwright-site';
 export const BASE_URL = 'https://feeds.example.com/';
 
-/** A Lambda context good enough for Powertools' injectLambdaContext. */
+/** A Lambda context as the local stack makes one (what Powertools' injectLambdaContext reads). */
 export function fakeContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: crypto.randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
-/** Keys as S3 puts them in notifications: form-URL-encoded (space → '+'), '/' kept. */
-export function encodeS3Key(key: string): string {
-  return encodeURIComponent(key)
-    .replace(/%2F/g, '/')
-    .replace(/%20/g, '+')
-    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return createLambdaContext({ functionName, region: 'us-east-1', accountId: '000000000000', memoryMB: 512 });
 }
 
 let sequencerClock = 0x10000000000000n;
@@ -64,7 +45,7 @@ export function s3Record(
       s3SchemaVersion: '1.0',
       configurationId: 'digests',
       bucket: { name: INCOMING, ownerIdentity: { principalId: 'OWNER' }, arn: `arn:aws:s3:::${INCOMING}` },
-      object: { key: encodeS3Key(key), sequencer, ...object } as S3EventRecord['s3']['object'],
+      object: { key: encodeS3EventKey(key), sequencer, ...object } as S3EventRecord['s3']['object'],
     },
   };
 }

@@ -1,5 +1,6 @@
+import { decodeS3Key } from '@feedwright/pipeline';
 import { describe, expect, it } from 'vitest';
-import { decodeS3EventKey, encodeS3EventKey } from '../../../packages/cli/src/dev/s3-key-encoding.ts';
+import { encodeS3EventKey } from '../../../packages/cli/src/dev/s3-key-encoding.ts';
 
 describe('Function: encodeS3EventKey', () => {
   it('writes a space as + and keeps the slashes of the prefix', () => {
@@ -34,12 +35,12 @@ describe('Function: encodeS3EventKey', () => {
     expect(encoded).toBe('a-b_c.d*e%7Ef%281%29%21%27%3D%3A%3B%2C%26%40%24%3F%23%25');
   });
 
-  it('round-trips through the decoding a Lambda applies', () => {
+  it('round-trips through the decoding the ingest function applies', () => {
     // Prepare
     const keys = ['digests/a b+c.txt', 'digests/Ünïcødé 😀 (copy).txt', 'digests/100% done?.txt'];
 
     // Act
-    const decoded = keys.map((key) => decodeS3EventKey(encodeS3EventKey(key)));
+    const decoded = keys.map((key) => decodeS3Key(encodeS3EventKey(key)));
 
     // Assess
     expect(decoded).toEqual(keys);

@@ -5,7 +5,8 @@
  * becomes "red+flower.jpg"). Observed events follow form encoding as Java's `URLEncoder` does it —
  * letters, digits and `-_.*` kept, space as `+`, every other byte of the UTF-8 form as `%XX` in
  * upper case — except that `/` is left as it is. s3rver hands out raw keys, so the local stack
- * encodes them here, and the ingest handler decodes them exactly as it would on AWS.
+ * encodes them here, and the ingest handler decodes them (`decodeS3Key` of `@feedwright/pipeline`)
+ * exactly as it would on AWS.
  */
 export function encodeS3EventKey(key: string): string {
   let encoded = '';
@@ -19,11 +20,6 @@ export function encodeS3EventKey(key: string): string {
     }
   }
   return encoded;
-}
-
-/** The inverse of {@link encodeS3EventKey}, as a Lambda reading an S3 event decodes the key. */
-export function decodeS3EventKey(encoded: string): string {
-  return decodeURIComponent(encoded.replace(/\+/g, ' '));
 }
 
 const SPACE = 0x20;
