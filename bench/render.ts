@@ -7,7 +7,6 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Story } from '@feedwright/digest';
-import { createRenderHandler } from '@feedwright/fn-render';
 import {
   createBuckets,
   createLambdaContext,
@@ -18,6 +17,7 @@ import {
   startDynamoEmulator,
   startS3Emulator,
 } from '@feedwright/local-stack';
+import { createRenderHandler } from '@feedwright/pipeline';
 import { decideStoryWrite, topicKey } from '@feedwright/storage';
 import { median } from './measure.ts';
 
