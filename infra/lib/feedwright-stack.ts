@@ -399,7 +399,7 @@ export class FeedwrightStack extends Stack {
   }
 
   private redriveCommand(failures: FailureQueue, target: PipelineFunction): string {
-    return `npm run redrive -- --queue-url ${failures.queue.queueUrl} --function-name ${target.function.functionName}`;
+    return `npx feedwright redrive --queue-url ${failures.queue.queueUrl} --function-name ${target.function.functionName}`;
   }
 
   /** Ingest: read digests, write reports, read and write items (the contract's list), plus ListBucket for 404s. */

@@ -683,7 +683,7 @@ describe('FeedwrightStack: outputs', () => {
         'Fn::Join': [
           '',
           [
-            'npm run redrive -- --queue-url ',
+            'npx feedwright redrive --queue-url ',
             { Ref: logicalId(stack.ingestFailures.queue) },
             ' --function-name ',
             { Ref: logicalId(stack.ingest.function) },
