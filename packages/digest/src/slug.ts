@@ -42,8 +42,65 @@ function isCommonSeparator(c: number): boolean {
     (c >= 0x3000 && c <= 0x3003) ||
     (c >= 0x3008 && c <= 0x3011) ||
     c === 0xfeff ||
-    (c >= 0xff01 && c <= 0xff0f)
+    (c >= 0xff01 && c <= 0xff0f) ||
+    (c >= 0xff1a && c <= 0xff20) ||
+    (c >= 0xff3b && c <= 0xff40) ||
+    (c >= 0xff5b && c <= 0xff65)
   );
+}
+
+/**
+ * CJK letters that no normal form changes and that have no case: the unified ideographs (and
+ * extension A), hiragana, katakana and Hangul syllables. A slug keeps them as they are.
+ */
+function isPlainCjkLetter(c: number): boolean {
+  return (
+    (c >= 0x4e00 && c <= 0x9fff) ||
+    (c >= 0x3400 && c <= 0x4dbf) ||
+    (c >= 0xac00 && c <= 0xd7a3) ||
+    (c >= 0x3041 && c <= 0x3096) ||
+    (c >= 0x30a1 && c <= 0x30fa) ||
+    c === 0x30fc
+  );
+}
+
+/**
+ * {@link slugify} for the other common case, text of ASCII and CJK letters among punctuation
+ * ("万科：4月销售额同比增长17%"), in one pass with no normalisation: NFKD and NFC leave such letters as
+ * they are, so the general path would give the same slug. With `asciiOnly`, the CJK letters count as
+ * separators too, which gives directly the ASCII part of a story id (what `toUrlSafe` would leave of
+ * the slug). The slug is joined from slices of the text. Undefined when the text has any other
+ * non-ASCII letter, mark or symbol, or no CJK letter at all.
+ */
+function cjkSlug(text: string, asciiOnly: boolean): string | undefined {
+  let slug = '';
+  let runStart = -1;
+  let upper = false;
+  let cjk = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const lower = c | 0x20;
+    let word = (lower >= 0x61 && lower <= 0x7a) || (c >= 0x30 && c <= 0x39);
+    if (word) {
+      if (c <= 0x5a && c >= 0x41) upper = true;
+    } else if (c >= 0x80) {
+      if (isPlainCjkLetter(c)) {
+        cjk = true;
+        word = !asciiOnly;
+      } else if (!isCommonSeparator(c)) {
+        return undefined;
+      }
+    }
+    if (word) {
+      if (runStart < 0) runStart = i;
+    } else if (runStart >= 0) {
+      slug = slug === '' ? text.slice(runStart, i) : `${slug}-${text.slice(runStart, i)}`;
+      runStart = -1;
+    }
+  }
+  if (!cjk) return undefined;
+  if (runStart >= 0) slug = slug === '' ? text.slice(runStart) : `${slug}-${text.slice(runStart)}`;
+  return upper ? slug.toLowerCase() : slug;
 }
 
 // Scratch space for fastSlug: slugs are built as bytes, then decoded in one call.
@@ -97,7 +154,7 @@ function isUrlSafe(text: string): boolean {
  * @example slugify('科技 / 互联网') === '科技-互联网'
  */
 export function slugify(text: string): string {
-  return fastSlug(text) ?? generalSlug(text);
+  return fastSlug(text) ?? cjkSlug(text, false) ?? generalSlug(text);
 }
 
 /** {@link slugify} for any text: Unicode normalisation and folding. */
@@ -159,12 +216,21 @@ const TOPIC_PART_MAX = 40;
  *   === '2020-12-01-personal-data-cover-story-the-fight-over-china-s-law-to-protect'
  */
 export function storyIdFor(date: string, topicSlug: string, title: string): string {
-  const fast = fastSlug(title);
-  const titleSlug = fast ?? generalSlug(title);
-  const titleSafe = fast !== undefined || isUrlSafe(titleSlug);
+  // One pass over the title in the common cases: an ASCII title's slug, or a CJK title's ASCII part.
+  let titleSafe = true;
+  let titleAscii = fastSlug(title);
+  if (titleAscii === undefined) {
+    titleSafe = false;
+    titleAscii = cjkSlug(title, true);
+    if (titleAscii === undefined) {
+      const titleSlug = generalSlug(title);
+      titleSafe = isUrlSafe(titleSlug);
+      titleAscii = titleSafe ? titleSlug : toUrlSafe(titleSlug);
+    }
+  }
   const topicSafe = isUrlSafe(topicSlug);
   const asciiTopic = capAtHyphen(topicSafe ? topicSlug : toUrlSafe(topicSlug), TOPIC_PART_MAX);
-  const asciiTitle = capAtHyphen(titleSafe ? titleSlug : toUrlSafe(titleSlug), TITLE_PART_MAX);
+  const asciiTitle = capAtHyphen(titleAscii, TITLE_PART_MAX);
   let id = isUrlSafe(date) ? date : toUrlSafe(date);
   if (asciiTopic !== '') id = id === '' ? asciiTopic : `${id}-${asciiTopic}`;
   if (asciiTitle !== '') id = id === '' ? asciiTitle : `${id}-${asciiTitle}`;
