@@ -99,7 +99,7 @@ export interface TableStoryStoreOptions {
 }
 
 /** Thrown when an item keeps changing under a compare-and-set; the event is failed so that Lambda retries it. */
-export class ConcurrentUpdateError extends Error {
+class ConcurrentUpdateError extends Error {
   override readonly name = 'ConcurrentUpdateError';
 }
 
