@@ -45,6 +45,7 @@ export {
   createDynamoStoryStore,
   type DigestChange,
   type DynamoStoryStoreOptions,
+  NO_STORY_COUNTS,
   type StoryCounts,
   type StoryStore,
   TableStoryStore,
