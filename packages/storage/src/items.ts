@@ -37,6 +37,8 @@ export type Item = ItemKey & Readonly<Record<string, unknown>>;
 export interface OwnerStamp {
   readonly seq: string;
   readonly live: boolean;
+  /** The holding digest's date-line instant: ranks the holders (see `compareHolders`). */
+  readonly at?: string;
 }
 
 /**
@@ -52,8 +54,15 @@ export interface StoryItem extends ItemKey {
   /** Absent only on a tombstone written for a story this table never held (a lost race, see withdraw). */
   readonly story?: Story;
   readonly contentHash?: string;
-  /** The digest key whose upload last wrote the content. */
+  /** The digest key whose text is shown: the live holder `compareHolders` puts first. */
   readonly writtenBy?: string;
+  /**
+   * The texts of the other live holders, where they differ from `story`: when the shown holder lets go,
+   * the next one's text is here. Absent when every holder has the same text.
+   */
+  readonly copies?: Readonly<Record<string, Story>>;
+  /** When an upload last changed the text of the live story (ISO 8601); absent when it never changed. */
+  readonly updatedAt?: string;
   readonly topicPk?: string;
   readonly allPk?: string;
   readonly feedSk?: string;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MAX_DIGEST_BYTES, type Digest, DigestError, resolveTimeZone } from '@feedwright/digest';
+import { DEFAULT_MAX_DIGEST_BYTES, DigestError, resolveTimeZone } from '@feedwright/digest';
 import {
   buildSite,
   DEFAULT_SITE_CONFIG,
@@ -10,7 +10,7 @@ import {
   type SiteFile,
   SiteInputError,
 } from '@feedwright/site';
-import { mergeStories, readDigestFile } from '../build/digests.ts';
+import { mergeStories, type NamedDigest, readDigestFile } from '../build/digests.ts';
 import { collectDigestFiles } from '../build/inputs.ts';
 import { writeSiteTree } from '../build/write-tree.ts';
 import type { Command } from '../command.ts';
@@ -107,12 +107,12 @@ async function build(options: BuildOptions): Promise<number> {
   let rejected = problems.length;
   for (const problem of problems) say(`feedwright: ${problem.path}: ${problem.reason}`);
 
-  const digests: Digest[] = [];
+  const digests: NamedDigest[] = [];
   const step = Math.max(1, Math.ceil(files.length / 10));
   for (const [index, file] of files.entries()) {
     const result = await readDigestFile(file, { maxBytes: options.maxBytes, timezone: options.timezone });
     if (result.ok) {
-      digests.push(result.digest);
+      digests.push({ name: file, digest: result.digest });
     } else {
       rejected += 1;
       say(`feedwright: ${file}: ${result.reason}`);
