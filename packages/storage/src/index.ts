@@ -8,6 +8,8 @@ export {
   type DigestRead,
   type DigestSource,
   MemoryDigestSource,
+  type MemoryVersion,
+  type ReadOptions,
   S3DigestSource,
   type S3DigestSourceOptions,
 } from './digest-source.ts';
