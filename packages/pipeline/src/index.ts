@@ -13,6 +13,13 @@ export {
   ingestDigestEvent,
 } from './ingest.ts';
 export type { PipelineLogger } from './logger.ts';
+export {
+  nextSequencer,
+  type ReconcileResult,
+  type ReconcileServices,
+  type ReconcileStore,
+  reconcile,
+} from './reconcile.ts';
 export { type RenderResult, type RenderServices, renderPlan } from './render.ts';
 export { planRender, type RenderPlan, type RenderUnit, unitId } from './render-plan.ts';
 export { type IngestReport, NO_STORIES, reportKeyFor } from './report.ts';

@@ -129,7 +129,8 @@ async function applyVersion(
     throw error;
   }
 
-  const result = await services.stories.applyDigest(changeOf(event), digest.stories);
+  const change = { ...changeOf(event), ...(read.eTag === undefined ? {} : { eTag: read.eTag }) };
+  const result = await services.stories.applyDigest(change, digest.stories);
   const applied: Outcome = {
     status: 'ok',
     key: event.key,

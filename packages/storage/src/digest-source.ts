@@ -2,16 +2,18 @@ import {
   GetObjectCommand,
   type GetObjectCommandOutput,
   HeadObjectCommand,
+  ListObjectsV2Command,
   NoSuchKey,
   NotFound,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import { bareETag, md5 } from './items.ts';
 
 /** An uploaded digest object, read or not. */
 export type DigestRead =
-  | { readonly kind: 'found'; readonly bytes: Uint8Array }
+  | { readonly kind: 'found'; readonly bytes: Uint8Array; readonly eTag?: string }
   /** The object is gone (deleted after the event was sent): a later event says what happened. */
   | { readonly kind: 'missing' }
   /** The stored object is bigger than the limit (it changed since the event): not read. */
@@ -34,6 +36,15 @@ export interface DigestSource {
   putReport(bucket: string, reportKey: string, report: unknown): Promise<void>;
   /** Whether a report exists at `reportKey` (a retry writes a missing one). */
   hasReport(bucket: string, reportKey: string): Promise<boolean>;
+  /** Every current object under `prefix`, with its ETag (unquoted): reconcile's one listing. */
+  listObjects(bucket: string, prefix: string): Promise<ListedObject[]>;
+}
+
+/** One current object of a listing. */
+export interface ListedObject {
+  readonly key: string;
+  /** Unquoted. */
+  readonly eTag: string | undefined;
 }
 
 /** Options of {@link S3DigestSource}. */
@@ -85,7 +96,8 @@ export class S3DigestSource implements DigestSource {
     }
     const bytes = body === undefined ? new Uint8Array() : await body.transformToByteArray();
     if (bytes.byteLength > options.maxBytes) return { kind: 'too-large', size: bytes.byteLength };
-    return { kind: 'found', bytes };
+    const eTag = bareETag(output.ETag);
+    return eTag === undefined ? { kind: 'found', bytes } : { kind: 'found', bytes, eTag };
   }
 
   async putReport(bucket: string, reportKey: string, report: unknown): Promise<void> {
@@ -101,6 +113,21 @@ export class S3DigestSource implements DigestSource {
 
   async hasReport(bucket: string, reportKey: string): Promise<boolean> {
     return (await this.headSize(bucket, reportKey)) !== undefined;
+  }
+
+  async listObjects(bucket: string, prefix: string): Promise<ListedObject[]> {
+    const objects: ListedObject[] = [];
+    let token: string | undefined;
+    do {
+      const output = await this.#client.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const entry of output.Contents ?? []) {
+        if (entry.Key !== undefined) objects.push({ key: entry.Key, eTag: bareETag(entry.ETag) });
+      }
+      token = output.IsTruncated ? output.NextContinuationToken : undefined;
+    } while (token !== undefined);
+    return objects;
   }
 }
 
@@ -177,7 +204,7 @@ export class MemoryDigestSource implements DigestSource {
     if (bytes === undefined) return { kind: 'missing' };
     if (bytes.byteLength > options.maxBytes) return { kind: 'too-large', size: bytes.byteLength };
     this.reads += 1;
-    return { kind: 'found', bytes: bytes.slice() };
+    return { kind: 'found', bytes: bytes.slice(), eTag: md5(bytes) };
   }
 
   async putReport(bucket: string, reportKey: string, report: unknown): Promise<void> {
@@ -190,5 +217,15 @@ export class MemoryDigestSource implements DigestSource {
 
   async hasReport(bucket: string, reportKey: string): Promise<boolean> {
     return this.reports.has(`${bucket}/${reportKey}`);
+  }
+
+  async listObjects(bucket: string, prefix: string): Promise<ListedObject[]> {
+    const listed: ListedObject[] = [];
+    for (const [path, versions] of this.versions) {
+      const key = path.slice(bucket.length + 1);
+      const current = versions.at(-1)?.bytes;
+      if (path.startsWith(`${bucket}/${prefix}`) && current) listed.push({ key, eTag: md5(current) });
+    }
+    return listed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 }

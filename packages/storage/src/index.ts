@@ -7,6 +7,7 @@
 export {
   type DigestRead,
   type DigestSource,
+  type ListedObject,
   MemoryDigestSource,
   type MemoryVersion,
   type ReadOptions,
@@ -17,6 +18,7 @@ export { DynamoItemTable, type DynamoItemTableOptions, UnprocessedKeysError } fr
 export type { ItemTable } from './item-table.ts';
 export {
   ALL_TOPICS,
+  bareETag,
   canonicalStory,
   digestContentHash,
   feedSortKey,
@@ -28,6 +30,7 @@ export {
   type ManifestCounts,
   type ManifestItem,
   manifestKey,
+  md5,
   type OwnerStamp,
   SORT_KEY,
   type StoryItem,
@@ -69,6 +72,7 @@ export {
   createDynamoStoryStore,
   type DigestChange,
   type DynamoStoryStoreOptions,
+  type LiveStory,
   type StoryCounts,
   type StoryStore,
   TableStoryStore,

@@ -87,6 +87,8 @@ export interface ManifestItem extends ItemKey {
   readonly version: number;
   /** What the claim found it would change, so a retry after a crash reports the whole upload's effect. */
   readonly counts?: ManifestCounts;
+  /** The ETag (unquoted) of the object version applied: reconcile compares it with a bucket listing. */
+  readonly eTag?: string;
 }
 
 /** Story counts kept on the manifest (the same shape a report shows). */
@@ -163,6 +165,16 @@ export function digestContentHash(stories: readonly Story[]): string {
 
 export function isLive(item: StoryItem | undefined): boolean {
   return item !== undefined && Object.values(item.owners).some((stamp) => stamp.live);
+}
+
+/** An S3 ETag without its quotes (listings quote it, events do not). */
+export function bareETag(eTag: string | undefined): string | undefined {
+  return eTag?.replace(/^"|"$/g, '');
+}
+
+/** Hex MD5: what S3 gives a single-part upload as its ETag. */
+export function md5(data: string | Uint8Array): string {
+  return createHash('md5').update(data).digest('hex');
 }
 
 export function sha256(text: string): string {

@@ -3,6 +3,7 @@ import type { Story } from '@feedwright/digest';
 import { DynamoItemTable } from './dynamo-item-table.ts';
 import type { ItemTable } from './item-table.ts';
 import {
+  ALL_TOPICS,
   digestContentHash,
   indexPartition,
   isLive,
@@ -60,6 +61,14 @@ export interface DigestChange {
   readonly sequencer: string;
   /** When the upload happened (the S3 event's time, ISO 8601): a story it corrects is updated then. */
   readonly at?: string;
+  /** The ETag of the object version applied, recorded on the manifest for reconcile. */
+  readonly eTag?: string;
+}
+
+/** A live story as readers see it, and the digests that hold it. */
+export interface LiveStory {
+  readonly story: Story;
+  readonly holders: readonly string[];
 }
 
 /** A registered topic: one that has had a story. */
@@ -166,6 +175,30 @@ export class TableStoryStore implements StoryStore {
     return live;
   }
 
+  /** The manifests of these digest keys (strongly consistent); keys never uploaded are absent. */
+  async manifests(keys: readonly string[]): Promise<Map<string, ManifestItem>> {
+    const items = await this.#table.getMany(keys.map(manifestKey));
+    return new Map(items.map(toManifestItem).map((item) => [item.digestKey, item]));
+  }
+
+  /**
+   * Every live story with its holders: the whole `all` index, read page by page. Reconcile's read,
+   * never render's (render reads the newest N only).
+   */
+  async liveStories(): Promise<LiveStory[]> {
+    const { indexName, value } = indexPartition(ALL_TOPICS);
+    const items = await this.#table.queryIndex(indexName, value, Number.MAX_SAFE_INTEGER);
+    return items
+      .map(toStoryItem)
+      .filter((item) => isLive(item) && item.story !== undefined)
+      .map((item) => ({
+        story: shownStory(item),
+        holders: Object.entries(item.owners)
+          .filter(([, stamp]) => stamp.live)
+          .map(([key]) => key),
+      }));
+  }
+
   async #apply(change: DigestChange, stories: readonly Story[] | null): Promise<ApplyResult> {
     const total = stories?.length ?? 0;
     const contentHash = stories === null ? null : digestContentHash(stories);
@@ -223,6 +256,7 @@ export class TableStoryStore implements StoryStore {
         const total = stories?.length ?? 0;
         const moved: ManifestItem = {
           ...previous,
+          ...eTagOf(change),
           sequencer: change.sequencer,
           version: previous.version + 1,
           counts: { ...ZERO_COUNTS, total, unchanged: total },
@@ -235,8 +269,11 @@ export class TableStoryStore implements StoryStore {
 
       const planned =
         decision.kind === 'resume' && previous
-          ? resumeManifest(previous, stories, contentHash)
-          : claimManifest(previous, change.key, change.sequencer, stories, contentHash);
+          ? resumeManifest(previous, stories, contentHash, change.eTag)
+          : {
+              ...claimManifest(previous, change.key, change.sequencer, stories, contentHash),
+              ...eTagOf(change),
+            };
       const ids = [...planned.storyIds, ...planned.staleIds];
       const prefetched = new Map(
         (await this.#table.getMany(ids.map(storyKey))).map(toStoryItem).map((item) => [item.storyId, item]),
@@ -324,17 +361,31 @@ function resumeManifest(
   previous: ManifestItem,
   stories: readonly Story[] | null,
   contentHash: string | null,
+  eTag: string | undefined,
 ): ManifestItem {
   const ids = (stories ?? []).map((story) => story.storyId);
   const same = ids.length === previous.storyIds.length && ids.every((id, i) => previous.storyIds[i] === id);
   // The hash is of what this attempt applies, not of what the claim first read: otherwise a later upload
   // of the first content would be judged unchanged while the table holds the newer text.
-  if (same && previous.contentHash === contentHash) return previous;
+  if (same && previous.contentHash === contentHash && (eTag === undefined || previous.eTag === eTag)) {
+    return previous;
+  }
   const keep = new Set(ids);
   const staleIds = same
     ? previous.staleIds
     : [...new Set([...previous.storyIds, ...previous.staleIds])].filter((id) => !keep.has(id));
-  return { ...previous, storyIds: ids, staleIds, contentHash, version: previous.version + 1 };
+  return {
+    ...previous,
+    storyIds: ids,
+    staleIds,
+    contentHash,
+    ...(eTag === undefined ? {} : { eTag }),
+    version: previous.version + 1,
+  };
+}
+
+function eTagOf(change: DigestChange): { eTag?: string } {
+  return change.eTag === undefined ? {} : { eTag: change.eTag };
 }
 
 function plannedCounts(
