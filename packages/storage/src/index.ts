@@ -5,6 +5,13 @@
  * Streams where there are none.
  */
 export {
+  type CdnInvalidator,
+  CloudFrontInvalidator,
+  type CloudFrontInvalidatorOptions,
+  invalidationPaths,
+  MAX_LISTED_INVALIDATION_PATHS,
+} from './cdn.ts';
+export {
   type DigestRead,
   type DigestSource,
   type ListedObject,
