@@ -13,6 +13,10 @@ export {
   ingestDigestEvent,
 } from './ingest.ts';
 export { createIngestHandler, type IngestDependencies, IngestFailedError } from './lambda/ingest-handler.ts';
+export {
+  createReconcileHandler,
+  type ReconcileDependencies,
+} from './lambda/reconcile-handler.ts';
 export { createRenderHandler, type RenderDependencies, RenderFailedError } from './lambda/render-handler.ts';
 export type { PipelineLogger } from './logger.ts';
 export {

@@ -1,5 +1,6 @@
 import { buildSite, type SiteConfig } from '@feedwright/site';
 import {
+  type CdnInvalidator,
   type DigestSource,
   type LiveStory,
   type ManifestItem,
@@ -32,6 +33,8 @@ export interface ReconcileServices {
   readonly logger?: PipelineLogger;
   /** @default () => new Date() */
   readonly now?: () => Date;
+  /** The CDN in front of the site: the paths reconcile wrote or deleted are invalidated in one call. */
+  readonly cdn?: CdnInvalidator;
 }
 
 /** What one reconcile found and did. */
@@ -108,6 +111,8 @@ export async function reconcile(services: ReconcileServices): Promise<ReconcileR
   }
 
   const site = await reconcileSite(services);
+  const changed = [...site.written, ...site.deleted];
+  if (services.cdn !== undefined && changed.length > 0) await services.cdn.invalidate(changed);
   services.logger?.info('reconciled', {
     digests: objects.size,
     reapplied: reapplied.length,
