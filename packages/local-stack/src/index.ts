@@ -22,7 +22,7 @@ export {
   startDynamoEmulator,
   startS3Emulator,
 } from './emulators.ts';
-export { isDigestFile } from './inbox-watcher.ts';
+export { type InboxOptions, type InboxWatcher, isDigestFile, watchInbox } from './inbox-watcher.ts';
 export { createLambdaContext, type LocalFunction } from './lambda-context.ts';
 export {
   type LocalStack,
