@@ -105,6 +105,12 @@ export interface LocalStack {
   reconcile(): Promise<ReconcileResult>;
   /** Stops watching, lets running handlers finish, and closes the servers. */
   close(): Promise<void>;
+  /**
+   * Stops at once, as a `kill -9` would for what it loses: the servers close first, so S3 events and
+   * stream records still queued or running fail and are dropped, and nothing is rendered on the way
+   * out. Resolves once those doomed invocations have settled (for tests: the data dir can be reused).
+   */
+  kill(): Promise<void>;
 }
 
 const REGION = 'us-east-1';
@@ -292,6 +298,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       whenIdle,
       reconcile: reconcileNow,
       close: closeAll,
+      kill: async () => {
+        accepting = false;
+        closers.splice(0);
+        await inbox?.close();
+        await site.close();
+        await s3Emulator.close();
+        await dynamoEmulator.close();
+        await ingestInvoker.idle();
+        await streamPoller.close();
+        s3.destroy();
+        dynamo.destroy();
+      },
     };
   } catch (error) {
     await closeAll();

@@ -47,6 +47,8 @@ export interface FeedModel {
    */
   readonly epoch: string;
   readonly updatedRfc822: string | null;
+  /** Publication time of the newest entry (RSS `pubDate`); null for an empty feed. */
+  readonly publishedRfc822: string | null;
   readonly entries: readonly FeedEntry[];
 }
 
@@ -119,6 +121,7 @@ export function feedModel(
     updated: newest?.updated ?? null,
     epoch: tagDateStart(config.tagDate),
     updatedRfc822: newest?.updatedRfc822 ?? null,
+    publishedRfc822: entries[0]?.publishedRfc822 ?? null,
     entries,
   };
 }
