@@ -8,7 +8,8 @@ describe('Command: feedwright', () => {
 
     // Assess
     expect(run.code).toBe(0);
-    for (const command of ['parse FILE', 'build FILE_OR_DIR', 'dev', 'reconcile']) expect(run.stdout).toContain(command);
+    for (const command of ['parse FILE', 'build FILE_OR_DIR', 'dev', 'reconcile'])
+      expect(run.stdout).toContain(command);
   });
 
   it('prints the usage on stderr and exits 2 with no command', async () => {
