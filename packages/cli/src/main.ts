@@ -6,6 +6,7 @@ const commands: Record<string, () => Promise<Command>> = {
   build: async () => (await import('./commands/build.ts')).buildCommand,
   dev: async () => (await import('./commands/dev.ts')).devCommand,
   reconcile: async () => (await import('./commands/reconcile.ts')).reconcileCommand,
+  redrive: async () => (await import('./commands/redrive.ts')).redriveCommand,
 };
 
 const usage = `Usage: feedwright <command> [options]
@@ -15,6 +16,7 @@ Commands:
   build FILE_OR_DIR... --out DIR [options]   write the whole site from digests
   dev [options]                              run the local stack (npm start)
   reconcile [options]                        make the table and the site match the incoming bucket
+  redrive --queue-url URL --function-name F  re-run what landed on a failure queue (AWS)
 
 Run 'feedwright <command> --help' for a command's options.`;
 

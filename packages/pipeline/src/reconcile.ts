@@ -8,10 +8,11 @@ import {
   type SiteStore,
   type StoryStore,
 } from '@feedwright/storage';
+import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
 import { ingestDigestEvent } from './ingest.ts';
 import type { PipelineLogger } from './logger.ts';
 import type { IngestReport } from './report.ts';
-import { DIGEST_PREFIX, type DigestEvent } from './s3-events.ts';
+import type { DigestEvent } from './s3-events.ts';
 
 /** The story store reads reconcile needs on top of ingest's: manifests by key and every live story. */
 export interface ReconcileStore extends StoryStore {
@@ -66,7 +67,7 @@ export interface ReconcileResult {
 export async function reconcile(services: ReconcileServices): Promise<ReconcileResult> {
   const { source, incomingBucket: bucket, stories } = services;
   const objects = new Map(
-    (await source.listObjects(bucket, DIGEST_PREFIX))
+    (await source.listObjects(bucket, BUCKET_PREFIXES.digests))
       .filter((object) => !object.key.endsWith('/'))
       .map((object) => [object.key, object.eTag]),
   );

@@ -1,9 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Story } from '@feedwright/digest';
+import { ALL_TOPICS_SLUG, type Story } from '@feedwright/digest';
 import { DynamoItemTable } from './dynamo-item-table.ts';
 import type { ItemTable } from './item-table.ts';
 import {
-  ALL_TOPICS,
   digestContentHash,
   indexPartition,
   isLive,
@@ -12,7 +11,6 @@ import {
   manifestKey,
   type StoryItem,
   storyKey,
-  TOPICS_PARTITION,
   type TopicItem,
   toManifestItem,
   topicKey,
@@ -29,6 +27,7 @@ import {
   type StoryChange,
   type StoryDecision,
 } from './rules.ts';
+import { TOPICS_PARTITION } from './schema.ts';
 import { compareSequencers } from './sequencer.ts';
 
 /**
@@ -186,7 +185,7 @@ export class TableStoryStore implements StoryStore {
    * never render's (render reads the newest N only).
    */
   async liveStories(): Promise<LiveStory[]> {
-    const { indexName, value } = indexPartition(ALL_TOPICS);
+    const { indexName, value } = indexPartition(ALL_TOPICS_SLUG);
     const items = await this.#table.queryIndex(indexName, value, Number.MAX_SAFE_INTEGER);
     return items
       .map(toStoryItem)

@@ -1,55 +1,5 @@
-import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import {
-  compareHolders,
-  type Digest,
-  DigestError,
-  decodeDigest,
-  holderName,
-  parseDigest,
-  type Story,
-  type StoryHolder,
-  tooLargeError,
-} from '@feedwright/digest';
-import { describeFsError } from './inputs.ts';
-
-export type DigestResult =
-  | { readonly ok: true; readonly digest: Digest }
-  | { readonly ok: false; readonly reason: string };
-
-/**
- * Reads and parses one digest file: its size is checked from the open file before any byte is read,
- * so an oversized file is refused without loading it. Never throws: every failure is a reason.
- */
-export async function readDigestFile(
-  path: string,
-  options: { readonly maxBytes: number; readonly timezone: string },
-): Promise<DigestResult> {
-  let bytes: Uint8Array;
-  try {
-    const handle = await open(path, 'r');
-    try {
-      const { size } = await handle.stat();
-      if (size > options.maxBytes)
-        return { ok: false, reason: tooLargeError(size, options.maxBytes).message };
-      bytes = await handle.readFile();
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    return { ok: false, reason: describeFsError(error) };
-  }
-  try {
-    const text = decodeDigest(bytes, { maxBytes: options.maxBytes });
-    return { ok: true, digest: parseDigest(text, { timezone: options.timezone }) };
-  } catch (error) {
-    if (error instanceof DigestError) return { ok: false, reason: error.message };
-    return {
-      ok: false,
-      reason: `could not be parsed (${error instanceof Error ? error.message : String(error)})`,
-    };
-  }
-}
+import { compareHolders, type Digest, holderName, type Story, type StoryHolder } from '@feedwright/digest';
 
 /** A parsed digest and its name (its file name; its key on S3), which breaks ties between holders. */
 export interface NamedDigest {
