@@ -4,9 +4,18 @@
  * The table's and bucket's names (keys, indexes, prefixes) are the `@feedwright/storage/schema` subpath.
  */
 export {
+  type CdnInvalidator,
+  CloudFrontInvalidator,
+  type CloudFrontInvalidatorOptions,
+  invalidationPaths,
+} from './cdn.ts';
+export {
   type DigestRead,
   type DigestSource,
+  type ListedObject,
   MemoryDigestSource,
+  type MemoryVersion,
+  type ReadOptions,
   S3DigestSource,
   type S3DigestSourceOptions,
 } from './digest-source.ts';
@@ -18,6 +27,7 @@ export {
   isLive,
   type ManifestCounts,
   type ManifestItem,
+  md5,
   type OwnerStamp,
   type StoryItem,
   type TopicItem,
@@ -45,6 +55,7 @@ export {
   createDynamoStoryStore,
   type DigestChange,
   type DynamoStoryStoreOptions,
+  type LiveStory,
   NO_STORY_COUNTS,
   type StoryCounts,
   type StoryStore,
