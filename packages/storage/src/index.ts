@@ -63,3 +63,4 @@ export {
   type TableStoryStoreOptions,
   type TopicRecord,
 } from './story-store.ts';
+export { type StorySiteView, type StoryStreamChange, storyChangeOf } from './story-stream.ts';
