@@ -14,6 +14,8 @@ import {
 } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
@@ -29,6 +31,13 @@ import { SiteDistribution } from './constructs/site-distribution.ts';
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const DIGESTS_PREFIX = BUCKET_PREFIXES.digests;
+/** What the DynamoDB item table calls (`DynamoItemTable`): ingest's and reconcile's table rights. */
+export const INGEST_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+];
 const REPORTS_PREFIX = BUCKET_PREFIXES.reports;
 // Story items' partition keys start with this; render's stream source only sees those records.
 const STORY_PK_PREFIX = KEY_PREFIX.story;
@@ -71,6 +80,16 @@ export interface FeedwrightStackProps extends StackProps {
    */
   readonly digestTimezone?: string;
   /**
+   * When the reconcile function runs: an EventBridge schedule expression (`rate(…)` or `cron(…)`).
+   * @default 'rate(1 day)'
+   */
+  readonly reconcileSchedule?: string;
+  /**
+   * The reconcile handler module.
+   * @default functions/reconcile/handler.ts in this repository
+   */
+  readonly reconcileEntry?: string;
+  /**
    * The ingest handler module.
    * @default functions/ingest/handler.ts in this repository
    */
@@ -105,6 +124,8 @@ export class FeedwrightStack extends Stack {
   public readonly site: SiteDistribution;
   public readonly ingest: PipelineFunction;
   public readonly render: PipelineFunction;
+  public readonly reconcile: PipelineFunction;
+  public readonly reconcileRule: events.Rule;
   public readonly ingestFailures: FailureQueue;
   public readonly renderFailures: FailureQueue;
   public readonly alarms: PipelineAlarms;
@@ -274,11 +295,15 @@ export class FeedwrightStack extends Stack {
         SITE_BUCKET: this.siteBucket.bucketName,
         SITE_BASE_URL: this.site.siteUrl,
         ...(props.siteTitle === undefined ? {} : { SITE_TITLE: props.siteTitle }),
+        // Changed and deleted paths are invalidated after each render (a takedown is not cached).
+        DISTRIBUTION_ID: this.site.distribution.distributionId,
       },
     });
 
     this.grantIngest();
     this.grantRender();
+    this.grantInvalidation(this.render);
+    [this.reconcile, this.reconcileRule] = this.addReconcile(props, projectRoot, depsLockFilePath);
 
     for (const event of [s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_REMOVED]) {
       this.incomingBucket.addEventNotification(event, new s3n.LambdaDestination(this.ingest.function), {
@@ -318,6 +343,7 @@ export class FeedwrightStack extends Stack {
       functions: [
         { name: 'Ingest', function: this.ingest.function },
         { name: 'Render', function: this.render.function, maxIteratorAge: Duration.minutes(5) },
+        { name: 'Reconcile', function: this.reconcile.function },
       ],
       queues: [
         {
@@ -342,11 +368,13 @@ export class FeedwrightStack extends Stack {
       reason:
         'Pinned to nodejs22.x, the runtime the handlers are built and tested for (esbuild target node22); moving to a newer one is a deliberate, tested change.',
     });
-    Validations.of(this.render.function).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'Pinned to nodejs22.x, the runtime the handlers are built and tested for (esbuild target node22); moving to a newer one is a deliberate, tested change.',
-    });
+    for (const fn of [this.render, this.reconcile]) {
+      Validations.of(fn.function).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason:
+          'Pinned to nodejs22.x, the runtime the handlers are built and tested for (esbuild target node22); moving to a newer one is a deliberate, tested change.',
+      });
+    }
 
     // ---- Outputs -------------------------------------------------------------------------------
 
@@ -380,6 +408,12 @@ export class FeedwrightStack extends Stack {
     });
     new CfnOutput(this, 'IngestFunctionName', { value: this.ingest.function.functionName });
     new CfnOutput(this, 'RenderFunctionName', { value: this.render.function.functionName });
+    new CfnOutput(this, 'ReconcileFunctionName', { value: this.reconcile.function.functionName });
+    new CfnOutput(this, 'ReconcileCommand', {
+      value: `aws lambda invoke --function-name ${this.reconcile.function.functionName} --cli-read-timeout 0 /dev/stdout`,
+      description:
+        'Repairs any divergence of table and site from the incoming bucket now (it also runs on its schedule)',
+    });
     new CfnOutput(this, 'IngestFailureQueueUrl', {
       value: this.ingestFailures.queue.queueUrl,
       description: "Ingest's S3 events that failed every retry",
@@ -407,7 +441,8 @@ export class FeedwrightStack extends Stack {
     const role = this.ingest.role;
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['s3:GetObject'],
+        // GetObjectVersion: a created event is read at the exact version it names.
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
         resources: [this.incomingBucket.arnForObjects(`${DIGESTS_PREFIX}*`)],
       }),
     );
@@ -423,23 +458,15 @@ export class FeedwrightStack extends Stack {
     );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['s3:PutObject'],
+        // GetObject: a retry HEADs its report and writes it when the first attempt could not.
+        actions: ['s3:GetObject', 's3:PutObject'],
         resources: [this.incomingBucket.arnForObjects(`${REPORTS_PREFIX}*`)],
       }),
     );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        // grantReadWriteData would add Scan (and DescribeTable); ingest never scans.
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:BatchGetItem',
-          'dynamodb:Query',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:BatchWriteItem',
-          'dynamodb:ConditionCheckItem',
-        ],
+        // Exactly what the DynamoDB item table sends (Get, BatchGet, Query, conditional Put); no Scan.
+        actions: INGEST_TABLE_ACTIONS,
         resources: [this.table.tableArn, `${this.table.tableArn}/index/*`],
       }),
     );
@@ -508,6 +535,117 @@ export class FeedwrightStack extends Stack {
           'dynamodb:ListStreams, added by the stream event source, supports no resource-level permissions; the other stream actions are scoped to this table.',
       },
     );
+  }
+
+  /** `cloudfront:CreateInvalidation` on this stack's distribution only. */
+  private grantInvalidation(fn: PipelineFunction): void {
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudfront:CreateInvalidation'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'cloudfront',
+            region: '',
+            resource: 'distribution',
+            resourceName: this.site.distribution.distributionId,
+          }),
+        ],
+      }),
+    );
+  }
+
+  /**
+   * Reconcile: a function the schedule runs (daily by default) and an operator can invoke, that makes
+   * the table match the incoming bucket and the site match the live stories.
+   */
+  private addReconcile(
+    props: FeedwrightStackProps,
+    projectRoot: string,
+    depsLockFilePath: string,
+  ): [PipelineFunction, events.Rule] {
+    const fn = new PipelineFunction(this, 'Reconcile', {
+      entry: props.reconcileEntry ?? join(REPO_ROOT, 'functions', 'reconcile', 'handler.ts'),
+      projectRoot,
+      depsLockFilePath,
+      description: 'feedwright: repair any divergence of table and site from the incoming bucket',
+      serviceName: 'feedwright-reconcile',
+      // Lists both buckets, reads every live story and renders the whole site once: cheap when nothing
+      // differs, minutes for a large archive that does.
+      memorySize: 1024,
+      timeout: Duration.minutes(10),
+      environment: {
+        TABLE_NAME: this.table.tableName,
+        INCOMING_BUCKET: this.incomingBucket.bucketName,
+        SITE_BUCKET: this.siteBucket.bucketName,
+        SITE_BASE_URL: this.site.siteUrl,
+        ...(props.siteTitle === undefined ? {} : { SITE_TITLE: props.siteTitle }),
+        MAX_DIGEST_BYTES: String(DEFAULT_MAX_DIGEST_BYTES),
+        DIGEST_TIMEZONE: props.digestTimezone ?? 'UTC',
+        DISTRIBUTION_ID: this.site.distribution.distributionId,
+      },
+    });
+    const role = fn.role;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.incomingBucket.bucketArn, this.siteBucket.bucketArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [this.incomingBucket.arnForObjects(`${DIGESTS_PREFIX}*`)],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [this.incomingBucket.arnForObjects(`${REPORTS_PREFIX}*`)],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        resources: [this.siteBucket.arnForObjects('*')],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: INGEST_TABLE_ACTIONS,
+        resources: [this.table.tableArn, `${this.table.tableArn}/index/*`],
+      }),
+    );
+    this.grantInvalidation(fn);
+
+    const rule = new events.Rule(this, 'ReconcileSchedule', {
+      description: 'feedwright: run reconcile',
+      schedule: events.Schedule.expression(props.reconcileSchedule ?? 'rate(1 day)'),
+    });
+    rule.addTarget(new targets.LambdaFunction(fn.function, { retryAttempts: 2 }));
+
+    const id = (element: Construct) => this.getLogicalId(element.node.defaultChild as CfnElement);
+    const incoming = id(this.incomingBucket);
+    Validations.of(role.node.findChild('DefaultPolicy')).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::<${incoming}.Arn>/${DIGESTS_PREFIX}*]`,
+        reason: 'Reconcile reads every current digest; the wildcard is confined to the digests/ prefix.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${incoming}.Arn>/${REPORTS_PREFIX}*]`,
+        reason: 'Reconcile writes the report of each digest it applies again; confined to reports/.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${id(this.siteBucket)}.Arn>/*]`,
+        reason:
+          'Reconcile makes the whole site bucket equal the rendered site: every key in it is its business.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${id(this.table)}.Arn>/index/*]`,
+        reason:
+          "Live stories are read through the table's own all-stories GSI; index/* covers this table's two.",
+      },
+    );
+    return [fn, rule];
   }
 
   /** The one finding on a resource CDK itself adds (the S3 notification configurator). */
