@@ -10,6 +10,7 @@ const CONTEXT_KEYS = [
   'webAclArn',
   'siteTitle',
   'digestTimezone',
+  'reconcileSchedule',
 ] as const;
 
 type ContextKey = (typeof CONTEXT_KEYS)[number];
@@ -17,7 +18,7 @@ type ContextKey = (typeof CONTEXT_KEYS)[number];
 /** Options that are not deploy-time choices (tests point the stack at stand-in handlers). */
 export type FeedwrightAppOptions = Pick<
   FeedwrightStackProps,
-  'ingestEntry' | 'renderEntry' | 'projectRoot' | 'depsLockFilePath'
+  'ingestEntry' | 'renderEntry' | 'reconcileEntry' | 'projectRoot' | 'depsLockFilePath'
 > & {
   /** @default 'Feedwright' */
   readonly stackName?: string;

@@ -5,6 +5,7 @@ import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { IncomingBucket, LogBucket, SiteBucket } from './constructs/buckets.ts';
@@ -12,6 +13,7 @@ import type { FailureQueue } from './constructs/failure-queue.ts';
 import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
 import type { PipelineFunction } from './constructs/pipeline-function.ts';
 import { PipelineFunctions } from './constructs/pipeline-functions.ts';
+import { ReconcileFunction } from './constructs/reconcile-function.ts';
 import { SiteDistribution } from './constructs/site-distribution.ts';
 import { StoryTable } from './constructs/story-table.ts';
 
@@ -55,6 +57,16 @@ export interface FeedwrightStackProps extends StackProps {
    */
   readonly digestTimezone?: string;
   /**
+   * When the reconcile function runs: an EventBridge schedule expression (`rate(…)` or `cron(…)`).
+   * @default 'rate(1 day)'
+   */
+  readonly reconcileSchedule?: string;
+  /**
+   * The reconcile handler module.
+   * @default functions/reconcile/handler.ts in this repository
+   */
+  readonly reconcileEntry?: string;
+  /**
    * The ingest handler module.
    * @default functions/ingest/handler.ts in this repository
    */
@@ -89,6 +101,8 @@ export class FeedwrightStack extends Stack {
   public readonly site: SiteDistribution;
   public readonly ingest: PipelineFunction;
   public readonly render: PipelineFunction;
+  public readonly reconcile: PipelineFunction;
+  public readonly reconcileRule: events.Rule;
   public readonly ingestFailures: FailureQueue;
   public readonly renderFailures: FailureQueue;
   public readonly alarms: PipelineAlarms;
@@ -121,6 +135,7 @@ export class FeedwrightStack extends Stack {
       site: siteBucket,
       table,
       siteUrl: this.site.siteUrl,
+      cdn: this.site,
       ingestEntry: props.ingestEntry ?? join(REPO_ROOT, 'functions', 'ingest', 'handler.ts'),
       renderEntry: props.renderEntry ?? join(REPO_ROOT, 'functions', 'render', 'handler.ts'),
       projectRoot,
@@ -136,6 +151,20 @@ export class FeedwrightStack extends Stack {
       siteBucket.bucket,
     ];
     this.table = table.table;
+    const reconcile = new ReconcileFunction(this, 'Reconcile', {
+      incoming,
+      site: siteBucket,
+      table,
+      cdn: this.site,
+      siteUrl: this.site.siteUrl,
+      entry: props.reconcileEntry ?? join(REPO_ROOT, 'functions', 'reconcile', 'handler.ts'),
+      projectRoot,
+      depsLockFilePath: props.depsLockFilePath ?? join(projectRoot, 'package-lock.json'),
+      ...(props.reconcileSchedule === undefined ? {} : { schedule: props.reconcileSchedule }),
+      ...(props.digestTimezone === undefined ? {} : { digestTimezone: props.digestTimezone }),
+      ...(props.siteTitle === undefined ? {} : { siteTitle: props.siteTitle }),
+    });
+    [this.reconcile, this.reconcileRule] = [reconcile.fn, reconcile.rule];
 
     const ingestRedrive = redriveCommand(this.ingestFailures, this.ingest);
     const renderRedrive = redriveCommand(this.renderFailures, this.render);
@@ -143,6 +172,7 @@ export class FeedwrightStack extends Stack {
       functions: [
         { name: 'Ingest', function: this.ingest.function },
         { name: 'Render', function: this.render.function, maxIteratorAge: Duration.minutes(5) },
+        { name: 'Reconcile', function: this.reconcile.function },
       ],
       queues: [
         { name: 'IngestFailureQueue', queue: this.ingestFailures.queue, remedy: ingestRedrive },
@@ -182,6 +212,12 @@ export class FeedwrightStack extends Stack {
       ['TableName', this.table.tableName, 'Stories, digests, topics'],
       ['IngestFunctionName', this.ingest.function.functionName],
       ['RenderFunctionName', this.render.function.functionName],
+      ['ReconcileFunctionName', this.reconcile.function.functionName],
+      [
+        'ReconcileCommand',
+        `aws lambda invoke --function-name ${this.reconcile.function.functionName} --cli-read-timeout 0 /dev/stdout`,
+        'Repairs any divergence of table and site from the incoming bucket now (it also runs on its schedule)',
+      ],
       [
         'IngestFailureQueueUrl',
         this.ingestFailures.queue.queueUrl,

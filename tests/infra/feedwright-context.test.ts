@@ -15,6 +15,7 @@ const CONTEXT = {
   webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/feedwright/abc',
   siteTitle: 'Daily Digest Feeds',
   digestTimezone: 'Asia/Shanghai',
+  reconcileSchedule: 'cron(15 3 * * ? *)',
 };
 
 let synthesized: Synthesized;
@@ -60,6 +61,10 @@ describe('FeedwrightStack with every optional context key', () => {
     template.hasOutput('SiteUrl', { Value: 'https://feeds.example.com/' });
   });
 
+  it('runs reconcile on the given schedule', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(15 3 * * ? *)' });
+  });
+
   it('reads digests in the given time zone', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ DIGEST_TIMEZONE: 'Asia/Shanghai' }) },
@@ -99,7 +104,7 @@ describe('FeedwrightStack with every optional context key', () => {
         ]),
       },
     });
-    expect(alarms).toHaveLength(7);
+    expect(alarms).toHaveLength(9);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: logicalId(topic) }]);
     }
