@@ -3,7 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { FeedwrightConfigError, FeedwrightStack, type FeedwrightStackProps } from './feedwright-stack.ts';
 
 /** The context keys `cdk synth/deploy -c key=value` accepts, all optional. */
-export const CONTEXT_KEYS = [
+const CONTEXT_KEYS = [
   'domainName',
   'certificateArn',
   'alarmEmail',

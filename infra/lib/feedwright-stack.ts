@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolveTimeZone } from '@feedwright/digest';
 import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -257,19 +258,45 @@ function redriveCommand(failures: FailureQueue, target: PipelineFunction): strin
   return `npx feedwright redrive --queue-url ${failures.queue.queueUrl} --function-name ${target.function.functionName}`;
 }
 
-/** Refuses props that cannot work, before any resource is made. */
+/** Refuses props that cannot work, before any resource is made: each message says what to pass. */
 function validateProps(props: FeedwrightStackProps): void {
   if ((props.domainName === undefined) !== (props.certificateArn === undefined)) {
     throw new FeedwrightConfigError(
       'A custom domain needs both -c domainName=<host> and -c certificateArn=<ACM ARN in us-east-1>; got only one of them.',
     );
   }
-  if (
-    props.certificateArn !== undefined &&
-    !/^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\//.test(props.certificateArn)
-  ) {
-    throw new FeedwrightConfigError(
-      `certificateArn must be an ACM certificate in us-east-1 (CloudFront only uses those); got ${props.certificateArn}.`,
-    );
+  const checks: Array<[keyof FeedwrightStackProps, RegExp, string]> = [
+    ['domainName', HOST_NAME, 'a DNS host name such as feeds.example.com'],
+    [
+      'certificateArn',
+      /^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/,
+      'an ACM certificate in us-east-1 (CloudFront only uses those)',
+    ],
+    ['alarmEmail', /^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'an e-mail address such as ops@example.com'],
+    [
+      'webAclArn',
+      /^arn:aws[\w-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/,
+      'the ARN of a WAF web ACL of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:…:global/webacl/…)',
+    ],
+    ['siteTitle', /^[^\p{Cc}]{1,200}$/u, 'a title of 1 to 200 characters on one line'],
+  ];
+  for (const [key, pattern, what] of checks) {
+    const value = props[key];
+    if (typeof value === 'string' && !pattern.test(value)) {
+      throw new FeedwrightConfigError(`${key} must be ${what}; got ${JSON.stringify(value)}.`);
+    }
+  }
+  if (props.digestTimezone !== undefined) {
+    try {
+      resolveTimeZone(props.digestTimezone);
+    } catch (error) {
+      // Ingest would refuse every digest with this zone: refuse the deploy instead.
+      throw new FeedwrightConfigError(
+        `digestTimezone must be an IANA time zone such as UTC or Asia/Shanghai; got ${JSON.stringify(props.digestTimezone)} (${(error as Error).message}).`,
+      );
+    }
   }
 }
+
+// Labels of letters, digits and hyphens, at least two of them: what CloudFront accepts as an alias.
+const HOST_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/i;

@@ -143,6 +143,28 @@ describe('FeedwrightStack context validation', () => {
     ).toThrow(/must be an ACM certificate in us-east-1/);
   });
 
+  it.each([
+    ['digestTimezone', 'Mars/Base', /digestTimezone must be an IANA time zone/],
+    ['alarmEmail', 'ops-at-example.com', /alarmEmail must be an e-mail address/],
+    [
+      'webAclArn',
+      'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/x/y',
+      /webAclArn must be the ARN of a WAF web ACL/,
+    ],
+    ['siteTitle', 'Two\nlines', /siteTitle must be a title of 1 to 200 characters/],
+  ])('refuses -c %s=%s, which could not work once deployed', (key, value, message) => {
+    expect(() => synthFeedwright({ context: { [key]: value }, skipBundling: true })).toThrow(message);
+  });
+
+  it('refuses a malformed domain name', () => {
+    expect(() =>
+      synthFeedwright({
+        context: { domainName: 'feeds example', certificateArn: CONTEXT.certificateArn },
+        skipBundling: true,
+      }),
+    ).toThrow(/domainName must be a DNS host name/);
+  });
+
   it('refuses a context value that is not a string', () => {
     expect(() => synthFeedwright({ context: { alarmEmail: 42 }, skipBundling: true })).toThrow(
       /Context value alarmEmail must be a string/,

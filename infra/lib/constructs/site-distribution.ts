@@ -8,7 +8,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
 /** Path pattern of the behavior that adds CORS: every feed (RSS, Atom, JSON Feed) of every topic. */
-export const FEEDS_PATH_PATTERN = `${FEEDS_CORS.keyPrefix}*`;
+const FEEDS_PATH_PATTERN = `${FEEDS_CORS.keyPrefix}*`;
 
 /** A custom domain for the distribution. */
 export interface SiteCustomDomain {
