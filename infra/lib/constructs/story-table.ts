@@ -14,7 +14,7 @@ import { logicalIdOf } from './buckets.ts';
  * point-in-time recovery, deletion protection, retained with the stack.
  */
 /** The DynamoDB actions `DynamoItemTable` sends: ingest's and reconcile's table rights, no more. */
-export const INGEST_TABLE_ACTIONS = [
+const INGEST_TABLE_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
   'dynamodb:Query',
