@@ -1,5 +1,8 @@
+import { relativeHref } from './archive-pages.ts';
+import { ISSUES_INDEX_PATH, topicPagePath } from './archive-paths.ts';
 import type { SiteConfig } from './config.ts';
 import { instantOf, readableDate, rfc3339 } from './dates.ts';
+import { issueSubscribeLinks } from './issue-pages.ts';
 import { htmlPage } from './page-shell.ts';
 import { CACHE_CONTROL_LISTING, CONTENT_TYPES, type SiteFile } from './site-file.ts';
 import { feedAlternates, subscribeLinks } from './story-page.ts';
@@ -17,10 +20,15 @@ import { encodePath, SiteUrls, storyPath, topicAnchor } from './urls.ts';
 /**
  * index.html: every topic ('All stories' first, then by name) with its newest headlines (at most
  * `indexHeadlines`, linking to their pages) and subscribe links for the three formats, plus
- * autodiscovery links for every feed.
+ * autodiscovery links for every feed. With `archive`, each topic links its page and the issues are linked.
  * @throws SiteInputError for a story whose id, slug or time cannot be rendered.
  */
-export function renderIndex(listings: readonly TopicListing[], config: SiteConfig): SiteFile {
+export function renderIndex(
+  listings: readonly TopicListing[],
+  config: SiteConfig,
+  options: { readonly archive?: boolean } = {},
+): SiteFile {
+  const archive = options.archive === true;
   const urls = new SiteUrls(config);
   const x = escapeMarkup;
   const ordered = orderTopics(listings, (listing) => listing.topic);
@@ -40,6 +48,9 @@ export function renderIndex(listings: readonly TopicListing[], config: SiteConfi
       `<h2 id="${heading}">${x(name)}</h2>`,
       `<p class="subscribe">Subscribe: ${subscribeLinks(topic.slug, '')}</p>`,
       items.length === 0 ? '<p>No stories yet.</p>' : `<ul>\n${items.join('\n')}\n</ul>`,
+      ...(archive
+        ? [`<p><a href="${relativeHref('', topicPagePath(topic.slug))}">Every story of ${x(name)}</a></p>`]
+        : []),
       '</section>',
     ].join('\n');
   });
@@ -47,6 +58,11 @@ export function renderIndex(listings: readonly TopicListing[], config: SiteConfi
     `<header><h1>${x(config.siteTitle)}</h1></header>`,
     '<main>',
     `<p>Every topic has its own feed in three formats; “All stories” has them all. <a href="feeds.opml" type="text/x-opml">All feeds as OPML</a>.</p>`,
+    ...(archive
+      ? [
+          `<p><a href="${relativeHref('', ISSUES_INDEX_PATH)}">Every issue</a>, as it was sent (feed: ${issueSubscribeLinks('')}).</p>`,
+        ]
+      : []),
     ...sections,
     '</main>',
   ].join('\n');

@@ -73,6 +73,16 @@ export class SiteUrls {
       : { value: `${this.#tagPrefix}story/${encodeURIComponent(storyId)}`, isPermalink: false };
   }
 
+  /**
+   * A stable id of another kind of thing (`issue`, `feed`): `tag:…:<kind>/<name>`, or the absolute URL of
+   * `path` where the host cannot name a tag authority.
+   */
+  entryId(kind: string, name: string, path: string): StableId {
+    return this.#tagPrefix === null
+      ? { value: this.url(path), isPermalink: true }
+      : { value: `${this.#tagPrefix}${kind}/${encodeURIComponent(name)}`, isPermalink: false };
+  }
+
   feedId(slug: string): string {
     return this.#tagPrefix === null
       ? this.feed(slug, 'atom')

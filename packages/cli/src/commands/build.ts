@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_DIGEST_BYTES, type Digest, DigestError, resolveTimeZone } from '@feedwright/digest';
 import {
+  assignIssueIds,
   buildSite,
   DEFAULT_SITE_CONFIG,
   resolveSiteConfig,
@@ -18,8 +19,8 @@ import { UsageError } from '../command.ts';
 
 const usage = `Usage: feedwright build FILE_OR_DIR... --out DIR [options]
 
-Renders the whole site (feeds per topic and for all stories, story pages, index.html, feeds.opml)
-from digest files, with no AWS. A folder contributes its *.txt files (not recursive).
+Renders the whole site (feeds per topic and for all stories, story pages, index.html, feeds.opml,
+topic and month pages, issue pages and feed, RFC 5005 archive documents, sitemap) from digest files, with no AWS. A folder contributes its *.txt files (not recursive).
 A rejected digest is reported on stderr and the rest is still built.
 
 Options:
@@ -129,7 +130,7 @@ async function build(options: BuildOptions): Promise<number> {
   }
   let site: SiteFile[];
   try {
-    site = buildSite(mergeStories(digests), options.site);
+    site = buildSite(mergeStories(digests), options.site, { issues: assignIssueIds(digests) });
   } catch (error) {
     if (!(error instanceof SiteInputError)) throw error;
     say(`feedwright: cannot render the site: ${error.message}`);
