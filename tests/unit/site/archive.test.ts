@@ -223,7 +223,11 @@ describe('buildSite with issues', () => {
 
   it('keeps hostile issue titles, summaries and topics text on every page and in the issue feed', async () => {
     // Prepare
-    const hostile = stories.map((story) => ({ ...story, topic: HOSTILE, title: HOSTILE }));
+    const hostile = stories.map((story) => ({
+      ...story,
+      topic: `${HOSTILE} ${story.topicSlug}`,
+      title: HOSTILE,
+    }));
     const hostileIssues = [{ ...(issues[0] as Issue), title: HOSTILE, summary: HOSTILE }];
 
     // Act
