@@ -2,7 +2,7 @@ import { relativeHref } from './archive-pages.ts';
 import { ISSUES_INDEX_PATH, topicPagePath } from './archive-paths.ts';
 import type { SiteConfig } from './config.ts';
 import { instantOf, readableDate, rfc3339 } from './dates.ts';
-import { issueSubscribeLinks } from './issue-pages.ts';
+import { issueFeedAlternates, issueSubscribeLinks } from './issue-pages.ts';
 import { htmlPage } from './page-shell.ts';
 import { CACHE_CONTROL_LISTING, CONTENT_TYPES, type SiteFile } from './site-file.ts';
 import { feedAlternates, subscribeLinks } from './story-page.ts';
@@ -73,7 +73,10 @@ export function renderIndex(
       title: config.siteTitle,
       description: `Feeds of ${config.siteTitle}, by topic.`,
       canonical: urls.base,
-      alternates: ordered.flatMap(({ topic }) => feedAlternates(topic, urls)),
+      alternates: [
+        ...ordered.flatMap(({ topic }) => feedAlternates(topic, urls)),
+        ...(archive ? issueFeedAlternates(urls) : []),
+      ],
       body,
     }),
     contentType: CONTENT_TYPES.html,
