@@ -3,6 +3,8 @@ import {
   CACHE_CONTROL_ARCHIVE,
   ISSUES_INDEX_PATH,
   type Month,
+  monthOf,
+  newestMonthsFirst,
   topicMonthPath,
   topicPagePath,
 } from './archive-paths.ts';
@@ -70,13 +72,30 @@ export function siteHeader(config: SiteConfig, prefix: string): string {
 }
 
 /**
+ * The months a listing page links: those of the items it shows (newest first), then the newest month
+ * before them, from which the month pages chain on to older ones. Bounded by the page's length, never by
+ * the archive's, so a render needs no list of every month.
+ */
+export function listingMonthsHtml(
+  shownMonths: readonly Month[],
+  earlier: Month | null,
+  pathOf: (month: Month) => string,
+  prefix: string,
+): string {
+  const recent = monthListHtml(newestMonthsFirst(shownMonths), pathOf, prefix);
+  if (earlier === null) return recent;
+  return `${recent}\n<p>Earlier: <a href="${relativeHref(prefix, pathOf(earlier))}">${monthName(earlier)}</a></p>`;
+}
+
+/**
  * topics/<slug>/index.html: a topic's (or all stories') newest stories, up to the feed length, its
- * subscribe links and every month it has stories in, newest first.
+ * subscribe links, the months of those stories and the month before them (`earlier`: the newest month
+ * older than every story shown, or null).
  */
 export function renderTopicPage(
   topic: TopicRef,
   stories: readonly Story[],
-  months: readonly Month[],
+  earlier: Month | null,
   config: SiteConfig,
 ): SiteFile {
   const urls = new SiteUrls(config);
@@ -84,6 +103,7 @@ export function renderTopicPage(
   const name = topicName(topic);
   const x = escapeMarkup;
   const newest = sortNewestFirst(stories).slice(0, config.itemsPerFeed);
+  const shownMonths = newest.map((story) => monthOf(story.publishedAt, `story '${story.storyId}'`));
   const body = [
     siteHeader(config, prefix),
     '<main>',
@@ -95,7 +115,7 @@ export function renderTopicPage(
     '</section>',
     '<section aria-labelledby="months">',
     '<h2 id="months">By month</h2>',
-    monthListHtml(months, (month) => topicMonthPath(topic.slug, month), prefix),
+    listingMonthsHtml(shownMonths, earlier, (month) => topicMonthPath(topic.slug, month), prefix),
     '</section>',
     '</main>',
   ].join('\n');
@@ -104,7 +124,7 @@ export function renderTopicPage(
     body: htmlPage({
       language: config.language,
       title: `${name} · ${config.siteTitle}`,
-      description: `The newest stories about ${name} from ${config.siteTitle}, and every month of them.`,
+      description: `The newest stories of ${name} from ${config.siteTitle}, and every month of them.`,
       canonical: urls.url(topicPagePath(topic.slug)),
       alternates: feedAlternates(topic, urls),
       body,

@@ -56,8 +56,18 @@ export function topicArchiveFiles(
     older = archive.newest;
   }
   files.push(...renderTopicFeeds(topic, stories.slice(0, config.itemsPerFeed), config, older));
-  files.push(renderTopicPage(topic, stories, months, config));
+  files.push(
+    renderTopicPage(topic, stories, earlierMonth(stories.slice(0, config.itemsPerFeed), months), config),
+  );
   return { files, months };
+}
+
+/** The newest month (of `months`, newest first) older than every one of `shown` (newest first), or null. */
+function earlierMonth(shown: readonly Story[], months: readonly Month[]): Month | null {
+  const oldest = shown.at(-1);
+  if (oldest === undefined) return null;
+  const oldestMonth = monthOf(oldest.publishedAt, `story '${oldest.storyId}'`);
+  return months.find((month) => month < oldestMonth) ?? null;
 }
 
 /**
@@ -104,13 +114,12 @@ export function issueArchiveFiles(
     const adjacent = { older: months[index + 1] ?? null, newer: months[index - 1] ?? null };
     files.push(renderIssueMonthPage(month, issueMonths.get(month) ?? [], adjacent, config));
   });
-  files.push(
-    renderIssuesIndex(
-      newestFirst.map((entry) => entry.issue),
-      months,
-      config,
-    ),
-  );
+  const shownIssues = newestFirst.slice(0, config.itemsPerFeed).map((entry) => entry.issue);
+  const oldestShown = shownIssues.at(-1);
+  const oldestMonth =
+    oldestShown === undefined ? null : monthOf(oldestShown.publishedAt, `issue '${oldestShown.issueId}'`);
+  const earlier = months.find((month) => oldestMonth !== null && month < oldestMonth) ?? null;
+  files.push(renderIssuesIndex(shownIssues, earlier, config));
   files.push(...renderIssueFeeds(newestFirst, config));
   const storyPages = stories.map((story) =>
     renderStoryPage(story, config, nav.get(story.storyId) ?? { issue: null, previous: null, next: null }),

@@ -1,7 +1,7 @@
 import type { Story } from '@feedwright/digest';
 import {
   type AdjacentMonths,
-  monthListHtml,
+  listingMonthsHtml,
   monthName,
   monthNavHtml,
   relativeHref,
@@ -13,6 +13,7 @@ import {
   issueMonthPath,
   issuePath,
   type Month,
+  monthOf,
   topicPagePath,
 } from './archive-paths.ts';
 import type { SiteConfig } from './config.ts';
@@ -124,12 +125,17 @@ function issueListHtml(issues: readonly Issue[], prefix: string): string {
   return `<ul>\n${items.join('\n')}\n</ul>`;
 }
 
-/** issues/index.html: the newest issues (up to the feed length) and every month of issues. */
+/**
+ * issues/index.html: the newest issues (up to the feed length), their months and the month before them
+ * (`earlier`: the newest month older than every issue shown, or null).
+ */
 export function renderIssuesIndex(
   newest: readonly Issue[],
-  months: readonly Month[],
+  earlier: Month | null,
   config: SiteConfig,
 ): SiteFile {
+  const shown = newest.slice(0, config.itemsPerFeed);
+  const shownMonths = shown.map((issue) => monthOf(issue.publishedAt, `issue '${issue.issueId}'`));
   const urls = new SiteUrls(config);
   const prefix = '../';
   const body = [
@@ -139,11 +145,11 @@ export function renderIssuesIndex(
     `<p class="subscribe">Every issue as it was sent: ${issueSubscribeLinks(prefix)}</p>`,
     '<section aria-labelledby="newest">',
     '<h2 id="newest">Newest issues</h2>',
-    issueListHtml(newest.slice(0, config.itemsPerFeed), prefix),
+    issueListHtml(shown, prefix),
     '</section>',
     '<section aria-labelledby="months">',
     '<h2 id="months">By month</h2>',
-    monthListHtml(months, issueMonthPath, prefix),
+    listingMonthsHtml(shownMonths, earlier, issueMonthPath, prefix),
     '</section>',
     '</main>',
   ].join('\n');

@@ -5,6 +5,7 @@ import {
   type Issue,
   issueIdBase,
   renderMonthArchive,
+  renderTopicPage,
   resolveSiteConfig,
   SiteInputError,
 } from '@feedwright/site';
@@ -138,6 +139,34 @@ describe('renderMonthArchive', () => {
         "story '2020-12-01-investment-china-expands-pilot-programs' is not of the archive month 2020-11",
       ),
     );
+  });
+});
+
+describe('renderTopicPage', () => {
+  it('links the months of the stories it shows and the month before them, never every month', () => {
+    // Prepare
+    const stories = [
+      aStory({ storyId: 'jan', publishedAt: '2021-01-05T00:00:00Z' }),
+      aStory({ storyId: 'dec', publishedAt: '2020-12-05T00:00:00Z' }),
+    ];
+
+    // Act
+    const page = renderTopicPage(topic, stories, '2020-06', config);
+
+    // Assess
+    const hrefs = htmlElements(page.body)
+      .filter((e) => e.tagName === 'a')
+      .map((e) => attr(e, 'href'));
+    expect(hrefs).toEqual(
+      expect.arrayContaining([
+        '../../topics/investment/2021-01.html',
+        '../../topics/investment/2020-12.html',
+        '../../topics/investment/2020-06.html',
+        '../../stories/jan.html',
+      ]),
+    );
+    expect(page.body.indexOf('2021-01.html')).toBeLessThan(page.body.indexOf('2020-12.html'));
+    expect(htmlProblems(page.body)).toEqual([]);
   });
 });
 
