@@ -1,4 +1,4 @@
-import type { Story } from '@feedwright/digest';
+import { assertRenderable, instantOf, type Story } from '@feedwright/digest';
 import {
   CACHE_CONTROL_ARCHIVE,
   ISSUES_INDEX_PATH,
@@ -9,13 +9,14 @@ import {
   topicPagePath,
 } from './archive-paths.ts';
 import type { SiteConfig } from './config.ts';
-import { instantOf, readableDate, rfc3339 } from './dates.ts';
+import { readableDate, rfc3339 } from './dates.ts';
+import { relativeHref } from './page-links.ts';
 import { htmlPage } from './page-shell.ts';
 import { CACHE_CONTROL_LISTING, CONTENT_TYPES, type SiteFile } from './site-file.ts';
 import { feedAlternates, subscribeLinks } from './story-page.ts';
 import { escapeAttribute, escapeMarkup } from './text.ts';
-import { assertRenderable, sortNewestFirst, storyTitle, type TopicRef, topicName } from './topics.ts';
-import { encodePath, SiteUrls, storyPath } from './urls.ts';
+import { sortNewestFirst, storyTitle, type TopicRef, topicName } from './topics.ts';
+import { SiteUrls, storyPath } from './urls.ts';
 
 const MONTH_NAMES = [
   'January',
@@ -37,10 +38,6 @@ export function monthName(month: Month): string {
   const [year = '', number = '1'] = month.split('-');
   return `${MONTH_NAMES[Number(number) - 1] ?? number} ${year}`;
 }
-
-/** A relative link from a page `prefix` deep in the tree to a site path (each segment percent-encoded). */
-export const relativeHref = (prefix: string, path: string): string =>
-  escapeAttribute(`${prefix}${encodePath(path)}`);
 
 /** A list of stories (newest first, as given), each its headline linking to its page and its time. */
 export function storyListHtml(stories: readonly Story[], prefix: string): string {

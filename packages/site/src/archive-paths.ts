@@ -1,4 +1,4 @@
-import { instantOf } from './dates.ts';
+import { instantOf } from '@feedwright/digest';
 
 /** A calendar month in UTC, 'yyyy-mm': how the archive groups stories and issues. */
 export type Month = string;

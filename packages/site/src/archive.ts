@@ -1,8 +1,7 @@
-import type { Story } from '@feedwright/digest';
+import { assertRenderable, InvalidStoryError, type Story } from '@feedwright/digest';
 import { type ArchiveRef, archivePath, CACHE_CONTROL_ARCHIVE, type Month, monthOf } from './archive-paths.ts';
 import { atom1Parts } from './atom1.ts';
 import type { SiteConfig } from './config.ts';
-import { SiteInputError } from './errors.ts';
 import {
   type ArchiveUrls,
   type FeedEntry,
@@ -15,7 +14,7 @@ import { assemble } from './feed-parts.ts';
 import { jsonFeedParts } from './json-feed.ts';
 import { CACHE_CONTROL_LISTING, CONTENT_TYPES, type SiteFile } from './site-file.ts';
 import { utf8Length } from './text.ts';
-import { assertRenderable, sortNewestFirst, type TopicRef } from './topics.ts';
+import { sortNewestFirst, type TopicRef } from './topics.ts';
 import { SiteUrls } from './urls.ts';
 
 /** The months around one month of a topic's archive, as the chain of documents links them. */
@@ -48,7 +47,7 @@ export function archiveUrls(slug: string, ref: ArchiveRef, urls: SiteUrls): Arch
  * part 1 is `<yyyy-mm>.xml`, part 2 `<yyyy-mm>-2.xml`, and so on; new stories only ever change the
  * last part. A story too large for a document on its own is kept as its headline (its page has it all).
  * Deterministic: depends on the month's stories and its neighbours only.
- * @throws SiteInputError for a story that cannot be rendered or is not of that month.
+ * @throws InvalidStoryError for a story that cannot be rendered or is not of that month.
  */
 export function renderMonthArchive(
   topic: TopicRef,
@@ -62,7 +61,7 @@ export function renderMonthArchive(
   const entries = oldestFirst.map((story) => {
     assertRenderable(story);
     if (monthOf(story.publishedAt, `story '${story.storyId}'`) !== month) {
-      throw new SiteInputError(`story '${story.storyId}' is not of the archive month ${month}`);
+      throw new InvalidStoryError(`story '${story.storyId}' is not of the archive month ${month}`);
     }
     return feedEntry(story, urls);
   });

@@ -1,4 +1,4 @@
-import type { Story } from '@feedwright/digest';
+import { instantOf, type Story } from '@feedwright/digest';
 import { renderMonthArchive } from './archive.ts';
 import { renderTopicMonthPage, renderTopicPage } from './archive-pages.ts';
 import {
@@ -13,7 +13,7 @@ import {
   topicPagePath,
 } from './archive-paths.ts';
 import type { SiteConfig } from './config.ts';
-import { instantOf } from './dates.ts';
+
 import { renderIssueFeeds } from './issue-feed.ts';
 import { issueStories, renderIssueMonthPage, renderIssuePage, renderIssuesIndex } from './issue-pages.ts';
 import { assertIssueRenderable, type Issue } from './issues.ts';

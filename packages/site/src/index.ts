@@ -22,13 +22,18 @@ export {
 export { issueArchiveFiles, sitemapFiles, topicArchiveFiles } from './build-archive.ts';
 export { type BuildSiteOptions, buildSite } from './build-site.ts';
 export { DEFAULT_SITE_CONFIG, resolveSiteConfig, type SiteConfig, SiteConfigError } from './config.ts';
-export { SiteInputError } from './errors.ts';
 export { renderIndex } from './index-page.ts';
 export { renderIssueFeeds } from './issue-feed.ts';
 export { issueFeedPath, renderIssueMonthPage, renderIssuePage, renderIssuesIndex } from './issue-pages.ts';
 export { assignIssueIds, type Issue, type IssueSource, issueIdBase } from './issues.ts';
 export { JSON_FEED_VERSION } from './json-feed.ts';
 export { renderOpml } from './opml.ts';
+export {
+  FEEDS_CORS,
+  responseHeadersFor,
+  SECURITY_HEADERS,
+  SITE_CONTENT_SECURITY_POLICY,
+} from './response-headers.ts';
 export { CACHE_CONTROL_LISTING, CACHE_CONTROL_STORY, CONTENT_TYPES, type SiteFile } from './site-file.ts';
 export { SITEMAP_CONTENT_TYPE } from './sitemap.ts';
 export { renderStoryPage } from './story-page.ts';
@@ -36,7 +41,6 @@ export { cleanText, escapeMarkup } from './text.ts';
 export { renderTopicFeeds } from './topic-feeds.ts';
 export {
   ALL_STORIES,
-  assertRenderable,
   sortNewestFirst,
   type TopicListing,
   type TopicRef,

@@ -1,8 +1,8 @@
-import type { Story } from '@feedwright/digest';
+import { instantOf, type Story } from '@feedwright/digest';
 import { ISSUES_INDEX_PATH, issuePath } from './archive-paths.ts';
 import { atom1Parts } from './atom1.ts';
 import type { SiteConfig } from './config.ts';
-import { instantOf, rfc822, rfc3339 } from './dates.ts';
+import { rfc822, rfc3339 } from './dates.ts';
 import { type FeedEntry, type FeedModel, feedModel, headlineOnly } from './feed-model.ts';
 import { assemble, entriesThatFit, type FeedParts } from './feed-parts.ts';
 import { issueFeedPath } from './issue-pages.ts';

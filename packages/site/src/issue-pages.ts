@@ -1,10 +1,9 @@
-import type { Story } from '@feedwright/digest';
+import { assertRenderable, instantOf, type Story } from '@feedwright/digest';
 import {
   type AdjacentMonths,
   listingMonthsHtml,
   monthName,
   monthNavHtml,
-  relativeHref,
   siteHeader,
 } from './archive-pages.ts';
 import {
@@ -17,13 +16,14 @@ import {
   topicPagePath,
 } from './archive-paths.ts';
 import type { SiteConfig } from './config.ts';
-import { instantOf, readableDate, rfc3339 } from './dates.ts';
+import { readableDate, rfc3339 } from './dates.ts';
 import { assertIssueRenderable, type Issue, issueTitle } from './issues.ts';
+import { relativeHref } from './page-links.ts';
 import { type AlternateLink, htmlPage } from './page-shell.ts';
 import { CACHE_CONTROL_LISTING, CACHE_CONTROL_STORY, CONTENT_TYPES, type SiteFile } from './site-file.ts';
 import { storySummary } from './story-html.ts';
 import { escapeMarkup, visibleText } from './text.ts';
-import { assertRenderable, storyTitle, topicName } from './topics.ts';
+import { storyTitle, topicName } from './topics.ts';
 import {
   FEED_FILE_NAMES,
   FEED_FORMAT_LABELS,

@@ -1,6 +1,5 @@
-import { shortHash, slugify } from '@feedwright/digest';
-import { instantOf } from './dates.ts';
-import { SiteInputError } from './errors.ts';
+import { InvalidStoryError, instantOf, shortHash, slugify } from '@feedwright/digest';
+
 import { visibleText } from './text.ts';
 
 /** One digest as the site shows it: an issue of the newsletter. */
@@ -59,7 +58,7 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * another key, or corrected): one issue, the later digest's (by time, then content) text. Distinct
  * digests whose base ids collide (same date and title slug) are told apart by a suffix, `-2`, `-3`…, in
  * the order of their time, then of their first story id, so the result never depends on input order.
- * @throws SiteInputError when a digest's time is not an instant.
+ * @throws InvalidStoryError when a digest's time is not an instant.
  */
 export function assignIssueIds(digests: readonly IssueSource[]): Issue[] {
   const keyed = digests.map((digest) => ({
@@ -106,10 +105,10 @@ export function assignIssueIds(digests: readonly IssueSource[]): Issue[] {
   return issues.sort((a, b) => compare(a.issueId, b.issueId));
 }
 
-/** Throws a SiteInputError if an issue's id could not be a file name or its time is not an instant. */
+/** Throws a InvalidStoryError if an issue's id could not be a file name or its time is not an instant. */
 export function assertIssueRenderable(issue: Issue): void {
   if (!ISSUE_ID.test(issue.issueId)) {
-    throw new SiteInputError(
+    throw new InvalidStoryError(
       `issue id '${issue.issueId}' is not URL-safe ([a-z0-9-], at most 81 characters)`,
     );
   }

@@ -1,7 +1,7 @@
 import type { Story } from '@feedwright/digest';
-import { relativeHref } from './archive-pages.ts';
 import { issuePath, topicPagePath } from './archive-paths.ts';
 import { type Issue, issueTitle } from './issues.ts';
+import { relativeHref } from './page-links.ts';
 import { escapeMarkup } from './text.ts';
 import { storyTitle, type TopicRef, topicName } from './topics.ts';
 import { storyPath } from './urls.ts';

@@ -1,4 +1,4 @@
-import type { Story } from '@feedwright/digest';
+import { InvalidStoryError, type Story } from '@feedwright/digest';
 import {
   assignIssueIds,
   buildSite,
@@ -7,7 +7,6 @@ import {
   renderMonthArchive,
   renderTopicPage,
   resolveSiteConfig,
-  SiteInputError,
 } from '@feedwright/site';
 import { describe, expect, it } from 'vitest';
 import {
@@ -135,7 +134,7 @@ describe('renderMonthArchive', () => {
     expect(() =>
       renderMonthArchive(topic, '2020-11', [aStory()], { older: null, newer: null }, config),
     ).toThrow(
-      new SiteInputError(
+      new InvalidStoryError(
         "story '2020-12-01-investment-china-expands-pilot-programs' is not of the archive month 2020-11",
       ),
     );
