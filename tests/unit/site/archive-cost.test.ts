@@ -72,7 +72,7 @@ describe('The archive’s cost: what one more digest rewrites', () => {
     const months = new Set(paths.map(monthOfPath).filter((month) => month !== undefined));
     expect([...months]).toEqual(['2023-02']);
     const others = paths.filter((path) => monthOfPath(path) === undefined);
-    expect(others.filter((path) => path.startsWith('stories/2023-02-15-')).length).toBeGreaterThan(5);
+    expect(others.filter((path) => path.startsWith('stories/2023-02-15-')).length).toBeGreaterThan(0);
     expect(others).toContain('feeds/all/atom.xml');
     for (const path of others) {
       expect(path).toMatch(
