@@ -11,7 +11,7 @@ export {
   type S3DigestSourceOptions,
 } from './digest-source.ts';
 export { DynamoItemTable, type DynamoItemTableOptions, UnprocessedKeysError } from './dynamo-item-table.ts';
-export type { ItemTable } from './item-table.ts';
+export type { ItemTable, SortKeyRange } from './item-table.ts';
 export {
   canonicalStory,
   digestContentHash,
@@ -61,6 +61,8 @@ export {
   createDynamoStoryStore,
   type DigestChange,
   type DynamoStoryStoreOptions,
+  monthRange,
+  type StoryArchiveReader,
   type StoryCounts,
   type StoryStore,
   TableStoryStore,
