@@ -12,7 +12,7 @@ import { median } from './measure.ts';
  * A corpus digest moved to `day` days after 2023-01-01 (its first line is the date line), so that every
  * copy brings new story ids, issue ids and months: the corpus "moved over 1,000 days".
  */
-export function digestOnDay(text: string, day: number): string {
+function digestOnDay(text: string, day: number): string {
   const date = new Date(Date.UTC(2023, 0, 1 + day));
   const label = date.toLocaleDateString('en-US', {
     month: 'short',
@@ -24,11 +24,7 @@ export function digestOnDay(text: string, day: number): string {
 }
 
 /** Writes `count` digests of the corpus over `count` days into a new folder under `work`. */
-export async function writeCorpusOverDays(
-  corpus: readonly string[],
-  count: number,
-  work: string,
-): Promise<string> {
+async function writeCorpusOverDays(corpus: readonly string[], count: number, work: string): Promise<string> {
   const dir = path.join(work, `digests-${count}`);
   await mkdir(dir, { recursive: true });
   for (let day = 0; day < count; day += 1) {

@@ -40,7 +40,7 @@ export function monthName(month: Month): string {
 }
 
 /** A list of stories (newest first, as given), each its headline linking to its page and its time. */
-export function storyListHtml(stories: readonly Story[], prefix: string): string {
+function storyListHtml(stories: readonly Story[], prefix: string): string {
   if (stories.length === 0) return '<p>No stories yet.</p>';
   const items = stories.map((story) => {
     assertRenderable(story);
@@ -51,11 +51,7 @@ export function storyListHtml(stories: readonly Story[], prefix: string): string
 }
 
 /** Links to months, newest first, or a line saying there are none. */
-export function monthListHtml(
-  months: readonly Month[],
-  pathOf: (month: Month) => string,
-  prefix: string,
-): string {
+function monthListHtml(months: readonly Month[], pathOf: (month: Month) => string, prefix: string): string {
   if (months.length === 0) return '<p>No months yet.</p>';
   const items = months.map(
     (month) => `<li><a href="${relativeHref(prefix, pathOf(month))}">${monthName(month)}</a></li>`,

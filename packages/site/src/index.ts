@@ -3,30 +3,12 @@
  * and for all stories, a page per story, index.html and feeds.opml. Pure functions, no I/O: the
  * `feedwright build` command writes the files to disk, the render function to the site bucket.
  */
-export { type MonthArchive, type MonthNeighbours, renderMonthArchive } from './archive.ts';
-export { renderTopicMonthPage, renderTopicPage } from './archive-pages.ts';
-export {
-  type ArchiveRef,
-  archivePath,
-  CACHE_CONTROL_ARCHIVE,
-  ISSUES_INDEX_PATH,
-  issueMonthPath,
-  issuePath,
-  type Month,
-  monthOf,
-  SITEMAP_PATH,
-  sitemapMonthPath,
-  topicMonthPath,
-  topicPagePath,
-} from './archive-paths.ts';
-export { issueArchiveFiles, sitemapFiles, topicArchiveFiles } from './build-archive.ts';
+export { renderMonthArchive } from './archive.ts';
+export { renderTopicPage } from './archive-pages.ts';
 export { type BuildSiteOptions, buildSite } from './build-site.ts';
 export { DEFAULT_SITE_CONFIG, resolveSiteConfig, type SiteConfig, SiteConfigError } from './config.ts';
 export { renderIndex } from './index-page.ts';
-export { renderIssueFeeds } from './issue-feed.ts';
-export { issueFeedPath, renderIssueMonthPage, renderIssuePage, renderIssuesIndex } from './issue-pages.ts';
 export { assignIssueIds, type Issue, type IssueSource, issueIdBase } from './issues.ts';
-export { JSON_FEED_VERSION } from './json-feed.ts';
 export { renderOpml } from './opml.ts';
 export {
   FEEDS_CORS,
@@ -34,15 +16,9 @@ export {
   SECURITY_HEADERS,
   SITE_CONTENT_SECURITY_POLICY,
 } from './response-headers.ts';
-export { CACHE_CONTROL_LISTING, CACHE_CONTROL_STORY, CONTENT_TYPES, type SiteFile } from './site-file.ts';
-export { SITEMAP_CONTENT_TYPE } from './sitemap.ts';
+export { CONTENT_TYPES, type SiteFile } from './site-file.ts';
 export { renderStoryPage } from './story-page.ts';
 export { cleanText, escapeMarkup } from './text.ts';
 export { renderTopicFeeds } from './topic-feeds.ts';
-export {
-  ALL_STORIES,
-  sortNewestFirst,
-  type TopicListing,
-  type TopicRef,
-} from './topics.ts';
-export { FEED_FILE_NAMES, FEED_FORMATS, type FeedFormat, feedPath, storyPath } from './urls.ts';
+export { ALL_STORIES, sortNewestFirst, type TopicListing, type TopicRef } from './topics.ts';
+export { FEED_FORMATS, type FeedFormat, feedPath, storyPath } from './urls.ts';

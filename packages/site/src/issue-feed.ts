@@ -23,7 +23,7 @@ const ISSUE_CATEGORY = { term: 'issues', label: 'Issues' } as const;
  * The whole issue as HTML, the way the newsletter reads: its summary, then each story in digest order
  * under its topic and headline (linking to the story's page), with its full text. Every text escaped.
  */
-export function issueHtml(issue: Issue, stories: readonly Story[], urls: SiteUrls): string {
+function issueHtml(issue: Issue, stories: readonly Story[], urls: SiteUrls): string {
   const x = escapeCleanText;
   const parts: string[] = [];
   const summary = cleanText(issue.summary).trim();
@@ -51,6 +51,10 @@ function issueEntry(issue: Issue, stories: readonly Story[], urls: SiteUrls): Fe
     title: issueTitle(issue),
     published: rfc3339(at),
     publishedRfc822: rfc822(at),
+    // An issue is dated by its digest; a corrected story shows its correction on its own entry.
+    updated: rfc3339(at),
+    updatedRfc822: rfc822(at),
+    corrected: false,
     summary: summary === '' ? null : summary,
     contentHtml: content === '' ? null : content,
     category: ISSUE_CATEGORY,

@@ -1,4 +1,5 @@
-import { InvalidStoryError, instantOf, shortHash, slugify } from '@feedwright/digest';
+import { createHash } from 'node:crypto';
+import { InvalidStoryError, instantOf, slugify } from '@feedwright/digest';
 
 import { visibleText } from './text.ts';
 
@@ -25,6 +26,10 @@ export interface IssueSource {
 }
 
 const TITLE_PART_MAX = 40;
+
+/** First 8 hex digits of the SHA-256 of `text`, as story ids use for letters with no ASCII form. */
+const shortHash = (text: string): string =>
+  createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 8);
 const ISSUE_ID = /^[a-z0-9][a-z0-9-]{0,80}$/;
 
 /**

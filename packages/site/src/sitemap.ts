@@ -5,11 +5,8 @@ import { escapeMarkup } from './text.ts';
 import { SiteUrls } from './urls.ts';
 
 /** Content-Type of the sitemap files (sitemaps.org: served as XML). */
-export const SITEMAP_CONTENT_TYPE = 'application/xml; charset=utf-8';
+const SITEMAP_CONTENT_TYPE = 'application/xml; charset=utf-8';
 const NS = 'http://www.sitemaps.org/schemas/sitemap/0.9';
-
-/** The most URLs the sitemaps.org protocol allows in one file. */
-export const SITEMAP_MAX_URLS = 50_000;
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -17,7 +14,7 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * A sitemap part (`<urlset>`): the absolute URLs of the given page paths, sorted, without dates (the
  * same pages always give the same bytes).
  */
-export function renderSitemapPart(path: string, pagePaths: readonly string[], config: SiteConfig): SiteFile {
+function renderSitemapPart(path: string, pagePaths: readonly string[], config: SiteConfig): SiteFile {
   const urls = new SiteUrls(config);
   const sorted = [...new Set(pagePaths)].sort(compare);
   const body = [
