@@ -15,7 +15,7 @@ import { htmlPage } from './page-shell.ts';
 import { CACHE_CONTROL_LISTING, CONTENT_TYPES, type SiteFile } from './site-file.ts';
 import { feedAlternates, subscribeLinks } from './story-page.ts';
 import { escapeAttribute, escapeMarkup } from './text.ts';
-import { sortNewestFirst, storyTitle, type TopicRef, topicName } from './topics.ts';
+import { ALL_STORIES, sortNewestFirst, storyTitle, type TopicRef, topicName } from './topics.ts';
 import { SiteUrls, storyPath } from './urls.ts';
 
 const MONTH_NAMES = [
@@ -32,6 +32,10 @@ const MONTH_NAMES = [
   'November',
   'December',
 ] as const;
+
+/** 'about <topic> ' in a description, or nothing for all stories. */
+const about = (topic: TopicRef, name: string): string =>
+  topic.slug === ALL_STORIES.slug ? '' : `about ${name} `;
 
 /** '2020-12' → 'December 2020'. */
 export function monthName(month: Month): string {
@@ -117,7 +121,7 @@ export function renderTopicPage(
     body: htmlPage({
       language: config.language,
       title: `${name} · ${config.siteTitle}`,
-      description: `The newest stories of ${name} from ${config.siteTitle}, and every month of them.`,
+      description: `The newest stories ${about(topic, name)}from ${config.siteTitle}, and every month of them.`,
       canonical: urls.url(topicPagePath(topic.slug)),
       alternates: feedAlternates(topic, urls),
       body,
@@ -184,7 +188,7 @@ export function renderTopicMonthPage(
     body: htmlPage({
       language: config.language,
       title: `${name}, ${monthName(month)} · ${config.siteTitle}`,
-      description: `Every story about ${name} from ${config.siteTitle} in ${monthName(month)}.`,
+      description: `Every story ${about(topic, name)}from ${config.siteTitle} in ${monthName(month)}.`,
       canonical: urls.url(topicMonthPath(topic.slug, month)),
       alternates: feedAlternates(topic, urls),
       body,
