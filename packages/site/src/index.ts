@@ -5,6 +5,7 @@
  */
 export { renderMonthArchive } from './archive.ts';
 export { renderTopicPage } from './archive-pages.ts';
+export { type Month, monthOf } from './archive-paths.ts';
 export { type BuildSiteOptions, buildSite } from './build-site.ts';
 export { DEFAULT_SITE_CONFIG, resolveSiteConfig, type SiteConfig, SiteConfigError } from './config.ts';
 export { renderIndex } from './index-page.ts';
