@@ -17,6 +17,7 @@ import {
 } from '@feedwright/site';
 import {
   type CdnInvalidator,
+  mapLimit,
   type ObjectVersion,
   SiteObjectConflictError,
   type SiteStore,
@@ -88,7 +89,8 @@ export async function renderPlan(plan: RenderPlan, services: RenderServices): Pr
     ...(plan.listings ? [{ kind: 'listings' } as const] : []),
     ...[...plan.storyIds].map((storyId): RenderUnit => ({ kind: 'story', storyId })),
   ];
-  await forEachLimit(units, services.concurrency ?? 8, async (unit) => {
+  // Each task catches its own failure (recorded per unit), so every unit is tried.
+  await mapLimit(units, services.concurrency ?? 8, async (unit) => {
     try {
       await withRetries(unit, context);
     } catch (error) {
@@ -248,22 +250,6 @@ async function remove(path: string, site: SiteStore, tally: Tally): Promise<void
   if ((await site.delete(path)) !== 'deleted') return;
   tally.deleted += 1;
   tally.changedPaths.add(path);
-}
-
-async function forEachLimit<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await task(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 function describe(error: unknown): string {
