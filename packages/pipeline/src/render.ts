@@ -48,7 +48,7 @@ export interface RenderResult {
   readonly written: number;
   readonly unchanged: number;
   readonly deleted: number;
-  /** Site paths written or deleted (what the CDN was asked to invalidate), sorted. */
+  /** Site paths rewritten or deleted (what the CDN was asked to invalidate; new ones are not), sorted. */
   readonly changedPaths: readonly string[];
   /** Units that failed, by unit id (see `unitId`), with the error. */
   readonly failed: ReadonlyMap<string, unknown>;
@@ -156,7 +156,10 @@ async function renderStory(storyId: string, { services, current, tally }: UnitCo
     await remove(storyPath(storyId), services.site, tally);
     return;
   }
-  await put(renderStoryPage(story, services.config), undefined, services.site, tally);
+  const file = renderStoryPage(story, services.config);
+  // HEADed here rather than inside putIfChanged, so that a page written for the first time (never
+  // cached) is told apart from one rewritten (a correction: its cached copy must go).
+  await put(file, await services.site.head(file.path), services.site, tally);
 }
 
 async function renderTopic(slug: string, context: UnitContext): Promise<void> {
@@ -240,7 +243,8 @@ async function put(
   const result = await site.putIfChanged(file, expected === undefined ? {} : { expected });
   if (result === 'written') {
     tally.written += 1;
-    tally.changedPaths.add(file.path);
+    // A new object has no cached copy to drop (CloudFront caches a 404 for seconds only).
+    if (expected !== null) tally.changedPaths.add(file.path);
   } else {
     tally.unchanged += 1;
   }
