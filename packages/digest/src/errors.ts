@@ -14,6 +14,9 @@
  * - `NO_SECTIONS`: no section label ("Topic /") anywhere.
  * - `NO_STORIES`: section labels, but not one story under them.
  * - `BAD_TIMEZONE`: the time zone is not an IANA name the runtime knows.
+ * - `NO_TEXT`: an e-mail message with neither a plain-text nor an HTML part (only attachments).
+ * - `SENDER_REFUSED`: an e-mail message whose sender may not publish (not on the allow-list, or
+ *   not authenticated by SPF or DKIM, or judged spam or a virus).
  * - `UNREADABLE`: the file could not be read at all (missing, a directory, no permission); raised
  *   by callers that do the reading, so that every reason to reject a digest has one type.
  */
@@ -31,6 +34,8 @@ export type DigestErrorCode =
   | 'NO_SECTIONS'
   | 'NO_STORIES'
   | 'BAD_TIMEZONE'
+  | 'NO_TEXT'
+  | 'SENDER_REFUSED'
   | 'UNREADABLE';
 
 /**
