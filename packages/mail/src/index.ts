@@ -7,6 +7,8 @@
  */
 export { type Unwrapped, unwrapForwarded } from './forwarded.ts';
 export {
+  type AcceptMailOptions,
+  acceptMailDigest,
   type MailDigestText,
   parseMailDigest,
   type ReadMailOptions,

@@ -8,9 +8,15 @@ import {
   tooLargeError,
 } from '@feedwright/digest';
 import { convert } from 'html-to-text';
-import PostalMime from 'postal-mime';
+import PostalMime, { type Email } from 'postal-mime';
 import { unwrapForwarded } from './forwarded.ts';
-import { type MailHeader, type SesReceiptVerdicts, sesVerdictsFromHeaders } from './sender-policy.ts';
+import {
+  checkSender,
+  type MailHeader,
+  type SenderPolicy,
+  type SesReceiptVerdicts,
+  sesVerdictsFromHeaders,
+} from './sender-policy.ts';
 
 /** Options of {@link readMail} and {@link parseMailDigest}. */
 export interface ReadMailOptions {
@@ -61,25 +67,33 @@ function htmlToDigestText(html: string): string {
   });
 }
 
-/**
- * Reads a raw e-mail message (RFC 5322, as SES stores it or as an `.eml` file holds it) with
- * postal-mime and returns its digest text.
- *
- * The text is the `text/plain` part, decoded from quoted-printable or base64 and from its charset.
- * Only when there is no plain part is the HTML part used, turned into text by html-to-text, with a
- * warning. Attachments are ignored. A forwarded newsletter is unwrapped ({@link unwrapForwarded}).
- * The text then passes the same checks as a file's bytes (binary data, NUL bytes).
- *
- * @throws {DigestError} `TOO_LARGE` (from the message's size, before it is read), `EMPTY`, `BLANK`,
- *   `BINARY`, `NUL_BYTES`, or `NO_TEXT` for a message with neither a plain nor an HTML part.
- */
-export async function readMail(bytes: Uint8Array, options: ReadMailOptions = {}): Promise<MailDigestText> {
+async function openMail(bytes: Uint8Array, options: ReadMailOptions): Promise<Email> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DIGEST_BYTES;
   if (bytes.length > maxBytes) throw tooLargeError(bytes.length, maxBytes);
   if (bytes.length === 0) {
     throw new DigestError('EMPTY', 'the message is empty: mail the digest as the text of a message');
   }
-  const email = await PostalMime.parse(bytes, { attachmentEncoding: 'arraybuffer' });
+  try {
+    return await PostalMime.parse(bytes, { attachmentEncoding: 'arraybuffer' });
+  } catch (error) {
+    throw new DigestError(
+      'UNREADABLE',
+      `the message cannot be read as e-mail (${(error as Error).message}): mail the digest as the text of an ordinary message`,
+    );
+  }
+}
+
+function senderOf(email: Email): Pick<MailDigestText, 'from' | 'subject' | 'verdicts' | 'headers'> {
+  const from = email.from?.address;
+  return {
+    from: from === undefined || from.length === 0 ? undefined : from,
+    subject: email.subject,
+    verdicts: sesVerdictsFromHeaders(email.headers),
+    headers: email.headers.map(({ key, value }) => ({ key, value })),
+  };
+}
+
+function textOf(email: Email): Pick<MailDigestText, 'text' | 'warnings'> {
   const warnings: string[] = [];
   let body: string;
   if (email.text !== undefined && email.text.trim().length > 0) {
@@ -102,23 +116,32 @@ export async function readMail(bytes: Uint8Array, options: ReadMailOptions = {})
     );
   }
   const { text: unwrapped } = unwrapForwarded(body);
-  let text: string;
   try {
     // The decoded text as UTF-8 bytes: the same binary, NUL and blank checks as an uploaded file.
-    text = decodeDigest(new TextEncoder().encode(unwrapped), { maxBytes: Number.POSITIVE_INFINITY });
+    const text = decodeDigest(new TextEncoder().encode(unwrapped), { maxBytes: Number.POSITIVE_INFINITY });
+    return { text, warnings };
   } catch (error) {
     if (error instanceof DigestError) throw asMessageError(error);
     throw error;
   }
-  const from = email.from?.address;
-  return {
-    from: from === undefined || from.length === 0 ? undefined : from,
-    subject: email.subject,
-    verdicts: sesVerdictsFromHeaders(email.headers),
-    headers: email.headers.map(({ key, value }) => ({ key, value })),
-    text,
-    warnings,
-  };
+}
+
+/**
+ * Reads a raw e-mail message (RFC 5322, as SES stores it or as an `.eml` file holds it) with
+ * postal-mime and returns its digest text.
+ *
+ * The text is the `text/plain` part, decoded from quoted-printable or base64 and from its charset.
+ * Only when there is no plain part is the HTML part used, turned into text by html-to-text, with a
+ * warning. Attachments are ignored. A forwarded newsletter is unwrapped ({@link unwrapForwarded}).
+ * The text then passes the same checks as a file's bytes (binary data, NUL bytes).
+ *
+ * @throws {DigestError} `TOO_LARGE` (from the message's size, before it is read), `EMPTY`,
+ *   `UNREADABLE` (not MIME postal-mime can read), `BLANK`, `BINARY`, `NUL_BYTES`, or `NO_TEXT` for
+ *   a message with neither a plain nor an HTML part.
+ */
+export async function readMail(bytes: Uint8Array, options: ReadMailOptions = {}): Promise<MailDigestText> {
+  const email = await openMail(bytes, options);
+  return { ...senderOf(email), ...textOf(email) };
 }
 
 /** Adds the message's warnings (an HTML-only message) before the parser's own. */
@@ -138,14 +161,41 @@ export async function parseMailDigest(
   options: ReadMailOptions & ParseOptions = {},
 ): Promise<{ readonly mail: MailDigestText; readonly digest: Digest }> {
   const mail = await readMail(bytes, options);
-  let digest: Digest;
+  return { mail, digest: parseMailText(mail, options) };
+}
+
+/** Options of {@link acceptMailDigest}. */
+export interface AcceptMailOptions extends ReadMailOptions, ParseOptions {
+  /** Who may publish, and whether SES verdicts are required. */
+  readonly policy: SenderPolicy;
+}
+
+/**
+ * The acceptance path of a mailed digest: the size limit, the MIME reading, the sender (allow-list
+ * and SES verdicts, {@link checkSender}) before anything of the body is used, then the text and
+ * the digest parser, as {@link parseMailDigest}.
+ *
+ * @throws {DigestError} `SENDER_REFUSED` with the reason, or as {@link parseMailDigest}.
+ */
+export async function acceptMailDigest(
+  bytes: Uint8Array,
+  options: AcceptMailOptions,
+): Promise<{ readonly mail: MailDigestText; readonly digest: Digest }> {
+  const email = await openMail(bytes, options);
+  const sender = senderOf(email);
+  const refusal = checkSender(sender.from, sender.verdicts, options.policy);
+  if (refusal !== undefined) throw new DigestError('SENDER_REFUSED', refusal.reason);
+  const mail = { ...sender, ...textOf(email) };
+  return { mail, digest: parseMailText(mail, options) };
+}
+
+function parseMailText(mail: MailDigestText, options: ParseOptions): Digest {
   try {
-    digest = parseDigest(mail.text, { timezone: options.timezone ?? 'UTC' });
+    return withMailWarnings(parseDigest(mail.text, { timezone: options.timezone ?? 'UTC' }), mail);
   } catch (error) {
     if (error instanceof DigestError && (error.code === 'BLANK' || error.code === 'EMPTY')) {
       throw asMessageError(error);
     }
     throw error;
   }
-  return { mail, digest: withMailWarnings(digest, mail) };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { decodeDigest, parseDigest } from '@feedwright/digest';
-import { parseMailDigest, readMail } from '@feedwright/mail';
+import { acceptMailDigest, parseAllowedSenders, parseMailDigest, readMail } from '@feedwright/mail';
 import { describe, expect, it } from 'vitest';
 import { digestErrorOfAsync, eml, rawMessage, TEXT_DIR } from './mail-fixtures.ts';
 
@@ -181,5 +181,49 @@ describe('Function: readMail', () => {
     // Assess
     expect(digest.title).toBe('Title <script>x</script>');
     expect(JSON.stringify(digest)).not.toContain('alert(1)');
+  });
+});
+
+describe('Function: acceptMailDigest', () => {
+  const allowList = parseAllowedSenders('@newsletter.example.com');
+
+  it('parses a message from an allowed sender as parseMailDigest does', async () => {
+    // Prepare
+    const expected = await parseMailDigest(eml('cx-daily-2020-12-01'));
+
+    // Act
+    const accepted = await acceptMailDigest(eml('cx-daily-2020-12-01'), {
+      policy: { verdicts: 'trusted', allowedSenders: allowList },
+    });
+
+    // Assess
+    expect(accepted.digest).toEqual(expected.digest);
+  });
+
+  it('refuses a sender not on the list as SENDER_REFUSED, before looking at the body', async () => {
+    // Prepare
+    const raw = rawMessage(['From: someone@other.example', 'Content-Type: application/pdf'], 'x');
+
+    // Act
+    const error = await digestErrorOfAsync(
+      acceptMailDigest(raw, { policy: { verdicts: 'trusted', allowedSenders: allowList } }),
+    );
+
+    // Assess
+    expect(error.code).toBe('SENDER_REFUSED');
+    expect(error.message).toMatch(/someone@other.example is not on the allowed senders list/);
+  });
+
+  it('refuses, through SES, a message that carries no SES verdicts', async () => {
+    // Act
+    const error = await digestErrorOfAsync(
+      acceptMailDigest(eml('cx-daily-2020-12-01'), {
+        policy: { verdicts: 'ses', allowedSenders: allowList },
+      }),
+    );
+
+    // Assess
+    expect(error.code).toBe('SENDER_REFUSED');
+    expect(error.message).toMatch(/not authenticated/);
   });
 });
