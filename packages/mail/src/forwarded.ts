@@ -9,8 +9,11 @@ const FORWARD_MARKER =
 /** A header line of the forwarded message's header block ("From: …", "Subject: …", "Date: …"). */
 const HEADER_LINE = /^(?:>\s?)*[A-Za-z][A-Za-z-]{0,30}:\s/;
 
-/** Outlook's underscore rule that stands in for a marker above its "From: / Sent: / To:" block. */
-const OUTLOOK_RULE = /^_{10,}\s*$/;
+/**
+ * A rule above a forwarded header block: Outlook's underscores above "From: / Sent: / To:", and the
+ * dashes postal-mime itself puts around the headers of an inline `message/rfc822` part.
+ */
+const RULE = /^(?:>\s?)*(?:_{10,}|-{10,})\s*$/;
 
 const QUOTE = /^>\s?/;
 
@@ -58,8 +61,9 @@ export interface Unwrapped {
 
 /**
  * Unwraps a newsletter that reached the address as a forward: drops what the forwarder wrote above
- * the "Forwarded message" marker, the marker and the forwarded header block (From:, Date:,
- * Subject:, To:), then one level of `>` quoting if every remaining line carries it (Apple Mail and
+ * the "Forwarded message" marker (or a rule above a header block, as Outlook and postal-mime's
+ * rendering of an inline `message/rfc822` part have), the marker and the forwarded header block
+ * (From:, Date:, Subject:, To:), then one level of `>` quoting if every remaining line carries it (Apple Mail and
  * plain-text clients quote what they forward). Forwards of forwards are unwrapped to the innermost.
  * Text without a marker is returned as it is unless all of it is `>`-quoted.
  *
@@ -75,9 +79,12 @@ export function unwrapForwarded(text: string): Unwrapped {
       bodyStart = skipHeaderBlock(lines, marker + 1);
     } else {
       const rule = lines.findIndex(
-        (line, i) => OUTLOOK_RULE.test(line) && /^(?:>\s?)*from:\s/i.test(lines[i + 1] ?? ''),
+        (line, i) => RULE.test(line) && /^(?:>\s?)*(?:from|subject|date):\s/i.test(lines[i + 1] ?? ''),
       );
-      if (rule >= 0) bodyStart = skipHeaderBlock(lines, rule + 1);
+      if (rule >= 0) {
+        bodyStart = skipHeaderBlock(lines, rule + 1);
+        if (RULE.test(lines[bodyStart] ?? '')) bodyStart++;
+      }
     }
     if (bodyStart < 0) {
       const { lines: plain, unquoted } = unquote(lines);

@@ -1,5 +1,6 @@
-import { unwrapForwarded } from '@feedwright/mail';
+import { parseMailDigest, unwrapForwarded } from '@feedwright/mail';
 import { describe, expect, it } from 'vitest';
+import { eml } from './mail-fixtures.ts';
 
 const DIGEST = 'Dec 01, 2020 09:19 AM\n\nTitle\n\nTopic /\n\nStory\n\nBody.';
 
@@ -74,5 +75,26 @@ describe('Function: unwrapForwarded', () => {
 
     // Assess
     expect(result).toEqual({ text, unwrapped: false });
+  });
+});
+
+describe('Function: parseMailDigest, on a newsletter forwarded inline as message/rfc822', () => {
+  it('drops the note and the header block postal-mime renders, and parses the newsletter', async () => {
+    // Prepare
+    const inner = eml('cx-daily-2023-05-09-property-attachments');
+    const raw = Buffer.concat([
+      Buffer.from(
+        'From: ed@newsletter.example.com\r\nSubject: Fwd\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSee below.\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n',
+      ),
+      inner,
+      Buffer.from('\r\n--b--\r\n'),
+    ]);
+    const expected = await parseMailDigest(inner);
+
+    // Act
+    const { digest } = await parseMailDigest(raw);
+
+    // Assess
+    expect(digest).toEqual(expected.digest);
   });
 });
