@@ -1,6 +1,6 @@
+import { mailKeyFor, type SmtpInbox, startSmtpInbox } from '@feedwright/local-stack';
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mailKeyFor, type SmtpInbox, startSmtpInbox } from '../../../packages/cli/src/dev/smtp-inbox.ts';
 
 const stored = new Map<string, Buffer>();
 let inbox: SmtpInbox | undefined;
