@@ -24,4 +24,6 @@ export {
   decodeS3Key,
   digestEventsOf,
   type IgnoredRecord,
+  isMailKey,
+  MAIL_PREFIX,
 } from './s3-events.ts';

@@ -6,11 +6,12 @@ import {
   parseDigest,
   tooLargeError,
 } from '@feedwright/digest';
+import { acceptMailDigest, type SenderPolicy } from '@feedwright/mail';
 import { assertRenderable, SiteInputError } from '@feedwright/site';
 import type { ApplyResult, DigestSource, StoryStore } from '@feedwright/storage';
 import type { PipelineLogger } from './logger.ts';
 import { type IngestReport, NO_STORIES, reportKeyFor } from './report.ts';
-import type { DigestEvent } from './s3-events.ts';
+import { type DigestEvent, isMailKey } from './s3-events.ts';
 
 /** Limits beyond the byte size, so that one digest always fits the table's item limits. */
 export const INGEST_LIMITS = {
@@ -28,6 +29,12 @@ export interface IngestServices {
   readonly maxDigestBytes?: number;
   /** IANA zone the digests' wall times are read in. @default 'UTC' */
   readonly timezone?: string;
+  /**
+   * Who may publish by mail (`mail/` objects): the allow-list, and whether SES's verdicts are
+   * required. Without one, every mailed digest is refused.
+   * @default undefined - mail is refused
+   */
+  readonly mail?: SenderPolicy;
   readonly logger?: PipelineLogger;
   /** @default () => new Date() */
   readonly now?: () => Date;
@@ -83,8 +90,7 @@ async function ingest(event: DigestEvent, services: IngestServices): Promise<Out
 
   let digest: Digest;
   try {
-    const text = decodeDigest(read.bytes, { maxBytes });
-    digest = parseDigest(text, { timezone: services.timezone ?? 'UTC' });
+    digest = await acceptDigest(event.key, read.bytes, services);
     assertStorable(digest);
   } catch (error) {
     if (error instanceof DigestError || error instanceof DigestLimitError)
@@ -105,6 +111,24 @@ async function ingest(event: DigestEvent, services: IngestServices): Promise<Out
     warnings: digest.warnings,
     digest: { title: digest.title, date: digest.date, publishedAt: digest.publishedAt },
   };
+}
+
+/**
+ * The bytes of a digest object → its Digest: a `mail/` object is read as a mailed message (sender
+ * checked first, then its text part), anything else decoded as a text file; both then go through
+ * the same parser.
+ */
+async function acceptDigest(key: string, bytes: Uint8Array, services: IngestServices): Promise<Digest> {
+  const maxBytes = services.maxDigestBytes ?? DEFAULT_MAX_DIGEST_BYTES;
+  const timezone = services.timezone ?? 'UTC';
+  if (!isMailKey(key)) return parseDigest(decodeDigest(bytes, { maxBytes }), { timezone });
+  if (services.mail === undefined) {
+    throw new DigestError(
+      'SENDER_REFUSED',
+      'mailed digests are not accepted here: no allowed senders are configured (deploy with -c mailDomain=… -c allowedSenders=…)',
+    );
+  }
+  return (await acceptMailDigest(bytes, { maxBytes, timezone, policy: services.mail })).digest;
 }
 
 /** A digest the parser accepts but the table cannot hold as it is; rejected like bad input. */
