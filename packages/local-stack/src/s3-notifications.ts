@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { MAIL_PREFIX } from '@feedwright/pipeline';
 import type { S3EventRecord } from 'aws-lambda';
 import { encodeS3EventKey } from './s3-key-encoding.ts';
 
@@ -80,9 +81,15 @@ export function createSequencer(now: () => number = Date.now): () => string {
   };
 }
 
-/** Which objects notify the ingest function: the CDK stack filters on the `digests/` prefix. */
+/**
+ * Which objects notify the ingest function: the CDK stack filters on the `digests/` prefix, and on
+ * `mail/` when it receives mail (the local stack always does).
+ */
 export function isIngestedObject(change: ObjectChange, incomingBucket: string): boolean {
-  return change.bucket === incomingBucket && change.key.startsWith(DIGEST_PREFIX);
+  return (
+    change.bucket === incomingBucket &&
+    (change.key.startsWith(DIGEST_PREFIX) || change.key.startsWith(MAIL_PREFIX))
+  );
 }
 
 /** Prefix of the digest keys in the incoming bucket. */

@@ -51,6 +51,8 @@ describe('Command: feedwright dev', () => {
         '0',
         '--dynamo-port',
         '0',
+        '--smtp-port',
+        '0',
         '--data-dir',
         join(work.path, 'data'),
         '--inbox',
