@@ -14,6 +14,9 @@
  * - `NO_SECTIONS`: no section label ("Topic /") anywhere.
  * - `NO_STORIES`: section labels, but not one story under them.
  * - `BAD_TIMEZONE`: the time zone is not an IANA name the runtime knows.
+ * - `TOO_MANY_STORIES`: more stories than one digest may have (`STORY_LIMITS`).
+ * - `STORY_TOO_LARGE`: one story over the bytes a table item can hold (`STORY_LIMITS`).
+ * - `UNRENDERABLE_STORY`: a story whose id, slug or time the site could not use (a parser bug).
  * - `NO_TEXT`: an e-mail message with neither a plain-text nor an HTML part (only attachments).
  * - `SENDER_REFUSED`: an e-mail message whose sender may not publish (not on the allow-list, or
  *   not authenticated by SPF or DKIM, or judged spam or a virus).
@@ -34,6 +37,9 @@ export type DigestErrorCode =
   | 'NO_SECTIONS'
   | 'NO_STORIES'
   | 'BAD_TIMEZONE'
+  | 'TOO_MANY_STORIES'
+  | 'STORY_TOO_LARGE'
+  | 'UNRENDERABLE_STORY'
   | 'NO_TEXT'
   | 'SENDER_REFUSED'
   | 'UNREADABLE';
@@ -50,4 +56,12 @@ export class DigestError extends Error {
     super(message);
     this.code = code;
   }
+}
+
+/**
+ * A story the site cannot render safely: an id or topic slug that is not URL-safe (it becomes a path),
+ * a publishedAt that is not an instant, or a topic slug clashing with the reserved 'all'.
+ */
+export class InvalidStoryError extends Error {
+  override readonly name = 'InvalidStoryError';
 }

@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { parseAllowedSenders } from '@feedwright/mail';
-import { createIngestHandler, createRenderHandler, MAIL_PREFIX } from '@feedwright/pipeline';
+import { createIngestHandler, createRenderHandler } from '@feedwright/pipeline';
+import { BUCKET_PREFIXES, KEY_PREFIX, reportKeyFor } from '@feedwright/storage/schema';
 import type { S3Event } from 'aws-lambda';
 import { AsyncInvoker, describe } from './async-invoker.ts';
 import { LOCAL_DEFAULTS } from './defaults.ts';
@@ -17,13 +18,7 @@ import {
 import { isDigestFile, watchInbox } from './inbox-watcher.ts';
 import type { LocalFunction } from './lambda-context.ts';
 import { createTable } from './provision.ts';
-import {
-  createSequencer,
-  DIGEST_PREFIX,
-  isIngestedObject,
-  type ObjectChange,
-  toS3EventRecord,
-} from './s3-notifications.ts';
+import { createSequencer, isIngestedObject, type ObjectChange, toS3EventRecord } from './s3-notifications.ts';
 import { startSiteServer } from './site-server.ts';
 import { startSmtpInbox } from './smtp-inbox.ts';
 import { StreamPoller } from './stream-poller.ts';
@@ -196,7 +191,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       fn: RENDER_FUNCTION,
       handler: render,
       // As the CDK event source's filter: only story items concern render.
-      filter: (record) => record.dynamodb?.Keys?.pk?.S?.startsWith('STORY#') === true,
+      filter: (record) => record.dynamodb?.Keys?.pk?.S?.startsWith(KEY_PREFIX.story) === true,
       log,
     });
     const streamPoller = poller;
@@ -228,7 +223,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await s3.send(
         new PutObjectCommand({
           Bucket: incomingBucket,
-          Key: `${DIGEST_PREFIX}${name}`,
+          Key: `${BUCKET_PREFIXES.digests}${name}`,
           Body: bytes,
           ContentType: 'text/plain; charset=utf-8',
         }),
@@ -251,7 +246,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             host,
             port: options.smtpPort ?? LOCAL_DEFAULTS.smtpPort,
             maxBytes: LOCAL_DEFAULTS.smtpMaxBytes,
-            prefix: MAIL_PREFIX,
+            prefix: BUCKET_PREFIXES.mail,
             store: async (key, raw) => {
               await s3.send(
                 new PutObjectCommand({
@@ -343,7 +338,7 @@ function subscribeToObjectChanges(
 async function readReport(s3: S3Client, bucket: string, name: string): Promise<SampleReport> {
   try {
     const object = await s3.send(
-      new GetObjectCommand({ Bucket: bucket, Key: `reports/${DIGEST_PREFIX}${name}.json` }),
+      new GetObjectCommand({ Bucket: bucket, Key: reportKeyFor(`${BUCKET_PREFIXES.digests}${name}`) }),
     );
     const report = JSON.parse((await object.Body?.transformToString('utf8')) ?? '{}') as {
       status?: unknown;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { MAIL_PREFIX } from '@feedwright/pipeline';
+import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
 import type { S3EventRecord } from 'aws-lambda';
 import { encodeS3EventKey } from './s3-key-encoding.ts';
 
@@ -88,12 +88,9 @@ export function createSequencer(now: () => number = Date.now): () => string {
 export function isIngestedObject(change: ObjectChange, incomingBucket: string): boolean {
   return (
     change.bucket === incomingBucket &&
-    (change.key.startsWith(DIGEST_PREFIX) || change.key.startsWith(MAIL_PREFIX))
+    (change.key.startsWith(BUCKET_PREFIXES.digests) || change.key.startsWith(BUCKET_PREFIXES.mail))
   );
 }
-
-/** Prefix of the digest keys in the incoming bucket. */
-export const DIGEST_PREFIX = 'digests/';
 
 const SEQUENCER_WIDTH = 18;
 const LOCAL_PRINCIPAL = 'AWS:FEEDWRIGHTLOCAL';

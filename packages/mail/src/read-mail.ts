@@ -1,10 +1,10 @@
 import {
+  acceptDigestText,
   DEFAULT_MAX_DIGEST_BYTES,
   type Digest,
   DigestError,
   decodeDigest,
   type ParseOptions,
-  parseDigest,
   tooLargeError,
 } from '@feedwright/digest';
 import { convert } from 'html-to-text';
@@ -151,10 +151,11 @@ export function withMailWarnings(digest: Digest, mail: Pick<MailDigestText, 'war
 }
 
 /**
- * {@link readMail}, then the digest parser on its text: a mailed digest as a {@link Digest}, the
- * same as the plain-text file would give (plus a warning for an HTML-only message).
+ * {@link readMail}, then the digest acceptance path on its text (`acceptDigestText`: the parser and
+ * the story limits): a mailed digest as a {@link Digest}, the same as the plain-text file would give
+ * (plus a warning for an HTML-only message).
  *
- * @throws {DigestError} as {@link readMail} and {@link parseDigest} do.
+ * @throws {DigestError} as {@link readMail} and `acceptDigestText` do.
  */
 export async function parseMailDigest(
   bytes: Uint8Array,
@@ -191,7 +192,7 @@ export async function acceptMailDigest(
 
 function parseMailText(mail: MailDigestText, options: ParseOptions): Digest {
   try {
-    return withMailWarnings(parseDigest(mail.text, { timezone: options.timezone ?? 'UTC' }), mail);
+    return withMailWarnings(acceptDigestText(mail.text, { timezone: options.timezone ?? 'UTC' }), mail);
   } catch (error) {
     if (error instanceof DigestError && (error.code === 'BLANK' || error.code === 'EMPTY')) {
       throw asMessageError(error);

@@ -1,25 +1,16 @@
 import {
+  acceptDigest,
   DEFAULT_MAX_DIGEST_BYTES,
   type Digest,
   DigestError,
-  decodeDigest,
-  parseDigest,
   tooLargeError,
 } from '@feedwright/digest';
 import { acceptMailDigest, type SenderPolicy } from '@feedwright/mail';
-import { assertRenderable, SiteInputError } from '@feedwright/site';
 import type { ApplyResult, DigestSource, StoryStore } from '@feedwright/storage';
+import { reportKeyFor } from '@feedwright/storage/schema';
 import type { PipelineLogger } from './logger.ts';
-import { type IngestReport, NO_STORIES, reportKeyFor } from './report.ts';
+import { type IngestReport, NO_STORIES } from './report.ts';
 import { type DigestEvent, isMailKey } from './s3-events.ts';
-
-/** Limits beyond the byte size, so that one digest always fits the table's item limits. */
-export const INGEST_LIMITS = {
-  /** Stories per digest: the manifest lists their ids in one item (400 KB). A daily digest has ~10–40. */
-  maxStories: 1000,
-  /** UTF-8 bytes of one story's text: a DynamoDB item holds at most 400 KB, and stories share it with keys. */
-  maxStoryBytes: 300 * 1024,
-} as const;
 
 /** What ingest needs: the incoming bucket, the story store, and the digest settings. */
 export interface IngestServices {
@@ -49,7 +40,9 @@ export interface IngestResult {
 
 /**
  * Ingests one digest event: a created object is size-checked from the event (before reading), read,
- * decoded and parsed, and its stories made the digest's stories; a removed object's stories are
+ * accepted by `acceptDigest` (decoded, parsed, checked against the story limits; a `mail/` object
+ * read as e-mail first, see `acceptMailDigest`), and its stories
+ * made the digest's stories; a removed object's stories are
  * withdrawn. The report goes to `reports/<key>.json` in the same bucket.
  *
  * Rejections (bad input) resolve with a `rejected` report and leave the table and the object alone.
@@ -90,11 +83,12 @@ async function ingest(event: DigestEvent, services: IngestServices): Promise<Out
 
   let digest: Digest;
   try {
-    digest = await acceptDigest(event.key, read.bytes, services);
-    assertStorable(digest);
+    const options = { maxBytes, timezone: services.timezone ?? 'UTC' };
+    digest = isMailKey(event.key)
+      ? await acceptMail(read.bytes, options, services.mail)
+      : acceptDigest(read.bytes, options);
   } catch (error) {
-    if (error instanceof DigestError || error instanceof DigestLimitError)
-      return reject(event, services, error);
+    if (error instanceof DigestError) return reject(event, services, error);
     throw error;
   }
 
@@ -114,79 +108,24 @@ async function ingest(event: DigestEvent, services: IngestServices): Promise<Out
 }
 
 /**
- * The bytes of a digest object → its Digest: a `mail/` object is read as a mailed message (sender
- * checked first, then its text part), anything else decoded as a text file; both then go through
- * the same parser.
+ * A `mail/` object: read as a mailed message (the sender checked first, then its text part), then
+ * the same parser and limits as a file (`acceptMailDigest`).
  */
-async function acceptDigest(key: string, bytes: Uint8Array, services: IngestServices): Promise<Digest> {
-  const maxBytes = services.maxDigestBytes ?? DEFAULT_MAX_DIGEST_BYTES;
-  const timezone = services.timezone ?? 'UTC';
-  if (!isMailKey(key)) return parseDigest(decodeDigest(bytes, { maxBytes }), { timezone });
-  if (services.mail === undefined) {
+async function acceptMail(
+  bytes: Uint8Array,
+  options: { readonly maxBytes: number; readonly timezone: string },
+  policy: SenderPolicy | undefined,
+): Promise<Digest> {
+  if (policy === undefined) {
     throw new DigestError(
       'SENDER_REFUSED',
       'mailed digests are not accepted here: no allowed senders are configured (deploy with -c mailDomain=… -c allowedSenders=…)',
     );
   }
-  return (await acceptMailDigest(bytes, { maxBytes, timezone, policy: services.mail })).digest;
+  return (await acceptMailDigest(bytes, { ...options, policy })).digest;
 }
 
-/** A digest the parser accepts but the table cannot hold as it is; rejected like bad input. */
-export class DigestLimitError extends Error {
-  override readonly name = 'DigestLimitError';
-  readonly code: 'TOO_MANY_STORIES' | 'DUPLICATE_STORY_ID' | 'STORY_TOO_LARGE' | 'UNRENDERABLE_STORY';
-
-  constructor(code: DigestLimitError['code'], message: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
-/**
- * Limits of the table that a digest could exceed, and stories render could never render: refused as bad
- * input here rather than failing the write, or stored and failing every render of the feeds after it.
- */
-function assertStorable(digest: Digest): void {
-  if (digest.stories.length > INGEST_LIMITS.maxStories) {
-    throw new DigestLimitError(
-      'TOO_MANY_STORIES',
-      `the digest has ${digest.stories.length} stories, more than the ${INGEST_LIMITS.maxStories} one digest may have: split it`,
-    );
-  }
-  const seen = new Set<string>();
-  for (const story of digest.stories) {
-    if (seen.has(story.storyId)) {
-      throw new DigestLimitError(
-        'DUPLICATE_STORY_ID',
-        `two stories have the id ${story.storyId}: give one of them another title`,
-      );
-    }
-    seen.add(story.storyId);
-    try {
-      assertRenderable(story);
-    } catch (error) {
-      if (!(error instanceof SiteInputError)) throw error;
-      throw new DigestLimitError(
-        'UNRENDERABLE_STORY',
-        `the story '${story.title.slice(0, 80)}' cannot be published: ${error.message}; report this digest as a parser bug`,
-      );
-    }
-    const bytes = Buffer.byteLength(JSON.stringify(story), 'utf8');
-    if (bytes > INGEST_LIMITS.maxStoryBytes) {
-      throw new DigestLimitError(
-        'STORY_TOO_LARGE',
-        `the story '${story.title.slice(0, 80)}' is ${Math.ceil(bytes / 1024)} KiB, over the ` +
-          `${INGEST_LIMITS.maxStoryBytes / 1024} KiB one story may have: check for a missing section label`,
-      );
-    }
-  }
-}
-
-async function reject(
-  event: DigestEvent,
-  services: IngestServices,
-  error: DigestError | DigestLimitError,
-): Promise<Outcome> {
+async function reject(event: DigestEvent, services: IngestServices, error: DigestError): Promise<Outcome> {
   // A rejection writes nothing to the table, but its report could still overwrite a newer upload's.
   const order = await services.stories.orderOf({ key: event.key, sequencer: event.sequencer });
   if (order === 'older') {

@@ -1,18 +1,16 @@
+import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 
-/** Only objects under this prefix are digests; the CDK notification filters on it too. */
-export const DIGEST_PREFIX = 'digests/';
+// Only objects under this prefix are digests; the CDK notification filters on it too.
+const DIGEST_PREFIX = BUCKET_PREFIXES.digests;
 
-/**
- * Mailed digests: raw messages, stored here by SES's receipt rule on AWS and by the local stack's
- * SMTP server. Ingest reads them as mail (`@feedwright/mail`) and otherwise treats them as digests.
- */
-export const MAIL_PREFIX = 'mail/';
+// Mailed digests (SES's receipt rule, the local SMTP server): read as mail, otherwise like digests.
+const MAIL_PREFIX = BUCKET_PREFIXES.mail;
 
 /** The object SES writes under the rule's prefix when the rule is created, to test its access. */
 const SES_SETUP_NOTIFICATION = 'AMAZON_SES_SETUP_NOTIFICATION';
 
-/** Whether a digest object is a mailed message (under {@link MAIL_PREFIX}). */
+/** Whether a digest object is a mailed message (under `mail/`), which ingest reads as e-mail. */
 export function isMailKey(key: string): boolean {
   return key.startsWith(MAIL_PREFIX);
 }
