@@ -26,7 +26,8 @@ interface Report {
 /** A digest's text as an HTML newsletter: one <p> per block, <br> between its lines. */
 function asHtml(text: string): string {
   const blocks = text.split(/\n{2,}/).filter((block) => block.trim().length > 0);
-  const escapeHtml = (line: string) => line.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const escapeHtml = (line: string) =>
+    line.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return `<!doctype html><html><body>${blocks.map((b) => `<p>${b.split('\n').map(escapeHtml).join('<br>')}</p>`).join('')}</body></html>`;
 }
 
