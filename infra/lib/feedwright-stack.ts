@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // Straight from the schema module: the CDK app needs the key names, not the storage adapters.
 import { DEFAULT_MAX_DIGEST_BYTES } from '@feedwright/digest';
+import { parseAllowedSenders } from '@feedwright/mail';
 import { BUCKET_PREFIXES, KEY_PREFIX, TABLE_INDEXES, TABLE_KEYS } from '@feedwright/storage/schema';
 import {
   type CfnElement,
@@ -22,6 +23,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type { Construct } from 'constructs';
 import { FailureQueue } from './constructs/failure-queue.ts';
+import { MailReceiving } from './constructs/mail-receiving.ts';
 import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
 import { PipelineFunction } from './constructs/pipeline-function.ts';
 import { SiteDistribution } from './constructs/site-distribution.ts';
@@ -29,6 +31,7 @@ import { SiteDistribution } from './constructs/site-distribution.ts';
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const DIGESTS_PREFIX = BUCKET_PREFIXES.digests;
+const MAIL_PREFIX = BUCKET_PREFIXES.mail;
 const REPORTS_PREFIX = BUCKET_PREFIXES.reports;
 // Story items' partition keys start with this; render's stream source only sees those records.
 const STORY_PK_PREFIX = KEY_PREFIX.story;
@@ -71,6 +74,17 @@ export interface FeedwrightStackProps extends StackProps {
    */
   readonly digestTimezone?: string;
   /**
+   * Receive mailed digests through Amazon SES for this domain (its MX record must point at SES's
+   * inbound endpoint of the stack's region); needs `allowedSenders`.
+   * @default - no mail receiving
+   */
+  readonly mailDomain?: string;
+  /**
+   * Who may publish by mail: addresses and `@domains`, comma-separated (`ALLOWED_SENDERS`).
+   * @default - none; required when `mailDomain` is set
+   */
+  readonly allowedSenders?: string;
+  /**
    * The ingest handler module.
    * @default functions/ingest/handler.ts in this repository
    */
@@ -108,6 +122,8 @@ export class FeedwrightStack extends Stack {
   public readonly ingestFailures: FailureQueue;
   public readonly renderFailures: FailureQueue;
   public readonly alarms: PipelineAlarms;
+  /** SES receipt of mailed digests, when `mailDomain` is set. */
+  public readonly mail?: MailReceiving;
 
   constructor(scope: Construct, id: string, props: FeedwrightStackProps = {}) {
     super(scope, id, props);
@@ -125,6 +141,8 @@ export class FeedwrightStack extends Stack {
         `certificateArn must be an ACM certificate in us-east-1 (CloudFront only uses those); got ${props.certificateArn}.`,
       );
     }
+
+    const allowedSenders = checkMailProps(props);
 
     const projectRoot = props.projectRoot ?? REPO_ROOT;
     const depsLockFilePath = props.depsLockFilePath ?? join(projectRoot, 'package-lock.json');
@@ -286,6 +304,10 @@ export class FeedwrightStack extends Stack {
       });
     }
 
+    if (props.mailDomain !== undefined && allowedSenders !== undefined) {
+      this.mail = this.receiveMail(props.mailDomain, allowedSenders);
+    }
+
     this.render.function.addEventSource(
       new sources.DynamoEventSource(this.table, {
         // TRIM_HORIZON, not LATEST: if the mapping is ever recreated, records written meanwhile
@@ -400,6 +422,45 @@ export class FeedwrightStack extends Stack {
 
   private redriveCommand(failures: FailureQueue, target: PipelineFunction): string {
     return `npx feedwright redrive --queue-url ${failures.queue.queueUrl} --function-name ${target.function.functionName}`;
+  }
+
+  /**
+   * Mail in: SES stores each message for the domain under `mail/` of the incoming bucket, which
+   * notifies ingest like `digests/`; ingest may read `mail/*` and knows the allowed senders.
+   */
+  private receiveMail(mailDomain: string, allowedSenders: string): MailReceiving {
+    const mail = new MailReceiving(this, 'Mail', {
+      mailDomain,
+      bucket: this.incomingBucket,
+      prefix: MAIL_PREFIX,
+    });
+    for (const event of [s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_REMOVED]) {
+      this.incomingBucket.addEventNotification(event, new s3n.LambdaDestination(this.ingest.function), {
+        prefix: MAIL_PREFIX,
+      });
+    }
+    this.ingest.function.addEnvironment('ALLOWED_SENDERS', allowedSenders);
+    this.ingest.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [this.incomingBucket.arnForObjects(`${MAIL_PREFIX}*`)],
+      }),
+    );
+    const bucket = this.getLogicalId(this.incomingBucket.node.defaultChild as CfnElement);
+    Validations.of(this.ingest.role.node.findChild('DefaultPolicy')).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucket}.Arn>/${MAIL_PREFIX}*]`,
+      reason:
+        'Ingest reads every message SES stores (each under its own SES message id); the wildcard is confined to the mail/ prefix.',
+    });
+    new CfnOutput(this, 'MailDomain', {
+      value: mailDomain,
+      description: 'Mail digests to any address at this domain; only the allowed senders publish',
+    });
+    new CfnOutput(this, 'MailMxRecord', {
+      value: `${mailDomain}. MX 10 inbound-smtp.${this.region}.amazonaws.com.`,
+      description: "The DNS record that sends the domain's mail to SES in this region",
+    });
+    return mail;
   }
 
   /** Ingest: read digests, write reports, read and write items (the contract's list), plus ListBucket for 404s. */
@@ -521,4 +582,34 @@ export class FeedwrightStack extends Stack {
       });
     }
   }
+}
+
+/**
+ * `mailDomain` and `allowedSenders` come together (mail without an allow-list would let any
+ * authenticated sender publish); returns the allow-list as ingest reads it, or undefined.
+ */
+function checkMailProps(props: FeedwrightStackProps): string | undefined {
+  if (props.mailDomain === undefined && props.allowedSenders === undefined) return undefined;
+  if (props.mailDomain === undefined || props.allowedSenders === undefined) {
+    throw new FeedwrightConfigError(
+      'Mail needs both -c mailDomain=<domain SES receives for> and -c allowedSenders=<a@x.com,@newsletter.example.com>; got only one of them.',
+    );
+  }
+  if (!/^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(props.mailDomain)) {
+    throw new FeedwrightConfigError(
+      `mailDomain must be a domain name such as digests.example.com; got ${props.mailDomain}.`,
+    );
+  }
+  let allowed: ReturnType<typeof parseAllowedSenders>;
+  try {
+    allowed = parseAllowedSenders(props.allowedSenders);
+  } catch (error) {
+    throw new FeedwrightConfigError(`${(error as Error).message}.`);
+  }
+  if (allowed.addresses.size + allowed.domains.size === 0) {
+    throw new FeedwrightConfigError(
+      'allowedSenders names nobody: give addresses or @domains, comma-separated.',
+    );
+  }
+  return [...allowed.addresses, ...[...allowed.domains].map((domain) => `@${domain}`)].join(',');
 }
