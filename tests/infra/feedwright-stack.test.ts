@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { SITE_CONTENT_SECURITY_POLICY } from '@feedwright/site';
 import { TABLE_INDEXES, TABLE_KEYS } from '@feedwright/storage/schema';
 import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
@@ -8,7 +9,6 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineFunction } from '../../infra/lib/constructs/pipeline-function.ts';
-import { SITE_CONTENT_SECURITY_POLICY } from '../../infra/lib/constructs/site-distribution.ts';
 import type { FeedwrightStack } from '../../infra/lib/feedwright-stack.ts';
 import { type Synthesized, synthFeedwright } from './synth-feedwright.ts';
 

@@ -1,7 +1,18 @@
-import { Annotations, Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import {
+  Annotations,
+  Aws,
+  type CfnElement,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
@@ -23,6 +34,14 @@ export const SES_RECEIVING_REGIONS = [
   'ap-southeast-2',
 ] as const;
 
+/** The ingest function that reads the stored messages, and who may publish through it. */
+export interface MailIngest {
+  readonly function: lambda.Function;
+  readonly role: iam.Role;
+  /** The allow-list as ingest reads it (`a@x.com,@example.com`). */
+  readonly allowedSenders: string;
+}
+
 /** Properties of {@link MailReceiving}. */
 export interface MailReceivingProps {
   /** The domain whose mail SES receives (`digests.example.com`); its MX record must point at SES. */
@@ -31,6 +50,12 @@ export interface MailReceivingProps {
   readonly bucket: s3.IBucket;
   /** The key prefix messages are stored under (`mail/`); SES may write nothing else. */
   readonly prefix: string;
+  /**
+   * The function stored messages go to: notified of `mail/` objects created or removed, allowed to
+   * read `mail/*`, and told the allowed senders (`ALLOWED_SENDERS`).
+   * @default - none (the messages are only stored)
+   */
+  readonly ingest?: MailIngest;
   /**
    * Name of the receipt rule set (an account has one active set per region).
    * @default `${stackName}-mail`
@@ -57,10 +82,13 @@ export class MailReceiving extends Construct {
   public readonly rule: ses.ReceiptRule;
   /** The ARN of {@link rule}, which the bucket policy names as the only allowed source. */
   public readonly ruleArn: string;
+  /** The domain whose mail is received. */
+  public readonly mailDomain: string;
 
   constructor(scope: Construct, id: string, props: MailReceivingProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    this.mailDomain = props.mailDomain;
     const ruleSetName = props.ruleSetName ?? `${stack.stackName}-mail`;
     const ruleName = props.ruleName ?? 'store-in-incoming-bucket';
 
@@ -138,10 +166,27 @@ export class MailReceiving extends Construct {
     });
     activation.node.addDependency(this.rule);
 
+    if (props.ingest !== undefined) this.deliverTo(props.ingest, props.bucket, props.prefix);
+
     Validations.of(activation).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'ses:SetActiveReceiptRuleSet supports no resource-level permissions; this role only activates the rule set during deploys.',
+    });
+  }
+
+  private deliverTo(ingest: MailIngest, bucket: s3.IBucket, prefix: string): void {
+    for (const event of [s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_REMOVED]) {
+      bucket.addEventNotification(event, new s3n.LambdaDestination(ingest.function), { prefix });
+    }
+    ingest.function.addEnvironment('ALLOWED_SENDERS', ingest.allowedSenders);
+    ingest.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${prefix}*`)] }),
+    );
+    const bucketId = Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnElement);
+    Validations.of(ingest.role.node.findChild('DefaultPolicy')).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
+      reason: `Ingest reads every message SES stores (each under its own SES message id); the wildcard is confined to the ${prefix} prefix.`,
     });
   }
 }

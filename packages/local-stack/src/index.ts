@@ -33,7 +33,13 @@ export {
 export { createBuckets, createTable } from './provision.ts';
 export { encodeS3EventKey } from './s3-key-encoding.ts';
 export { createSequencer, isIngestedObject, type ObjectChange, toS3EventRecord } from './s3-notifications.ts';
-export { isWholeObject, objectKeyForPath } from './site-server.ts';
+export {
+  isWholeObject,
+  objectKeyForPath,
+  type SiteServer,
+  type SiteServerOptions,
+  startSiteServer,
+} from './site-server.ts';
 export { mailKeyFor, type SmtpInbox, type SmtpInboxOptions, startSmtpInbox } from './smtp-inbox.ts';
 export { recordsToRetry, StreamPoller, type StreamPollerOptions } from './stream-poller.ts';
 export { type StreamListener, StreamRecorder, type StreamRecorderOptions } from './stream-recorder.ts';

@@ -8,6 +8,12 @@ export { DEFAULT_SITE_CONFIG, resolveSiteConfig, type SiteConfig, SiteConfigErro
 export { renderIndex } from './index-page.ts';
 export { JSON_FEED_VERSION } from './json-feed.ts';
 export { renderOpml } from './opml.ts';
+export {
+  FEEDS_CORS,
+  responseHeadersFor,
+  SECURITY_HEADERS,
+  SITE_CONTENT_SECURITY_POLICY,
+} from './response-headers.ts';
 export { CACHE_CONTROL_LISTING, CACHE_CONTROL_STORY, CONTENT_TYPES, type SiteFile } from './site-file.ts';
 export { renderStoryPage } from './story-page.ts';
 export { cleanText, escapeMarkup } from './text.ts';
