@@ -7,7 +7,6 @@ import {
   type ParseOptions,
   tooLargeError,
 } from '@feedwright/digest';
-import { convert } from 'html-to-text';
 import PostalMime, { type Email } from 'postal-mime';
 import { unwrapForwarded } from './forwarded.ts';
 import {
@@ -49,7 +48,9 @@ function asMessageError(error: DigestError): DigestError {
  * lines between blocks, headings as written (not upper-cased), no link targets or images, so that
  * the digest parser sees the same lines as in a plain-text copy.
  */
-function htmlToDigestText(html: string): string {
+async function htmlToDigestText(html: string): Promise<string> {
+  // Loaded on first use: only HTML-only mail needs it, so ingest's cold start does not evaluate it.
+  const { convert } = await import('html-to-text');
   const asWritten = { uppercase: false, leadingLineBreaks: 2, trailingLineBreaks: 2 };
   return convert(html, {
     wordwrap: false,
@@ -93,13 +94,13 @@ function senderOf(email: Email): Pick<MailDigestText, 'from' | 'subject' | 'verd
   };
 }
 
-function textOf(email: Email): Pick<MailDigestText, 'text' | 'warnings'> {
+async function textOf(email: Email): Promise<Pick<MailDigestText, 'text' | 'warnings'>> {
   const warnings: string[] = [];
   let body: string;
   if (email.text !== undefined && email.text.trim().length > 0) {
     body = email.text;
   } else if (email.html !== undefined && email.html.trim().length > 0) {
-    body = htmlToDigestText(email.html);
+    body = await htmlToDigestText(email.html);
     warnings.push(
       'the message has no plain-text part: its HTML part was turned into text, which may place lines differently; send the digest as plain text',
     );
@@ -141,7 +142,7 @@ function textOf(email: Email): Pick<MailDigestText, 'text' | 'warnings'> {
  */
 export async function readMail(bytes: Uint8Array, options: ReadMailOptions = {}): Promise<MailDigestText> {
   const email = await openMail(bytes, options);
-  return { ...senderOf(email), ...textOf(email) };
+  return { ...senderOf(email), ...(await textOf(email)) };
 }
 
 /** Adds the message's warnings (an HTML-only message) before the parser's own. */
@@ -186,7 +187,7 @@ export async function acceptMailDigest(
   const sender = senderOf(email);
   const refusal = checkSender(sender.from, sender.verdicts, options.policy);
   if (refusal !== undefined) throw new DigestError('SENDER_REFUSED', refusal.reason);
-  const mail = { ...sender, ...textOf(email) };
+  const mail = { ...sender, ...(await textOf(email)) };
   return { mail, digest: parseMailText(mail, options) };
 }
 
