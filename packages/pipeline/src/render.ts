@@ -16,6 +16,7 @@ import {
   type TopicRef,
 } from '@feedwright/site';
 import {
+  type CdnInvalidator,
   type ObjectVersion,
   SiteObjectConflictError,
   type SiteStore,
@@ -34,6 +35,11 @@ export interface RenderServices {
   readonly concurrency?: number;
   /** Renders of one unit when another render keeps changing its objects. @default 3 */
   readonly maxAttempts?: number;
+  /**
+   * The CDN in front of the site: every path this render wrote or deleted is invalidated in ONE call at
+   * the end, so a withdrawn page or a changed feed is not served from cache. None locally (no cache).
+   */
+  readonly cdn?: CdnInvalidator;
 }
 
 /** What one render did to the site bucket. */
@@ -41,6 +47,8 @@ export interface RenderResult {
   readonly written: number;
   readonly unchanged: number;
   readonly deleted: number;
+  /** Site paths written or deleted (what the CDN was asked to invalidate), sorted. */
+  readonly changedPaths: readonly string[];
   /** Units that failed, by unit id (see `unitId`), with the error. */
   readonly failed: ReadonlyMap<string, unknown>;
 }
@@ -49,6 +57,7 @@ interface Tally {
   written: number;
   unchanged: number;
   deleted: number;
+  readonly changedPaths: Set<string>;
 }
 
 /**
@@ -66,9 +75,9 @@ interface Tally {
  * the loser renders again.
  */
 export async function renderPlan(plan: RenderPlan, services: RenderServices): Promise<RenderResult> {
-  const tally: Tally = { written: 0, unchanged: 0, deleted: 0 };
+  const tally: Tally = { written: 0, unchanged: 0, deleted: 0, changedPaths: new Set() };
   const failed = new Map<string, unknown>();
-  if (plan.storyIds.size === 0) return { ...tally, failed };
+  if (plan.storyIds.size === 0) return { ...tally, changedPaths: [], failed };
 
   // A story not in the map has been withdrawn (or never existed).
   const current = await services.stories.getStories([...plan.storyIds]);
@@ -87,7 +96,17 @@ export async function renderPlan(plan: RenderPlan, services: RenderServices): Pr
       services.logger?.error('render unit failed', { unit: unitId(unit), error: describe(error) });
     }
   });
-  return { ...tally, failed };
+  const changedPaths = [...tally.changedPaths].sort();
+  if (services.cdn !== undefined && changedPaths.length > 0) {
+    try {
+      await services.cdn.invalidate(changedPaths);
+    } catch (error) {
+      // The objects are right; only cached copies may outlive their max-age. Retrying the batch would
+      // not help (a re-render finds nothing to change), so this is logged for an operator.
+      services.logger?.error('CDN invalidation failed', { paths: changedPaths, error: describe(error) });
+    }
+  }
+  return { written: tally.written, unchanged: tally.unchanged, deleted: tally.deleted, changedPaths, failed };
 }
 
 interface UnitContext {
@@ -132,7 +151,7 @@ async function renderUnit(unit: RenderUnit, context: UnitContext): Promise<void>
 async function renderStory(storyId: string, { services, current, tally }: UnitContext): Promise<void> {
   const story = current.get(storyId);
   if (story === undefined) {
-    if ((await services.site.delete(storyPath(storyId))) === 'deleted') tally.deleted += 1;
+    await remove(storyPath(storyId), services.site, tally);
     return;
   }
   await put(renderStoryPage(story, services.config), undefined, services.site, tally);
@@ -144,7 +163,7 @@ async function renderTopic(slug: string, context: UnitContext): Promise<void> {
   const expected = await headAll(paths, services.site);
   const stories = await newestPatched(slug, services.config.itemsPerFeed, context);
   if (stories.length === 0 && slug !== ALL_TOPICS_SLUG) {
-    for (const path of paths) if ((await services.site.delete(path)) === 'deleted') tally.deleted += 1;
+    for (const path of paths) await remove(path, services.site, tally);
     return;
   }
   const topic: TopicRef = slug === ALL_TOPICS_SLUG ? ALL_STORIES : { slug, name: topicName(slug, stories) };
@@ -217,8 +236,18 @@ async function put(
   tally: Tally,
 ): Promise<void> {
   const result = await site.putIfChanged(file, expected === undefined ? {} : { expected });
-  if (result === 'written') tally.written += 1;
-  else tally.unchanged += 1;
+  if (result === 'written') {
+    tally.written += 1;
+    tally.changedPaths.add(file.path);
+  } else {
+    tally.unchanged += 1;
+  }
+}
+
+async function remove(path: string, site: SiteStore, tally: Tally): Promise<void> {
+  if ((await site.delete(path)) !== 'deleted') return;
+  tally.deleted += 1;
+  tally.changedPaths.add(path);
 }
 
 async function forEachLimit<T>(

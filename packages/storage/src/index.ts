@@ -4,15 +4,26 @@
  * The table's and bucket's names (keys, indexes, prefixes) are the `@feedwright/storage/schema` subpath.
  */
 export {
+  type CdnInvalidator,
+  CloudFrontInvalidator,
+  type CloudFrontInvalidatorOptions,
+  invalidationPaths,
+  MAX_LISTED_INVALIDATION_PATHS,
+} from './cdn.ts';
+export {
   type DigestRead,
   type DigestSource,
+  type ListedObject,
   MemoryDigestSource,
+  type MemoryVersion,
+  type ReadOptions,
   S3DigestSource,
   type S3DigestSourceOptions,
 } from './digest-source.ts';
 export { DynamoItemTable, type DynamoItemTableOptions, UnprocessedKeysError } from './dynamo-item-table.ts';
 export type { ItemTable } from './item-table.ts';
 export {
+  bareETag,
   canonicalStory,
   digestContentHash,
   feedSortKey,
@@ -23,6 +34,7 @@ export {
   type ManifestCounts,
   type ManifestItem,
   manifestKey,
+  md5,
   type OwnerStamp,
   type StoryItem,
   storyContentHash,
@@ -61,6 +73,7 @@ export {
   createDynamoStoryStore,
   type DigestChange,
   type DynamoStoryStoreOptions,
+  type LiveStory,
   type StoryCounts,
   type StoryStore,
   TableStoryStore,

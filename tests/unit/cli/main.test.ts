@@ -8,7 +8,7 @@ describe('Command: feedwright', () => {
 
     // Assess
     expect(run.code).toBe(0);
-    for (const command of ['parse FILE', 'build FILE_OR_DIR', 'dev', 'redrive --queue-url'])
+    for (const command of ['parse FILE', 'build FILE_OR_DIR', 'dev', 'redrive --queue-url', 'reconcile'])
       expect(run.stdout).toContain(command);
   });
 
@@ -31,12 +31,15 @@ describe('Command: feedwright', () => {
     expect(run.stderr).toContain("unknown command 'publish'");
   });
 
-  it.each(['parse', 'build', 'dev', 'redrive'])('prints the %s command its own help', async (command) => {
-    // Act
-    const run = await runFeedwright(command, '--help');
+  it.each(['parse', 'build', 'dev', 'redrive', 'reconcile'])(
+    'prints the %s command its own help',
+    async (command) => {
+      // Act
+      const run = await runFeedwright(command, '--help');
 
-    // Assess
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`Usage: feedwright ${command}`);
-  });
+      // Assess
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`Usage: feedwright ${command}`);
+    },
+  );
 });

@@ -206,6 +206,7 @@ describe('Function: ingestDigestEvent', () => {
     // Prepare
     source.put(BUCKET, KEY, SEED);
     await ingestDigestEvent(created(), services);
+    source.delete(BUCKET, KEY);
 
     // Act
     const result = await ingestDigestEvent(removed(), services);
@@ -353,8 +354,10 @@ describe('Function: ingestDigestEvent, on mailed digests (mail/ keys)', () => {
     await ingestDigestEvent(created('digests/seed.txt'), local);
 
     // Act
+    source.delete(BUCKET, 'mail/first.eml');
     await ingestDigestEvent(removed('mail/first.eml'), local);
     const afterOne = liveStories().length;
+    source.delete(BUCKET, 'digests/seed.txt');
     await ingestDigestEvent(removed('digests/seed.txt'), local);
 
     // Assess

@@ -1,10 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { resolveSiteConfig, type SiteConfig } from '@feedwright/site';
-import { createDynamoStoryStore, S3SiteStore } from '@feedwright/storage';
+import { CloudFrontInvalidator, createDynamoStoryStore, S3SiteStore } from '@feedwright/storage';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { renderPlan } from '../render.ts';
 import { planRender } from '../render-plan.ts';
@@ -21,6 +22,10 @@ export interface RenderDependencies {
   readonly logger?: Logger;
   /** @default Powertools Metrics, namespace `feedwright`, service `feedwright-render` */
   readonly metrics?: Metrics;
+  /** The CloudFront distribution in front of the site: changed paths are invalidated after each render. */
+  readonly distributionId?: string;
+  /** @default new CloudFrontClient({}) when `distributionId` is given */
+  readonly cloudFront?: CloudFrontClient;
 }
 
 /** A record whose render work failed; Lambda retries the batch from the earliest such record. */
@@ -49,6 +54,14 @@ export function createRenderHandler(
     site: new S3SiteStore({ bucket: deps.siteBucket, client: deps.s3 }),
     config: resolveSiteConfig(deps.site),
     logger,
+    ...(deps.distributionId
+      ? {
+          cdn: new CloudFrontInvalidator({
+            distributionId: deps.distributionId,
+            ...(deps.cloudFront === undefined ? {} : { client: deps.cloudFront }),
+          }),
+        }
+      : {}),
   };
 
   return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
@@ -62,6 +75,7 @@ export function createRenderHandler(
       written: result.written,
       unchanged: result.unchanged,
       deleted: result.deleted,
+      invalidated: services.cdn === undefined ? 0 : result.changedPaths.length,
       failedUnits: [...result.failed.keys()],
     });
     metrics.addMetric('ObjectsWritten', MetricUnit.Count, result.written);
