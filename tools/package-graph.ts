@@ -5,6 +5,9 @@
  *
  *   npm run graph            rewrite the README's graph
  *   npm run graph -- --check fail (exit 1) when the README's graph is not the code's (npm run lint)
+ *
+ * Either way it fails when a workspace's package.json does not declare exactly the @feedwright
+ * packages its code imports.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -58,6 +61,34 @@ for (const module of cruise.modules) {
       edges.add(`${id(module.source)} --> ${id(dependency.resolved)}`);
   }
 }
+// Each workspace declares the @feedwright packages it imports, no more, no fewer.
+const nameOf = (node: string): string | undefined => {
+  try {
+    return (JSON.parse(readFileSync(`${ROOT}${node}package.json`, 'utf8')) as { name?: string }).name;
+  } catch {
+    return undefined; // infra/ is part of the root package
+  }
+};
+for (const module of cruise.modules) {
+  const name = nameOf(module.source);
+  if (name === undefined) continue;
+  const manifest = JSON.parse(readFileSync(`${ROOT}${module.source}package.json`, 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
+  const declared = Object.keys(manifest.dependencies ?? {}).filter((dep) => dep.startsWith('@feedwright/'));
+  const used = module.dependencies.map((dep) => nameOf(dep.resolved)).filter((dep) => dep !== undefined);
+  const missing = used.filter((dep) => !declared.includes(dep));
+  const unused = declared.filter((dep) => !used.includes(dep));
+  if (missing.length > 0 || unused.length > 0) {
+    process.stderr.write(
+      `${module.source}package.json: declare exactly the @feedwright packages it imports` +
+        `${missing.length > 0 ? `; missing ${missing.join(', ')}` : ''}` +
+        `${unused.length > 0 ? `; not imported ${unused.join(', ')}` : ''}\n`,
+    );
+    process.exitCode = 1;
+  }
+}
+
 const graph = [
   '```mermaid',
   'flowchart BT',

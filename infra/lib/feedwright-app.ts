@@ -3,7 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { FeedwrightConfigError, FeedwrightStack, type FeedwrightStackProps } from './feedwright-stack.ts';
 
 /** The context keys `cdk synth/deploy -c key=value` accepts, all optional. */
-export const CONTEXT_KEYS = [
+const CONTEXT_KEYS = [
   'domainName',
   'certificateArn',
   'alarmEmail',
@@ -12,6 +12,7 @@ export const CONTEXT_KEYS = [
   'digestTimezone',
   'mailDomain',
   'allowedSenders',
+  'reconcileSchedule',
 ] as const;
 
 type ContextKey = (typeof CONTEXT_KEYS)[number];
@@ -19,7 +20,7 @@ type ContextKey = (typeof CONTEXT_KEYS)[number];
 /** Options that are not deploy-time choices (tests point the stack at stand-in handlers). */
 export type FeedwrightAppOptions = Pick<
   FeedwrightStackProps,
-  'ingestEntry' | 'renderEntry' | 'projectRoot' | 'depsLockFilePath'
+  'ingestEntry' | 'renderEntry' | 'reconcileEntry' | 'projectRoot' | 'depsLockFilePath'
 > & {
   /** @default 'Feedwright' */
   readonly stackName?: string;

@@ -1,10 +1,12 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolveTimeZone } from '@feedwright/digest';
 import { parseAllowedSenders } from '@feedwright/mail';
 import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { IncomingBucket, LogBucket, SiteBucket } from './constructs/buckets.ts';
@@ -13,6 +15,7 @@ import { MailReceiving } from './constructs/mail-receiving.ts';
 import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
 import type { PipelineFunction } from './constructs/pipeline-function.ts';
 import { PipelineFunctions } from './constructs/pipeline-functions.ts';
+import { ReconcileFunction } from './constructs/reconcile-function.ts';
 import { SiteDistribution } from './constructs/site-distribution.ts';
 import { StoryTable } from './constructs/story-table.ts';
 
@@ -67,6 +70,16 @@ export interface FeedwrightStackProps extends StackProps {
    */
   readonly allowedSenders?: string;
   /**
+   * When the reconcile function runs: an EventBridge schedule expression (`rate(…)` or `cron(…)`).
+   * @default 'rate(1 day)'
+   */
+  readonly reconcileSchedule?: string;
+  /**
+   * The reconcile handler module.
+   * @default functions/reconcile/handler.ts in this repository
+   */
+  readonly reconcileEntry?: string;
+  /**
    * The ingest handler module.
    * @default functions/ingest/handler.ts in this repository
    */
@@ -101,6 +114,8 @@ export class FeedwrightStack extends Stack {
   public readonly site: SiteDistribution;
   public readonly ingest: PipelineFunction;
   public readonly render: PipelineFunction;
+  public readonly reconcile: PipelineFunction;
+  public readonly reconcileRule: events.Rule;
   public readonly ingestFailures: FailureQueue;
   public readonly renderFailures: FailureQueue;
   public readonly alarms: PipelineAlarms;
@@ -136,6 +151,7 @@ export class FeedwrightStack extends Stack {
       site: siteBucket,
       table,
       siteUrl: this.site.siteUrl,
+      cdn: this.site,
       ingestEntry: props.ingestEntry ?? join(REPO_ROOT, 'functions', 'ingest', 'handler.ts'),
       renderEntry: props.renderEntry ?? join(REPO_ROOT, 'functions', 'render', 'handler.ts'),
       projectRoot,
@@ -151,12 +167,28 @@ export class FeedwrightStack extends Stack {
       siteBucket.bucket,
     ];
     this.table = table.table;
+    const reconcile = new ReconcileFunction(this, 'Reconcile', {
+      incoming,
+      site: siteBucket,
+      table,
+      cdn: this.site,
+      siteUrl: this.site.siteUrl,
+      entry: props.reconcileEntry ?? join(REPO_ROOT, 'functions', 'reconcile', 'handler.ts'),
+      projectRoot,
+      depsLockFilePath: props.depsLockFilePath ?? join(projectRoot, 'package-lock.json'),
+      ...(props.reconcileSchedule === undefined ? {} : { schedule: props.reconcileSchedule }),
+      ...(props.digestTimezone === undefined ? {} : { digestTimezone: props.digestTimezone }),
+      ...(props.siteTitle === undefined ? {} : { siteTitle: props.siteTitle }),
+    });
+    [this.reconcile, this.reconcileRule] = [reconcile.fn, reconcile.rule];
     if (props.mailDomain !== undefined && allowedSenders !== undefined) {
       this.mail = new MailReceiving(this, 'Mail', {
         mailDomain: props.mailDomain,
         bucket: this.incomingBucket,
         prefix: BUCKET_PREFIXES.mail,
         ingest: { function: this.ingest.function, role: this.ingest.role, allowedSenders },
+        // Reconcile re-applies mailed digests through ingest's code, under the same sender rule.
+        readers: [{ function: this.reconcile.function, role: this.reconcile.role }],
       });
     }
 
@@ -166,6 +198,7 @@ export class FeedwrightStack extends Stack {
       functions: [
         { name: 'Ingest', function: this.ingest.function },
         { name: 'Render', function: this.render.function, maxIteratorAge: Duration.minutes(5) },
+        { name: 'Reconcile', function: this.reconcile.function },
       ],
       queues: [
         { name: 'IngestFailureQueue', queue: this.ingestFailures.queue, remedy: ingestRedrive },
@@ -205,6 +238,12 @@ export class FeedwrightStack extends Stack {
       ['TableName', this.table.tableName, 'Stories, digests, topics'],
       ['IngestFunctionName', this.ingest.function.functionName],
       ['RenderFunctionName', this.render.function.functionName],
+      ['ReconcileFunctionName', this.reconcile.function.functionName],
+      [
+        'ReconcileCommand',
+        `aws lambda invoke --function-name ${this.reconcile.function.functionName} --cli-read-timeout 0 /dev/stdout`,
+        'Repairs any divergence of table and site from the incoming bucket now (it also runs on its schedule)',
+      ],
       [
         'IngestFailureQueueUrl',
         this.ingestFailures.queue.queueUrl,
@@ -260,20 +299,43 @@ function redriveCommand(failures: FailureQueue, target: PipelineFunction): strin
   return `npx feedwright redrive --queue-url ${failures.queue.queueUrl} --function-name ${target.function.functionName}`;
 }
 
-/** Refuses props that cannot work, before any resource is made. */
+/** Refuses props that cannot work, before any resource is made: each message says what to pass. */
 function validateProps(props: FeedwrightStackProps): void {
   if ((props.domainName === undefined) !== (props.certificateArn === undefined)) {
     throw new FeedwrightConfigError(
       'A custom domain needs both -c domainName=<host> and -c certificateArn=<ACM ARN in us-east-1>; got only one of them.',
     );
   }
-  if (
-    props.certificateArn !== undefined &&
-    !/^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\//.test(props.certificateArn)
-  ) {
-    throw new FeedwrightConfigError(
-      `certificateArn must be an ACM certificate in us-east-1 (CloudFront only uses those); got ${props.certificateArn}.`,
-    );
+  const checks: Array<[keyof FeedwrightStackProps, RegExp, string]> = [
+    ['domainName', HOST_NAME, 'a DNS host name such as feeds.example.com'],
+    [
+      'certificateArn',
+      /^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/,
+      'an ACM certificate in us-east-1 (CloudFront only uses those)',
+    ],
+    ['alarmEmail', /^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'an e-mail address such as ops@example.com'],
+    [
+      'webAclArn',
+      /^arn:aws[\w-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/,
+      'the ARN of a WAF web ACL of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:…:global/webacl/…)',
+    ],
+    ['siteTitle', /^[^\p{Cc}]{1,200}$/u, 'a title of 1 to 200 characters on one line'],
+  ];
+  for (const [key, pattern, what] of checks) {
+    const value = props[key];
+    if (typeof value === 'string' && !pattern.test(value)) {
+      throw new FeedwrightConfigError(`${key} must be ${what}; got ${JSON.stringify(value)}.`);
+    }
+  }
+  if (props.digestTimezone !== undefined) {
+    try {
+      resolveTimeZone(props.digestTimezone);
+    } catch (error) {
+      // Ingest would refuse every digest with this zone: refuse the deploy instead.
+      throw new FeedwrightConfigError(
+        `digestTimezone must be an IANA time zone such as UTC or Asia/Shanghai; got ${JSON.stringify(props.digestTimezone)} (${(error as Error).message}).`,
+      );
+    }
   }
 }
 
@@ -288,7 +350,7 @@ function mailAllowList(props: FeedwrightStackProps): string | undefined {
       'Mail needs both -c mailDomain=<domain SES receives for> and -c allowedSenders=<a@x.com,@newsletter.example.com>; got only one of them.',
     );
   }
-  if (!/^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(props.mailDomain)) {
+  if (!HOST_NAME.test(props.mailDomain)) {
     throw new FeedwrightConfigError(
       `mailDomain must be a domain name such as digests.example.com; got ${props.mailDomain}.`,
     );
@@ -306,3 +368,5 @@ function mailAllowList(props: FeedwrightStackProps): string | undefined {
   }
   return [...allowed.addresses, ...[...allowed.domains].map((domain) => `@${domain}`)].join(',');
 }
+// Labels of letters, digits and hyphens, at least two of them: what CloudFront accepts as an alias.
+const HOST_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/i;

@@ -24,7 +24,7 @@ function nagErrors(app: App, stack: Stack): string[] {
 }
 
 describe('Construct: IncomingBucket', () => {
-  it('is versioned and retained, and grants ingest digests/ to read and reports/ to write', () => {
+  it('is versioned and retained, and grants ingest digests/ (any version) to read and reports/ to read and write', () => {
     // Prepare
     const { app, stack, role } = prepare();
     const logs = new LogBucket(stack, 'Logs');
@@ -43,10 +43,10 @@ describe('Construct: IncomingBucket', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Action: 's3:GetObject',
+            Action: ['s3:GetObject', 's3:GetObjectVersion'],
             Resource: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
           }),
-          Match.objectLike({ Action: 's3:PutObject' }),
+          Match.objectLike({ Action: ['s3:GetObject', 's3:PutObject'] }),
         ]),
       },
     });

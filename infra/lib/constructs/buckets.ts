@@ -84,11 +84,15 @@ export class IncomingBucket extends Construct {
     }
   }
 
-  /** Ingest's rights: read digests, write reports, and ListBucket so a deleted digest reads as 404. */
+  /**
+   * Ingest's rights (reconcile's too): read digests, at the exact version an event names; read and
+   * write reports (a retry HEADs its report and writes it when missing); and ListBucket, so a deleted
+   * digest reads as 404 and reconcile can list the current digests.
+   */
   grantIngest(role: iam.Role): void {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['s3:GetObject'],
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
         resources: [this.bucket.arnForObjects(`${BUCKET_PREFIXES.digests}*`)],
       }),
     );
@@ -103,7 +107,7 @@ export class IncomingBucket extends Construct {
     );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['s3:PutObject'],
+        actions: ['s3:GetObject', 's3:PutObject'],
         resources: [this.bucket.arnForObjects(`${BUCKET_PREFIXES.reports}*`)],
       }),
     );

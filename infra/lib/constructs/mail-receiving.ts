@@ -21,7 +21,7 @@ import { Construct } from 'constructs';
  * Regions where SES receives mail (its `inbound-smtp.<region>.amazonaws.com` endpoints), as listed
  * in the AWS General Reference when this was written; a stack elsewhere gets a synth warning.
  */
-export const SES_RECEIVING_REGIONS = [
+const SES_RECEIVING_REGIONS = [
   'us-east-1',
   'us-east-2',
   'us-west-2',
@@ -34,10 +34,14 @@ export const SES_RECEIVING_REGIONS = [
   'ap-southeast-2',
 ] as const;
 
-/** The ingest function that reads the stored messages, and who may publish through it. */
-export interface MailIngest {
+/** A function that reads the stored messages (with its own role, to grant to). */
+export interface MailReader {
   readonly function: lambda.Function;
   readonly role: iam.Role;
+}
+
+/** The ingest function that reads the stored messages, and who may publish through it. */
+export interface MailIngest extends MailReader {
   /** The allow-list as ingest reads it (`a@x.com,@example.com`). */
   readonly allowedSenders: string;
 }
@@ -56,6 +60,12 @@ export interface MailReceivingProps {
    * @default - none (the messages are only stored)
    */
   readonly ingest?: MailIngest;
+  /**
+   * Other functions that read the stored messages under ingest's rule (reconcile): allowed to read
+   * `mail/*` and told the same `ALLOWED_SENDERS`, not notified.
+   * @default - none
+   */
+  readonly readers?: readonly MailReader[];
   /**
    * Name of the receipt rule set (an account has one active set per region).
    * @default `${stackName}-mail`
@@ -166,7 +176,16 @@ export class MailReceiving extends Construct {
     });
     activation.node.addDependency(this.rule);
 
-    if (props.ingest !== undefined) this.deliverTo(props.ingest, props.bucket, props.prefix);
+    if (props.ingest !== undefined) {
+      for (const event of [s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_REMOVED]) {
+        props.bucket.addEventNotification(event, new s3n.LambdaDestination(props.ingest.function), {
+          prefix: props.prefix,
+        });
+      }
+      for (const reader of [props.ingest, ...(props.readers ?? [])]) {
+        this.letRead(reader, props.ingest.allowedSenders, props.bucket, props.prefix);
+      }
+    }
 
     Validations.of(activation).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -175,18 +194,15 @@ export class MailReceiving extends Construct {
     });
   }
 
-  private deliverTo(ingest: MailIngest, bucket: s3.IBucket, prefix: string): void {
-    for (const event of [s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_REMOVED]) {
-      bucket.addEventNotification(event, new s3n.LambdaDestination(ingest.function), { prefix });
-    }
-    ingest.function.addEnvironment('ALLOWED_SENDERS', ingest.allowedSenders);
-    ingest.role.addToPrincipalPolicy(
+  private letRead(reader: MailReader, allowedSenders: string, bucket: s3.IBucket, prefix: string): void {
+    reader.function.addEnvironment('ALLOWED_SENDERS', allowedSenders);
+    reader.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${prefix}*`)] }),
     );
     const bucketId = Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnElement);
-    Validations.of(ingest.role.node.findChild('DefaultPolicy')).acknowledge({
+    Validations.of(reader.role.node.findChild('DefaultPolicy')).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
-      reason: `Ingest reads every message SES stores (each under its own SES message id); the wildcard is confined to the ${prefix} prefix.`,
+      reason: `Reads every message SES stores (each under its own SES message id), as ingest does; the wildcard is confined to the ${prefix} prefix.`,
     });
   }
 }

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import type { IncomingBucket, SiteBucket } from './buckets.ts';
 import { FailureQueue } from './failure-queue.ts';
 import { PipelineFunction } from './pipeline-function.ts';
+import type { SiteDistribution } from './site-distribution.ts';
 import type { StoryTable } from './story-table.ts';
 
 /** Properties of {@link PipelineFunctions}. */
@@ -14,6 +15,8 @@ export interface PipelineFunctionsProps {
   readonly table: StoryTable;
   /** The site's absolute URL, for the links in feeds and pages (`SITE_BASE_URL`). */
   readonly siteUrl: string;
+  /** The CloudFront distribution in front of the site: render invalidates what it changed there. */
+  readonly cdn: SiteDistribution;
   /** The ingest handler module. */
   readonly ingestEntry: string;
   /** The render handler module. */
@@ -98,9 +101,12 @@ export class PipelineFunctions extends Construct {
         SITE_BUCKET: site.bucket.bucketName,
         SITE_BASE_URL: props.siteUrl,
         ...(props.siteTitle === undefined ? {} : { SITE_TITLE: props.siteTitle }),
+        // Changed and deleted paths are invalidated after each render: a takedown is not cached.
+        DISTRIBUTION_ID: props.cdn.distribution.distributionId,
       },
     });
 
+    props.cdn.grantInvalidation(this.render.role);
     incoming.grantIngest(this.ingest.role);
     table.grantIngest(this.ingest.role);
     table.grantRender(this.render.role);

@@ -1,13 +1,14 @@
 import { FEEDS_CORS, SECURITY_HEADERS } from '@feedwright/site';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
 /** Path pattern of the behavior that adds CORS: every feed (RSS, Atom, JSON Feed) of every topic. */
-export const FEEDS_PATH_PATTERN = `${FEEDS_CORS.keyPrefix}*`;
+const FEEDS_PATH_PATTERN = `${FEEDS_CORS.keyPrefix}*`;
 
 /** A custom domain for the distribution. */
 export interface SiteCustomDomain {
@@ -196,5 +197,22 @@ export class SiteDistribution extends Construct {
           "Without a custom domain CloudFront serves its default *.cloudfront.net certificate, whose security policy can't be changed; deploying with -c domainName=… -c certificateArn=… enforces TLSv1.2_2021.",
       });
     }
+  }
+
+  /** `cloudfront:CreateInvalidation` on this distribution only: render's and reconcile's takedown. */
+  grantInvalidation(role: iam.IGrantable): void {
+    role.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudfront:CreateInvalidation'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'cloudfront',
+            region: '',
+            resource: 'distribution',
+            resourceName: this.distribution.distributionId,
+          }),
+        ],
+      }),
+    );
   }
 }

@@ -13,6 +13,14 @@ import { logicalIdOf } from './buckets.ts';
  * indexes of `@feedwright/storage/schema`: on-demand, a stream with new and old images,
  * point-in-time recovery, deletion protection, retained with the stack.
  */
+/** The DynamoDB actions `DynamoItemTable` sends: ingest's and reconcile's table rights, no more. */
+const INGEST_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+] as const;
+
 export class StoryTable extends Construct {
   public readonly table: dynamodb.Table;
 
@@ -38,18 +46,13 @@ export class StoryTable extends Construct {
     }
   }
 
-  /** Ingest reads and writes items (never Scan: grantReadWriteData would add it). */
+  /**
+   * Ingest (and reconcile, which applies digests through ingest) reads and writes items: exactly what
+   * `DynamoItemTable` sends (GetItem, BatchGetItem, Query, conditional PutItem). Never Scan
+   * (grantReadWriteData would add it), and none of the write actions the item table never calls.
+   */
   grantIngest(role: iam.Role): void {
-    this.#grant(role, [
-      'dynamodb:GetItem',
-      'dynamodb:BatchGetItem',
-      'dynamodb:Query',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
-      'dynamodb:BatchWriteItem',
-      'dynamodb:ConditionCheckItem',
-    ]);
+    this.#grant(role, [...INGEST_TABLE_ACTIONS]);
     this.#acknowledgeIndexes(role, 'Queries use');
   }
 

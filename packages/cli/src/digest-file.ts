@@ -124,6 +124,6 @@ export async function readDigestFile(
  * its HTML part as text), forwarding unwrapped, then the same acceptance path as a `.txt` file. A
  * file's sender is not checked: whoever has the file could as well have saved its text.
  */
-export function isMailFile(path: string): boolean {
+function isMailFile(path: string): boolean {
   return /\.eml$/i.test(path);
 }

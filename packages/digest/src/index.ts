@@ -19,5 +19,5 @@ export { compareHolders, holderName, type StoryHolder } from './holders.ts';
 export { isListItem, type ListMarker, listMarker } from './list.ts';
 export type { Digest, ParseOptions, Story } from './model.ts';
 export { parseDigest } from './parse.ts';
-export { ALL_TOPICS_SLUG, shortHash, slugify, storyIdFor, topicSlugFor } from './slug.ts';
+export { ALL_TOPICS_SLUG, slugify, storyIdFor, topicSlugFor } from './slug.ts';
 export { formatInstant, resolveTimeZone } from './time.ts';

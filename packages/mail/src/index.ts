@@ -13,7 +13,6 @@ export {
   parseMailDigest,
   type ReadMailOptions,
   readMail,
-  withMailWarnings,
 } from './read-mail.ts';
 export {
   type AllowedSenders,

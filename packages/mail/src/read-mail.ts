@@ -146,7 +146,7 @@ export async function readMail(bytes: Uint8Array, options: ReadMailOptions = {})
 }
 
 /** Adds the message's warnings (an HTML-only message) before the parser's own. */
-export function withMailWarnings(digest: Digest, mail: Pick<MailDigestText, 'warnings'>): Digest {
+function withMailWarnings(digest: Digest, mail: Pick<MailDigestText, 'warnings'>): Digest {
   if (mail.warnings.length === 0) return digest;
   return { ...digest, warnings: [...mail.warnings, ...digest.warnings] };
 }

@@ -6,12 +6,12 @@
 
 export { optionalPositiveInt, requireEnv } from './env.ts';
 export { type IngestResult, type IngestServices, ingestDigestEvent } from './ingest.ts';
-export { createIngestHandler, type IngestDependencies, IngestFailedError } from './lambda/ingest-handler.ts';
+export { createIngestHandler, type IngestDependencies } from './lambda/ingest-handler.ts';
 export {
   createReconcileHandler,
   type ReconcileDependencies,
 } from './lambda/reconcile-handler.ts';
-export { createRenderHandler, type RenderDependencies, RenderFailedError } from './lambda/render-handler.ts';
+export { createRenderHandler, type RenderDependencies } from './lambda/render-handler.ts';
 export type { PipelineLogger } from './logger.ts';
 export {
   nextSequencer,
@@ -21,8 +21,8 @@ export {
   reconcile,
 } from './reconcile.ts';
 export { type RenderResult, type RenderServices, renderPlan } from './render.ts';
-export { planRender, type RenderPlan, type RenderUnit, unitId } from './render-plan.ts';
-export { type IngestReport, NO_STORIES } from './report.ts';
+export { planRender, type RenderPlan, type RenderUnit } from './render-plan.ts';
+export type { IngestReport } from './report.ts';
 export {
   type DigestEvent,
   decodeS3Key,

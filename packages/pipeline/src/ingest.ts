@@ -6,10 +6,10 @@ import {
   tooLargeError,
 } from '@feedwright/digest';
 import { acceptMailDigest, type SenderPolicy } from '@feedwright/mail';
-import type { ApplyResult, DigestSource, StoryStore } from '@feedwright/storage';
+import { type ApplyResult, type DigestSource, NO_STORY_COUNTS, type StoryStore } from '@feedwright/storage';
 import { reportKeyFor } from '@feedwright/storage/schema';
 import type { PipelineLogger } from './logger.ts';
-import { type IngestReport, NO_STORIES } from './report.ts';
+import type { IngestReport } from './report.ts';
 import { type DigestEvent, isMailKey } from './s3-events.ts';
 
 /** What ingest needs: the incoming bucket, the story store, and the digest settings. */
@@ -176,7 +176,7 @@ async function reject(event: DigestEvent, services: IngestServices, error: Diges
     status: 'rejected',
     key: event.key,
     sequencer: event.sequencer,
-    stories: NO_STORIES,
+    stories: NO_STORY_COUNTS,
     warnings: [],
     reason: error.message,
     code: error.code,
@@ -203,7 +203,7 @@ function skippedReport(event: DigestEvent, reason: string): Outcome {
     status: 'skipped',
     key: event.key,
     sequencer: event.sequencer,
-    stories: NO_STORIES,
+    stories: NO_STORY_COUNTS,
     warnings: [],
     reason,
   };

@@ -22,5 +22,3 @@ export interface IngestReport {
   /** When ingest finished (the only field that differs between two identical runs). */
   readonly processedAt?: string;
 }
-
-export const NO_STORIES: StoryCounts = { total: 0, added: 0, updated: 0, withdrawn: 0, unchanged: 0 };

@@ -6,7 +6,6 @@
 export { buildSite } from './build-site.ts';
 export { DEFAULT_SITE_CONFIG, resolveSiteConfig, type SiteConfig, SiteConfigError } from './config.ts';
 export { renderIndex } from './index-page.ts';
-export { JSON_FEED_VERSION } from './json-feed.ts';
 export { renderOpml } from './opml.ts';
 export {
   FEEDS_CORS,
@@ -14,14 +13,9 @@ export {
   SECURITY_HEADERS,
   SITE_CONTENT_SECURITY_POLICY,
 } from './response-headers.ts';
-export { CACHE_CONTROL_LISTING, CACHE_CONTROL_STORY, CONTENT_TYPES, type SiteFile } from './site-file.ts';
+export { CONTENT_TYPES, type SiteFile } from './site-file.ts';
 export { renderStoryPage } from './story-page.ts';
 export { cleanText, escapeMarkup } from './text.ts';
 export { renderTopicFeeds } from './topic-feeds.ts';
-export {
-  ALL_STORIES,
-  sortNewestFirst,
-  type TopicListing,
-  type TopicRef,
-} from './topics.ts';
-export { FEED_FILE_NAMES, FEED_FORMATS, type FeedFormat, feedPath, storyPath } from './urls.ts';
+export { ALL_STORIES, sortNewestFirst, type TopicListing, type TopicRef } from './topics.ts';
+export { FEED_FORMATS, type FeedFormat, feedPath, storyPath } from './urls.ts';

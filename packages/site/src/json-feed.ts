@@ -2,7 +2,7 @@ import type { FeedEntry, FeedModel } from './feed-model.ts';
 import type { FeedParts } from './feed-parts.ts';
 
 /** The version URL of JSON Feed 1.1. */
-export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
+const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
 
 /**
  * JSON Feed 1.1: `authors` (not 1.0's `author`), `language`, string ids, `date_published`, and

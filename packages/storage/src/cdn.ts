@@ -8,7 +8,7 @@ export interface CdnInvalidator {
 }
 
 /** Above this many paths, one wildcard (`/*`) is cheaper than listing them (CloudFront bills per path). */
-export const MAX_LISTED_INVALIDATION_PATHS = 100;
+const MAX_LISTED_INVALIDATION_PATHS = 100;
 
 /**
  * The CloudFront paths for changed site paths: each with a leading slash and percent-encoded as the

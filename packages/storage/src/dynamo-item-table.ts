@@ -27,7 +27,7 @@ const BATCH_GET_LIMIT = 100;
 const MAX_UNPROCESSED_ROUNDS = 8;
 
 /** Thrown when DynamoDB keeps returning unprocessed keys: throttled beyond what a retry here can absorb. */
-export class UnprocessedKeysError extends Error {
+class UnprocessedKeysError extends Error {
   override readonly name = 'UnprocessedKeysError';
 }
 

@@ -8,7 +8,6 @@ export {
   CloudFrontInvalidator,
   type CloudFrontInvalidatorOptions,
   invalidationPaths,
-  MAX_LISTED_INVALIDATION_PATHS,
 } from './cdn.ts';
 export {
   type DigestRead,
@@ -20,37 +19,22 @@ export {
   S3DigestSource,
   type S3DigestSourceOptions,
 } from './digest-source.ts';
-export { DynamoItemTable, type DynamoItemTableOptions, UnprocessedKeysError } from './dynamo-item-table.ts';
+export type { DynamoItemTableOptions } from './dynamo-item-table.ts';
 export type { ItemTable } from './item-table.ts';
 export {
-  bareETag,
-  canonicalStory,
-  digestContentHash,
-  feedSortKey,
   type Item,
   type ItemKey,
   isLive,
-  MalformedItemError,
   type ManifestCounts,
   type ManifestItem,
-  manifestKey,
   md5,
   type OwnerStamp,
   type StoryItem,
-  storyContentHash,
-  storyKey,
   type TopicItem,
   topicKey,
 } from './items.ts';
 export { MemoryItemTable } from './memory-item-table.ts';
-export {
-  type ClaimDecision,
-  decideClaim,
-  decideStoryWithdraw,
-  decideStoryWrite,
-  type StoryChange,
-  type StoryDecision,
-} from './rules.ts';
+export { type ClaimDecision, decideStoryWrite, type StoryChange, type StoryDecision } from './rules.ts';
 export { compareSequencers, isValidSequencer } from './sequencer.ts';
 export {
   CONTENT_HASH_METADATA,
@@ -64,16 +48,15 @@ export {
   type SiteObject,
   SiteObjectConflictError,
   type SiteStore,
-  siteObjectHash,
 } from './site-store.ts';
 export {
   type ApplyOutcome,
   type ApplyResult,
-  ConcurrentUpdateError,
   createDynamoStoryStore,
   type DigestChange,
   type DynamoStoryStoreOptions,
   type LiveStory,
+  NO_STORY_COUNTS,
   type StoryCounts,
   type StoryStore,
   TableStoryStore,

@@ -114,7 +114,7 @@ export function storyContentHash(story: Story): string {
 }
 
 /** The story's fields in a fixed order (extra fields a newer parser adds are kept, sorted by name). */
-export function canonicalStory(story: Story): Story {
+function canonicalStory(story: Story): Story {
   const known: Story = {
     storyId: story.storyId,
     position: story.position,
@@ -159,7 +159,7 @@ export function sha256(text: string): string {
 }
 
 /** Thrown when an item read from the table is not of the shape this code writes; a person must look at it. */
-export class MalformedItemError extends Error {
+class MalformedItemError extends Error {
   override readonly name = 'MalformedItemError';
 }
 

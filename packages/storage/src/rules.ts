@@ -108,7 +108,7 @@ function withIndexKeys(base: StoryItem, story: Story | undefined, live: boolean)
 }
 
 /** The instant of the digest's date line: the parser dates a story `position` seconds before it. */
-export function digestInstantOf(story: Pick<Story, 'publishedAt' | 'position'>): string {
+function digestInstantOf(story: Pick<Story, 'publishedAt' | 'position'>): string {
   const at = Date.parse(story.publishedAt);
   return Number.isNaN(at) ? story.publishedAt : new Date(at + story.position * 1000).toISOString();
 }

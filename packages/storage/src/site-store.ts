@@ -59,7 +59,7 @@ export interface SiteStore {
 export const CONTENT_HASH_METADATA = 'content-sha256';
 
 /** The hash compared by `putIfChanged`: a change of headers alone is a change too. */
-export function siteObjectHash(file: SiteObject): string {
+function siteObjectHash(file: SiteObject): string {
   return sha256(`${file.contentType}\n${file.cacheControl}\n${file.body}`);
 }
 

@@ -109,11 +109,12 @@ export interface TableStoryStoreOptions {
 }
 
 /** Thrown when an item keeps changing under a compare-and-set; the event is failed so that Lambda retries it. */
-export class ConcurrentUpdateError extends Error {
+class ConcurrentUpdateError extends Error {
   override readonly name = 'ConcurrentUpdateError';
 }
 
-const ZERO_COUNTS: StoryCounts = { total: 0, added: 0, updated: 0, withdrawn: 0, unchanged: 0 };
+/** The counts of a digest with no story touched (a rejected, skipped or empty digest). */
+export const NO_STORY_COUNTS: StoryCounts = { total: 0, added: 0, updated: 0, withdrawn: 0, unchanged: 0 };
 
 /**
  * The story store over any `ItemTable`.
@@ -203,7 +204,7 @@ export class TableStoryStore implements StoryStore {
     const contentHash = stories === null ? null : digestContentHash(stories);
     const claim = await this.#claim(change, stories, contentHash);
     if (claim.kind !== 'claimed') {
-      return { outcome: claim.outcome, counts: claim.counts ?? { ...ZERO_COUNTS, total } };
+      return { outcome: claim.outcome, counts: claim.counts ?? { ...NO_STORY_COUNTS, total } };
     }
     const { manifest, prefetched } = claim;
 
@@ -225,7 +226,7 @@ export class TableStoryStore implements StoryStore {
     const committed = await this.#commit(manifest);
     return {
       outcome: committed ? 'applied' : 'superseded',
-      counts: manifest.counts ?? { ...ZERO_COUNTS, total },
+      counts: manifest.counts ?? { ...NO_STORY_COUNTS, total },
     };
   }
 
@@ -258,7 +259,7 @@ export class TableStoryStore implements StoryStore {
           ...eTagOf(change),
           sequencer: change.sequencer,
           version: previous.version + 1,
-          counts: { ...ZERO_COUNTS, total, unchanged: total },
+          counts: { ...NO_STORY_COUNTS, total, unchanged: total },
         };
         if (await this.#table.putIfVersion(moved, previous.version)) {
           return { kind: 'done', outcome: 'applied', counts: moved.counts };

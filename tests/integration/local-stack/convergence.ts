@@ -4,11 +4,7 @@ import { buildSite, resolveSiteConfig } from '@feedwright/site';
 import { mergeStories, type NamedDigest } from '../../../packages/cli/src/build/digests.ts';
 
 /** Every object of a bucket (under `prefix`), by key. */
-export async function bucketContents(
-  s3: S3Client,
-  bucket: string,
-  prefix = '',
-): Promise<Map<string, Buffer>> {
+async function bucketContents(s3: S3Client, bucket: string, prefix = ''): Promise<Map<string, Buffer>> {
   const contents = new Map<string, Buffer>();
   let token: string | undefined;
   do {
@@ -53,7 +49,7 @@ export async function siteBucket(s3: S3Client, bucket: string): Promise<Map<stri
  * The one place the bucket may differ from `build` (README, "Corrections are visible"): the updated
  * times of corrected stories, and the feed dates that follow from them.
  */
-export function withoutUpdatedTimes(body: string): string {
+function withoutUpdatedTimes(body: string): string {
   return body
     .replace(/<updated>[^<]*<\/updated>/g, '<updated/>')
     .replace(/<lastBuildDate>[^<]*<\/lastBuildDate>/g, '<lastBuildDate/>')

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { DigestError } from '@feedwright/digest';
 
 /** Folder of the `.eml` fixtures (written by `make_fixtures.py` from the plain-text digests). */
-export const MAIL_DIR = fileURLToPath(new URL('../../fixtures/mail/', import.meta.url));
+const MAIL_DIR = fileURLToPath(new URL('../../fixtures/mail/', import.meta.url));
 /** Folder of the plain-text digests the `.eml` fixtures were made from. */
 export const TEXT_DIR = fileURLToPath(new URL('../../fixtures/digests/', import.meta.url));
 

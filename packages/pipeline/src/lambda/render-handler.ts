@@ -29,7 +29,7 @@ export interface RenderDependencies {
 }
 
 /** A record whose render work failed; Lambda retries the batch from the earliest such record. */
-export class RenderFailedError extends Error {
+class RenderFailedError extends Error {
   override readonly name = 'RenderFailedError';
 }
 
