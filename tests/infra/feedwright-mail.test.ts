@@ -98,25 +98,41 @@ describe('FeedwrightStack with -c mailDomain and -c allowedSenders', () => {
     });
   });
 
-  it('gives ingest the normalised allow-list and read access to mail/*', () => {
+  it.each(['ingest', 'reconcile'] as const)(
+    'gives %s the normalised allow-list and read access to mail/*',
+    (name) => {
+      // Prepare
+      const fn = stack[name];
+      const policies = template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: logicalId(fn.role) }] },
+      });
+
+      // Act
+      const reads = Object.values(policies)
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>)
+        .filter((statement) => [statement.Action].flat().includes('s3:GetObject'))
+        .flatMap((statement) => [statement.Resource].flat());
+      const variables = template.toJSON().Resources[logicalId(fn.function)].Properties.Environment.Variables;
+
+      // Assess
+      expect(variables.ALLOWED_SENDERS).toBe('editor@x.com,@newsletter.example.com');
+      expect(reads).toContainEqual({ 'Fn::Join': ['', [bucketArn(), '/mail/*']] });
+      expect(reads).toContainEqual({ 'Fn::Join': ['', [bucketArn(), '/digests/*']] });
+    },
+  );
+
+  it('gives render neither the allow-list nor mail/*', () => {
     // Assess
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: {
-        Variables: Match.objectLike({ ALLOWED_SENDERS: 'editor@x.com,@newsletter.example.com' }),
-      },
-    });
-    const policies = template.findResources('AWS::IAM::Policy', {
-      Properties: { Roles: [{ Ref: logicalId(stack.ingest.role) }] },
-    });
-    const reads = Object.values(policies)
-      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>)
-      .filter((statement) => statement.Action === 's3:GetObject')
-      .flatMap((statement) =>
-        Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource],
-      );
-    expect(reads).toContainEqual({ 'Fn::Join': ['', [bucketArn(), '/mail/*']] });
-    expect(reads).toContainEqual({ 'Fn::Join': ['', [bucketArn(), '/digests/*']] });
-    expect(reads).toHaveLength(2);
+    const variables =
+      template.toJSON().Resources[logicalId(stack.render.function)].Properties.Environment.Variables;
+    expect(variables.ALLOWED_SENDERS).toBeUndefined();
+    expect(
+      JSON.stringify(
+        template.findResources('AWS::IAM::Policy', {
+          Properties: { Roles: [{ Ref: logicalId(stack.render.role) }] },
+        }),
+      ),
+    ).not.toContain('/mail/');
   });
 
   it('outputs the MX record to add', () => {
