@@ -37,6 +37,7 @@ export async function uploadToFeed(
     sitePort: 0,
     s3Port: 0,
     dynamoPort: 0,
+    smtpPort: null,
     dataDir,
     digestsDir: null,
     inboxDir: null,
