@@ -4,6 +4,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { parseAllowedSenders } from '@feedwright/mail';
 import { createIngestHandler, optionalPositiveInt, requireEnv } from '@feedwright/pipeline';
 import middy from '@middy/core';
 import type { Context, S3Event } from 'aws-lambda';
@@ -15,8 +16,10 @@ const metrics = new Metrics({ namespace: 'feedwright', serviceName: 'feedwright-
 let ingest: ReturnType<typeof createIngestHandler> | undefined;
 
 /**
- * Lambda entry: env TABLE_NAME, MAX_DIGEST_BYTES?, DIGEST_TIMEZONE?, POWERTOOLS_*. The environment
- * is read on the first invocation, so importing this module needs none of it.
+ * Lambda entry: env TABLE_NAME, MAX_DIGEST_BYTES?, DIGEST_TIMEZONE?, ALLOWED_SENDERS? (set with
+ * `-c mailDomain`: mailed digests from these senders, authenticated by SES, are accepted),
+ * POWERTOOLS_*. The environment is read on the first invocation, so importing this module needs
+ * none of it.
  */
 export const handler = middy<S3Event, void, Error, Context>()
   .use(injectLambdaContext(logger))
@@ -30,6 +33,9 @@ export const handler = middy<S3Event, void, Error, Context>()
       tableName: requireEnv('TABLE_NAME'),
       maxDigestBytes: optionalPositiveInt('MAX_DIGEST_BYTES'),
       timezone: process.env.DIGEST_TIMEZONE || undefined,
+      ...(process.env.ALLOWED_SENDERS
+        ? { mail: { verdicts: 'ses', allowedSenders: parseAllowedSenders(process.env.ALLOWED_SENDERS) } }
+        : {}),
     });
     return ingest(event);
   });

@@ -23,4 +23,10 @@ export {
 export { type RenderResult, type RenderServices, renderPlan } from './render.ts';
 export { planRender, type RenderPlan, type RenderUnit } from './render-plan.ts';
 export type { IngestReport } from './report.ts';
-export { type DigestEvent, decodeS3Key, digestEventsOf, type IgnoredRecord } from './s3-events.ts';
+export {
+  type DigestEvent,
+  decodeS3Key,
+  digestEventsOf,
+  type IgnoredRecord,
+  isMailKey,
+} from './s3-events.ts';
