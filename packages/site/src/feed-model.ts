@@ -50,6 +50,27 @@ export interface FeedModel {
   /** Publication time of the newest entry (RSS `pubDate`); null for an empty feed. */
   readonly publishedRfc822: string | null;
   readonly entries: readonly FeedEntry[];
+  /** RFC 5005 links (and JSON Feed `next_url`); absent on a feed with no archive. */
+  readonly history?: FeedHistory;
+}
+
+/** An archive document's URLs in the two archived formats. */
+export interface ArchiveUrls {
+  readonly atom: string;
+  readonly json: string;
+}
+
+/**
+ * RFC 5005 archived feeds: a subscription feed names its newest archive document (`prevArchive`); an
+ * archive document names the subscription feed (`current`) and its older and newer neighbours.
+ */
+export interface FeedHistory {
+  /** Set on an archive document only: the subscription feed it belongs to (Atom `rel="current"`). */
+  readonly current?: ArchiveUrls;
+  /** The next older archive document (Atom `prev-archive`, JSON Feed `next_url`). */
+  readonly prevArchive?: ArchiveUrls;
+  /** The next newer archive document (Atom `next-archive`). */
+  readonly nextArchive?: ArchiveUrls;
 }
 
 /** The feed entry of a story. */

@@ -1,3 +1,4 @@
+import { atomHistoryLines } from './feed-history.ts';
 import type { FeedEntry, FeedModel } from './feed-model.ts';
 import type { FeedParts } from './feed-parts.ts';
 import { escapeAttribute, escapeCleanText } from './text.ts';
@@ -27,6 +28,7 @@ export function rss2Parts(feed: FeedModel): FeedParts {
     '    <docs>https://www.rssboard.org/rss-specification</docs>',
     '    <generator>feedwright</generator>',
     `    <atom:link href="${escapeAttribute(feed.selfUrls.rss)}" rel="self" type="application/rss+xml"/>`,
+    ...atomHistoryLines(feed.history, '    <atom:link'),
     '',
   ].join('\n');
   return {
