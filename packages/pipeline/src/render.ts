@@ -17,6 +17,7 @@ import {
 } from '@feedwright/site';
 import {
   type CdnInvalidator,
+  mapLimit,
   type ObjectVersion,
   SiteObjectConflictError,
   type SiteStore,
@@ -47,7 +48,7 @@ export interface RenderResult {
   readonly written: number;
   readonly unchanged: number;
   readonly deleted: number;
-  /** Site paths written or deleted (what the CDN was asked to invalidate), sorted. */
+  /** Site paths rewritten or deleted (what the CDN was asked to invalidate; new ones are not), sorted. */
   readonly changedPaths: readonly string[];
   /** Units that failed, by unit id (see `unitId`), with the error. */
   readonly failed: ReadonlyMap<string, unknown>;
@@ -88,7 +89,8 @@ export async function renderPlan(plan: RenderPlan, services: RenderServices): Pr
     ...(plan.listings ? [{ kind: 'listings' } as const] : []),
     ...[...plan.storyIds].map((storyId): RenderUnit => ({ kind: 'story', storyId })),
   ];
-  await forEachLimit(units, services.concurrency ?? 8, async (unit) => {
+  // Each task catches its own failure (recorded per unit), so every unit is tried.
+  await mapLimit(units, services.concurrency ?? 8, async (unit) => {
     try {
       await withRetries(unit, context);
     } catch (error) {
@@ -154,7 +156,10 @@ async function renderStory(storyId: string, { services, current, tally }: UnitCo
     await remove(storyPath(storyId), services.site, tally);
     return;
   }
-  await put(renderStoryPage(story, services.config), undefined, services.site, tally);
+  const file = renderStoryPage(story, services.config);
+  // HEADed here rather than inside putIfChanged, so that a page written for the first time (never
+  // cached) is told apart from one rewritten (a correction: its cached copy must go).
+  await put(file, await services.site.head(file.path), services.site, tally);
 }
 
 async function renderTopic(slug: string, context: UnitContext): Promise<void> {
@@ -238,7 +243,8 @@ async function put(
   const result = await site.putIfChanged(file, expected === undefined ? {} : { expected });
   if (result === 'written') {
     tally.written += 1;
-    tally.changedPaths.add(file.path);
+    // A new object has no cached copy to drop (CloudFront caches a 404 for seconds only).
+    if (expected !== null) tally.changedPaths.add(file.path);
   } else {
     tally.unchanged += 1;
   }
@@ -248,22 +254,6 @@ async function remove(path: string, site: SiteStore, tally: Tally): Promise<void
   if ((await site.delete(path)) !== 'deleted') return;
   tally.deleted += 1;
   tally.changedPaths.add(path);
-}
-
-async function forEachLimit<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await task(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 function describe(error: unknown): string {
