@@ -24,6 +24,8 @@ function planFor(stories: readonly Story[]): RenderPlan {
     storyIds: new Set(stories.map((story) => story.storyId)),
     topics: new Set(['all', ...stories.map((story) => story.topicSlug)]),
     listings: true,
+    topicMonths: new Map(),
+    sitemapMonths: new Set(),
     unitsByRecord: new Map(),
   };
 }
