@@ -54,7 +54,7 @@ export const NO_ISSUE_NAV: StoryNav = { issue: null, previous: null, next: null 
  * batch), patched with the touched stories' current state, which the eventually consistent index may
  * not show yet.
  */
-export async function monthStories(slug: string, month: Month, context: ArchiveContext): Promise<Story[]> {
+async function monthStories(slug: string, month: Month, context: ArchiveContext): Promise<Story[]> {
   const key = `${slug}/${month}`;
   let query = context.months.get(key);
   if (query === undefined) {
@@ -72,7 +72,7 @@ export async function monthStories(slug: string, month: Month, context: ArchiveC
  * The nearest older and newer months with a live story of the topic: two one-item Queries, widened by
  * the months of the touched stories (which the index may not show yet).
  */
-export async function adjacentMonths(
+async function adjacentMonths(
   slug: string,
   month: Month,
   context: ArchiveContext,
