@@ -47,7 +47,10 @@ function atomEntry(entry: FeedEntry, author: string, scheme: string): string {
     `    <author><name>${x(author)}</name></author>`,
     `    <category term="${a(entry.category.term)}" label="${a(entry.category.label)}" scheme="${a(scheme)}"/>`,
   ];
-  if (entry.summary !== null) lines.push(`    <summary type="text">${x(entry.summary)}</summary>`);
+  // A headline-only entry (a quick hit) summarises itself with its headline: RFC 4287 allows an entry with
+  // just an alternate link, but readers then show nothing, and the W3C validator warns (MissingTextualContent).
+  const summary = entry.summary ?? (entry.contentHtml === null ? entry.title : null);
+  if (summary !== null) lines.push(`    <summary type="text">${x(summary)}</summary>`);
   if (entry.contentHtml !== null) lines.push(`    <content type="html">${x(entry.contentHtml)}</content>`);
   lines.push('  </entry>', '');
   return lines.join('\n');
