@@ -22,6 +22,7 @@ export function atom1Parts(feed: FeedModel): FeedParts {
     `  <author><name>${x(feed.author)}</name></author>`,
     `  <link rel="alternate" type="text/html" href="${a(feed.homeUrl)}"/>`,
     `  <link rel="self" type="application/atom+xml" href="${a(feed.selfUrls.atom)}"/>`,
+    ...(feed.hubUrl === null ? [] : [`  <link rel="hub" href="${a(feed.hubUrl)}"/>`]),
     '  <generator>feedwright</generator>',
     '',
   ].join('\n');

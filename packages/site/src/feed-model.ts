@@ -43,6 +43,8 @@ export interface FeedModel {
   readonly epoch: string;
   readonly updatedRfc822: string | null;
   readonly entries: readonly FeedEntry[];
+  /** The WebSub hub this feed advertises; null when none is configured or the feed is not subscribable. */
+  readonly hubUrl: string | null;
 }
 
 /** The feed entry of a story. */
@@ -98,6 +100,9 @@ export function feedModel(
     epoch: tagDateStart(config.tagDate),
     updatedRfc822: newest?.publishedRfc822 ?? null,
     entries,
+    // Topic and all-stories feeds are what readers subscribe to; an archive document (a fixed page of
+    // history) would build its model with hubUrl null.
+    hubUrl: config.hubUrl,
   };
 }
 

@@ -20,4 +20,5 @@ export {
   type TopicListing,
   type TopicRef,
 } from './topics.ts';
-export { FEED_FILE_NAMES, FEED_FORMATS, type FeedFormat, feedPath, storyPath } from './urls.ts';
+export { encodePath, FEED_FILE_NAMES, FEED_FORMATS, type FeedFormat, feedPath, storyPath } from './urls.ts';
+export { isSubscriptionFeedPath, SUBSCRIPTION_FEED_PATH, websubLinkHeader } from './websub.ts';

@@ -26,6 +26,7 @@ export function rss2Parts(feed: FeedModel): FeedParts {
     '    <docs>https://www.rssboard.org/rss-specification</docs>',
     '    <generator>feedwright</generator>',
     `    <atom:link href="${escapeAttribute(feed.selfUrls.rss)}" rel="self" type="application/rss+xml"/>`,
+    ...(feed.hubUrl === null ? [] : [`    <atom:link href="${escapeAttribute(feed.hubUrl)}" rel="hub"/>`]),
     '',
   ].join('\n');
   return {
