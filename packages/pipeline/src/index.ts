@@ -6,6 +6,7 @@
 
 export { optionalPositiveInt, requireEnv } from './env.ts';
 export {
+  acceptDigest,
   DigestLimitError,
   INGEST_LIMITS,
   type IngestResult,

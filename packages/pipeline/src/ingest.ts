@@ -51,7 +51,12 @@ export interface IngestResult {
  */
 export async function ingestDigestEvent(event: DigestEvent, services: IngestServices): Promise<IngestResult> {
   const outcome = event.kind === 'removed' ? await withdraw(event, services) : await ingest(event, services);
-  const report: IngestReport = { ...outcome, processedAt: (services.now?.() ?? new Date()).toISOString() };
+  const report: IngestReport = {
+    ...outcome,
+    ...(event.eTag === undefined ? {} : { eTag: event.eTag }),
+    ...(event.versionId === undefined ? {} : { versionId: event.versionId }),
+    processedAt: (services.now?.() ?? new Date()).toISOString(),
+  };
   const persisted = report.status !== 'skipped';
   if (persisted) await services.source.putReport(event.bucket, reportKeyFor(event.key), report);
   return { report, persisted };
@@ -83,9 +88,7 @@ async function ingest(event: DigestEvent, services: IngestServices): Promise<Out
 
   let digest: Digest;
   try {
-    const text = decodeDigest(read.bytes, { maxBytes });
-    digest = parseDigest(text, { timezone: services.timezone ?? 'UTC' });
-    assertStorable(digest);
+    digest = acceptDigest(read.bytes, { maxBytes, timezone: services.timezone ?? 'UTC' });
   } catch (error) {
     if (error instanceof DigestError || error instanceof DigestLimitError)
       return reject(event, services, error);
@@ -105,6 +108,22 @@ async function ingest(event: DigestEvent, services: IngestServices): Promise<Out
     warnings: digest.warnings,
     digest: { title: digest.title, date: digest.date, publishedAt: digest.publishedAt },
   };
+}
+
+/**
+ * Ingest's acceptance path for a digest's bytes: decoded, parsed and checked against the table's limits.
+ * `feedwright publish --dry-run` runs the same path, so a dry run refuses exactly what ingest would.
+ * @throws DigestError or DigestLimitError for input ingest rejects.
+ */
+export function acceptDigest(
+  bytes: Uint8Array,
+  options: { maxBytes?: number; timezone?: string } = {},
+): Digest {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_DIGEST_BYTES;
+  if (bytes.byteLength > maxBytes) throw tooLargeError(bytes.byteLength, maxBytes);
+  const digest = parseDigest(decodeDigest(bytes, { maxBytes }), { timezone: options.timezone ?? 'UTC' });
+  assertStorable(digest);
+  return digest;
 }
 
 /** A digest the parser accepts but the table cannot hold as it is; rejected like bad input. */

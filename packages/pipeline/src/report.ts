@@ -10,6 +10,9 @@ export interface IngestReport {
   /** The digest's object key, decoded. */
   readonly key: string;
   readonly sequencer: string;
+  /** The upload's ETag and version (versioned buckets), from the event: how an editor's tool finds the report of *its* upload. */
+  readonly eTag?: string;
+  readonly versionId?: string;
   readonly stories: StoryCounts;
   /** What the parser tolerated but an editor may want to fix. */
   readonly warnings: readonly string[];

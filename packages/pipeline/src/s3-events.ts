@@ -13,6 +13,8 @@ export interface DigestEvent {
   /** Bytes, from the event; S3 sends it for created objects only. */
   readonly size?: number;
   readonly eTag?: string;
+  /** The object version, in a versioned bucket. */
+  readonly versionId?: string;
   readonly eventName: string;
 }
 
@@ -75,5 +77,6 @@ function digestEventOf(record: S3EventRecord): DigestEvent | IgnoredRecord {
     eventName,
     ...(kind === 'created' && typeof size === 'number' ? { size } : {}),
     ...(record.s3.object.eTag ? { eTag: record.s3.object.eTag } : {}),
+    ...(record.s3.object.versionId ? { versionId: record.s3.object.versionId } : {}),
   };
 }
