@@ -5,6 +5,8 @@ const commands: Record<string, () => Promise<Command>> = {
   parse: async () => (await import('./commands/parse.ts')).parseCommand,
   build: async () => (await import('./commands/build.ts')).buildCommand,
   dev: async () => (await import('./commands/dev.ts')).devCommand,
+  publish: async () => (await import('./commands/publish.ts')).publishCommand,
+  withdraw: async () => (await import('./commands/withdraw.ts')).withdrawCommand,
 };
 
 const usage = `Usage: feedwright <command> [options]
@@ -13,6 +15,8 @@ Commands:
   parse FILE [--timezone TZ] [--max-bytes N] print a digest's stories as JSON
   build FILE_OR_DIR... --out DIR [options]   write the whole site from digests
   dev [options]                              run the local stack (npm start)
+  publish FILE... [--dry-run] [options]      upload digests and wait until they are live
+  withdraw KEY_OR_FILE [options]             delete a digest and wait until it is gone
 
 Run 'feedwright <command> --help' for a command's options.`;
 

@@ -35,6 +35,15 @@ export function subscribeLinks(slug: string, prefix: string): string {
 }
 
 /**
+ * The part of a story's page that carries its text, verbatim: its headline and body. A page holding it
+ * shows this version of the story (`feedwright publish` waits for it to be served).
+ */
+export function storyPageText(story: Story): string {
+  const body = storyBodyHtml(story);
+  return `<h1>${escapeMarkup(storyTitle(story))}</h1>${body === null ? '' : `\n${body}`}`;
+}
+
+/**
  * stories/<storyId>.html: the story readable with no JavaScript, its canonical URL, and autodiscovery of
  * its topic's feeds. Links within the site are relative, so the tree also reads from disk.
  * @throws SiteInputError for a story whose id, slug or time cannot be rendered.
@@ -54,8 +63,7 @@ export function renderStoryPage(story: Story, config: SiteConfig): SiteFile {
     '<main>',
     '<article>',
     `<p class="meta"><a href="../index.html#${escapeAttribute(encodeURIComponent(topicAnchor(topic.slug)))}">${x(topic.name)}</a> · <time datetime="${rfc3339(at)}">${readableDate(at)}</time></p>`,
-    `<h1>${x(title)}</h1>`,
-    storyBodyHtml(story) ?? '',
+    storyPageText(story),
     '</article>',
     '</main>',
     `<footer><p class="subscribe">Follow ${x(topic.name)}: ${subscribeLinks(topic.slug, '../')}</p></footer>`,
