@@ -41,7 +41,7 @@ describe('feedwright publish / withdraw against the local stack', () => {
     runFeedwrightWith(
       LOCAL_ENV,
       ...args,
-      ...(args[0] === 'withdraw' ? target().filter((_, i, all) => i !== 2 && i !== 3) : target()),
+      ...(args[0] === 'withdraw' ? target().filter((_, i) => i !== 2 && i !== 3) : target()),
     );
   const siteStatus = async (path: string) => (await fetch(new URL(path, stack.siteUrl))).status;
   const siteText = async (path: string) => (await fetch(new URL(path, stack.siteUrl))).text();
