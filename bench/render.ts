@@ -7,15 +7,18 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Story } from '@feedwright/digest';
-import { createRenderHandler } from '@feedwright/fn-render';
-import { createBuckets, createTable, decideStoryWrite, StreamRecorder, topicKey } from '@feedwright/storage';
 import {
+  createBuckets,
+  createLambdaContext,
+  createTable,
   S3RVER_CREDENTIALS,
+  StreamRecorder,
   s3rverClient,
   startDynamoEmulator,
   startS3Emulator,
-} from '../packages/cli/src/dev/emulators.ts';
-import { createLambdaContext } from '../packages/cli/src/dev/lambda-context.ts';
+} from '@feedwright/local-stack';
+import { createRenderHandler } from '@feedwright/pipeline';
+import { decideStoryWrite, topicKey } from '@feedwright/storage';
 import { median } from './measure.ts';
 
 const TOPICS = Array.from({ length: 10 }, (_, i) => ({ slug: `topic-${i}`, name: `Topic ${i}` }));

@@ -4,8 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { parseDigest } from '@feedwright/digest';
-import { s3rverClient } from '../packages/cli/src/dev/emulators.ts';
-import { startLocalStack } from '../packages/cli/src/dev/local-stack.ts';
+import { s3rverClient, startLocalStack } from '@feedwright/local-stack';
 import { percentile } from './measure.ts';
 
 /**

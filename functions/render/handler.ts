@@ -1,119 +1,40 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { optionalPositiveInt, planRender, renderPlan, requireEnv } from '@feedwright/pipeline';
-import { resolveSiteConfig, type SiteConfig } from '@feedwright/site';
-import { createDynamoStoryStore, S3SiteStore } from '@feedwright/storage';
+import { createRenderHandler, optionalPositiveInt, requireEnv } from '@feedwright/pipeline';
 import middy from '@middy/core';
-import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-
-/** What the render function is built from (contract-pipeline.md). */
-export interface RenderDependencies {
-  readonly s3: S3Client;
-  readonly dynamo: DynamoDBClient;
-  readonly tableName: string;
-  readonly siteBucket: string;
-  /** baseUrl, siteTitle, itemsPerFeed, maxFeedBytes… @default the site package's defaults */
-  readonly site?: Partial<SiteConfig>;
-  /** @default a Powertools Logger for service `feedwright-render` */
-  readonly logger?: Logger;
-  /** @default Powertools Metrics, namespace `feedwright`, service `feedwright-render` */
-  readonly metrics?: Metrics;
-}
-
-/** A record whose render work failed; Lambda retries the batch from the earliest such record. */
-export class RenderFailedError extends Error {
-  override readonly name = 'RenderFailedError';
-}
-
-/**
- * A middy-wrapped handler for DynamoDB stream batches; returns partial batch failures.
- *
- * Rendering is per batch, not per record: the batch is planned (touched stories and topics), each unit
- * rendered once, and then Powertools' `BatchProcessor` reports exactly the records that touched a
- * failed unit. For a stream, Lambda checkpoints before the lowest reported sequence number and retries
- * from there (bisecting when configured); every record before it only touched units that succeeded, so
- * nothing is skipped. If every record failed, `processPartialResponse` throws and the whole batch is
- * retried.
- */
-export function createRenderHandler(
-  deps: RenderDependencies,
-): (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse> {
-  const logger = deps.logger ?? new Logger({ serviceName: 'feedwright-render' });
-  const metrics = deps.metrics ?? new Metrics({ namespace: 'feedwright', serviceName: 'feedwright-render' });
-  const services = {
-    stories: createDynamoStoryStore({ tableName: deps.tableName, client: deps.dynamo }),
-    site: new S3SiteStore({ bucket: deps.siteBucket, client: deps.s3 }),
-    config: resolveSiteConfig(deps.site),
-    logger,
-  };
-
-  const lambdaHandler = async (
-    event: DynamoDBStreamEvent,
-    context: Context,
-  ): Promise<DynamoDBBatchResponse> => {
-    const records = event.Records ?? [];
-    const plan = planRender(records);
-    const result = await renderPlan(plan, services);
-    logger.info('batch rendered', {
-      records: records.length,
-      stories: plan.storyIds.size,
-      topics: [...plan.topics],
-      written: result.written,
-      unchanged: result.unchanged,
-      deleted: result.deleted,
-      failedUnits: [...result.failed.keys()],
-    });
-    metrics.addMetric('ObjectsWritten', MetricUnit.Count, result.written);
-    metrics.addMetric('ObjectsUnchanged', MetricUnit.Count, result.unchanged);
-    metrics.addMetric('ObjectsDeleted', MetricUnit.Count, result.deleted);
-
-    const recordHandler = async (record: DynamoDBRecord): Promise<void> => {
-      const units = plan.unitsByRecord.get(record.dynamodb?.SequenceNumber ?? '') ?? [];
-      const failedUnit = units.find((unit) => result.failed.has(unit));
-      if (failedUnit !== undefined) {
-        throw new RenderFailedError(`rendering ${failedUnit} failed`, {
-          cause: result.failed.get(failedUnit),
-        });
-      }
-    };
-    const processor = new BatchProcessor(EventType.DynamoDBStreams, { logger });
-    return processPartialResponse(event, recordHandler, processor, { context });
-  };
-
-  return middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
-    .handler(lambdaHandler);
-}
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 
 const s3 = new S3Client({});
 const dynamo = new DynamoDBClient({});
-let lambda: ((event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>) | undefined;
+const logger = new Logger({ serviceName: 'feedwright-render' });
+const metrics = new Metrics({ namespace: 'feedwright', serviceName: 'feedwright-render' });
+let render: ReturnType<typeof createRenderHandler> | undefined;
 
 /**
- * Lambda entry: clients at module scope; env TABLE_NAME, SITE_BUCKET, SITE_BASE_URL, SITE_TITLE?,
- * ITEMS_PER_FEED?, FEED_MAX_BYTES?, POWERTOOLS_*. Read on the first invocation, so importing needs none.
+ * Lambda entry: env TABLE_NAME, SITE_BUCKET, SITE_BASE_URL, SITE_TITLE?, ITEMS_PER_FEED?,
+ * FEED_MAX_BYTES?, POWERTOOLS_*. Read on the first invocation, so importing needs none.
  */
-export const handler = async (
-  event: DynamoDBStreamEvent,
-  context: Context,
-): Promise<DynamoDBBatchResponse> => {
-  lambda ??= createRenderHandler({
-    s3,
-    dynamo,
-    tableName: requireEnv('TABLE_NAME'),
-    siteBucket: requireEnv('SITE_BUCKET'),
-    site: {
-      baseUrl: requireEnv('SITE_BASE_URL'),
-      siteTitle: process.env.SITE_TITLE || undefined,
-      itemsPerFeed: optionalPositiveInt('ITEMS_PER_FEED'),
-      maxFeedBytes: optionalPositiveInt('FEED_MAX_BYTES'),
-    },
+export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .handler((event, context) => {
+    render ??= createRenderHandler({
+      s3,
+      dynamo,
+      logger,
+      metrics,
+      tableName: requireEnv('TABLE_NAME'),
+      siteBucket: requireEnv('SITE_BUCKET'),
+      site: {
+        baseUrl: requireEnv('SITE_BASE_URL'),
+        siteTitle: process.env.SITE_TITLE || undefined,
+        itemsPerFeed: optionalPositiveInt('ITEMS_PER_FEED'),
+        maxFeedBytes: optionalPositiveInt('FEED_MAX_BYTES'),
+      },
+    });
+    return render(event, context);
   });
-  return lambda(event, context);
-};

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
 import { decodeDigest, parseDigest } from '@feedwright/digest';
 import { buildSite, CONTENT_TYPES, resolveSiteConfig, type SiteFile } from '@feedwright/site';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -81,7 +82,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  if (server !== undefined) await new Promise((resolve) => server.close(resolve));
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
@@ -93,7 +94,8 @@ interface Visit {
 }
 
 async function open(path: string): Promise<Visit> {
-  const page = await browser.newPage();
+  // A context per page, as axe-core's Playwright builder needs; browser.close() ends them all.
+  const page = await (await browser.newContext()).newPage();
   const visit: Visit = { page, dialogs: [], consoleErrors: [], pageErrors: [] };
   page.on('dialog', (dialog) => {
     visit.dialogs.push(dialog.message());
@@ -239,5 +241,30 @@ describe('the built site in Chromium', () => {
       'China is about to expand pilot programs for outbound investment',
     );
     await page.close();
+  });
+
+  it('every kind of page passes axe-core’s WCAG 2.1 A and AA rules', async () => {
+    // Prepare: one page of each kind the site writes, plus the hostile story page.
+    const pages = [
+      'index.html',
+      files.find((file) => file.path.includes('investment-china-is-about-to-expand'))?.path,
+      files.find((file) => file.path.includes('takes-over-title'))?.path,
+    ];
+
+    for (const path of pages) {
+      // Act
+      const { page } = await open(path ?? 'missing.html');
+      const results = await new AxeBuilder({ page })
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+        .analyze();
+
+      // Assess
+      expect(
+        results.violations.map((violation) => `${violation.id}: ${violation.help}`),
+        path,
+      ).toEqual([]);
+      expect(results.passes.length, path).toBeGreaterThan(0);
+      await page.close();
+    }
   });
 });

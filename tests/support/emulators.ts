@@ -6,8 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createBuckets, createTable } from '@feedwright/storage';
-import { S3RVER_CREDENTIALS, s3rverClient, startS3Emulator } from '../../packages/cli/src/dev/emulators.ts';
+import {
+  createBuckets,
+  createTable,
+  S3RVER_CREDENTIALS,
+  s3rverClient,
+  startS3Emulator,
+} from '@feedwright/local-stack';
 
 /** dynalite ships no type declarations; this is the part used here. */
 type Dynalite = (options: {

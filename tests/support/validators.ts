@@ -1,7 +1,8 @@
 /**
  * Checks of the site's outputs with tools nobody on this project wrote: libxml2 (xmllint-wasm) for XML
  * well-formedness, the RFC 4287 RELAX NG schema and the XPath of its Schematron rules; ajv with the
- * JSON Feed 1.1 schema from `jsonfeed-schema`; parse5 (the WHATWG HTML parser) for pages; feedsmith and
+ * JSON Feed 1.1 schema from `jsonfeed-schema`; parse5 (the WHATWG HTML parser) and html-validate (the
+ * HTML standard's content models, document structure and accessibility rules) for pages; feedsmith and
  * @rowanmanning/feed-parser to read feeds back. Any test may import these.
  */
 import { readFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { parseFeed as rowanParseFeed } from '@rowanmanning/feed-parser';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsImport from 'ajv-formats';
 import { parseAtomFeed, parseJsonFeed, parseOpml, parseRssFeed } from 'feedsmith';
+import { HtmlValidate } from 'html-validate';
 import jsonFeedSchemaV11 from 'jsonfeed-schema/schema-v1.1.json' with { type: 'json' };
 import { type DefaultTreeAdapterTypes, parse as parseHtml } from 'parse5';
 import { memoryPages, validateXML } from 'xmllint-wasm';
@@ -160,12 +162,29 @@ export function textOf(node: HtmlNode): string {
   return 'childNodes' in node ? node.childNodes.map(textOf).join('') : '';
 }
 
+// html-validate's presets for a conforming, accessible document; its style-only rules (doctype case,
+// title length) are left out with the `recommended` preset, since they judge taste, not validity.
+const htmlValidator = new HtmlValidate({
+  extends: ['html-validate:standard', 'html-validate:document', 'html-validate:a11y'],
+});
+
+/** html-validate's findings for one page: `rule: message (line:column)`; empty means valid. */
+export function htmlValidatorProblems(body: string): string[] {
+  const report = htmlValidator.validateStringSync(body);
+  return report.results.flatMap((result) =>
+    result.messages.map(
+      (message) => `${message.ruleId}: ${message.message} (${message.line}:${message.column})`,
+    ),
+  );
+}
+
 /**
  * What a browser would run or load from a page, read with parse5 (the WHATWG parsing algorithm): any
- * <script>, inline event handler, javascript: URL, embedded object or frame, and any HTML parse error.
+ * <script>, inline event handler, javascript: URL, embedded object or frame, and any HTML parse error;
+ * plus every html-validate finding.
  */
 export function htmlProblems(body: string): string[] {
-  const problems: string[] = [];
+  const problems: string[] = [...htmlValidatorProblems(body)];
   const document = parseHtml(body, {
     onParseError: (error) => problems.push(`parse error ${error.code} at line ${error.startLine}`),
   });

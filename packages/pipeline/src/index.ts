@@ -13,6 +13,8 @@ export {
   type IngestServices,
   ingestDigestEvent,
 } from './ingest.ts';
+export { createIngestHandler, type IngestDependencies, IngestFailedError } from './lambda/ingest-handler.ts';
+export { createRenderHandler, type RenderDependencies, RenderFailedError } from './lambda/render-handler.ts';
 export type { PipelineLogger } from './logger.ts';
 export { type RenderResult, type RenderServices, renderPlan } from './render.ts';
 export { planRender, type RenderPlan, type RenderUnit, unitId } from './render-plan.ts';

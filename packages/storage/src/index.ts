@@ -1,8 +1,6 @@
 /**
  * `@feedwright/storage`: the ports the pipeline talks to (story store, site store, digest source), their
- * DynamoDB and S3 adapters (each taking its client as an option), in-memory fakes for unit tests, the
- * table/bucket provisioning the emulators use, and the stream recorder that stands in for DynamoDB
- * Streams where there are none.
+ * DynamoDB and S3 adapters (each taking its client as an option) and in-memory fakes for unit tests.
  */
 export {
   type DigestRead,
@@ -36,7 +34,6 @@ export {
   topicKey,
 } from './items.ts';
 export { MemoryItemTable } from './memory-item-table.ts';
-export { createBuckets, createTable } from './provision.ts';
 export {
   type ClaimDecision,
   decideClaim,
@@ -73,10 +70,4 @@ export {
   type TableStoryStoreOptions,
   type TopicRecord,
 } from './story-store.ts';
-export {
-  type StreamListener,
-  StreamRecorder,
-  type StreamRecorderOptions,
-  toStreamImage,
-} from './stream-recorder.ts';
-export { LOCAL_DEFAULTS, TABLE_INDEXES, TABLE_KEYS } from './table.ts';
+export { TABLE_INDEXES, TABLE_KEYS } from './table.ts';

@@ -14,13 +14,3 @@ export const TABLE_INDEXES = {
   /** "Newest N stories overall": partition `ALL`, sort `<publishedAt>#<storyId>`. */
   all: { indexName: 'all', partitionKey: 'allPk', sortKey: 'feedSk' },
 } as const;
-
-/** Default names of the local stack (DESIGN.md, "Local stack"). */
-export const LOCAL_DEFAULTS = {
-  tableName: 'feedwright',
-  incomingBucket: 'feedwright-incoming',
-  siteBucket: 'feedwright-site',
-  s3Port: 4569,
-  dynamoPort: 4567,
-  sitePort: 8787,
-} as const;

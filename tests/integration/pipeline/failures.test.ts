@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createRenderHandler } from '@feedwright/fn-render';
 import type { IngestReport } from '@feedwright/pipeline';
+import { createRenderHandler } from '@feedwright/pipeline';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readWithFeedsmith } from '../../support/validators.ts';

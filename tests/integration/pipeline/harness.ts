@@ -2,12 +2,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createIngestHandler } from '@feedwright/fn-ingest';
-import { createRenderHandler } from '@feedwright/fn-render';
-import { StreamRecorder } from '@feedwright/storage';
+import { createLambdaContext, encodeS3EventKey, StreamRecorder } from '@feedwright/local-stack';
+import { createIngestHandler, createRenderHandler } from '@feedwright/pipeline';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, S3Event, S3EventRecord } from 'aws-lambda';
-import { createLambdaContext } from '../../../packages/cli/src/dev/lambda-context.ts';
-import { encodeS3EventKey } from '../../../packages/cli/src/dev/s3-key-encoding.ts';
 import { type Emulators, startEmulators } from '../../support/emulators.ts';
 
 export const INCOMING = 'feedwright-incoming';
@@ -160,7 +157,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     s3,
     dynamo,
     recorder,
-    ingest: (event) => ingestHandler(event, fakeContext('ingest')),
+    ingest: (event) => ingestHandler(event),
     render: (records) => renderHandler({ Records: records ?? recorder.take() }, fakeContext('render')),
     siteWrites: () => siteWrites,
     digestReads: () => digestReads,

@@ -5,6 +5,7 @@ import {
   atomRelaxNgProblems,
   atomSchematronProblems,
   htmlProblems,
+  htmlValidatorProblems,
   jsonFeedProblems,
   xmlWellFormednessProblems,
 } from '../../support/validators.ts';
@@ -141,6 +142,20 @@ describe('Validators', () => {
         'live <script> element',
         'event handler onerror on <img>',
       ]),
+    );
+  });
+
+  it('finds what the HTML standard refuses in a page that parses cleanly', () => {
+    // Prepare: no lang, a duplicate id, a list item outside a list.
+    const page =
+      '<!DOCTYPE html><html><head><title>t</title></head><body><p id="a">x</p><p id="a"><li>y</li></p></body></html>';
+
+    // Act
+    const problems = htmlValidatorProblems(page);
+
+    // Assess
+    expect(problems.map((problem) => problem.split(':')[0])).toEqual(
+      expect.arrayContaining(['element-required-attributes', 'no-dup-id']),
     );
   });
 });

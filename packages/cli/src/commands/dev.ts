@@ -1,6 +1,6 @@
+import { LOCAL_DEFAULTS, type LocalStack } from '@feedwright/local-stack';
 import type { Command } from '../command.ts';
-import { DEV_USAGE, parseDevOptions } from '../dev/cli-options.ts';
-import type { LocalStack } from '../dev/local-stack.ts';
+import { DEV_USAGE, parseDevOptions } from './dev-options.ts';
 
 const REPEATED_SIGNAL_MS = 1_000;
 const STOP_TIMEOUT_MS = 15_000;
@@ -13,7 +13,7 @@ export const devCommand: Command = {
     const options = parseDevOptions(argv);
     // EMF metric lines would drown the logs locally; set POWERTOOLS_METRICS_DISABLED=false to see them.
     process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-    const { startLocalStack } = await import('../dev/local-stack.ts');
+    const { startLocalStack } = await import('@feedwright/local-stack');
     const out = (line: string) => process.stdout.write(`${line}\n`);
 
     let stack: LocalStack;
@@ -80,9 +80,10 @@ function startupFailure(error: unknown, options: ReturnType<typeof parseDevOptio
   const port = (error as { port?: unknown } | null)?.port;
   if (code === 'EADDRINUSE' && typeof port === 'number') {
     const flag =
-      port === options.s3Port || (options.s3Port === undefined && port === 4569)
+      port === options.s3Port || (options.s3Port === undefined && port === LOCAL_DEFAULTS.s3Port)
         ? '--s3-port'
-        : port === options.dynamoPort || (options.dynamoPort === undefined && port === 4567)
+        : port === options.dynamoPort ||
+            (options.dynamoPort === undefined && port === LOCAL_DEFAULTS.dynamoPort)
           ? '--dynamo-port'
           : '--site-port';
     return `port ${port} is already in use (another 'feedwright dev'?); stop it or choose another port with ${flag}`;

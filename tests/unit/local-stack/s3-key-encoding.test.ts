@@ -1,6 +1,6 @@
+import { encodeS3EventKey } from '@feedwright/local-stack';
 import { decodeS3Key } from '@feedwright/pipeline';
 import { describe, expect, it } from 'vitest';
-import { encodeS3EventKey } from '../../../packages/cli/src/dev/s3-key-encoding.ts';
 
 describe('Function: encodeS3EventKey', () => {
   it('writes a space as + and keeps the slashes of the prefix', () => {

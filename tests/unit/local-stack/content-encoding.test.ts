@@ -1,5 +1,5 @@
+import { acceptsGzip, isCompressible } from '@feedwright/local-stack';
 import { describe, expect, it } from 'vitest';
-import { acceptsGzip, isCompressible } from '../../../packages/cli/src/dev/content-encoding.ts';
 
 describe('Function: acceptsGzip', () => {
   it.each([

@@ -1,6 +1,6 @@
+import { recordsToRetry, StreamPoller } from '@feedwright/local-stack';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { recordsToRetry, StreamPoller } from '../../../packages/cli/src/dev/stream-poller.ts';
 
 const fn = { functionName: 'feedwright-render', region: 'us-east-1', accountId: '123456789012' };
 

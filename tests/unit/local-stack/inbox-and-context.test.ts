@@ -1,6 +1,5 @@
+import { createLambdaContext, isDigestFile } from '@feedwright/local-stack';
 import { describe, expect, it } from 'vitest';
-import { isDigestFile } from '../../../packages/cli/src/dev/inbox-watcher.ts';
-import { createLambdaContext } from '../../../packages/cli/src/dev/lambda-context.ts';
 
 describe('Function: isDigestFile', () => {
   it.each([

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
-import { LOCAL_DEFAULTS } from '@feedwright/storage';
+import { LOCAL_DEFAULTS, type LocalStackOptions } from '@feedwright/local-stack';
 import { UsageError } from '../command.ts';
-import type { LocalStackOptions } from './local-stack.ts';
 
 /** `feedwright dev --help`. */
 export const DEV_USAGE = `Usage: feedwright dev [options]

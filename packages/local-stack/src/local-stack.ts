@@ -2,15 +2,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { LOCAL_DEFAULTS } from '@feedwright/storage';
-import type {
-  Context,
-  DynamoDBBatchResponse,
-  DynamoDBRecord,
-  DynamoDBStreamEvent,
-  S3Event,
-} from 'aws-lambda';
+import { createIngestHandler, createRenderHandler } from '@feedwright/pipeline';
+import type { S3Event } from 'aws-lambda';
 import { AsyncInvoker, describe } from './async-invoker.ts';
+import { LOCAL_DEFAULTS } from './defaults.ts';
 import {
   S3RVER_CREDENTIALS,
   type S3rverEvent,
@@ -20,6 +15,7 @@ import {
 } from './emulators.ts';
 import { isDigestFile, watchInbox } from './inbox-watcher.ts';
 import type { LocalFunction } from './lambda-context.ts';
+import { createTable } from './provision.ts';
 import {
   createSequencer,
   DIGEST_PREFIX,
@@ -29,6 +25,7 @@ import {
 } from './s3-notifications.ts';
 import { startSiteServer } from './site-server.ts';
 import { StreamPoller } from './stream-poller.ts';
+import { StreamRecorder } from './stream-recorder.ts';
 
 /** Options of {@link startLocalStack}; every one has the default of DESIGN.md's "Local stack". */
 export interface LocalStackOptions {
@@ -58,36 +55,7 @@ export interface LocalStackOptions {
   readonly siteBucket?: string;
   /** The local stack's own log lines (the handlers log through Powertools). @default stderr */
   readonly log?: (line: string) => void;
-  /** Builds the handlers; the default wires the real ingest and render functions. */
-  readonly pipeline?: PipelineFactory;
 }
-
-/** The handlers the local stack drives, and how their tables come to exist. */
-export interface LocalPipeline {
-  readonly ingest: (event: S3Event, context: Context) => Promise<void>;
-  readonly render: (
-    event: DynamoDBStreamEvent,
-    context: Context,
-  ) => Promise<DynamoDBBatchResponse | undefined>;
-  /** Creates the table if it does not exist yet. */
-  readonly provision: () => Promise<void>;
-}
-
-/** What a {@link PipelineFactory} gets: clients on the emulators and where stream records go. */
-export interface PipelineSetup {
-  readonly s3: S3Client;
-  readonly dynamo: DynamoDBClient;
-  readonly tableName: string;
-  readonly siteBucket: string;
-  readonly baseUrl: string;
-  readonly timezone: string;
-  readonly region: string;
-  readonly accountId: string;
-  /** Receives the stream records of the table's writes (dynalite has no streams). */
-  readonly onStreamRecords: (records: readonly DynamoDBRecord[]) => void;
-}
-
-export type PipelineFactory = (setup: PipelineSetup) => Promise<LocalPipeline>;
 
 /** What ingest reported for one sample digest (`reports/digests/<name>.json`). */
 export interface SampleReport {
@@ -192,23 +160,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     closers.push(site.close);
     const baseUrl = options.baseUrl ?? site.url;
 
+    // dynalite has no streams: the recorder on the handlers' one DynamoDB client turns every write
+    // into the NEW_AND_OLD_IMAGES stream record AWS would deliver.
     let poller: StreamPoller | undefined;
-    const pipeline = await (options.pipeline ?? realPipeline)({
-      s3,
-      dynamo,
-      tableName,
-      siteBucket,
-      baseUrl,
-      timezone: options.timezone ?? 'UTC',
-      region: REGION,
-      accountId: ACCOUNT_ID,
-      onStreamRecords: (records) => poller?.push(records),
-    });
-    await pipeline.provision();
+    const recorder = new StreamRecorder({ region: REGION, accountId: ACCOUNT_ID, buffer: false });
+    recorder.attach(dynamo);
+    recorder.subscribe((record) => poller?.push([record]));
+    const ingest = createIngestHandler({ s3, dynamo, tableName, timezone: options.timezone ?? 'UTC' });
+    const render = createRenderHandler({ s3, dynamo, tableName, siteBucket, site: { baseUrl } });
+    await createTable(dynamo, tableName);
 
     poller = new StreamPoller({
       fn: RENDER_FUNCTION,
-      handler: pipeline.render,
+      handler: render,
       // As the CDK event source's filter: only story items concern render.
       filter: (record) => record.dynamodb?.Keys?.pk?.S?.startsWith('STORY#') === true,
       log,
@@ -216,7 +180,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const streamPoller = poller;
     closers.push(() => streamPoller.close());
 
-    const ingestInvoker = new AsyncInvoker<S3Event>({ fn: INGEST_FUNCTION, handler: pipeline.ingest, log });
+    const ingestInvoker = new AsyncInvoker<S3Event>({ fn: INGEST_FUNCTION, handler: ingest, log });
     closers.push(() => ingestInvoker.idle());
     const sequencer = createSequencer();
     let accepting = true;
@@ -359,9 +323,3 @@ async function uploadSamples(
   for (const name of names) await upload(name, await readFile(join(directory, name)));
   return names;
 }
-
-/** Wires the real ingest and render handlers and the table provisioning of `@feedwright/storage`. */
-const realPipeline: PipelineFactory = async (setup) => {
-  const { wirePipeline } = await import('./pipeline-wiring.ts');
-  return wirePipeline(setup);
-};

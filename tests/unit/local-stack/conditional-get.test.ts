@@ -1,9 +1,5 @@
+import { isNotModified, parseEntityTags, weakEntityTag } from '@feedwright/local-stack';
 import { describe, expect, it } from 'vitest';
-import {
-  isNotModified,
-  parseEntityTags,
-  weakEntityTag,
-} from '../../../packages/cli/src/dev/conditional-get.ts';
 
 const object = { etag: '"abc123"', lastModified: new Date('2026-11-27T10:00:00.500Z') };
 

@@ -5,8 +5,8 @@ import {
   GetItemCommand,
   type GetItemCommandOutput,
 } from '@aws-sdk/client-dynamodb';
+import { TABLE_KEYS } from '@feedwright/storage';
 import type { DynamoDBRecord, AttributeValue as StreamAttributeValue } from 'aws-lambda';
-import { TABLE_KEYS } from './table.ts';
 
 /** Options of {@link StreamRecorder}. */
 export interface StreamRecorderOptions {

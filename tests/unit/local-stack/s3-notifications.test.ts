@@ -1,9 +1,5 @@
+import { createSequencer, isIngestedObject, toS3EventRecord } from '@feedwright/local-stack';
 import { describe, expect, it } from 'vitest';
-import {
-  createSequencer,
-  isIngestedObject,
-  toS3EventRecord,
-} from '../../../packages/cli/src/dev/s3-notifications.ts';
 
 const source = {
   region: 'us-east-1',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../packages/cli/src/command.ts';
-import { parseDevOptions } from '../../../packages/cli/src/dev/cli-options.ts';
+import { parseDevOptions } from '../../../packages/cli/src/commands/dev-options.ts';
 
 describe('Function: parseDevOptions', () => {
   it('leaves every option to its default when no flag is given', () => {

@@ -1,5 +1,5 @@
+import { isWholeObject, objectKeyForPath } from '@feedwright/local-stack';
 import { describe, expect, it } from 'vitest';
-import { isWholeObject, objectKeyForPath } from '../../../packages/cli/src/dev/site-server.ts';
 
 describe('Function: objectKeyForPath', () => {
   it.each([

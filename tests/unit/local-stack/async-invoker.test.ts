@@ -1,5 +1,5 @@
+import { AsyncInvoker } from '@feedwright/local-stack';
 import { describe, expect, it } from 'vitest';
-import { AsyncInvoker } from '../../../packages/cli/src/dev/async-invoker.ts';
 
 const fn = { functionName: 'feedwright-ingest', region: 'us-east-1', accountId: '123456789012' };
 

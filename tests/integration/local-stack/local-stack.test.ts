@@ -3,9 +3,9 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DeleteObjectCommand, DeleteObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { type LocalStack, startLocalStack } from '@feedwright/local-stack';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../../packages/cli/src/dev/local-stack.ts';
 import { digestText, eventually, SAMPLE_DIGESTS, tempDir } from './support.ts';
 
 interface RawResponse {

@@ -1,0 +1,9 @@
+/** Default names and ports of the local stack (DESIGN.md, "Local stack"). */
+export const LOCAL_DEFAULTS = {
+  tableName: 'feedwright',
+  incomingBucket: 'feedwright-incoming',
+  siteBucket: 'feedwright-site',
+  s3Port: 4569,
+  dynamoPort: 4567,
+  sitePort: 8787,
+} as const;

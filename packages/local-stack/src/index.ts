@@ -1,0 +1,38 @@
+/**
+ * `@feedwright/local-stack`: AWS on one machine. s3rver and dynalite in-process, the table and
+ * buckets provisioned, S3 notifications and DynamoDB stream records delivered to the real ingest and
+ * render adapters as Lambda would, an inbox watcher, and a site server standing in for CloudFront.
+ * `feedwright dev`, the integration tests and the benchmark all start it from here.
+ */
+export { AsyncInvoker, type AsyncInvokerOptions } from './async-invoker.ts';
+export {
+  type ConditionalHeaders,
+  isNotModified,
+  parseEntityTags,
+  type Validators,
+  weakEntityTag,
+} from './conditional-get.ts';
+export { acceptsGzip, isCompressible } from './content-encoding.ts';
+export { LOCAL_DEFAULTS } from './defaults.ts';
+export {
+  type DynamoEmulator,
+  type S3Emulator,
+  S3RVER_CREDENTIALS,
+  s3rverClient,
+  startDynamoEmulator,
+  startS3Emulator,
+} from './emulators.ts';
+export { isDigestFile } from './inbox-watcher.ts';
+export { createLambdaContext, type LocalFunction } from './lambda-context.ts';
+export {
+  type LocalStack,
+  type LocalStackOptions,
+  type SampleReport,
+  startLocalStack,
+} from './local-stack.ts';
+export { createBuckets, createTable } from './provision.ts';
+export { encodeS3EventKey } from './s3-key-encoding.ts';
+export { createSequencer, isIngestedObject, type ObjectChange, toS3EventRecord } from './s3-notifications.ts';
+export { isWholeObject, objectKeyForPath } from './site-server.ts';
+export { recordsToRetry, StreamPoller, type StreamPollerOptions } from './stream-poller.ts';
+export { type StreamListener, StreamRecorder, type StreamRecorderOptions } from './stream-recorder.ts';

@@ -1,0 +1,98 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { DEFAULT_MAX_DIGEST_BYTES } from '@feedwright/digest';
+import { createDynamoStoryStore, S3DigestSource } from '@feedwright/storage';
+import type { S3Event } from 'aws-lambda';
+import { ingestDigestEvent } from '../ingest.ts';
+import { digestEventsOf } from '../s3-events.ts';
+
+/** What the ingest adapter is built from. */
+export interface IngestDependencies {
+  /** Reads `digests/…` and writes `reports/…`, in the event record's bucket. */
+  readonly s3: S3Client;
+  /** The adapter wraps it in a DynamoDBDocumentClient. */
+  readonly dynamo: DynamoDBClient;
+  readonly tableName: string;
+  /** @default 5 * 1024 * 1024 */
+  readonly maxDigestBytes?: number;
+  /** @default 'UTC' */
+  readonly timezone?: string;
+  /** @default a Powertools Logger for service `feedwright-ingest` */
+  readonly logger?: Logger;
+  /** @default Powertools Metrics, namespace `feedwright`, service `feedwright-ingest` */
+  readonly metrics?: Metrics;
+}
+
+/** Thrown after every record was tried when some failed: Lambda retries the event, done records are no-ops. */
+export class IngestFailedError extends Error {
+  override readonly name = 'IngestFailedError';
+}
+
+/**
+ * The ingest Lambda adapter: an S3 ObjectCreated/ObjectRemoved notification (keys URL-encoded as AWS
+ * sends them) → one `ingestDigestEvent` per digest record → logs and metrics; throws when any record
+ * failed so that Lambda retries the event. The function's middy chain (logger context, metrics
+ * flush) wraps it in `functions/ingest`.
+ */
+export function createIngestHandler(deps: IngestDependencies): (event: S3Event) => Promise<void> {
+  const logger = deps.logger ?? new Logger({ serviceName: 'feedwright-ingest' });
+  const metrics = deps.metrics ?? new Metrics({ namespace: 'feedwright', serviceName: 'feedwright-ingest' });
+  const services = {
+    source: new S3DigestSource({ client: deps.s3 }),
+    stories: createDynamoStoryStore({ tableName: deps.tableName, client: deps.dynamo }),
+    maxDigestBytes: deps.maxDigestBytes ?? DEFAULT_MAX_DIGEST_BYTES,
+    timezone: deps.timezone ?? 'UTC',
+    logger,
+  };
+
+  return async (event: S3Event): Promise<void> => {
+    const { events, ignored } = digestEventsOf(event);
+    for (const record of ignored) logger.info('record ignored', { ...record });
+    const failures: unknown[] = [];
+    // One at a time: S3 sends one record per event, and two records of one key must apply in order.
+    for (const digestEvent of events) {
+      const { key, sequencer, eventName } = digestEvent;
+      try {
+        const { report, persisted } = await ingestDigestEvent(digestEvent, services);
+        logger.info('digest processed', {
+          key,
+          sequencer,
+          eventName,
+          status: report.status,
+          stories: report.stories,
+          warnings: report.warnings.length,
+          ...(report.reason === undefined ? {} : { reason: report.reason }),
+          reportWritten: persisted,
+        });
+        if (report.status === 'ok') metrics.addMetric('DigestsIngested', MetricUnit.Count, 1);
+        if (report.status === 'rejected') metrics.addMetric('DigestsRejected', MetricUnit.Count, 1);
+        if (report.status === 'skipped') metrics.addMetric('DigestsSkipped', MetricUnit.Count, 1);
+        if (report.status === 'ok' || report.status === 'withdrawn') {
+          metrics.addMetric(
+            'StoriesWritten',
+            MetricUnit.Count,
+            report.stories.added + report.stories.updated,
+          );
+          metrics.addMetric('StoriesWithdrawn', MetricUnit.Count, report.stories.withdrawn);
+        }
+      } catch (error) {
+        logger.error('digest failed; the event will be retried', {
+          key,
+          sequencer,
+          eventName,
+          error: error as Error,
+        });
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) {
+      throw new IngestFailedError(
+        `${failures.length} of ${events.length} digest events failed (see the logged errors); ` +
+          'Lambda retries the event and records already applied are no-ops',
+        { cause: failures[0] },
+      );
+    }
+  };
+}
