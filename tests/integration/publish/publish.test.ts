@@ -2,11 +2,10 @@ import { copyFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { type LocalStack, s3rverClient, startLocalStack } from '@feedwright/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { s3rverClient } from '../../../packages/cli/src/dev/emulators.ts';
-import { type LocalStack, startLocalStack } from '../../../packages/cli/src/dev/local-stack.ts';
 import { runFeedwrightWith } from '../../support/cli.ts';
-import { digestText, SAMPLE_DIGESTS, tempDir } from '../dev/support.ts';
+import { digestText, SAMPLE_DIGESTS, tempDir } from '../local-stack/support.ts';
 
 const SAMPLE = 'cx-daily-2020-12-01.txt';
 const LOCAL_ENV = { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_PROFILE: undefined };

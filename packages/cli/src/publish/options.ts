@@ -1,8 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { resolveTimeZone } from '@feedwright/digest';
-import { LOCAL_DEFAULTS } from '@feedwright/storage';
+import { LOCAL_DEFAULTS, S3RVER_CREDENTIALS } from '@feedwright/local-stack';
 import { UsageError } from '../command.ts';
-import { S3RVER_CREDENTIALS } from '../dev/emulators.ts';
 
 /** Where `feedwright publish` and `withdraw` talk to: the local stack's endpoints, or AWS. */
 export interface EditorTarget {
