@@ -19,7 +19,8 @@ async function closedPort(): Promise<number> {
   return typeof address === 'object' && address !== null ? address.port : 1;
 }
 
-describe('feedwright publish / withdraw against the local stack', () => {
+// Each test runs the CLI a few times (a tsx start each): generous budgets for a loaded machine.
+describe('feedwright publish / withdraw against the local stack', { timeout: 120_000 }, () => {
   let stack: LocalStack;
   let s3: S3Client;
   let work: Awaited<ReturnType<typeof tempDir>>;
@@ -34,7 +35,7 @@ describe('feedwright publish / withdraw against the local stack', () => {
     '--site-url',
     stack.siteUrl,
     '--timeout',
-    '20',
+    '45',
   ];
   const feedwright = (...args: string[]) =>
     runFeedwrightWith(
