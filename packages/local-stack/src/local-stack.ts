@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createIngestHandler, createRenderHandler } from '@feedwright/pipeline';
+import { resolveSiteConfig } from '@feedwright/site';
 import type { S3Event } from 'aws-lambda';
 import { AsyncInvoker, describe } from './async-invoker.ts';
 import { LOCAL_DEFAULTS } from './defaults.ts';
@@ -47,6 +48,8 @@ export interface LocalStackOptions {
   readonly baseUrl?: string;
   /** Time zone of the digests' wall times. @default 'UTC' */
   readonly timezone?: string;
+  /** WebSub hub the feeds advertise and render notifies of changed feeds. @default none */
+  readonly hubUrl?: string;
   /** @default 'feedwright' */
   readonly tableName?: string;
   /** @default 'feedwright-incoming' */
@@ -156,6 +159,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       host,
       port: options.sitePort ?? LOCAL_DEFAULTS.sitePort,
       onError: (error, path) => log(`site: ${path}: ${describe(error)}`),
+      hubUrl: options.hubUrl,
+      // The self link names the feed as the feeds do: under the normalised base URL.
+      baseUrl:
+        options.baseUrl === undefined ? undefined : resolveSiteConfig({ baseUrl: options.baseUrl }).baseUrl,
     });
     closers.push(site.close);
     const baseUrl = options.baseUrl ?? site.url;
@@ -167,7 +174,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     recorder.attach(dynamo);
     recorder.subscribe((record) => poller?.push([record]));
     const ingest = createIngestHandler({ s3, dynamo, tableName, timezone: options.timezone ?? 'UTC' });
-    const render = createRenderHandler({ s3, dynamo, tableName, siteBucket, site: { baseUrl } });
+    const render = createRenderHandler({
+      s3,
+      dynamo,
+      tableName,
+      siteBucket,
+      site: { baseUrl, hubUrl: options.hubUrl },
+    });
     await createTable(dynamo, tableName);
 
     poller = new StreamPoller({

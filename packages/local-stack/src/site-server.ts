@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { encodePath, isSubscriptionFeedPath, websubLinkHeader } from '@feedwright/site';
 import { isNotModified, weakEntityTag } from './conditional-get.ts';
 import { acceptsGzip, isCompressible } from './content-encoding.ts';
 
@@ -19,6 +20,13 @@ export interface SiteServerOptions {
   readonly port: number;
   /** Called on origin failures, which are answered 502 as CloudFront would. */
   readonly onError?: (error: unknown, path: string) => void;
+  /**
+   * WebSub: subscription feeds are answered with `Link: <hub>; rel="hub", <self>; rel="self"`, as the
+   * CloudFront distribution does. @default none
+   */
+  readonly hubUrl?: string;
+  /** The site's URL in feeds, for the self link. @default the server's own URL */
+  readonly baseUrl?: string;
 }
 
 /** A running site server. */
@@ -38,8 +46,13 @@ export interface SiteServer {
 export async function startSiteServer(options: SiteServerOptions): Promise<SiteServer> {
   const host = options.host ?? '127.0.0.1';
   const gzipCache = new CompressedBodyCache(GZIP_CACHE_ENTRIES);
+  let base = options.baseUrl;
+  const linkOf = (key: string): string | undefined =>
+    options.hubUrl === undefined || base === undefined || !isSubscriptionFeedPath(key)
+      ? undefined
+      : websubLinkHeader(options.hubUrl, `${base}${encodePath(key)}`);
   const server = createServer((request, response) => {
-    handle(request, response, options, gzipCache).catch((error: unknown) => {
+    handle(request, response, options, gzipCache, linkOf).catch((error: unknown) => {
       options.onError?.(error, request.url ?? '');
       if (!response.headersSent) sendError(response, 502, 'Bad gateway', request.method === 'HEAD');
       else response.destroy();
@@ -49,6 +62,7 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
   server.keepAliveTimeout = 2_000;
   await listen(server, options.port, host);
   const { port } = server.address() as AddressInfo;
+  base ??= `http://${host}:${port}/`;
   return {
     url: `http://${host}:${port}/`,
     port,
@@ -99,6 +113,7 @@ async function handle(
   response: ServerResponse,
   options: SiteServerOptions,
   gzipCache: CompressedBodyCache,
+  linkOf: (key: string) => string | undefined,
 ): Promise<void> {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
   const method = request.method ?? 'GET';
@@ -131,6 +146,8 @@ async function handle(
   if (compressible) response.setHeader('Vary', 'Accept-Encoding');
   if (key === 'feed.json' || key.endsWith('/feed.json'))
     response.setHeader('Access-Control-Allow-Origin', '*');
+  const link = linkOf(key);
+  if (link !== undefined) response.setHeader('Link', link);
 
   const notModified = isNotModified(
     { ifNoneMatch: header(request, 'if-none-match'), ifModifiedSince: header(request, 'if-modified-since') },

@@ -26,3 +26,4 @@ export {
   digestEventsOf,
   type IgnoredRecord,
 } from './s3-events.ts';
+export { type HubPublisherOptions, type HubPublishResult, publishToHub } from './websub.ts';

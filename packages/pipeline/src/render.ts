@@ -3,6 +3,7 @@ import {
   ALL_STORIES,
   FEED_FORMATS,
   feedPath,
+  isSubscriptionFeedPath,
   renderIndex,
   renderOpml,
   renderStoryPage,
@@ -41,6 +42,11 @@ export interface RenderResult {
   readonly written: number;
   readonly unchanged: number;
   readonly deleted: number;
+  /**
+   * Site paths of the subscription feeds whose bytes this render wrote (sorted, each once): what a
+   * WebSub hub is told about. An unchanged feed is never in it.
+   */
+  readonly changedFeeds: readonly string[];
   /** Units that failed, by unit id (see `unitId`), with the error. */
   readonly failed: ReadonlyMap<string, unknown>;
 }
@@ -49,6 +55,7 @@ interface Tally {
   written: number;
   unchanged: number;
   deleted: number;
+  readonly writtenPaths: Set<string>;
 }
 
 /**
@@ -66,9 +73,16 @@ interface Tally {
  * the loser renders again.
  */
 export async function renderPlan(plan: RenderPlan, services: RenderServices): Promise<RenderResult> {
-  const tally: Tally = { written: 0, unchanged: 0, deleted: 0 };
+  const tally: Tally = { written: 0, unchanged: 0, deleted: 0, writtenPaths: new Set() };
   const failed = new Map<string, unknown>();
-  if (plan.storyIds.size === 0) return { ...tally, failed };
+  const resultOf = (): RenderResult => ({
+    written: tally.written,
+    unchanged: tally.unchanged,
+    deleted: tally.deleted,
+    changedFeeds: [...tally.writtenPaths].filter(isSubscriptionFeedPath).sort(),
+    failed,
+  });
+  if (plan.storyIds.size === 0) return resultOf();
 
   // A story not in the map has been withdrawn (or never existed).
   const current = await services.stories.getStories([...plan.storyIds]);
@@ -87,7 +101,7 @@ export async function renderPlan(plan: RenderPlan, services: RenderServices): Pr
       services.logger?.error('render unit failed', { unit: unitId(unit), error: describe(error) });
     }
   });
-  return { ...tally, failed };
+  return resultOf();
 }
 
 interface UnitContext {
@@ -215,8 +229,10 @@ async function put(
   tally: Tally,
 ): Promise<void> {
   const result = await site.putIfChanged(file, expected === undefined ? {} : { expected });
-  if (result === 'written') tally.written += 1;
-  else tally.unchanged += 1;
+  if (result === 'written') {
+    tally.written += 1;
+    tally.writtenPaths.add(file.path);
+  } else tally.unchanged += 1;
 }
 
 async function forEachLimit<T>(

@@ -29,6 +29,8 @@ describe('Function: parseDevOptions', () => {
       'https://feeds.example.com',
       '--timezone',
       'Asia/Shanghai',
+      '--hub',
+      'http://127.0.0.1:9/hub',
     ]);
 
     // Assess
@@ -41,6 +43,7 @@ describe('Function: parseDevOptions', () => {
       inboxDir: 'drop',
       baseUrl: 'https://feeds.example.com/',
       timezone: 'Asia/Shanghai',
+      hubUrl: 'http://127.0.0.1:9/hub',
     });
   });
 
@@ -50,6 +53,7 @@ describe('Function: parseDevOptions', () => {
     [['--base-url', 'feeds.example.com'], /--base-url must be an absolute http\(s\) URL/],
     [['--base-url', 'ftp://example.com/'], /--base-url must be an absolute http\(s\) URL/],
     [['--timezone', 'Mars/Olympus'], /--timezone must be an IANA time zone/],
+    [['--hub', 'hub.example.net'], /--hub: hubUrl 'hub.example.net' is not an absolute URL/],
     [['--verbose'], /Unknown option '--verbose'/],
     [['extra'], /positional/],
   ])('refuses %j with a usage error', (argv, message) => {

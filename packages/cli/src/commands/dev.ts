@@ -59,6 +59,7 @@ export const devCommand: Command = {
     out(`inbox: ${stack.inboxDir ?? '(none)'}`);
     out(`data: ${stack.dataDir}`);
     out(`base-url: ${stack.baseUrl}`);
+    out(`hub: ${options.hubUrl ?? '(none)'}`);
     out(`samples: ${stack.samples.length === 0 ? '(none)' : stack.samples.join(', ')}`);
     out(`upload: curl -T my-digest.txt ${stack.s3Endpoint}/${stack.incomingBucket}/digests/my-digest.txt`);
 

@@ -3,11 +3,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { resolveSiteConfig, type SiteConfig } from '@feedwright/site';
+import { encodePath, resolveSiteConfig, type SiteConfig } from '@feedwright/site';
 import { createDynamoStoryStore, S3SiteStore } from '@feedwright/storage';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { renderPlan } from '../render.ts';
 import { planRender } from '../render-plan.ts';
+import { type HubPublisherOptions, publishToHub } from '../websub.ts';
 
 /** What the render adapter is built from. */
 export interface RenderDependencies {
@@ -21,6 +22,8 @@ export interface RenderDependencies {
   readonly logger?: Logger;
   /** @default Powertools Metrics, namespace `feedwright`, service `feedwright-render` */
   readonly metrics?: Metrics;
+  /** Retries and timeouts of the WebSub pings (when `site.hubUrl` is set). @default publishToHub's */
+  readonly hub?: Omit<HubPublisherOptions, 'hubUrl' | 'logger'>;
 }
 
 /** A record whose render work failed; Lambda retries the batch from the earliest such record. */
@@ -67,6 +70,16 @@ export function createRenderHandler(
     metrics.addMetric('ObjectsWritten', MetricUnit.Count, result.written);
     metrics.addMetric('ObjectsUnchanged', MetricUnit.Count, result.unchanged);
     metrics.addMetric('ObjectsDeleted', MetricUnit.Count, result.deleted);
+
+    // WebSub: after the writes, so a hub fetching a feed at once gets the new bytes; never fails the batch.
+    const hubUrl = services.config.hubUrl;
+    if (hubUrl !== null && result.changedFeeds.length > 0) {
+      const feedUrls = result.changedFeeds.map((path) => `${services.config.baseUrl}${encodePath(path)}`);
+      const pinged = await publishToHub(feedUrls, { ...deps.hub, hubUrl, logger });
+      logger.info('hub notified', { hub: hubUrl, published: pinged.published, failed: pinged.failed });
+      metrics.addMetric('HubNotificationsSent', MetricUnit.Count, pinged.published.length);
+      metrics.addMetric('HubNotificationsFailed', MetricUnit.Count, pinged.failed.length);
+    }
 
     const recordHandler = async (record: DynamoDBRecord): Promise<void> => {
       const units = plan.unitsByRecord.get(record.dynamodb?.SequenceNumber ?? '') ?? [];
