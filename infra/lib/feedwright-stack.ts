@@ -1,5 +1,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// Straight from the schema module: the CDK app needs the key names, not the storage adapters.
+import { DEFAULT_MAX_DIGEST_BYTES } from '@feedwright/digest';
+import { BUCKET_PREFIXES, KEY_PREFIX, TABLE_INDEXES, TABLE_KEYS } from '@feedwright/storage/schema';
 import {
   type CfnElement,
   CfnOutput,
@@ -18,8 +21,6 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type { Construct } from 'constructs';
-// Straight from the schema module: the CDK app needs the key names, not the storage adapters.
-import { TABLE_INDEXES, TABLE_KEYS } from '../../packages/storage/src/table.ts';
 import { FailureQueue } from './constructs/failure-queue.ts';
 import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
 import { PipelineFunction } from './constructs/pipeline-function.ts';
@@ -27,14 +28,10 @@ import { SiteDistribution } from './constructs/site-distribution.ts';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Where editors put digests: the only prefix that triggers ingest. */
-export const DIGESTS_PREFIX = 'digests/';
-/** Where ingest writes its processing reports (`reports/<key>.json`). */
-export const REPORTS_PREFIX = 'reports/';
-/** Mirrors ingest's default size limit (the contract's 5 MiB), passed explicitly so it shows in the console. */
-export const MAX_DIGEST_BYTES = 5 * 1024 * 1024;
-/** Story items' partition keys start with this; render's stream source only sees those records. */
-export const STORY_PK_PREFIX = 'STORY#';
+const DIGESTS_PREFIX = BUCKET_PREFIXES.digests;
+const REPORTS_PREFIX = BUCKET_PREFIXES.reports;
+// Story items' partition keys start with this; render's stream source only sees those records.
+const STORY_PK_PREFIX = KEY_PREFIX.story;
 
 /** A deploy-time setting (context value or prop) that cannot work; the message says what to pass. */
 export class FeedwrightConfigError extends Error {
@@ -248,7 +245,8 @@ export class FeedwrightStack extends Stack {
       timeout: Duration.seconds(30),
       environment: {
         TABLE_NAME: this.table.tableName,
-        MAX_DIGEST_BYTES: String(MAX_DIGEST_BYTES),
+        // Ingest's default, passed explicitly so that it shows in the console.
+        MAX_DIGEST_BYTES: String(DEFAULT_MAX_DIGEST_BYTES),
         DIGEST_TIMEZONE: props.digestTimezone ?? 'UTC',
       },
       asyncInvoke: {
@@ -401,7 +399,7 @@ export class FeedwrightStack extends Stack {
   }
 
   private redriveCommand(failures: FailureQueue, target: PipelineFunction): string {
-    return `npm run redrive -- --queue-url ${failures.queue.queueUrl} --function-name ${target.function.functionName}`;
+    return `npx feedwright redrive --queue-url ${failures.queue.queueUrl} --function-name ${target.function.functionName}`;
   }
 
   /** Ingest: read digests, write reports, read and write items (the contract's list), plus ListBucket for 404s. */

@@ -17,6 +17,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const DIGESTS = [
   join(ROOT, 'tests', 'fixtures', 'digests', 'cx-daily-2020-12-01.txt'),
   join(ROOT, 'tests', 'integration', 'build', 'digests', 'hostile-2020-12-02.txt'),
+  join(ROOT, 'tests', 'fixtures', 'digests', 'cx-daily-2023-08-21-lists.txt'),
 ];
 const TYPES: Record<string, string> = {
   '.html': CONTENT_TYPES.html,
@@ -115,8 +116,30 @@ async function open(path: string): Promise<Visit> {
 interface PageGlobals {
   readonly __pwned?: unknown;
   readonly document: { querySelectorAll(selector: string): { length: number }; readonly body: unknown };
-  getComputedStyle(element: unknown): { readonly display: string; readonly maxWidth: string };
+  getComputedStyle(element: unknown): {
+    readonly display: string;
+    readonly maxWidth: string;
+    readonly listStyleType: string;
+  };
 }
+
+interface ListElement {
+  readonly children: ArrayLike<{ readonly textContent: string | null }>;
+}
+
+/** The lists in a page's article, as Chromium lays them out: tag, marker style and each item's display and text. */
+const articleLists = (page: Page) =>
+  page.$$eval('article ul, article ol', (lists) => {
+    const view = globalThis as unknown as PageGlobals;
+    return lists.map((list) => ({
+      tag: list.tagName.toLowerCase(),
+      marker: view.getComputedStyle(list).listStyleType,
+      items: Array.from((list as unknown as ListElement).children, (item) => ({
+        display: view.getComputedStyle(item).display,
+        text: item.textContent,
+      })),
+    }));
+  });
 
 /** What the hostile digest's payloads would have left behind, had any of them run. */
 async function traces(page: Page) {
@@ -221,6 +244,43 @@ describe('the built site in Chromium', () => {
     ).toBe(true);
     expect(paragraphs.some((text) => text.includes('bell \u0007'))).toBe(false);
     await visit.page.close();
+  });
+
+  it('a story page with a list shows the list items as a bulleted or numbered list, markers drawn by the browser', async () => {
+    // Prepare
+    const bullets = files.find((file) => file.path.includes('banking-small-lenders-face-stricter-rules'));
+    const numbers = files.find((file) => file.path.includes('autos-electric-car-sales-hit-a-record'));
+
+    // Act
+    const bulletVisit = await open(bullets?.path ?? 'missing.html');
+    const numberVisit = await open(numbers?.path ?? 'missing.html');
+    const bulletLists = await articleLists(bulletVisit.page);
+    const numberLists = await articleLists(numberVisit.page);
+
+    // Assess
+    const items = (...texts: string[]) => texts.map((text) => ({ display: 'list-item', text }));
+    expect(bulletLists[0]).toEqual({
+      tag: 'ul',
+      marker: 'disc',
+      items: items(
+        'Keep its loan-to-deposit ratio under 75%',
+        'Report its ten largest borrowers every month',
+        'Stop taking deposits through third-party apps',
+      ),
+    });
+    expect(numberLists[0]).toEqual({
+      tag: 'ol',
+      marker: 'decimal',
+      items: items('BYD, with 262,000 cars', 'Tesla China, with 64,000', 'GAC Aion, with 45,000'),
+    });
+    // The related headlines stay a list of their own after the body.
+    expect(bulletLists.map((list) => list.tag)).toEqual(['ul', 'ul']);
+    expect(numberLists.map((list) => list.tag)).toEqual(['ol', 'ul']);
+    for (const visit of [bulletVisit, numberVisit]) {
+      expect(visit.consoleErrors).toEqual([]);
+      expect(visit.pageErrors).toEqual([]);
+      await visit.page.close();
+    }
   });
 
   it('a story page links its canonical URL and its topic’s three feeds', async () => {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { TABLE_INDEXES, TABLE_KEYS } from '@feedwright/storage/schema';
 import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -9,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineFunction } from '../../infra/lib/constructs/pipeline-function.ts';
 import { SITE_CONTENT_SECURITY_POLICY } from '../../infra/lib/constructs/site-distribution.ts';
 import type { FeedwrightStack } from '../../infra/lib/feedwright-stack.ts';
-import { TABLE_INDEXES, TABLE_KEYS } from '../../packages/storage/src/table.ts';
 import { type Synthesized, synthFeedwright } from './synth-feedwright.ts';
 
 type Resource = { readonly Type: string; readonly Properties?: Record<string, unknown> } & Record<
@@ -683,7 +683,7 @@ describe('FeedwrightStack: outputs', () => {
         'Fn::Join': [
           '',
           [
-            'npm run redrive -- --queue-url ',
+            'npx feedwright redrive --queue-url ',
             { Ref: logicalId(stack.ingestFailures.queue) },
             ' --function-name ',
             { Ref: logicalId(stack.ingest.function) },

@@ -14,6 +14,9 @@
  * - `NO_SECTIONS`: no section label ("Topic /") anywhere.
  * - `NO_STORIES`: section labels, but not one story under them.
  * - `BAD_TIMEZONE`: the time zone is not an IANA name the runtime knows.
+ * - `TOO_MANY_STORIES`: more stories than one digest may have (`STORY_LIMITS`).
+ * - `STORY_TOO_LARGE`: one story over the bytes a table item can hold (`STORY_LIMITS`).
+ * - `UNRENDERABLE_STORY`: a story whose id, slug or time the site could not use (a parser bug).
  * - `UNREADABLE`: the file could not be read at all (missing, a directory, no permission); raised
  *   by callers that do the reading, so that every reason to reject a digest has one type.
  */
@@ -31,6 +34,9 @@ export type DigestErrorCode =
   | 'NO_SECTIONS'
   | 'NO_STORIES'
   | 'BAD_TIMEZONE'
+  | 'TOO_MANY_STORIES'
+  | 'STORY_TOO_LARGE'
+  | 'UNRENDERABLE_STORY'
   | 'UNREADABLE';
 
 /**
@@ -45,4 +51,12 @@ export class DigestError extends Error {
     super(message);
     this.code = code;
   }
+}
+
+/**
+ * A story the site cannot render safely: an id or topic slug that is not URL-safe (it becomes a path),
+ * a publishedAt that is not an instant, or a topic slug clashing with the reserved 'all'.
+ */
+export class InvalidStoryError extends Error {
+  override readonly name = 'InvalidStoryError';
 }

@@ -42,13 +42,22 @@ export function trimSpace(text: string): string {
 
 const LINE_BREAKS = /\r\n?|[\u2028\u2029]/g;
 
+/** True when a CR in `text` ends a line on its own (old Mac line ends), not as half of a CRLF. */
+function hasLoneCr(text: string): boolean {
+  for (let cr = text.indexOf('\r'); cr >= 0; cr = text.indexOf('\r', cr + 2)) {
+    if (text.charCodeAt(cr + 1) !== 0x0a) return true;
+  }
+  return false;
+}
+
 /**
  * Splits text into its non-blank lines in one pass, noting how many blank lines preceded each.
  * Line ends may be LF, CRLF or a lone CR (old Mac editors), mixed; U+2028/U+2029 also end lines.
  */
 export function scanLines(text: string): Line[] {
-  // Native scans (memchr-like), and a rewrite only when needed, rather than a per-line check.
-  const needsNormalising = text.includes('\r') || text.includes('\u2028') || text.includes('\u2029');
+  // Native scans (memchr-like), and a rewrite only when needed, rather than a per-line check. A CR
+  // before an LF needs none: the line is cut at the LF and the CR trimmed with the other spaces.
+  const needsNormalising = hasLoneCr(text) || text.includes('\u2028') || text.includes('\u2029');
   const source = needsNormalising ? text.replace(LINE_BREAKS, '\n') : text;
   const lines: Line[] = [];
   let gap = 0;

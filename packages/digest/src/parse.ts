@@ -1,6 +1,7 @@
 import { endsWithPeriod, isFooterStart, isHeadlineLike, isQuickHits, labelTopic } from './classify.ts';
 import { DigestError } from './errors.ts';
 import { isSpaceCode, type Line, scanLines } from './lines.ts';
+import { isListItem } from './list.ts';
 import type { Digest, ParseOptions, Story } from './model.ts';
 import { storyIdFor, topicSlugFor } from './slug.ts';
 import {
@@ -154,7 +155,15 @@ function isTrailingCaption(section: Section, spacing: Spacing): boolean {
   if (candidate.gap >= spacing.captionGap) return true;
   if (spacing.marksCaptions) return false;
   // "Didi lists in the U.S." ends in a period, yet reads as a headline: not a caption.
-  if (!endsWithPeriod(candidate.text) || isHeadlineLike(candidate.text) || !isHeadlineLike(before.text)) {
+  // A list item is body, and running text may follow body: only a headline-like line that is not
+  // a list item makes the sentence after it a caption.
+  if (
+    !endsWithPeriod(candidate.text) ||
+    isHeadlineLike(candidate.text) ||
+    !isHeadlineLike(before.text) ||
+    isListItem(before.text) ||
+    isListItem(candidate.text)
+  ) {
     return false;
   }
   // In a story, title + first paragraph + related headline(s) come before; the first paragraph
@@ -169,11 +178,22 @@ function isTrailingCaption(section: Section, spacing: Spacing): boolean {
  * short, with no sentence-final punctuation, possibly with a colon inside or a "?" at the end.
  * The first line after the title is always body, whatever it looks like (a story opening with a
  * short question), and so is every line before the last running-text line ("?" lines included).
+ *
+ * Lists are read as an editor reads them: a line starting with a list marker (see `listMarker`:
+ * `•`, `·`, `▪`, `◦`, `–`, `—`, `-` or `*` and a space, or `1.`, `2)`…) is a body paragraph, kept
+ * verbatim with its marker, wherever it stands, however short and unpunctuated; and a line ending
+ * in `:` (which introduces a list or a quote) is body too, as is everything before it. So the
+ * related headlines start only after the last list item or colon line, never among the items.
  */
 function splitBody(lines: readonly Line[]): { paragraphs: string[]; related: string[] } {
-  // lines[0] is the story's title; lines[1] its first paragraph, always body.
+  // lines[0] is the story's title; lines[1] its first paragraph, always body. A colon line is not
+  // headline-like (see isHeadlineLike), so it stops the run too.
   let split = lines.length;
-  while (split > 2 && isHeadlineLike((lines[split - 1] as Line).text)) split--;
+  while (split > 2) {
+    const text = (lines[split - 1] as Line).text;
+    if (!isHeadlineLike(text) || isListItem(text)) break;
+    split--;
+  }
   const paragraphs: string[] = [];
   const related: string[] = [];
   for (let i = 1; i < lines.length; i++) {
@@ -213,7 +233,11 @@ function splitBody(lines: readonly Line[]): { paragraphs: string[]; related: str
  *   running-text line, or as the first paragraph, is body;
  * - a line made of two sentences ("Critics were unconvinced. Why now?") is body, whatever its end;
  * - in a digest that marks captions with the wider gap, a last line without it is never a caption
- *   (a quick hit ending in "." stays a quick hit; a one-sentence last paragraph stays body).
+ *   (a quick hit ending in "." stays a quick hit; a one-sentence last paragraph stays body);
+ * - a list item (a line opening with `•`, `–`, `-`, `*`… and a space, or `1.`, `2)`) is body
+ *   wherever it stands, even short and unpunctuated at the end of a story, and so is a line ending
+ *   in `:` that introduces it: related headlines start after the last of them (see
+ *   {@link splitBody}). Under "Quick hits /" every line is still a story of its own.
  *
  * Lines are trimmed at both ends (spaces, tabs, NBSPs, ideographic and zero-width spaces); a line
  * of only those is blank. Text is otherwise kept verbatim (curly quotes, inner NBSPs, CJK). LF,

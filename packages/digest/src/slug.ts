@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 // Letters that NFKD does not decompose into an ASCII base letter plus marks.
 const FOLDS: Record<string, string> = {
@@ -42,13 +42,69 @@ function isCommonSeparator(c: number): boolean {
     (c >= 0x3000 && c <= 0x3003) ||
     (c >= 0x3008 && c <= 0x3011) ||
     c === 0xfeff ||
-    (c >= 0xff01 && c <= 0xff0f)
+    (c >= 0xff01 && c <= 0xff0f) ||
+    (c >= 0xff1a && c <= 0xff20) ||
+    (c >= 0xff3b && c <= 0xff40) ||
+    (c >= 0xff5b && c <= 0xff65)
   );
 }
 
+/**
+ * CJK letters that no normal form changes and that have no case: the unified ideographs (and
+ * extension A), hiragana, katakana and Hangul syllables. A slug keeps them as they are.
+ */
+function isPlainCjkLetter(c: number): boolean {
+  return (
+    (c >= 0x4e00 && c <= 0x9fff) ||
+    (c >= 0x3400 && c <= 0x4dbf) ||
+    (c >= 0xac00 && c <= 0xd7a3) ||
+    (c >= 0x3041 && c <= 0x3096) ||
+    (c >= 0x30a1 && c <= 0x30fa) ||
+    c === 0x30fc
+  );
+}
+
+/**
+ * {@link slugify} for the other common case, text of ASCII and CJK letters among punctuation
+ * ("万科：4月销售额同比增长17%"), in one pass with no normalisation: NFKD and NFC leave such letters as
+ * they are, so the general path would give the same slug. With `asciiOnly`, the CJK letters count as
+ * separators too, which gives directly the ASCII part of a story id (what `toUrlSafe` would leave of
+ * the slug). The slug is joined from slices of the text. Undefined when the text has any other
+ * non-ASCII letter, mark or symbol, or no CJK letter at all.
+ */
+function cjkSlug(text: string, asciiOnly: boolean): string | undefined {
+  let slug = '';
+  let runStart = -1;
+  let upper = false;
+  let cjk = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const lower = c | 0x20;
+    let word = (lower >= 0x61 && lower <= 0x7a) || (c >= 0x30 && c <= 0x39);
+    if (word) {
+      if (c <= 0x5a && c >= 0x41) upper = true;
+    } else if (c >= 0x80) {
+      if (isPlainCjkLetter(c)) {
+        cjk = true;
+        word = !asciiOnly;
+      } else if (!isCommonSeparator(c)) {
+        return undefined;
+      }
+    }
+    if (word) {
+      if (runStart < 0) runStart = i;
+    } else if (runStart >= 0) {
+      slug = slug === '' ? text.slice(runStart, i) : `${slug}-${text.slice(runStart, i)}`;
+      runStart = -1;
+    }
+  }
+  if (!cjk) return undefined;
+  if (runStart >= 0) slug = slug === '' ? text.slice(runStart) : `${slug}-${text.slice(runStart)}`;
+  return upper ? slug.toLowerCase() : slug;
+}
+
 // Scratch space for fastSlug: slugs are built as bytes, then decoded in one call.
-const scratch = new Uint8Array(1024);
-const latin1 = new TextDecoder('latin1');
+const scratch = Buffer.alloc(1024);
 
 /**
  * {@link slugify} in one pass without normalisation, regular expressions or `toLowerCase`, for the
@@ -58,7 +114,7 @@ const latin1 = new TextDecoder('latin1');
  */
 function fastSlug(text: string): string | undefined {
   // A slug is never longer than its text; only very long lines need their own buffer.
-  const bytes = text.length <= scratch.length ? scratch : new Uint8Array(text.length);
+  const bytes = text.length <= scratch.length ? scratch : Buffer.alloc(text.length);
   let length = 0;
   let hyphen = false;
   for (let i = 0; i < text.length; i++) {
@@ -74,7 +130,7 @@ function fastSlug(text: string): string | undefined {
       hyphen = true;
     }
   }
-  return latin1.decode(bytes.subarray(0, length));
+  return bytes.toString('latin1', 0, length);
 }
 
 /** True when `text` has only the characters of an ASCII slug: a-z, 0-9 and the hyphen. */
@@ -98,7 +154,7 @@ function isUrlSafe(text: string): boolean {
  * @example slugify('科技 / 互联网') === '科技-互联网'
  */
 export function slugify(text: string): string {
-  return fastSlug(text) ?? generalSlug(text);
+  return fastSlug(text) ?? cjkSlug(text, false) ?? generalSlug(text);
 }
 
 /** {@link slugify} for any text: Unicode normalisation and folding. */
@@ -113,9 +169,13 @@ function generalSlug(text: string): string {
   return trimHyphens(folded).normalize('NFC');
 }
 
-/** First 8 hex digits of the SHA-256 of `text`: a short, stable fingerprint. */
+/**
+ * First 8 hex digits of the SHA-256 of `text` (UTF-8): a short, stable fingerprint. Node's one-shot
+ * `crypto.hash` costs a third of a `createHash` object per call, with the same digest, so ids made
+ * with it before stay the same.
+ */
 export function shortHash(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 8);
+  return hash('sha256', text, 'hex').slice(0, 8);
 }
 
 /** The slug reserved for the feed of every topic (`feeds/all/`). */
@@ -156,12 +216,21 @@ const TOPIC_PART_MAX = 40;
  *   === '2020-12-01-personal-data-cover-story-the-fight-over-china-s-law-to-protect'
  */
 export function storyIdFor(date: string, topicSlug: string, title: string): string {
-  const fast = fastSlug(title);
-  const titleSlug = fast ?? generalSlug(title);
-  const titleSafe = fast !== undefined || isUrlSafe(titleSlug);
+  // One pass over the title in the common cases: an ASCII title's slug, or a CJK title's ASCII part.
+  let titleSafe = true;
+  let titleAscii = fastSlug(title);
+  if (titleAscii === undefined) {
+    titleSafe = false;
+    titleAscii = cjkSlug(title, true);
+    if (titleAscii === undefined) {
+      const titleSlug = generalSlug(title);
+      titleSafe = isUrlSafe(titleSlug);
+      titleAscii = titleSafe ? titleSlug : toUrlSafe(titleSlug);
+    }
+  }
   const topicSafe = isUrlSafe(topicSlug);
   const asciiTopic = capAtHyphen(topicSafe ? topicSlug : toUrlSafe(topicSlug), TOPIC_PART_MAX);
-  const asciiTitle = capAtHyphen(titleSafe ? titleSlug : toUrlSafe(titleSlug), TITLE_PART_MAX);
+  const asciiTitle = capAtHyphen(titleAscii, TITLE_PART_MAX);
   let id = isUrlSafe(date) ? date : toUrlSafe(date);
   if (asciiTopic !== '') id = id === '' ? asciiTopic : `${id}-${asciiTopic}`;
   if (asciiTitle !== '') id = id === '' ? asciiTitle : `${id}-${asciiTitle}`;

@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createIngestHandler, createRenderHandler } from '@feedwright/pipeline';
 import { resolveSiteConfig } from '@feedwright/site';
+import { BUCKET_PREFIXES, KEY_PREFIX, reportKeyFor } from '@feedwright/storage/schema';
 import type { S3Event } from 'aws-lambda';
 import { AsyncInvoker, describe } from './async-invoker.ts';
 import { LOCAL_DEFAULTS } from './defaults.ts';
@@ -17,13 +18,7 @@ import {
 import { isDigestFile, watchInbox } from './inbox-watcher.ts';
 import type { LocalFunction } from './lambda-context.ts';
 import { createTable } from './provision.ts';
-import {
-  createSequencer,
-  DIGEST_PREFIX,
-  isIngestedObject,
-  type ObjectChange,
-  toS3EventRecord,
-} from './s3-notifications.ts';
+import { createSequencer, isIngestedObject, type ObjectChange, toS3EventRecord } from './s3-notifications.ts';
 import { startSiteServer } from './site-server.ts';
 import { StreamPoller } from './stream-poller.ts';
 import { StreamRecorder } from './stream-recorder.ts';
@@ -187,7 +182,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       fn: RENDER_FUNCTION,
       handler: render,
       // As the CDK event source's filter: only story items concern render.
-      filter: (record) => record.dynamodb?.Keys?.pk?.S?.startsWith('STORY#') === true,
+      filter: (record) => record.dynamodb?.Keys?.pk?.S?.startsWith(KEY_PREFIX.story) === true,
       log,
     });
     const streamPoller = poller;
@@ -219,7 +214,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await s3.send(
         new PutObjectCommand({
           Bucket: incomingBucket,
-          Key: `${DIGEST_PREFIX}${name}`,
+          Key: `${BUCKET_PREFIXES.digests}${name}`,
           Body: bytes,
           ContentType: 'text/plain; charset=utf-8',
         }),
@@ -303,7 +298,7 @@ function subscribeToObjectChanges(
 async function readReport(s3: S3Client, bucket: string, name: string): Promise<SampleReport> {
   try {
     const object = await s3.send(
-      new GetObjectCommand({ Bucket: bucket, Key: `reports/${DIGEST_PREFIX}${name}.json` }),
+      new GetObjectCommand({ Bucket: bucket, Key: reportKeyFor(`${BUCKET_PREFIXES.digests}${name}`) }),
     );
     const report = JSON.parse((await object.Body?.transformToString('utf8')) ?? '{}') as {
       status?: unknown;

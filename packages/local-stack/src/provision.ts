@@ -5,7 +5,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { TABLE_INDEXES, TABLE_KEYS } from '@feedwright/storage';
+import { TABLE_INDEXES, TABLE_KEYS } from '@feedwright/storage/schema';
 
 /**
  * Creates the feedwright table (key schema and GSIs of `table.ts`, on-demand, stream with new and old

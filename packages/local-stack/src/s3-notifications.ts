@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
 import type { S3EventRecord } from 'aws-lambda';
 import { encodeS3EventKey } from './s3-key-encoding.ts';
 
@@ -82,11 +83,8 @@ export function createSequencer(now: () => number = Date.now): () => string {
 
 /** Which objects notify the ingest function: the CDK stack filters on the `digests/` prefix. */
 export function isIngestedObject(change: ObjectChange, incomingBucket: string): boolean {
-  return change.bucket === incomingBucket && change.key.startsWith(DIGEST_PREFIX);
+  return change.bucket === incomingBucket && change.key.startsWith(BUCKET_PREFIXES.digests);
 }
-
-/** Prefix of the digest keys in the incoming bucket. */
-export const DIGEST_PREFIX = 'digests/';
 
 const SEQUENCER_WIDTH = 18;
 const LOCAL_PRINCIPAL = 'AWS:FEEDWRIGHTLOCAL';

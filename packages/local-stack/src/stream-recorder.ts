@@ -5,7 +5,7 @@ import {
   GetItemCommand,
   type GetItemCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE_KEYS } from '@feedwright/storage';
+import { TABLE_KEYS } from '@feedwright/storage/schema';
 import type { DynamoDBRecord, AttributeValue as StreamAttributeValue } from 'aws-lambda';
 
 /** Options of {@link StreamRecorder}. */

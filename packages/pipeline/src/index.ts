@@ -5,22 +5,14 @@
  */
 
 export { optionalPositiveInt, requireEnv } from './env.ts';
-export {
-  acceptDigest,
-  DigestLimitError,
-  INGEST_LIMITS,
-  type IngestResult,
-  type IngestServices,
-  ingestDigestEvent,
-} from './ingest.ts';
+export { type IngestResult, type IngestServices, ingestDigestEvent } from './ingest.ts';
 export { createIngestHandler, type IngestDependencies, IngestFailedError } from './lambda/ingest-handler.ts';
 export { createRenderHandler, type RenderDependencies, RenderFailedError } from './lambda/render-handler.ts';
 export type { PipelineLogger } from './logger.ts';
 export { type RenderResult, type RenderServices, renderPlan } from './render.ts';
 export { planRender, type RenderPlan, type RenderUnit, unitId } from './render-plan.ts';
-export { type IngestReport, NO_STORIES, reportKeyFor } from './report.ts';
+export { type IngestReport, NO_STORIES } from './report.ts';
 export {
-  DIGEST_PREFIX,
   type DigestEvent,
   decodeS3Key,
   digestEventsOf,

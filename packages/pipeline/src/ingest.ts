@@ -1,24 +1,15 @@
 import {
+  acceptDigest,
   DEFAULT_MAX_DIGEST_BYTES,
   type Digest,
   DigestError,
-  decodeDigest,
-  parseDigest,
   tooLargeError,
 } from '@feedwright/digest';
-import { assertRenderable, SiteInputError } from '@feedwright/site';
 import type { ApplyResult, DigestSource, StoryStore } from '@feedwright/storage';
+import { reportKeyFor } from '@feedwright/storage/schema';
 import type { PipelineLogger } from './logger.ts';
-import { type IngestReport, NO_STORIES, reportKeyFor } from './report.ts';
+import { type IngestReport, NO_STORIES } from './report.ts';
 import type { DigestEvent } from './s3-events.ts';
-
-/** Limits beyond the byte size, so that one digest always fits the table's item limits. */
-export const INGEST_LIMITS = {
-  /** Stories per digest: the manifest lists their ids in one item (400 KB). A daily digest has ~10–40. */
-  maxStories: 1000,
-  /** UTF-8 bytes of one story's text: a DynamoDB item holds at most 400 KB, and stories share it with keys. */
-  maxStoryBytes: 300 * 1024,
-} as const;
 
 /** What ingest needs: the incoming bucket, the story store, and the digest settings. */
 export interface IngestServices {
@@ -42,7 +33,8 @@ export interface IngestResult {
 
 /**
  * Ingests one digest event: a created object is size-checked from the event (before reading), read,
- * decoded and parsed, and its stories made the digest's stories; a removed object's stories are
+ * accepted by `acceptDigest` (decoded, parsed, checked against the story limits), and its stories
+ * made the digest's stories; a removed object's stories are
  * withdrawn. The report goes to `reports/<key>.json` in the same bucket.
  *
  * Rejections (bad input) resolve with a `rejected` report and leave the table and the object alone.
@@ -90,8 +82,7 @@ async function ingest(event: DigestEvent, services: IngestServices): Promise<Out
   try {
     digest = acceptDigest(read.bytes, { maxBytes, timezone: services.timezone ?? 'UTC' });
   } catch (error) {
-    if (error instanceof DigestError || error instanceof DigestLimitError)
-      return reject(event, services, error);
+    if (error instanceof DigestError) return reject(event, services, error);
     throw error;
   }
 
@@ -110,78 +101,7 @@ async function ingest(event: DigestEvent, services: IngestServices): Promise<Out
   };
 }
 
-/**
- * Ingest's acceptance path for a digest's bytes: decoded, parsed and checked against the table's limits.
- * `feedwright publish --dry-run` runs the same path, so a dry run refuses exactly what ingest would.
- * @throws DigestError or DigestLimitError for input ingest rejects.
- */
-export function acceptDigest(
-  bytes: Uint8Array,
-  options: { maxBytes?: number; timezone?: string } = {},
-): Digest {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_DIGEST_BYTES;
-  if (bytes.byteLength > maxBytes) throw tooLargeError(bytes.byteLength, maxBytes);
-  const digest = parseDigest(decodeDigest(bytes, { maxBytes }), { timezone: options.timezone ?? 'UTC' });
-  assertStorable(digest);
-  return digest;
-}
-
-/** A digest the parser accepts but the table cannot hold as it is; rejected like bad input. */
-export class DigestLimitError extends Error {
-  override readonly name = 'DigestLimitError';
-  readonly code: 'TOO_MANY_STORIES' | 'DUPLICATE_STORY_ID' | 'STORY_TOO_LARGE' | 'UNRENDERABLE_STORY';
-
-  constructor(code: DigestLimitError['code'], message: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
-/**
- * Limits of the table that a digest could exceed, and stories render could never render: refused as bad
- * input here rather than failing the write, or stored and failing every render of the feeds after it.
- */
-function assertStorable(digest: Digest): void {
-  if (digest.stories.length > INGEST_LIMITS.maxStories) {
-    throw new DigestLimitError(
-      'TOO_MANY_STORIES',
-      `the digest has ${digest.stories.length} stories, more than the ${INGEST_LIMITS.maxStories} one digest may have: split it`,
-    );
-  }
-  const seen = new Set<string>();
-  for (const story of digest.stories) {
-    if (seen.has(story.storyId)) {
-      throw new DigestLimitError(
-        'DUPLICATE_STORY_ID',
-        `two stories have the id ${story.storyId}: give one of them another title`,
-      );
-    }
-    seen.add(story.storyId);
-    try {
-      assertRenderable(story);
-    } catch (error) {
-      if (!(error instanceof SiteInputError)) throw error;
-      throw new DigestLimitError(
-        'UNRENDERABLE_STORY',
-        `the story '${story.title.slice(0, 80)}' cannot be published: ${error.message}; report this digest as a parser bug`,
-      );
-    }
-    const bytes = Buffer.byteLength(JSON.stringify(story), 'utf8');
-    if (bytes > INGEST_LIMITS.maxStoryBytes) {
-      throw new DigestLimitError(
-        'STORY_TOO_LARGE',
-        `the story '${story.title.slice(0, 80)}' is ${Math.ceil(bytes / 1024)} KiB, over the ` +
-          `${INGEST_LIMITS.maxStoryBytes / 1024} KiB one story may have: check for a missing section label`,
-      );
-    }
-  }
-}
-
-async function reject(
-  event: DigestEvent,
-  services: IngestServices,
-  error: DigestError | DigestLimitError,
-): Promise<Outcome> {
+async function reject(event: DigestEvent, services: IngestServices, error: DigestError): Promise<Outcome> {
   // A rejection writes nothing to the table, but its report could still overwrite a newer upload's.
   const order = await services.stories.orderOf({ key: event.key, sequencer: event.sequencer });
   if (order === 'older') {

@@ -1,4 +1,5 @@
-import { ALL_TOPICS, KEY_PREFIX, TABLE_INDEXES } from '@feedwright/storage';
+import { ALL_TOPICS_SLUG } from '@feedwright/digest';
+import { KEY_PREFIX, TABLE_INDEXES } from '@feedwright/storage/schema';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 
 /**
@@ -56,7 +57,7 @@ export function planRender(records: readonly DynamoDBRecord[]): RenderPlan {
     const storyId = pk.slice(KEY_PREFIX.story.length);
     const units: RenderUnit[] = [
       { kind: 'story', storyId },
-      { kind: 'topic', slug: ALL_TOPICS },
+      { kind: 'topic', slug: ALL_TOPICS_SLUG },
       { kind: 'listings' },
     ];
     for (const view of [before, after])

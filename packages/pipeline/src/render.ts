@@ -1,4 +1,5 @@
 import type { Story } from '@feedwright/digest';
+import { ALL_TOPICS_SLUG } from '@feedwright/digest';
 import {
   ALL_STORIES,
   FEED_FORMATS,
@@ -16,7 +17,6 @@ import {
   type TopicRef,
 } from '@feedwright/site';
 import {
-  ALL_TOPICS,
   type ObjectVersion,
   SiteObjectConflictError,
   type SiteStore,
@@ -157,11 +157,11 @@ async function renderTopic(slug: string, context: UnitContext): Promise<void> {
   const paths = FEED_FORMATS.map((format) => feedPath(slug, format));
   const expected = await headAll(paths, services.site);
   const stories = await newestPatched(slug, services.config.itemsPerFeed, context);
-  if (stories.length === 0 && slug !== ALL_TOPICS) {
+  if (stories.length === 0 && slug !== ALL_TOPICS_SLUG) {
     for (const path of paths) if ((await services.site.delete(path)) === 'deleted') tally.deleted += 1;
     return;
   }
-  const topic: TopicRef = slug === ALL_TOPICS ? ALL_STORIES : { slug, name: topicName(slug, stories) };
+  const topic: TopicRef = slug === ALL_TOPICS_SLUG ? ALL_STORIES : { slug, name: topicName(slug, stories) };
   for (const file of renderTopicFeeds(topic, stories, services.config)) {
     await put(file, expected.get(file.path), services.site, tally);
   }
@@ -174,7 +174,7 @@ async function renderListings(context: UnitContext): Promise<void> {
   const limit = services.config.indexHeadlines;
   const registered = await services.stories.listTopics();
   const listings: TopicListing[] = [
-    { topic: ALL_STORIES, latest: await newestPatched(ALL_TOPICS, limit, context) },
+    { topic: ALL_STORIES, latest: await newestPatched(ALL_TOPICS_SLUG, limit, context) },
   ];
   for (const { slug, name } of registered) {
     const latest = await newestPatched(slug, limit, context);
@@ -209,7 +209,9 @@ async function newestPatched(
   }
   const queried = await query.stories;
   const untouched = queried.filter((story) => !plan.storyIds.has(story.storyId));
-  const touched = [...current.values()].filter((story) => slug === ALL_TOPICS || story.topicSlug === slug);
+  const touched = [...current.values()].filter(
+    (story) => slug === ALL_TOPICS_SLUG || story.topicSlug === slug,
+  );
   return sortNewestFirst([...untouched, ...touched]).slice(0, limit);
 }
 

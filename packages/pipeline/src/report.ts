@@ -26,9 +26,4 @@ export interface IngestReport {
   readonly processedAt?: string;
 }
 
-/** `digests/a b.txt` → `reports/digests/a b.txt.json`. */
-export function reportKeyFor(digestKey: string): string {
-  return `reports/${digestKey}.json`;
-}
-
 export const NO_STORIES: StoryCounts = { total: 0, added: 0, updated: 0, withdrawn: 0, unchanged: 0 };

@@ -1,7 +1,8 @@
+import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 
-/** Only objects under this prefix are digests; the CDK notification filters on it too. */
-export const DIGEST_PREFIX = 'digests/';
+// Only objects under this prefix are digests; the CDK notification filters on it too.
+const DIGEST_PREFIX = BUCKET_PREFIXES.digests;
 
 /** One S3 notification about a digest object, with its key decoded. */
 export interface DigestEvent {

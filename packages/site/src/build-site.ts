@@ -1,25 +1,18 @@
-import type { Story } from '@feedwright/digest';
+import { assertRenderable, InvalidStoryError, type Story } from '@feedwright/digest';
 import type { SiteConfig } from './config.ts';
-import { SiteInputError } from './errors.ts';
 import { renderIndex } from './index-page.ts';
 import { renderOpml } from './opml.ts';
 import type { SiteFile } from './site-file.ts';
 import { renderStoryPage } from './story-page.ts';
 import { renderTopicFeeds } from './topic-feeds.ts';
-import {
-  ALL_STORIES,
-  assertRenderable,
-  sortNewestFirst,
-  type TopicListing,
-  type TopicRef,
-} from './topics.ts';
+import { ALL_STORIES, sortNewestFirst, type TopicListing, type TopicRef } from './topics.ts';
 
 /**
  * The whole site from a set of stories, as `feedwright build` writes it: feeds for every topic and for
  * all stories, a page per story, index.html and feeds.opml, sorted by path. Deterministic: the same
  * stories in any order give the same files. If a storyId occurs twice, the newer copy wins. A topic's
  * name is the one its newest story gives.
- * @throws SiteInputError for a story that cannot be rendered, or a topic using the reserved slug 'all'.
+ * @throws InvalidStoryError for a story that cannot be rendered, or a topic using the reserved slug 'all'.
  */
 export function buildSite(stories: readonly Story[], config: SiteConfig): SiteFile[] {
   const unique = newestCopies(stories);
@@ -27,7 +20,7 @@ export function buildSite(stories: readonly Story[], config: SiteConfig): SiteFi
   for (const story of unique) {
     assertRenderable(story);
     if (story.topicSlug === ALL_STORIES.slug) {
-      throw new SiteInputError(
+      throw new InvalidStoryError(
         `story '${story.storyId}': topic slug 'all' is reserved for the all-stories feed`,
       );
     }

@@ -1,6 +1,6 @@
-import type { Story } from '@feedwright/digest';
+import { instantOf, type Story } from '@feedwright/digest';
 import type { SiteConfig } from './config.ts';
-import { instantOf, rfc822, rfc3339 } from './dates.ts';
+import { rfc822, rfc3339 } from './dates.ts';
 import { storySummaryAndBody } from './story-html.ts';
 import { ALL_STORIES, storyTitle, type TopicRef, topicName } from './topics.ts';
 import type { FeedFormat, SiteUrls, StableId } from './urls.ts';

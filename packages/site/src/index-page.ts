@@ -1,24 +1,18 @@
+import { assertRenderable, instantOf } from '@feedwright/digest';
 import type { SiteConfig } from './config.ts';
-import { instantOf, readableDate, rfc3339 } from './dates.ts';
+import { readableDate, rfc3339 } from './dates.ts';
 import { htmlPage } from './page-shell.ts';
 import { CACHE_CONTROL_LISTING, CONTENT_TYPES, type SiteFile } from './site-file.ts';
 import { feedAlternates, subscribeLinks } from './story-page.ts';
 import { escapeAttribute, escapeMarkup } from './text.ts';
-import {
-  assertRenderable,
-  orderTopics,
-  sortNewestFirst,
-  storyTitle,
-  type TopicListing,
-  topicName,
-} from './topics.ts';
+import { orderTopics, sortNewestFirst, storyTitle, type TopicListing, topicName } from './topics.ts';
 import { encodePath, SiteUrls, storyPath, topicAnchor } from './urls.ts';
 
 /**
  * index.html: every topic ('All stories' first, then by name) with its newest headlines (at most
  * `indexHeadlines`, linking to their pages) and subscribe links for the three formats, plus
  * autodiscovery links for every feed.
- * @throws SiteInputError for a story whose id, slug or time cannot be rendered.
+ * @throws InvalidStoryError for a story whose id, slug or time cannot be rendered.
  */
 export function renderIndex(listings: readonly TopicListing[], config: SiteConfig): SiteFile {
   const urls = new SiteUrls(config);

@@ -5,7 +5,6 @@
  */
 export { buildSite } from './build-site.ts';
 export { DEFAULT_SITE_CONFIG, resolveSiteConfig, type SiteConfig, SiteConfigError } from './config.ts';
-export { SiteInputError } from './errors.ts';
 export { renderIndex } from './index-page.ts';
 export { JSON_FEED_VERSION } from './json-feed.ts';
 export { renderOpml } from './opml.ts';
@@ -15,7 +14,6 @@ export { cleanText, escapeMarkup } from './text.ts';
 export { renderTopicFeeds } from './topic-feeds.ts';
 export {
   ALL_STORIES,
-  assertRenderable,
   sortNewestFirst,
   type TopicListing,
   type TopicRef,

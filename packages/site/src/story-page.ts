@@ -1,11 +1,11 @@
-import type { Story } from '@feedwright/digest';
+import { assertRenderable, instantOf, type Story } from '@feedwright/digest';
 import type { SiteConfig } from './config.ts';
-import { instantOf, readableDate, rfc3339 } from './dates.ts';
+import { readableDate, rfc3339 } from './dates.ts';
 import { type AlternateLink, htmlPage } from './page-shell.ts';
 import { CACHE_CONTROL_STORY, CONTENT_TYPES, type SiteFile } from './site-file.ts';
 import { storyBodyHtml, storySummary } from './story-html.ts';
 import { escapeAttribute, escapeMarkup } from './text.ts';
-import { assertRenderable, storyTitle, type TopicRef, topicName } from './topics.ts';
+import { storyTitle, type TopicRef, topicName } from './topics.ts';
 import {
   encodePath,
   FEED_FORMAT_LABELS,
@@ -46,7 +46,7 @@ export function storyPageText(story: Story): string {
 /**
  * stories/<storyId>.html: the story readable with no JavaScript, its canonical URL, and autodiscovery of
  * its topic's feeds. Links within the site are relative, so the tree also reads from disk.
- * @throws SiteInputError for a story whose id, slug or time cannot be rendered.
+ * @throws InvalidStoryError for a story whose id, slug or time cannot be rendered.
  */
 export function renderStoryPage(story: Story, config: SiteConfig): SiteFile {
   assertRenderable(story);

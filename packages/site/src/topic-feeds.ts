@@ -1,4 +1,4 @@
-import type { Story } from '@feedwright/digest';
+import { assertRenderable, type Story } from '@feedwright/digest';
 import { atom1Parts } from './atom1.ts';
 import type { SiteConfig } from './config.ts';
 import { type FeedEntry, feedEntry, feedModel, headlineOnly } from './feed-model.ts';
@@ -6,7 +6,7 @@ import { assemble, entriesThatFit, type FeedParts } from './feed-parts.ts';
 import { jsonFeedParts } from './json-feed.ts';
 import { rss2Parts } from './rss2.ts';
 import { CACHE_CONTROL_LISTING, CONTENT_TYPES, type SiteFile } from './site-file.ts';
-import { assertRenderable, sortNewestFirst, type TopicRef } from './topics.ts';
+import { sortNewestFirst, type TopicRef } from './topics.ts';
 import { FEED_FORMATS, type FeedFormat, feedPath, SiteUrls } from './urls.ts';
 
 const SERIALISERS = { rss: rss2Parts, atom: atom1Parts, json: jsonFeedParts } as const;
@@ -17,7 +17,7 @@ const SERIALISERS = { rss: rss2Parts, atom: atom1Parts, json: jsonFeedParts } as
  * storyId, capped, and the oldest dropped until every format fits `maxFeedBytes`. The three files
  * always carry the same items. If even the newest story alone is over the budget, it is kept as a
  * headline-only item (its page has the full text).
- * @throws SiteInputError for a story whose id, slug or time cannot be rendered.
+ * @throws InvalidStoryError for a story whose id, slug or time cannot be rendered.
  */
 export function renderTopicFeeds(topic: TopicRef, stories: readonly Story[], config: SiteConfig): SiteFile[] {
   const urls = new SiteUrls(config);

@@ -1,6 +1,4 @@
-import type { Story } from '@feedwright/digest';
-import { instantOf } from './dates.ts';
-import { SiteInputError } from './errors.ts';
+import { ALL_TOPICS_SLUG, instantOf, type Story } from '@feedwright/digest';
 import { visibleText } from './text.ts';
 
 /** A feed's topic: its slug (the folder under feeds/) and its name as people read it. */
@@ -10,7 +8,7 @@ export interface TopicRef {
 }
 
 /** The feed of every story; its slug is reserved, no topic may use it. */
-export const ALL_STORIES: TopicRef = Object.freeze({ slug: 'all', name: 'All stories' });
+export const ALL_STORIES: TopicRef = Object.freeze({ slug: ALL_TOPICS_SLUG, name: 'All stories' });
 
 /** A topic's name as shown: cleaned, or its slug when nothing visible is left. */
 export const topicName = (topic: TopicRef): string => visibleText(topic.name, topic.slug);
@@ -25,34 +23,12 @@ export interface TopicListing {
   readonly latest: readonly Story[];
 }
 
-// Ids and slugs become file names and URL path segments: letters (any script: slugs keep CJK), digits,
-// '-' and '_' only, so no '/', '.', '%' or space can ever reach a path.
-const URL_SAFE = /^[\p{L}\p{N}][\p{L}\p{N}\p{M}_-]{0,199}$/u;
-
-/** Throws a SiteInputError if a story's id or slug could not be used safely as a path segment. */
-export function assertRenderable(story: Story): void {
-  if (!URL_SAFE.test(story.storyId)) {
-    throw new SiteInputError(
-      `story id '${story.storyId}' is not URL-safe (letters, digits, '-' and '_' only, at most 200 characters)`,
-    );
-  }
-  if (!URL_SAFE.test(story.topicSlug)) {
-    throw new SiteInputError(`story '${story.storyId}': topic slug '${story.topicSlug}' is not URL-safe`);
-  }
-  if (story.topicSlug === ALL_STORIES.slug) {
-    throw new SiteInputError(
-      `story '${story.storyId}': topic slug '${story.topicSlug}' is reserved for the all-stories feed`,
-    );
-  }
-  instantOf(story.publishedAt, `story '${story.storyId}'`);
-}
-
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Newest first, ties broken deterministically (publishedAt desc, then storyId), so the same stories
  * give the same order whatever order they came in.
- * @throws SiteInputError when a publishedAt is not an instant.
+ * @throws InvalidStoryError when a publishedAt is not an instant.
  */
 export function sortNewestFirst(stories: readonly Story[]): Story[] {
   const keyed = stories.map((story) => ({

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ItemTable } from './item-table.ts';
 import type { Item, ItemKey } from './items.ts';
-import { TABLE_INDEXES, TABLE_KEYS } from './table.ts';
+import { TABLE_INDEXES, TABLE_KEYS } from './schema.ts';
 
 /** Options of {@link DynamoItemTable}. */
 export interface DynamoItemTableOptions {

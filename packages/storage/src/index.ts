@@ -1,6 +1,7 @@
 /**
  * `@feedwright/storage`: the ports the pipeline talks to (story store, site store, digest source), their
  * DynamoDB and S3 adapters (each taking its client as an option) and in-memory fakes for unit tests.
+ * The table's and bucket's names (keys, indexes, prefixes) are the `@feedwright/storage/schema` subpath.
  */
 export {
   type DigestRead,
@@ -12,24 +13,20 @@ export {
 export { DynamoItemTable, type DynamoItemTableOptions, UnprocessedKeysError } from './dynamo-item-table.ts';
 export type { ItemTable } from './item-table.ts';
 export {
-  ALL_TOPICS,
   canonicalStory,
   digestContentHash,
   feedSortKey,
   type Item,
   type ItemKey,
   isLive,
-  KEY_PREFIX,
   MalformedItemError,
   type ManifestCounts,
   type ManifestItem,
   manifestKey,
   type OwnerStamp,
-  SORT_KEY,
   type StoryItem,
   storyContentHash,
   storyKey,
-  TOPICS_PARTITION,
   type TopicItem,
   topicKey,
 } from './items.ts';
@@ -70,4 +67,3 @@ export {
   type TableStoryStoreOptions,
   type TopicRecord,
 } from './story-store.ts';
-export { TABLE_INDEXES, TABLE_KEYS } from './table.ts';

@@ -1,29 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Story } from '@feedwright/digest';
-import { TABLE_INDEXES, TABLE_KEYS } from './table.ts';
-
-/**
- * The item kinds of the one table. Story items are what the stream and render care about; the digest
- * manifests and the topic registry live under other partition-key prefixes so that render can ignore
- * them by looking at `Keys.pk` alone.
- */
-export const KEY_PREFIX = {
-  story: 'STORY#',
-  digest: 'DIGEST#',
-  topicIndex: 'TOPIC#',
-} as const;
-
-/** Sort keys of the singleton items. */
-export const SORT_KEY = { story: 'STORY', manifest: 'MANIFEST' } as const;
-
-/** Partition of the topic registry: ONE Query lists every topic, so the index page never scans. */
-export const TOPICS_PARTITION = 'TOPICS';
-
-/** Partition value of the `all` index. */
-export const ALL_PARTITION = 'ALL';
-
-/** The slug under which the all-stories feed is asked for. */
-export const ALL_TOPICS = 'all';
+import { ALL_TOPICS_SLUG, type Story } from '@feedwright/digest';
+import { ALL_PARTITION, KEY_PREFIX, SORT_KEY, TABLE_INDEXES, TOPICS_PARTITION } from './schema.ts';
 
 export interface ItemKey {
   readonly pk: string;
@@ -110,7 +87,7 @@ export function topicKey(slug: string): ItemKey {
 
 /** The index partition that holds a topic's live stories (`all` → the all-stories index). */
 export function indexPartition(topicSlug: string): { indexName: string; value: string } {
-  return topicSlug === ALL_TOPICS
+  return topicSlug === ALL_TOPICS_SLUG
     ? { indexName: TABLE_INDEXES.all.indexName, value: ALL_PARTITION }
     : { indexName: TABLE_INDEXES.byTopic.indexName, value: `${KEY_PREFIX.topicIndex}${topicSlug}` };
 }
@@ -159,9 +136,6 @@ export function isLive(item: StoryItem | undefined): boolean {
 export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
-
-/** The table's key attribute names, re-exported for adapters that build key objects. */
-export const KEY_NAMES = TABLE_KEYS;
 
 /** Thrown when an item read from the table is not of the shape this code writes; a person must look at it. */
 export class MalformedItemError extends Error {

@@ -1,6 +1,6 @@
 import type { ItemTable } from './item-table.ts';
 import type { Item, ItemKey } from './items.ts';
-import { TABLE_INDEXES } from './table.ts';
+import { TABLE_INDEXES } from './schema.ts';
 
 const INDEX_ATTRIBUTES = new Map<string, { partitionKey: string; sortKey: string }>(
   Object.values(TABLE_INDEXES).map((index) => [index.indexName, index]),

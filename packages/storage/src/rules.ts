@@ -1,9 +1,7 @@
 import type { Story } from '@feedwright/digest';
 import {
-  ALL_PARTITION,
   feedSortKey,
   isLive,
-  KEY_PREFIX,
   type ManifestItem,
   manifestKey,
   type OwnerStamp,
@@ -11,6 +9,7 @@ import {
   storyContentHash,
   storyKey,
 } from './items.ts';
+import { ALL_PARTITION, KEY_PREFIX } from './schema.ts';
 import { compareSequencers } from './sequencer.ts';
 
 /**

@@ -11,7 +11,6 @@ import {
   manifestKey,
   type StoryItem,
   storyKey,
-  TOPICS_PARTITION,
   type TopicItem,
   toManifestItem,
   topicKey,
@@ -28,6 +27,7 @@ import {
   type StoryChange,
   type StoryDecision,
 } from './rules.ts';
+import { TOPICS_PARTITION } from './schema.ts';
 import { compareSequencers } from './sequencer.ts';
 
 /**

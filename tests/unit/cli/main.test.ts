@@ -8,7 +8,8 @@ describe('Command: feedwright', () => {
 
     // Assess
     expect(run.code).toBe(0);
-    for (const command of ['parse FILE', 'build FILE_OR_DIR', 'dev']) expect(run.stdout).toContain(command);
+    for (const command of ['parse FILE', 'build FILE_OR_DIR', 'dev', 'redrive --queue-url'])
+      expect(run.stdout).toContain(command);
   });
 
   it('prints the usage on stderr and exits 2 with no command', async () => {
@@ -30,7 +31,7 @@ describe('Command: feedwright', () => {
     expect(run.stderr).toContain("unknown command 'publsh'");
   });
 
-  it.each(['parse', 'build', 'dev', 'publish', 'withdraw'])(
+  it.each(['parse', 'build', 'dev', 'redrive', 'publish', 'withdraw'])(
     'prints the %s command its own help',
     async (command) => {
       // Act

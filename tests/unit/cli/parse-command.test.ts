@@ -67,6 +67,31 @@ describe('Command: feedwright parse', () => {
     expect(run.stdout).toMatch(/^\{\n {2}"title": /);
   });
 
+  it.each(['cx-daily-2023-08-21-lists', 'cx-daily-2023-11-27-lists-crlf'])(
+    'prints the list digest %s as its expected JSON',
+    async (name) => {
+      // Prepare
+      const expected = JSON.parse(
+        await readFile(path.join(ROOT, `tests/fixtures/digests/${name}.expected.json`), 'utf8'),
+      );
+
+      // Act
+      const run = await runFeedwright(
+        'parse',
+        `tests/fixtures/digests/${name}.txt`,
+        '--timezone',
+        expected.timezone,
+      );
+
+      // Assess
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const digest = JSON.parse(run.stdout);
+      expect(projectOnto(digest, expected)).toEqual(withoutWarnings(expected));
+      expect(digest.warnings).toEqual(expected.warnings);
+    },
+  );
+
   it.each(Object.keys(BAD_FILES))(
     'rejects the %s file: one line on stderr, nothing on stdout, exit 2',
     (name) => {
@@ -132,11 +157,11 @@ describe('Command: feedwright parse', () => {
   });
 
   it('stops quietly when the reader closes the pipe early (| head)', async () => {
-    // Prepare: a digest big enough that its JSON outgrows the pipe's buffer.
+    // Prepare: a digest big enough that its JSON outgrows the pipe's buffer (900 stories, under the limit).
     const seed = await readFile(path.join(ROOT, SEED), 'utf8');
     const sections = seed.slice(seed.indexOf('Personal data /'), seed.indexOf('Thanks for reading'));
     const file = path.join(dir, 'long.txt');
-    await writeFile(file, seed.slice(0, seed.indexOf('Personal data /')) + sections.repeat(100));
+    await writeFile(file, seed.slice(0, seed.indexOf('Personal data /')) + sections.repeat(60));
 
     // Act
     const child = spawn(BIN, ['parse', file], { cwd: ROOT });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DigestError } from '@feedwright/digest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readDigestBytes, readDigestFile } from '../../../packages/cli/src/commands/parse.ts';
+import { readDigestBytes, readDigestFile } from '../../../packages/cli/src/digest-file.ts';
 
 let dir = '';
 

@@ -506,6 +506,144 @@ describe('Function: parseDigest, body paragraphs and related headlines', () => {
   });
 });
 
+describe('Function: parseDigest, lists in story bodies', () => {
+  it('keeps bullets that end the body as body, verbatim, and takes only the lines after them as related', () => {
+    // Act
+    const digest = parseDigest(
+      digestOf(
+        'Banking /',
+        'Title',
+        'The regulator set out three rules on Friday.',
+        'The rules, in short:',
+        '• Caps on deposits',
+        '• No lending across provinces',
+        'Explainer: Who the rules hit',
+      ),
+    );
+
+    // Assess
+    expect(digest.stories[0]?.paragraphs).toEqual([
+      'The regulator set out three rules on Friday.',
+      'The rules, in short:',
+      '• Caps on deposits',
+      '• No lending across provinces',
+    ]);
+    expect(digest.stories[0]?.related).toEqual(['Explainer: Who the rules hit']);
+  });
+
+  it.each([
+    ['•', '• Item'],
+    ['·', '· Item'],
+    ['▪', '▪ Item'],
+    ['◦', '◦ Item'],
+    ['–', '– Item'],
+    ['—', '— Item'],
+    ['-', '- Item'],
+    ['*', '* Item'],
+    ['1.', '1. Item'],
+    ['2)', '2) Item'],
+    ['12.', '12. Item'],
+    ['a marker and an NBSP', '•\u00a0Item'],
+  ])(
+    'reads a line opening with %s as a list item, body even as the last line of the story',
+    (_marker, item) => {
+      // Act
+      const digest = parseDigest(digestOf('Banking /', 'Title', 'The first paragraph.', item));
+
+      // Assess
+      expect(digest.stories[0]?.paragraphs).toEqual(['The first paragraph.', item]);
+      expect(digest.stories[0]?.related).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['a minus sign before a number', '-5% in April'],
+    ['a year and a full stop', '2021. The year of the crackdown'],
+    ['a decimal number', '3.5% growth in the first quarter'],
+    ['an asterisk with no space', '*Corrected headline'],
+    ['a number of four digits', '1000. Reasons to worry'],
+  ])('does not read a line opening with %s as a list item', (_what, line) => {
+    // Act
+    const digest = parseDigest(digestOf('Banking /', 'Title', 'The first paragraph.', line));
+
+    // Assess
+    expect(digest.stories[0]?.paragraphs).toEqual(['The first paragraph.']);
+    expect(digest.stories[0]?.related).toEqual([line]);
+  });
+
+  it('keeps a numbered list in the middle of the body, with the paragraphs around it', () => {
+    // Act
+    const digest = parseDigest(
+      digestOf(
+        'Banking /',
+        'Title',
+        'Lenders must do two things by June:',
+        '1) Report every loan',
+        '2) Hold more capital',
+        'Analysts expect smaller lenders to merge.',
+        'Opinion: A rule for the big banks',
+      ),
+    );
+
+    // Assess
+    expect(digest.stories[0]?.paragraphs).toEqual([
+      'Lenders must do two things by June:',
+      '1) Report every loan',
+      '2) Hold more capital',
+      'Analysts expect smaller lenders to merge.',
+    ]);
+    expect(digest.stories[0]?.related).toEqual(['Opinion: A rule for the big banks']);
+  });
+
+  it('keeps a line ending in ":" before a list as body, even as the second-to-last line', () => {
+    // Act
+    const digest = parseDigest(
+      digestOf('Banking /', 'Title', 'The first paragraph.', 'What changes in May:', '– Higher fees'),
+    );
+
+    // Assess
+    expect(digest.stories[0]?.paragraphs).toEqual([
+      'The first paragraph.',
+      'What changes in May:',
+      '– Higher fees',
+    ]);
+    expect(digest.stories[0]?.related).toEqual([]);
+  });
+
+  it('does not take a sentence after a list item for a caption when the digest does not mark captions', () => {
+    // Act
+    const digest = parseDigest(
+      digestOf(
+        'Banking /',
+        'Title',
+        'The first paragraph.',
+        '• Short item',
+        'The list ends with a sentence.',
+        'Cash /',
+        'T',
+        'B.',
+      ),
+    );
+
+    // Assess
+    expect(digest.stories[0]?.paragraphs).toEqual([
+      'The first paragraph.',
+      '• Short item',
+      'The list ends with a sentence.',
+    ]);
+    expect(digest.stories[1]?.imageCaption).toBeNull();
+  });
+
+  it('still makes every line under "Quick hits /" a story, list marker or not', () => {
+    // Act
+    const digest = parseDigest(digestOf('Quick hits /', '• Hit one', '- Hit two'));
+
+    // Assess
+    expect(digest.stories.map((s) => s.title)).toEqual(['• Hit one', '- Hit two']);
+    expect(digest.stories.every((s) => s.paragraphs.length === 0)).toBe(true);
+  });
+});
+
 describe('Function: parseDigest, quick hits', () => {
   it('makes every line under "Quick hits /" a story of its own, whatever its position', () => {
     // Act

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { slugify, storyIdFor, topicSlugFor } from '@feedwright/digest';
 import { describe, expect, it } from 'vitest';
 
@@ -134,5 +135,152 @@ describe('Function: storyIdFor', () => {
     expect(storyIdFor('2020-12-01', 'metals', 'Prices fall')).not.toBe(
       storyIdFor('2020-12-01', 'cash', 'Prices fall'),
     );
+  });
+});
+
+/**
+ * The slug and id rules as first written, one Unicode normalisation pass after another: the oracle
+ * that the single-pass slugs must equal, so that no story's id changes with the faster code.
+ */
+const referenceSlug = (text: string): string =>
+  text
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/(?<=[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])\p{M}+/gu, '')
+    .replace(
+      /[ßæœøđðħıłþ]/g,
+      (c) => ({ ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', đ: 'd', ð: 'd', ħ: 'h', ı: 'i', ł: 'l', þ: 'th' })[c] ?? c,
+    )
+    .replace(/[^\p{L}\p{N}\p{M}]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
+    .normalize('NFC');
+const toUrlSafe = (slug: string) => slug.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+const cap = (slug: string, max: number) => {
+  if (slug.length <= max) return slug;
+  const cut = slug.lastIndexOf('-', max);
+  return (cut > 0 ? slug.slice(0, cut) : slug.slice(0, max)).replace(/^-+|-+$/g, '');
+};
+function referenceStoryId(date: string, topicSlug: string, title: string): string {
+  const titleSlug = referenceSlug(title);
+  const topicSafe = /^[a-z0-9-]*$/.test(topicSlug);
+  const titleSafe = /^[a-z0-9-]*$/.test(titleSlug);
+  const parts = [date, cap(toUrlSafe(topicSlug), 40), cap(toUrlSafe(titleSlug), 50)].filter((p) => p !== '');
+  let id = parts.join('-');
+  if (!topicSafe || !titleSafe || cap(toUrlSafe(titleSlug), 50) === '') {
+    const hash = createHash('sha256')
+      .update(`${topicSlug}\n${title.normalize('NFC').trim()}`, 'utf8')
+      .digest('hex')
+      .slice(0, 8);
+    id = `${id}-${hash}`;
+  }
+  return id;
+}
+
+/** Deterministic strings from pieces digests are made of: ASCII, CJK, kana, Hangul, accents, punctuation. */
+function sampleTexts(count: number): string[] {
+  const pieces = [
+    'A',
+    'b',
+    'Z',
+    '7',
+    '0',
+    ' ',
+    '-',
+    '/',
+    ':',
+    '%',
+    '.',
+    '’',
+    '“',
+    '”',
+    '—',
+    '–',
+    '…',
+    '\u00a0',
+    '·',
+    '科',
+    '技',
+    '万',
+    '销',
+    '售',
+    '额',
+    '汽',
+    '车',
+    '、',
+    '。',
+    '，',
+    '：',
+    '；',
+    '？',
+    '！',
+    '（',
+    '）',
+    '《',
+    '》',
+    '％',
+    '／',
+    '　',
+    'ア',
+    'ー',
+    'が',
+    'の',
+    '・',
+    '경',
+    '제',
+    'é',
+    'Ł',
+    'ß',
+    '５',
+    'Ｇ',
+    'ﬁ',
+    '²',
+    '\u0301',
+    '\u3099',
+    '々',
+    '〇',
+    '豈',
+    '\u200b',
+    '😀',
+  ];
+  let seed = 20231127;
+  const next = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed;
+  };
+  return Array.from({ length: count }, () =>
+    Array.from({ length: 1 + (next() % 24) }, () => pieces[next() % pieces.length]).join(''),
+  );
+}
+
+describe('Function: slugify and storyIdFor, against the normalisation-based rules', () => {
+  const texts = sampleTexts(3000);
+
+  it('slugs every sample exactly as NFKD, folding and NFC would', () => {
+    // Act
+    const mismatches = texts.filter((text) => slugify(text) !== referenceSlug(text));
+
+    // Assess
+    expect(mismatches).toEqual([]);
+  });
+
+  it('gives every sample title the id the normalisation-based rules give, hash included', () => {
+    // Act
+    const mismatches = texts.filter(
+      (title) =>
+        storyIdFor('2021-09-10', 'cars', title) !== referenceStoryId('2021-09-10', 'cars', title) ||
+        storyIdFor('2021-09-10', '汽车', title) !== referenceStoryId('2021-09-10', '汽车', title),
+    );
+
+    // Assess
+    expect(mismatches).toEqual([]);
+  });
+
+  it('keeps the id of a CJK title with full-width punctuation as before', () => {
+    // Act
+    const id = storyIdFor('2023-05-09', '房地产', '万科：4月销售额同比增长17%');
+
+    // Assess
+    expect(id).toBe(referenceStoryId('2023-05-09', '房地产', '万科：4月销售额同比增长17%'));
+    expect(id).toMatch(/^2023-05-09-4-17-[0-9a-f]{8}$/);
   });
 });

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { type DigestEvent, type IngestReport, ingestDigestEvent } from '@feedwright/pipeline';
 import {
   isLive,
-  KEY_PREFIX,
   MemoryDigestSource,
   MemoryItemTable,
   type StoryItem,
   TableStoryStore,
 } from '@feedwright/storage';
+import { KEY_PREFIX } from '@feedwright/storage/schema';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 const SEED = readFileSync(new URL('../../fixtures/digests/cx-daily-2020-12-01.txt', import.meta.url), 'utf8');

@@ -1,10 +1,5 @@
-import {
-  assertRenderable,
-  buildSite,
-  resolveSiteConfig,
-  SiteInputError,
-  sortNewestFirst,
-} from '@feedwright/site';
+import { assertRenderable, InvalidStoryError } from '@feedwright/digest';
+import { buildSite, resolveSiteConfig, sortNewestFirst } from '@feedwright/site';
 import { describe, expect, it } from 'vitest';
 import { readWithFeedsmith, siteProblems } from '../../support/validators.ts';
 import { aQuickHit, aStory, HOSTILE, someStories } from './stories.ts';
@@ -89,7 +84,7 @@ describe('buildSite', () => {
 
   it('refuses a topic that takes the reserved slug "all"', () => {
     // Act & Assess
-    expect(() => buildSite([aStory({ topicSlug: 'all' })], config)).toThrow(SiteInputError);
+    expect(() => buildSite([aStory({ topicSlug: 'all' })], config)).toThrow(InvalidStoryError);
   });
 
   it('renders an empty site when there are no stories', async () => {

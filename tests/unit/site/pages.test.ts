@@ -6,6 +6,7 @@ import {
   resolveSiteConfig,
   type TopicListing,
 } from '@feedwright/site';
+import type { DefaultTreeAdapterTypes } from 'parse5';
 import { describe, expect, it } from 'vitest';
 import {
   attr,
@@ -15,7 +16,9 @@ import {
   textOf,
   xmlWellFormednessProblems,
 } from '../../support/validators.ts';
-import { aQuickHit, aStory, HOSTILE, HOSTILE_AS_TEXT, someStories } from './stories.ts';
+import { aQuickHit, aStory, aStoryWithLists, HOSTILE, HOSTILE_AS_TEXT, someStories } from './stories.ts';
+
+type HtmlElement = DefaultTreeAdapterTypes.Element;
 
 const config = resolveSiteConfig({ baseUrl: 'https://feeds.example.com/' });
 const QUICK_HITS = { slug: 'quick-hits', name: 'Quick hits' };
@@ -115,6 +118,56 @@ describe('renderStoryPage', () => {
         .filter((el) => el.tagName === 'h1')
         .map(textOf),
     ).toEqual([aQuickHit().title]);
+  });
+
+  it('shows a run of bulleted paragraphs as a <ul> and numbered ones as an <ol>, without their markers', () => {
+    // Act
+    const { body } = renderStoryPage(aStoryWithLists(), config);
+
+    // Assess
+    expect(htmlProblems(body)).toEqual([]);
+    const article = htmlElements(body).find((el) => el.tagName === 'article');
+    const blocks = (article?.childNodes ?? []).filter((node) => 'tagName' in node) as HtmlElement[];
+    const items = (list: HtmlElement | undefined) =>
+      (list?.childNodes ?? []).filter((node) => 'tagName' in node).map((li) => textOf(li));
+    expect(blocks.map((el) => el.tagName)).toEqual([
+      'p',
+      'h1',
+      'figure',
+      'p',
+      'ul',
+      'p',
+      'ol',
+      'p',
+      'p',
+      'ul',
+    ]);
+    expect(items(blocks[4])).toEqual(['Higher capital', 'Fewer products']);
+    expect(items(blocks[6])).toEqual(['File by May', 'Report monthly', 'Close by June']);
+    expect(blocks[6] && attr(blocks[6], 'start')).toBe('3');
+    const numbered = (blocks[6]?.childNodes ?? []).filter((node) => 'tagName' in node) as HtmlElement[];
+    expect(numbered.map((li) => attr(li, 'value'))).toEqual([undefined, undefined, '7']);
+    expect(blocks.map(textOf)).toContain('The regulator listed what changes:');
+  });
+
+  it('keeps a hostile list item as text in its list', () => {
+    // Prepare
+    const story = aStory({ paragraphs: ['First.', `• ${HOSTILE}`, `1. ${HOSTILE}`], related: [] });
+
+    // Act
+    const { body } = renderStoryPage(story, config);
+
+    // Assess
+    expect(htmlProblems(body)).toEqual([]);
+    const elements = htmlElements(body);
+    expect(elements.filter((el) => el.tagName === 'li').map(textOf)).toEqual([
+      HOSTILE_AS_TEXT,
+      HOSTILE_AS_TEXT,
+    ]);
+    expect(
+      elements.filter((el) => el.tagName === 'ul' || el.tagName === 'ol').map((el) => el.tagName),
+    ).toEqual(['ul', 'ol']);
+    expect(elements.some((el) => el.tagName === 'script' || el.tagName === 'img')).toBe(false);
   });
 
   it('keeps hostile text inert in every part of the page', () => {

@@ -38,6 +38,28 @@ export function aQuickHit(overrides: Partial<Story> = {}): Story {
   });
 }
 
+/**
+ * A story whose body holds lists: bullets of two glyphs after a colon line, then numbered items
+ * (starting at 3, one out of turn), between paragraphs, as `parseDigest` keeps them: markers included.
+ */
+export function aStoryWithLists(overrides: Partial<Story> = {}): Story {
+  return aStory({
+    storyId: '2020-12-01-investment-new-rules-for-funds',
+    title: 'New rules for funds',
+    paragraphs: [
+      'The regulator listed what changes:',
+      '• Higher capital',
+      '– Fewer products',
+      'And it set out the steps.',
+      '3. File by May',
+      '4) Report monthly',
+      '7. Close by June',
+      'The rules take effect next year.',
+    ],
+    ...overrides,
+  });
+}
+
 /** `count` stories of one topic, one second apart, newest first. */
 export function someStories(count: number, overrides: Partial<Story> = {}): Story[] {
   return Array.from({ length: count }, (_, index) =>

@@ -9,7 +9,7 @@ import {
   siteProblems,
   textOf,
 } from '../../support/validators.ts';
-import { aQuickHit, aStory, HOSTILE, HOSTILE_AS_TEXT, someStories } from './stories.ts';
+import { aQuickHit, aStory, aStoryWithLists, HOSTILE, HOSTILE_AS_TEXT, someStories } from './stories.ts';
 
 const config = resolveSiteConfig({ baseUrl: 'https://feeds.example.com' });
 const INVESTMENT = { slug: 'investment', name: 'Investment' };
@@ -130,6 +130,27 @@ describe('renderTopicFeeds', () => {
       expect(textOf(content), format).toContain(story.imageCaption ?? 'caption');
       expect(textOf(content), format).toContain(story.related[0] ?? 'related');
       expect(item?.summary, format).toBe(story.paragraphs[0]);
+    }
+  });
+
+  it('gives list items as <ul> and <ol> in the content HTML of every format, valid and without markers', async () => {
+    // Prepare
+    const story = aStoryWithLists();
+
+    // Act
+    const files = renderTopicFeeds(INVESTMENT, [story], config);
+
+    // Assess
+    expect(await siteProblems(files)).toEqual([]);
+    for (const [format, path] of FORMATS) {
+      const [item] = readWithFeedsmith(format, byPath(files, path)).items;
+      const elements = htmlElements(`<body>${item?.contentHtml ?? ''}</body>`);
+      const listsOf = (tag: string) =>
+        elements.filter((el) => el.tagName === tag).map((list) => list.childNodes.map(textOf));
+      expect(listsOf('ol'), format).toEqual([['File by May', 'Report monthly', 'Close by June']]);
+      expect(listsOf('ul'), format).toEqual([['Higher capital', 'Fewer products'], [...story.related]]);
+      // The summary is the first paragraph as written; the model keeps the markers.
+      expect(item?.summary, format).toBe('The regulator listed what changes:');
     }
   });
 
@@ -422,13 +443,40 @@ describe('renderTopicFeeds with hostile text', () => {
     related: [HOSTILE],
     imageCaption: HOSTILE,
   });
+  const hostileList = aStory({
+    storyId: 'hostile-list',
+    title: 'A list',
+    paragraphs: ['First.', `• ${HOSTILE}`, `1. ${HOSTILE}`],
+    related: [],
+    imageCaption: null,
+    publishedAt: '2020-12-01T09:18:00Z',
+  });
 
   it('stays well-formed and valid in every format', async () => {
     // Act
-    const files = renderTopicFeeds(INVESTMENT, [hostile], config);
+    const files = renderTopicFeeds(INVESTMENT, [hostile, hostileList], config);
 
     // Assess
     expect(await siteProblems(files)).toEqual([]);
+  });
+
+  it.each(FORMATS)('%s keeps hostile list items as the text of plain list items', (format, path) => {
+    // Act
+    const [item] = readWithFeedsmith(
+      format,
+      byPath(renderTopicFeeds(INVESTMENT, [hostileList], config), path),
+    ).items;
+
+    // Assess
+    const elements = htmlElements(`<body>${item?.contentHtml ?? ''}</body>`);
+    expect(new Set(elements.map((element) => element.tagName))).toEqual(
+      new Set(['html', 'head', 'body', 'p', 'ul', 'ol', 'li']),
+    );
+    expect(elements.flatMap((element) => element.attrs)).toEqual([]);
+    expect(elements.filter((element) => element.tagName === 'li').map(textOf)).toEqual([
+      HOSTILE_AS_TEXT,
+      HOSTILE_AS_TEXT,
+    ]);
   });
 
   it.each(FORMATS)(

@@ -4,11 +4,11 @@ import {
   type ItemKey,
   type ItemTable,
   isLive,
-  KEY_PREFIX,
   MemoryItemTable,
   type StoryItem,
   TableStoryStore,
 } from '@feedwright/storage';
+import { KEY_PREFIX } from '@feedwright/storage/schema';
 import { describe, expect, it } from 'vitest';
 import { digestStories } from './stories.ts';
 

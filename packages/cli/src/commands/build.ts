@@ -1,6 +1,12 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MAX_DIGEST_BYTES, type Digest, DigestError, resolveTimeZone } from '@feedwright/digest';
+import {
+  DEFAULT_MAX_DIGEST_BYTES,
+  type Digest,
+  DigestError,
+  InvalidStoryError,
+  resolveTimeZone,
+} from '@feedwright/digest';
 import {
   buildSite,
   DEFAULT_SITE_CONFIG,
@@ -8,13 +14,13 @@ import {
   type SiteConfig,
   SiteConfigError,
   type SiteFile,
-  SiteInputError,
 } from '@feedwright/site';
-import { mergeStories, readDigestFile } from '../build/digests.ts';
+import { mergeStories } from '../build/digests.ts';
 import { collectDigestFiles } from '../build/inputs.ts';
 import { writeSiteTree } from '../build/write-tree.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
+import { readDigestFile } from '../digest-file.ts';
 
 const usage = `Usage: feedwright build FILE_OR_DIR... --out DIR [options]
 
@@ -113,12 +119,11 @@ async function build(options: BuildOptions): Promise<number> {
   const digests: Digest[] = [];
   const step = Math.max(1, Math.ceil(files.length / 10));
   for (const [index, file] of files.entries()) {
-    const result = await readDigestFile(file, { maxBytes: options.maxBytes, timezone: options.timezone });
-    if (result.ok) {
-      digests.push(result.digest);
-    } else {
+    try {
+      digests.push(await readDigestFile(file, { maxBytes: options.maxBytes, timezone: options.timezone }));
+    } catch (error) {
       rejected += 1;
-      say(`feedwright: ${file}: ${result.reason}`);
+      say(`feedwright: ${file}: ${rejectionReason(error)}`);
     }
     const done = index + 1;
     if (files.length >= PROGRESS_FROM && (done % step === 0 || done === files.length)) {
@@ -134,7 +139,7 @@ async function build(options: BuildOptions): Promise<number> {
   try {
     site = buildSite(mergeStories(digests), options.site);
   } catch (error) {
-    if (!(error instanceof SiteInputError)) throw error;
+    if (!(error instanceof InvalidStoryError)) throw error;
     say(`feedwright: cannot render the site: ${error.message}`);
     return 1;
   }
@@ -145,6 +150,12 @@ async function build(options: BuildOptions): Promise<number> {
     `built ${plural(site.length, 'file')} from ${plural(digests.length, 'digest')} (${rejected} rejected) into ${outDir}`,
   );
   return rejected > 0 ? 1 : 0;
+}
+
+/** Why a file was refused: a DigestError's reason as ingest gives it, or what broke the parser. */
+function rejectionReason(error: unknown): string {
+  if (error instanceof DigestError) return error.message;
+  return `could not be parsed (${error instanceof Error ? error.message : String(error)})`;
 }
 
 /** `feedwright build`: the whole site from digest files, no AWS needed. */

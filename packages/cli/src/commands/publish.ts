@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { type Digest, DigestError } from '@feedwright/digest';
-import { acceptDigest, DIGEST_PREFIX, DigestLimitError, type IngestReport } from '@feedwright/pipeline';
+import { acceptDigest, type Digest, DigestError } from '@feedwright/digest';
+import type { IngestReport } from '@feedwright/pipeline';
 import { feedPath, storyPath } from '@feedwright/site';
 import { createDynamoStoryStore, type StoryCounts } from '@feedwright/storage';
+import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
 import type { Command } from '../command.ts';
 import { type DryRunPlan, planDryRun, storyDiff } from '../publish/dry-run.ts';
 import {
@@ -90,7 +91,7 @@ async function publishFile(file: string, options: PublishOptions, clients: Clien
       stderr: [`feedwright: ${file}: cannot read the file (${code ?? String(error)})`],
     };
   }
-  const key = `${DIGEST_PREFIX}${basename(file)}`;
+  const key = `${BUCKET_PREFIXES.digests}${basename(file)}`;
   if (options.dryRun) return dryRun(file, key, bytes, options, clients);
 
   const deadline = Date.now() + options.timeoutMs;
@@ -147,7 +148,7 @@ async function dryRun(
   try {
     digest = acceptDigest(bytes, { timezone: options.timezone });
   } catch (error) {
-    if (error instanceof DigestError || error instanceof DigestLimitError) {
+    if (error instanceof DigestError) {
       return { code: 1, stdout: [], stderr: [`feedwright: ${file}: rejected: ${error.message}`] };
     }
     throw error;

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { acceptDigest, DIGEST_PREFIX } from '@feedwright/pipeline';
+import { acceptDigest } from '@feedwright/digest';
+import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
 import type { Command } from '../command.ts';
 import { describeAwsFailure, editorS3Client } from '../publish/editor-clients.ts';
 import {
@@ -19,9 +20,9 @@ export const withdrawCommand: Command = {
   usage: WITHDRAW_USAGE,
   async run(argv) {
     const options = parseWithdrawOptions(argv);
-    const key = options.keyOrFile.startsWith(DIGEST_PREFIX)
+    const key = options.keyOrFile.startsWith(BUCKET_PREFIXES.digests)
       ? options.keyOrFile
-      : `${DIGEST_PREFIX}${basename(options.keyOrFile)}`;
+      : `${BUCKET_PREFIXES.digests}${basename(options.keyOrFile)}`;
     const s3 = editorS3Client(options);
     const progress = new ProgressLine(process.stderr);
     try {

@@ -6,8 +6,9 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { Story } from '@feedwright/digest';
-import { type IngestReport, reportKeyFor } from '@feedwright/pipeline';
+import type { IngestReport } from '@feedwright/pipeline';
 import { encodePath, storyPageText, storyPath } from '@feedwright/site';
+import { reportKeyFor } from '@feedwright/storage/schema';
 import { describeAwsFailure, EditorToolError } from './editor-clients.ts';
 import type { EditorTarget } from './options.ts';
 

@@ -2,21 +2,21 @@ import type { GetRecordsCommandInput, _Record as StreamApiRecord } from '@aws-sd
 import type { InvokeCommandInput } from '@aws-sdk/client-lambda';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../packages/cli/src/command.ts';
+import { parseRedriveArguments } from '../../../packages/cli/src/commands/redrive.ts';
 import {
-  classifyMessage,
   createFunctionInvoker,
   createStreamReader,
   type FailureQueuePort,
   type FunctionPort,
   type InvokeOutcome,
-  parseRedriveArguments,
   type QueueMessage,
-  RedriveUsageError,
-  redrive,
-  type StreamBatchInfo,
   type StreamPort,
   type StreamRead,
-} from '../../scripts/redrive.ts';
+} from '../../../packages/cli/src/redrive/aws-ports.ts';
+import { classifyMessage, type StreamBatchInfo } from '../../../packages/cli/src/redrive/classify.ts';
+import { redrive } from '../../../packages/cli/src/redrive/redrive.ts';
+import { runFeedwright } from '../../support/cli.ts';
 
 const STREAM_ARN =
   'arn:aws:dynamodb:eu-west-1:123456789012:table/Feedwright-Table/stream/2026-11-27T00:00:00.000';
@@ -529,10 +529,22 @@ describe('parseRedriveArguments', () => {
   });
 
   it('refuses a missing function name, a bad --max and unknown flags', () => {
-    expect(() => parseRedriveArguments(['--queue-url', 'https://x'])).toThrow(RedriveUsageError);
+    expect(() => parseRedriveArguments(['--queue-url', 'https://x'])).toThrow(UsageError);
     expect(() => parseRedriveArguments(['--queue-url', 'q', '--function-name', 'f', '--max', '0'])).toThrow(
       /--max must be a whole number/,
     );
-    expect(() => parseRedriveArguments(['--queue', 'q'])).toThrow(RedriveUsageError);
+    expect(() => parseRedriveArguments(['--queue', 'q'])).toThrow(UsageError);
+  });
+});
+
+describe('Command: feedwright redrive', () => {
+  it('refuses to run without its queue, exit 2, naming the flags', async () => {
+    // Act
+    const run = await runFeedwright('redrive', '--dry-run');
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('feedwright redrive: --queue-url and --function-name are both required');
   });
 });

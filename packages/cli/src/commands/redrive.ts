@@ -1,0 +1,92 @@
+import { parseArgs } from 'node:util';
+import type { Command } from '../command.ts';
+import { UsageError } from '../command.ts';
+
+const usage = `Usage: feedwright redrive --queue-url URL --function-name NAME [--max N] [--dry-run] [--region R]
+
+Re-runs the work parked on one of feedwright's failure queues on AWS, once its cause is fixed, and
+deletes each message whose re-run succeeded. The stack's IngestRedriveCommand and
+RenderRedriveCommand outputs print the command ready to run.
+
+- Ingest failure queue: each message is Lambda's on-failure record of an S3 notification that
+  failed every retry; its original event is invoked again, synchronously.
+- Render failure queue: each message names a stretch of the table's stream; its records are read
+  back from the stream (kept 24 hours) and invoked again as one batch. An older message stays on
+  the queue and is reported.
+
+Options:
+  --queue-url URL       the failure queue (IngestFailureQueueUrl / RenderFailureQueueUrl)
+  --function-name NAME  the function to re-run the work on
+  --max N               stop after N messages (default 100)
+  --dry-run             describe what would be re-run; invoke and delete nothing
+  --region R            default: the queue URL's region, else the AWS SDK's
+  -h, --help            show this help
+
+Exit status: 0 everything received was redriven (or --dry-run); 1 something is left on the
+queue; 2 wrong options.`;
+
+/** What `feedwright redrive` was asked to do. */
+export interface RedriveArguments {
+  readonly queueUrl: string;
+  readonly functionName: string;
+  readonly maxMessages: number;
+  readonly dryRun: boolean;
+  readonly region: string | undefined;
+}
+
+/** `https://sqs.<region>.amazonaws.com/<account>/<name>` names its region. */
+function regionOfQueueUrl(queueUrl: string): string | undefined {
+  return /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\//.exec(queueUrl)?.[1];
+}
+
+/** Reads the flags of `feedwright redrive`; bad flags throw a UsageError. */
+export function parseRedriveArguments(argv: readonly string[]): RedriveArguments {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'queue-url': { type: 'string' },
+        'function-name': { type: 'string' },
+        max: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        region: { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const queueUrl = values['queue-url'];
+  const functionName = values['function-name'];
+  if (typeof queueUrl !== 'string' || typeof functionName !== 'string') {
+    throw new UsageError('--queue-url and --function-name are both required');
+  }
+  const max = values.max;
+  const maxMessages = typeof max === 'string' ? Number(max) : 100;
+  if (!Number.isSafeInteger(maxMessages) || maxMessages < 1) {
+    throw new UsageError(`--max must be a whole number of messages, at least 1 (got ${String(max)})`);
+  }
+  const region = values.region;
+  return {
+    queueUrl,
+    functionName,
+    maxMessages,
+    dryRun: values['dry-run'] === true,
+    region: typeof region === 'string' ? region : regionOfQueueUrl(queueUrl),
+  };
+}
+
+/** `feedwright redrive`: re-runs a failure queue's work on AWS. */
+export const redriveCommand: Command = {
+  summary: 're-run what landed on a failure queue (AWS)',
+  usage,
+  async run(argv) {
+    const args = parseRedriveArguments(argv);
+    // The AWS SDK clients load only for a real run, so --help and bad flags stay fast.
+    const { runRedrive } = await import('../redrive/aws.ts');
+    const summary = await runRedrive(args);
+    return summary.received === summary.redriven || args.dryRun ? 0 : 1;
+  },
+};

@@ -1,0 +1,116 @@
+import { open } from 'node:fs/promises';
+import {
+  acceptDigest,
+  DEFAULT_MAX_DIGEST_BYTES,
+  type Digest,
+  DigestError,
+  tooLargeError,
+} from '@feedwright/digest';
+
+/** Options of {@link readDigestFile}. */
+export interface ReadDigestFileOptions {
+  /** Refuse files larger than this, from their size, before reading them. @default 5 MiB */
+  readonly maxBytes?: number;
+}
+
+function unreadable(error: unknown): DigestError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return new DigestError('UNREADABLE', 'no such file');
+    case 'EISDIR':
+      return new DigestError('UNREADABLE', 'is a directory, not a digest file');
+    case 'EACCES':
+    case 'EPERM':
+      return new DigestError('UNREADABLE', 'permission denied: cannot read the file');
+    default:
+      return new DigestError(
+        'UNREADABLE',
+        `cannot read the file: ${error instanceof Error ? error.message : String(error)}`,
+      );
+  }
+}
+
+/**
+ * Reads a digest file's bytes, refusing it from its size before reading it when it is over the
+ * limit (and again while reading, should it grow meanwhile). Missing files, directories and
+ * unreadable files are a `DigestError` with code `UNREADABLE`, so that a caller has one kind of
+ * error to report per file.
+ *
+ * @throws {DigestError} `TOO_LARGE` or `UNREADABLE`.
+ */
+export async function readDigestBytes(
+  path: string,
+  options: ReadDigestFileOptions = {},
+): Promise<Uint8Array> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_DIGEST_BYTES;
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw unreadable(error);
+  }
+  try {
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw new DigestError('UNREADABLE', 'is a directory, not a digest file');
+    if (!stat.isFile()) throw new DigestError('UNREADABLE', 'is not a regular file');
+    if (stat.size > maxBytes) throw tooLargeError(stat.size, maxBytes);
+    // One byte more than the limit allows is enough to tell that the file grew past it.
+    const buffer = new Uint8Array(Math.min(stat.size, maxBytes) + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > maxBytes) throw tooLargeError(length, maxBytes);
+    if (length === buffer.length) {
+      // The file grew after stat but is still within the limit: read the rest.
+      return new Uint8Array(await readAll(handle, buffer, maxBytes));
+    }
+    return buffer.subarray(0, length);
+  } catch (error) {
+    throw error instanceof DigestError ? error : unreadable(error);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readAll(
+  handle: Awaited<ReturnType<typeof open>>,
+  head: Uint8Array,
+  maxBytes: number,
+): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [head];
+  let total = head.length;
+  for (;;) {
+    const chunk = new Uint8Array(64 * 1024);
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, total);
+    if (bytesRead === 0) break;
+    chunks.push(chunk.subarray(0, bytesRead));
+    total += bytesRead;
+    if (total > maxBytes) throw tooLargeError(total, maxBytes);
+  }
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, at);
+    at += chunk.length;
+  }
+  return all;
+}
+
+/**
+ * Reads one digest file and accepts it exactly as ingest does: {@link readDigestBytes}, then
+ * `acceptDigest` of `@feedwright/digest` (decode, parse, story limits). `feedwright parse` and
+ * `feedwright build` both read digests through here.
+ *
+ * @throws {DigestError} for every reason the file is not a usable digest.
+ */
+export async function readDigestFile(
+  path: string,
+  options: ReadDigestFileOptions & { readonly timezone?: string } = {},
+): Promise<Digest> {
+  const bytes = await readDigestBytes(path, options);
+  return acceptDigest(bytes, { ...options, timezone: options.timezone ?? 'UTC' });
+}
