@@ -34,7 +34,8 @@ export async function readReport(
     const object = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: reportKeyFor(key) }));
     return JSON.parse((await object.Body?.transformToString('utf8')) ?? 'null') as IngestReport;
   } catch (error) {
-    if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+    // A report being replaced can read as cut-off JSON on an emulator: not there yet, ask again.
+    if ((error as { name?: string }).name === 'NoSuchKey' || error instanceof SyntaxError) return undefined;
     throw describeAwsFailure(error, 'S3', target.s3Endpoint);
   }
 }
@@ -116,14 +117,17 @@ export async function waitFor<T>(
   deadline: number,
   found: () => Promise<T | undefined>,
   progress?: Progress,
+  lastProblem?: () => string | undefined,
 ): Promise<T> {
   const start = Date.now();
   for (;;) {
     const value = await found();
     if (value !== undefined) return value;
     if (Date.now() >= deadline) {
+      const problem = lastProblem?.();
       throw new EditorToolError(
-        `timed out after ${Math.round((Date.now() - start) / 1000)} s waiting for ${what}`,
+        `timed out after ${Math.round((Date.now() - start) / 1000)} s waiting for ${what}` +
+          (problem === undefined ? '' : ` (last: ${problem})`),
       );
     }
     progress?.(what, Date.now() - start);
@@ -175,8 +179,11 @@ export function waitForWithdrawReport(
 export const siteUrlOf = (target: EditorTarget, path: string): string =>
   `${target.siteUrl}${encodePath(path)}`;
 
-/** Fetches a site page: its status and body; an unreachable site is an {@link EditorToolError}. */
-async function fetchPage(url: string): Promise<{ status: number; body: string }> {
+/**
+ * Fetches a site page: its status and body, or status 0 and why when the site did not answer (retried
+ * by the caller until its deadline: a busy server may drop a connection).
+ */
+async function fetchPage(url: string): Promise<{ status: number; body: string; problem?: string }> {
   try {
     const response = await fetch(url, {
       headers: { 'cache-control': 'no-cache' },
@@ -184,9 +191,8 @@ async function fetchPage(url: string): Promise<{ status: number; body: string }>
     });
     return { status: response.status, body: response.status === 200 ? await response.text() : '' };
   } catch (error) {
-    throw new EditorToolError(
-      `cannot reach the site at ${url} (${(error as { cause?: { code?: string } }).cause?.code ?? String(error)}): check --site-url`,
-    );
+    const code = (error as { cause?: { code?: string } }).cause?.code ?? String(error);
+    return { status: 0, body: '', problem: `cannot reach the site at ${url} (${code}): check --site-url` };
   }
 }
 
@@ -198,18 +204,21 @@ export function waitForStoriesLive(
   progress?: Progress,
 ): Promise<true> {
   const pending = new Map(stories.map((story) => [story.storyId, story]));
+  let problem: string | undefined;
   return waitFor(
     `the stories on the site (${target.siteUrl})`,
     deadline,
     async () => {
       for (const [id, story] of pending) {
         const page = await fetchPage(siteUrlOf(target, storyPath(id)));
+        problem = page.problem;
         if (page.status !== 200 || !page.body.includes(storyPageText(story))) return undefined;
         pending.delete(id);
       }
       return true;
     },
     progress,
+    () => problem,
   );
 }
 
@@ -221,6 +230,7 @@ export function waitForStoriesGone(
   deadline: number,
   progress?: Progress,
 ): Promise<true> {
+  let problem: string | undefined;
   return waitFor(
     `the stories to leave the site (${target.siteUrl})`,
     deadline,
@@ -228,11 +238,13 @@ export function waitForStoriesGone(
       let gone = 0;
       for (const id of storyIds) {
         const page = await fetchPage(siteUrlOf(target, storyPath(id)));
+        problem = page.problem;
         if (page.status === 404 || page.status === 410 || page.status === 403) gone += 1;
       }
       return gone >= count ? true : undefined;
     },
     progress,
+    () => problem,
   );
 }
 
