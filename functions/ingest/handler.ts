@@ -4,18 +4,25 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { createIngestHandler, optionalPositiveInt, requireEnv } from '@feedwright/pipeline';
+import { SNSClient } from '@aws-sdk/client-sns';
+import {
+  createIngestHandler,
+  optionalPositiveInt,
+  requireEnv,
+  SnsReportNotifier,
+} from '@feedwright/pipeline';
 import middy from '@middy/core';
 import type { Context, S3Event } from 'aws-lambda';
 
 const s3 = new S3Client({});
 const dynamo = new DynamoDBClient({});
+const sns = new SNSClient({});
 const logger = new Logger({ serviceName: 'feedwright-ingest' });
 const metrics = new Metrics({ namespace: 'feedwright', serviceName: 'feedwright-ingest' });
 let ingest: ReturnType<typeof createIngestHandler> | undefined;
 
 /**
- * Lambda entry: env TABLE_NAME, MAX_DIGEST_BYTES?, DIGEST_TIMEZONE?, POWERTOOLS_*. The environment
+ * Lambda entry: env TABLE_NAME, MAX_DIGEST_BYTES?, DIGEST_TIMEZONE?, REPORT_TOPIC_ARN?, POWERTOOLS_*. The environment
  * is read on the first invocation, so importing this module needs none of it.
  */
 export const handler = middy<S3Event, void, Error, Context>()
@@ -30,6 +37,9 @@ export const handler = middy<S3Event, void, Error, Context>()
       tableName: requireEnv('TABLE_NAME'),
       maxDigestBytes: optionalPositiveInt('MAX_DIGEST_BYTES'),
       timezone: process.env.DIGEST_TIMEZONE || undefined,
+      ...(process.env.REPORT_TOPIC_ARN
+        ? { notifier: new SnsReportNotifier({ client: sns, topicArn: process.env.REPORT_TOPIC_ARN }) }
+        : {}),
     });
     return ingest(event);
   });
