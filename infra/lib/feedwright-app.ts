@@ -10,6 +10,8 @@ export const CONTEXT_KEYS = [
   'webAclArn',
   'siteTitle',
   'digestTimezone',
+  'editorEmail',
+  'hubUrl',
 ] as const;
 
 type ContextKey = (typeof CONTEXT_KEYS)[number];

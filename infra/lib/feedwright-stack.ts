@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // Straight from the schema module: the CDK app needs the key names, not the storage adapters.
 import { DEFAULT_MAX_DIGEST_BYTES } from '@feedwright/digest';
+import { SUBSCRIPTION_FEED_PATH } from '@feedwright/site';
 import { BUCKET_PREFIXES, KEY_PREFIX, TABLE_INDEXES, TABLE_KEYS } from '@feedwright/storage/schema';
 import {
   type CfnElement,
@@ -24,6 +25,7 @@ import type { Construct } from 'constructs';
 import { FailureQueue } from './constructs/failure-queue.ts';
 import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
 import { PipelineFunction } from './constructs/pipeline-function.ts';
+import { ReportTopic } from './constructs/report-topic.ts';
 import { SiteDistribution } from './constructs/site-distribution.ts';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -71,6 +73,16 @@ export interface FeedwrightStackProps extends StackProps {
    */
   readonly digestTimezone?: string;
   /**
+   * Subscribe this address to the report topic: every upload's outcome by e-mail.
+   * @default - the topic has no subscription
+   */
+  readonly editorEmail?: string;
+  /**
+   * WebSub hub: the feeds advertise it (links and Link headers), render notifies it of changed feeds.
+   * @default - no WebSub
+   */
+  readonly hubUrl?: string;
+  /**
    * The ingest handler module.
    * @default functions/ingest/handler.ts in this repository
    */
@@ -108,6 +120,7 @@ export class FeedwrightStack extends Stack {
   public readonly ingestFailures: FailureQueue;
   public readonly renderFailures: FailureQueue;
   public readonly alarms: PipelineAlarms;
+  public readonly reports: ReportTopic;
 
   constructor(scope: Construct, id: string, props: FeedwrightStackProps = {}) {
     super(scope, id, props);
@@ -126,6 +139,11 @@ export class FeedwrightStack extends Stack {
       );
     }
 
+    if (props.hubUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(props.hubUrl)) {
+      throw new FeedwrightConfigError(
+        `hubUrl must be an absolute http(s) URL such as https://hub.example.com/; got ${props.hubUrl}.`,
+      );
+    }
     const projectRoot = props.projectRoot ?? REPO_ROOT;
     const depsLockFilePath = props.depsLockFilePath ?? join(projectRoot, 'package-lock.json');
 
@@ -221,6 +239,9 @@ export class FeedwrightStack extends Stack {
           }
         : {}),
       ...(props.webAclArn === undefined ? {} : { webAclArn: props.webAclArn }),
+      ...(props.hubUrl === undefined
+        ? {}
+        : { websub: { hubUrl: props.hubUrl, feedPathPattern: SUBSCRIPTION_FEED_PATH.source } }),
     });
 
     // ---- Functions -----------------------------------------------------------------------------
@@ -274,11 +295,18 @@ export class FeedwrightStack extends Stack {
         SITE_BUCKET: this.siteBucket.bucketName,
         SITE_BASE_URL: this.site.siteUrl,
         ...(props.siteTitle === undefined ? {} : { SITE_TITLE: props.siteTitle }),
+        ...(props.hubUrl === undefined ? {} : { SITE_HUB_URL: props.hubUrl }),
       },
     });
 
     this.grantIngest();
     this.grantRender();
+
+    this.reports = new ReportTopic(this, 'Reports', {
+      publisher: this.ingest.role,
+      ...(props.editorEmail === undefined ? {} : { editorEmail: props.editorEmail }),
+    });
+    this.ingest.function.addEnvironment('REPORT_TOPIC_ARN', this.reports.topic.topicArn);
 
     for (const event of [s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_REMOVED]) {
       this.incomingBucket.addEventNotification(event, new s3n.LambdaDestination(this.ingest.function), {
@@ -373,6 +401,11 @@ export class FeedwrightStack extends Stack {
     new CfnOutput(this, 'SiteBucketName', {
       value: this.siteBucket.bucketName,
       description: 'The rendered site (written by render only)',
+    });
+    new CfnOutput(this, 'ReportTopicArn', {
+      value: this.reports.topic.topicArn,
+      description:
+        'Every upload report (Published / Rejected); subscribe with -c editorEmail=… or aws sns subscribe',
     });
     new CfnOutput(this, 'TableName', {
       value: this.table.tableName,
