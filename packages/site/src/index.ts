@@ -8,7 +8,13 @@ export { DEFAULT_SITE_CONFIG, resolveSiteConfig, type SiteConfig, SiteConfigErro
 export { renderIndex } from './index-page.ts';
 export { JSON_FEED_VERSION } from './json-feed.ts';
 export { renderOpml } from './opml.ts';
-export { CACHE_CONTROL_LISTING, CACHE_CONTROL_STORY, CONTENT_TYPES, type SiteFile } from './site-file.ts';
+export {
+  CACHE_CONTROL_FEED_WEBSUB,
+  CACHE_CONTROL_LISTING,
+  CACHE_CONTROL_STORY,
+  CONTENT_TYPES,
+  type SiteFile,
+} from './site-file.ts';
 export { renderStoryPage, storyPageText } from './story-page.ts';
 export { cleanText, escapeMarkup } from './text.ts';
 export { renderTopicFeeds } from './topic-feeds.ts';

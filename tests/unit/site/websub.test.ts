@@ -36,6 +36,10 @@ describe('WebSub discovery in feeds', () => {
       expect(w3cFeedWarnings(path, body), format).toEqual([]);
     }
     expect(await siteProblems(files)).toEqual([]);
+    // The edge revalidates each request, so a hub fetching at once gets the new bytes.
+    expect(files.map((file) => file.cacheControl)).toEqual(
+      FORMATS.map(() => 'public, max-age=60, s-maxage=0, must-revalidate'),
+    );
   });
 
   it('advertises no hub by default', () => {
