@@ -134,8 +134,14 @@ describe('FeedwrightStack: the report topic', () => {
     const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(synthesized.app);
 
     // Assess
-    expect(report.violations.map((violation) => violation.ruleName)).toEqual(
-      [],
+    expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+  });
+});
+
+describe('FeedwrightStack hubUrl validation', () => {
+  it('refuses a hub that is not an absolute http(s) URL', () => {
+    expect(() => synthFeedwright({ context: { hubUrl: 'hub.example.net' }, skipBundling: true })).toThrow(
+      /hubUrl must be an absolute http\(s\) URL/,
     );
   });
 });
