@@ -16,7 +16,7 @@ let render: ReturnType<typeof createRenderHandler> | undefined;
 
 /**
  * Lambda entry: env TABLE_NAME, SITE_BUCKET, SITE_BASE_URL, SITE_TITLE?, ITEMS_PER_FEED?,
- * FEED_MAX_BYTES?, SITE_HUB_URL?, POWERTOOLS_*. Read on the first invocation, so importing needs none.
+ * FEED_MAX_BYTES?, DISTRIBUTION_ID? (invalidate changed paths), SITE_HUB_URL?, POWERTOOLS_*. Read on the first invocation, so importing needs none.
  */
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger))
@@ -29,6 +29,7 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, 
       metrics,
       tableName: requireEnv('TABLE_NAME'),
       siteBucket: requireEnv('SITE_BUCKET'),
+      distributionId: process.env.DISTRIBUTION_ID || undefined,
       site: {
         baseUrl: requireEnv('SITE_BASE_URL'),
         siteTitle: process.env.SITE_TITLE || undefined,

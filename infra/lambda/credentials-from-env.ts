@@ -9,4 +9,8 @@
  */
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 
+/**
+ * The provider the SDK clients ask for, by the name the replaced module exports.
+ * @public (imported through esbuild's alias, which knip cannot see)
+ */
 export const defaultProvider = (init?: Parameters<typeof fromEnv>[0]) => fromEnv(init);

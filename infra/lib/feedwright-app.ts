@@ -3,13 +3,14 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { FeedwrightConfigError, FeedwrightStack, type FeedwrightStackProps } from './feedwright-stack.ts';
 
 /** The context keys `cdk synth/deploy -c key=value` accepts, all optional. */
-export const CONTEXT_KEYS = [
+const CONTEXT_KEYS = [
   'domainName',
   'certificateArn',
   'alarmEmail',
   'webAclArn',
   'siteTitle',
   'digestTimezone',
+  'reconcileSchedule',
   'editorEmail',
   'hubUrl',
 ] as const;
@@ -19,7 +20,7 @@ type ContextKey = (typeof CONTEXT_KEYS)[number];
 /** Options that are not deploy-time choices (tests point the stack at stand-in handlers). */
 export type FeedwrightAppOptions = Pick<
   FeedwrightStackProps,
-  'ingestEntry' | 'renderEntry' | 'projectRoot' | 'depsLockFilePath'
+  'ingestEntry' | 'renderEntry' | 'reconcileEntry' | 'projectRoot' | 'depsLockFilePath'
 > & {
   /** @default 'Feedwright' */
   readonly stackName?: string;

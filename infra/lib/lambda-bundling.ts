@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
  * The module-scope `require` that some CommonJS dependencies (bundled into an ESM file) still call;
  * without it esbuild's ESM output throws "Dynamic require of … is not supported" at cold start.
  */
-export const ESM_REQUIRE_BANNER =
+const ESM_REQUIRE_BANNER =
   "import { createRequire as __feedwrightCreateRequire } from 'node:module'; const require = __feedwrightCreateRequire(import.meta.url);";
 
 /**

@@ -15,6 +15,7 @@ const CONTEXT = {
   webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/feedwright/abc',
   siteTitle: 'Daily Digest Feeds',
   digestTimezone: 'Asia/Shanghai',
+  reconcileSchedule: 'cron(15 3 * * ? *)',
 };
 
 let synthesized: Synthesized;
@@ -60,6 +61,10 @@ describe('FeedwrightStack with every optional context key', () => {
     template.hasOutput('SiteUrl', { Value: 'https://feeds.example.com/' });
   });
 
+  it('runs reconcile on the given schedule', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(15 3 * * ? *)' });
+  });
+
   it('reads digests in the given time zone', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ DIGEST_TIMEZONE: 'Asia/Shanghai' }) },
@@ -99,7 +104,7 @@ describe('FeedwrightStack with every optional context key', () => {
         ]),
       },
     });
-    expect(alarms).toHaveLength(7);
+    expect(alarms).toHaveLength(9);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: logicalId(topic) }]);
     }
@@ -136,6 +141,28 @@ describe('FeedwrightStack context validation', () => {
         skipBundling: true,
       }),
     ).toThrow(/must be an ACM certificate in us-east-1/);
+  });
+
+  it.each([
+    ['digestTimezone', 'Mars/Base', /digestTimezone must be an IANA time zone/],
+    ['alarmEmail', 'ops-at-example.com', /alarmEmail must be an e-mail address/],
+    [
+      'webAclArn',
+      'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/x/y',
+      /webAclArn must be the ARN of a WAF web ACL/,
+    ],
+    ['siteTitle', 'Two\nlines', /siteTitle must be a title of 1 to 200 characters/],
+  ])('refuses -c %s=%s, which could not work once deployed', (key, value, message) => {
+    expect(() => synthFeedwright({ context: { [key]: value }, skipBundling: true })).toThrow(message);
+  });
+
+  it('refuses a malformed domain name', () => {
+    expect(() =>
+      synthFeedwright({
+        context: { domainName: 'feeds example', certificateArn: CONTEXT.certificateArn },
+        skipBundling: true,
+      }),
+    ).toThrow(/domainName must be a DNS host name/);
   });
 
   it('refuses a context value that is not a string', () => {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { SITE_CONTENT_SECURITY_POLICY } from '@feedwright/site';
 import { TABLE_INDEXES, TABLE_KEYS } from '@feedwright/storage/schema';
 import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
@@ -8,7 +9,6 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineFunction } from '../../infra/lib/constructs/pipeline-function.ts';
-import { SITE_CONTENT_SECURITY_POLICY } from '../../infra/lib/constructs/site-distribution.ts';
 import type { FeedwrightStack } from '../../infra/lib/feedwright-stack.ts';
 import { type Synthesized, synthFeedwright } from './synth-feedwright.ts';
 
@@ -50,6 +50,23 @@ function statementsOf(role: Construct): Array<{ actions: string[]; resource: unk
         resource: statement.Resource,
       })),
   );
+}
+
+/** The ARN of this stack's distribution, as the template spells it. */
+function distributionArn(): Record<string, unknown> {
+  return {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':cloudfront::',
+        { Ref: 'AWS::AccountId' },
+        ':distribution/',
+        { Ref: logicalId(stack.site.distribution) },
+      ],
+    ],
+  };
 }
 
 function objectsArn(bucket: Construct, pattern: string): Record<string, unknown> {
@@ -235,8 +252,8 @@ describe('FeedwrightStack: table', () => {
 });
 
 describe('FeedwrightStack: functions', () => {
-  it('runs both on Node.js 22, arm64, JSON logs into their own log groups', () => {
-    for (const fn of [stack.ingest, stack.render]) {
+  it('runs all three on Node.js 22, arm64, JSON logs into their own log groups', () => {
+    for (const fn of [stack.ingest, stack.render, stack.reconcile]) {
       expect(resource(fn.function).Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
@@ -244,7 +261,7 @@ describe('FeedwrightStack: functions', () => {
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logicalId(fn.logGroup) } },
       });
     }
-    template.resourceCountIs('AWS::Logs::LogGroup', 2);
+    template.resourceCountIs('AWS::Logs::LogGroup', 3);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
   });
 
@@ -369,20 +386,18 @@ describe('FeedwrightStack: functions', () => {
     const indexes = { 'Fn::Join': ['', [table, '/index/*']] };
     expect(statements).toEqual(
       expect.arrayContaining([
-        { actions: ['s3:GetObject'], resource: objectsArn(stack.incomingBucket, 'digests/*') },
-        { actions: ['s3:ListBucket'], resource: getAtt(stack.incomingBucket, 'Arn') },
-        { actions: ['s3:PutObject'], resource: objectsArn(stack.incomingBucket, 'reports/*') },
         {
-          actions: [
-            'dynamodb:BatchGetItem',
-            'dynamodb:BatchWriteItem',
-            'dynamodb:ConditionCheckItem',
-            'dynamodb:DeleteItem',
-            'dynamodb:GetItem',
-            'dynamodb:PutItem',
-            'dynamodb:Query',
-            'dynamodb:UpdateItem',
-          ],
+          actions: ['s3:GetObject', 's3:GetObjectVersion'],
+          resource: objectsArn(stack.incomingBucket, 'digests/*'),
+        },
+        { actions: ['s3:ListBucket'], resource: getAtt(stack.incomingBucket, 'Arn') },
+        {
+          actions: ['s3:GetObject', 's3:PutObject'],
+          resource: objectsArn(stack.incomingBucket, 'reports/*'),
+        },
+        {
+          // Exactly what DynamoItemTable sends: no UpdateItem, DeleteItem, BatchWriteItem or ConditionCheckItem.
+          actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
           resource: [table, indexes],
         },
         {
@@ -398,6 +413,60 @@ describe('FeedwrightStack: functions', () => {
       ]),
     );
     expect(statements).toHaveLength(8);
+  });
+
+  it("gives reconcile ingest's rights on digests and items, render's on the site, and invalidation", () => {
+    // Act
+    const statements = statementsOf(stack.reconcile.role);
+
+    // Assess
+    const table = getAtt(stack.table, 'Arn');
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        {
+          actions: ['s3:ListBucket'],
+          resource: [getAtt(stack.incomingBucket, 'Arn'), getAtt(stack.siteBucket, 'Arn')],
+        },
+        {
+          actions: ['s3:GetObject', 's3:GetObjectVersion'],
+          resource: objectsArn(stack.incomingBucket, 'digests/*'),
+        },
+        {
+          actions: ['s3:GetObject', 's3:PutObject'],
+          resource: objectsArn(stack.incomingBucket, 'reports/*'),
+        },
+        {
+          actions: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+          resource: objectsArn(stack.siteBucket, '*'),
+        },
+        {
+          actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+          resource: [table, { 'Fn::Join': ['', [table, '/index/*']] }],
+        },
+        { actions: ['cloudfront:CreateInvalidation'], resource: distributionArn() },
+        {
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resource: getAtt(stack.reconcile.logGroup, 'Arn'),
+        },
+      ]),
+    );
+    expect(statements).toHaveLength(7);
+  });
+
+  it('runs reconcile daily by default, on the function with the stack settings', () => {
+    // Assess
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 day)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: getAtt(stack.reconcile.function, 'Arn') })],
+    });
+    expect(resource(stack.reconcile.function).Properties?.Environment).toMatchObject({
+      Variables: {
+        INCOMING_BUCKET: { Ref: logicalId(stack.incomingBucket) },
+        SITE_BUCKET: { Ref: logicalId(stack.siteBucket) },
+        DISTRIBUTION_ID: { Ref: logicalId(stack.site.distribution) },
+      },
+    });
   });
 
   it('lets render query stories, manage site objects and read the stream, and nothing else', () => {
@@ -430,9 +499,14 @@ describe('FeedwrightStack: functions', () => {
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
           resource: getAtt(stack.render.logGroup, 'Arn'),
         },
+        // The takedown: this distribution only, no other.
+        { actions: ['cloudfront:CreateInvalidation'], resource: distributionArn() },
       ]),
     );
-    expect(statements).toHaveLength(7);
+    expect(statements).toHaveLength(8);
+    expect(resource(stack.render.function).Properties?.Environment).toMatchObject({
+      Variables: { DISTRIBUTION_ID: { Ref: logicalId(stack.site.distribution) } },
+    });
   });
 
   it('grants dynamodb:Scan to no one and attaches no AWS-managed policy to the function roles', () => {
@@ -443,7 +517,7 @@ describe('FeedwrightStack: functions', () => {
 
     // Assess
     expect(actions.some((action) => /^dynamodb:(Scan|\*)$/.test(action))).toBe(false);
-    for (const fn of [stack.ingest, stack.render]) {
+    for (const fn of [stack.ingest, stack.render, stack.reconcile]) {
       expect(resource(fn.role).Properties?.ManagedPolicyArns).toBeUndefined();
     }
   });
@@ -636,7 +710,8 @@ describe('FeedwrightStack: alarms', () => {
       Statistic: 'Maximum',
       Threshold: 300_000,
     });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    // Errors and throttles of three functions, two failure queues, render's iterator age.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
   });
 
   it('has no alarm topic and no alarm actions without an alarm email (only the report topic)', () => {

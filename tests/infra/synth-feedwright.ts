@@ -6,7 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { addFeedwrightStack } from '../../infra/lib/feedwright-app.ts';
 import type { FeedwrightStack } from '../../infra/lib/feedwright-stack.ts';
 
-export const REPO_ROOT = join(import.meta.dirname, '..', '..');
+const REPO_ROOT = join(import.meta.dirname, '..', '..');
 
 /** The feature flags in cdk.json, which the CLI applies and a bare `new App()` would not. */
 export function cdkJsonContext(): Record<string, unknown> {

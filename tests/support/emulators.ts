@@ -26,8 +26,8 @@ const require = createRequire(import.meta.url);
 const dynalite = require('dynalite') as Dynalite;
 
 /** The emulators accept any credentials (s3rver a known key), and the SDK must never look for real ones. */
-export const EMULATOR_CREDENTIALS = S3RVER_CREDENTIALS;
-export const EMULATOR_REGION = 'us-east-1';
+const EMULATOR_CREDENTIALS = S3RVER_CREDENTIALS;
+const EMULATOR_REGION = 'us-east-1';
 
 /** Options of {@link startEmulators}. */
 export interface EmulatorOptions {

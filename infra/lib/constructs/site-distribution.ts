@@ -1,28 +1,15 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { FEEDS_CORS, SECURITY_HEADERS } from '@feedwright/site';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { WebSubLinks } from './websub-links.ts';
 
-/**
- * The pages are static HTML with one inline `<style>`: no scripts, frames, forms or third-party
- * anything. Everything not named here is refused, so hostile digest text could not run even if an
- * escaping bug let it through. Every page also carries its own, stricter meta CSP (the style by hash);
- * browsers enforce both, so this header is the floor for every object, feeds and OPML included.
- */
-export const SITE_CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "img-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
 /** Path pattern of the behavior that adds CORS: every feed (RSS, Atom, JSON Feed) of every topic. */
-export const FEEDS_PATH_PATTERN = 'feeds/*';
+const FEEDS_PATH_PATTERN = `${FEEDS_CORS.keyPrefix}*`;
 
 /** A custom domain for the distribution. */
 export interface SiteCustomDomain {
@@ -97,17 +84,24 @@ export class SiteDistribution extends Construct {
 
     const securityHeaders: cloudfront.ResponseSecurityHeadersBehavior = {
       strictTransportSecurity: {
-        accessControlMaxAge: Duration.days(730),
-        includeSubdomains: true,
+        accessControlMaxAge: Duration.seconds(SECURITY_HEADERS.strictTransportSecurity.maxAgeSeconds),
+        includeSubdomains: SECURITY_HEADERS.strictTransportSecurity.includeSubdomains,
         override: true,
       },
+      // CloudFront's X-Content-Type-Options is always 'nosniff', the one value SECURITY_HEADERS names.
       contentTypeOptions: { override: true },
-      frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
-      referrerPolicy: {
-        referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+      frameOptions: {
+        frameOption: SECURITY_HEADERS.frameOptions as cloudfront.HeadersFrameOption,
         override: true,
       },
-      contentSecurityPolicy: { contentSecurityPolicy: SITE_CONTENT_SECURITY_POLICY, override: true },
+      referrerPolicy: {
+        referrerPolicy: SECURITY_HEADERS.referrerPolicy as cloudfront.HeadersReferrerPolicy,
+        override: true,
+      },
+      contentSecurityPolicy: {
+        contentSecurityPolicy: SECURITY_HEADERS.contentSecurityPolicy,
+        override: true,
+      },
     };
 
     this.pagesHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'PagesHeaders', {
@@ -115,18 +109,17 @@ export class SiteDistribution extends Construct {
       securityHeadersBehavior: securityHeaders,
     });
 
-    // Feeds are public by design; browser-based readers and widgets fetch them cross-origin.
-    // No credentials are ever involved, so a wildcard origin exposes nothing.
+    // Feeds are public by design (FEEDS_CORS says why a wildcard origin exposes nothing).
     this.feedsHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'FeedsHeaders', {
       comment: 'feedwright: security headers plus CORS for feeds',
       securityHeadersBehavior: securityHeaders,
       corsBehavior: {
-        accessControlAllowOrigins: ['*'],
-        accessControlAllowMethods: ['GET', 'HEAD', 'OPTIONS'],
-        accessControlAllowHeaders: ['*'],
-        accessControlExposeHeaders: ['ETag', 'Last-Modified'],
+        accessControlAllowOrigins: [...FEEDS_CORS.allowOrigins],
+        accessControlAllowMethods: [...FEEDS_CORS.allowMethods],
+        accessControlAllowHeaders: [...FEEDS_CORS.allowHeaders],
+        accessControlExposeHeaders: [...FEEDS_CORS.exposeHeaders],
         accessControlAllowCredentials: false,
-        accessControlMaxAge: Duration.days(1),
+        accessControlMaxAge: Duration.seconds(FEEDS_CORS.maxAgeSeconds),
         originOverride: true,
       },
     });
@@ -220,5 +213,22 @@ export class SiteDistribution extends Construct {
           "Without a custom domain CloudFront serves its default *.cloudfront.net certificate, whose security policy can't be changed; deploying with -c domainName=… -c certificateArn=… enforces TLSv1.2_2021.",
       });
     }
+  }
+
+  /** `cloudfront:CreateInvalidation` on this distribution only: render's and reconcile's takedown. */
+  grantInvalidation(role: iam.IGrantable): void {
+    role.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudfront:CreateInvalidation'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'cloudfront',
+            region: '',
+            resource: 'distribution',
+            resourceName: this.distribution.distributionId,
+          }),
+        ],
+      }),
+    );
   }
 }

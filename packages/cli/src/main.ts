@@ -5,6 +5,7 @@ const commands: Record<string, () => Promise<Command>> = {
   parse: async () => (await import('./commands/parse.ts')).parseCommand,
   build: async () => (await import('./commands/build.ts')).buildCommand,
   dev: async () => (await import('./commands/dev.ts')).devCommand,
+  reconcile: async () => (await import('./commands/reconcile.ts')).reconcileCommand,
   redrive: async () => (await import('./commands/redrive.ts')).redriveCommand,
   publish: async () => (await import('./commands/publish.ts')).publishCommand,
   withdraw: async () => (await import('./commands/withdraw.ts')).withdrawCommand,
@@ -16,6 +17,7 @@ Commands:
   parse FILE [--timezone TZ] [--max-bytes N] print a digest's stories as JSON
   build FILE_OR_DIR... --out DIR [options]   write the whole site from digests
   dev [options]                              run the local stack (npm start)
+  reconcile [options]                        make the table and the site match the incoming bucket
   redrive --queue-url URL --function-name F  re-run what landed on a failure queue (AWS)
   publish FILE... [--dry-run] [options]      upload digests and wait until they are live
   withdraw KEY_OR_FILE [options]             delete a digest and wait until it is gone

@@ -139,7 +139,7 @@ const OPENERS = codes('"\'“‘«‹(（「『《〈【');
  * a capital letter, quotes allowed on either side; "!" and "?" do not count ("Default? Not yet,
  * says chairman" is a headline). One pass over the line.
  */
-export function hasSentenceBreak(line: string, end = line.length): boolean {
+function hasSentenceBreak(line: string, end = line.length): boolean {
   for (let i = 1; i < end - 1; i++) {
     const c = line.charCodeAt(i);
     // `end` is past the last character that is not a closer, so text follows this "。".

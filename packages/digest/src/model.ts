@@ -21,6 +21,12 @@ export interface Story {
    * that sort by time keep the digest's order.
    */
   readonly publishedAt: string;
+  /**
+   * When an upload last corrected the story's text (ISO 8601). Never set by the parser: the pipeline
+   * adds it to stories it reads back, and the site shows it (Atom `<updated>`, JSON Feed
+   * `date_modified`, an "Updated" line on the page).
+   */
+  readonly updatedAt?: string;
 }
 
 /** The parser's output: one digest file. */

@@ -174,7 +174,7 @@ function generalSlug(text: string): string {
  * `crypto.hash` costs a third of a `createHash` object per call, with the same digest, so ids made
  * with it before stay the same.
  */
-export function shortHash(text: string): string {
+function shortHash(text: string): string {
   return hash('sha256', text, 'hex').slice(0, 8);
 }
 

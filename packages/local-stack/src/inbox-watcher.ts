@@ -1,6 +1,6 @@
-import { type FSWatcher, watch } from 'node:fs';
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { watch } from 'chokidar';
 
 /** Options of {@link watchInbox}. */
 export interface InboxOptions {
@@ -9,9 +9,10 @@ export interface InboxOptions {
   readonly upload: (name: string, bytes: Buffer) => Promise<void>;
   readonly log: (line: string) => void;
   /**
-   * How long a file's size and modification time must stay the same before it counts as
-   * written in full (an editor or `cp` may still be writing when the first event fires).
-   * @default 100
+   * How long a file's size must stay the same before it counts as written in full (chokidar's
+   * `awaitWriteFinish.stabilityThreshold`). A copy over a slow disk or network share pauses between
+   * chunks; the default outlasts a pause of a second or more.
+   * @default 2000
    */
   readonly settleMs?: number;
 }
@@ -25,101 +26,70 @@ export interface InboxWatcher {
   close(): Promise<void>;
 }
 
+const IDLE_POLL_MS = 25;
+
 /**
- * Watches the drop folder: each `*.txt` file that appears or changes there is uploaded once it
- * has stopped growing, and so is each one present at start. It is a drop folder, not a mirror:
- * removing a file does not delete the digest (withdrawing is an explicit S3 delete), so clearing
- * the folder never un-publishes stories. Dot-files and other extensions are ignored.
+ * Watches the drop folder with chokidar: each `*.txt` file that appears or changes there is uploaded
+ * once, whole, after its size has stayed the same for `settleMs` (`awaitWriteFinish`), and so is each
+ * one present at start. It is a drop folder, not a mirror: removing a file does not delete the digest
+ * (withdrawing is an explicit S3 delete), so clearing the folder never un-publishes stories.
+ * Dot-files, other extensions and subfolders are ignored.
  */
 export async function watchInbox(options: InboxOptions): Promise<InboxWatcher> {
-  await mkdir(options.directory, { recursive: true });
-  const settleMs = options.settleMs ?? 100;
-  const pending = new Map<string, NodeJS.Timeout>();
-  const lastSeen = new Map<string, string>();
-  const uploaded = new Map<string, string>();
+  const directory = resolve(options.directory);
+  await mkdir(directory, { recursive: true });
+  const settleMs = options.settleMs ?? 2000;
   const inFlight = new Set<Promise<void>>();
-  const idleWaiters: Array<() => void> = [];
-  let closed = false;
 
-  const wakeIfIdle = () => {
-    if (pending.size === 0 && inFlight.size === 0) for (const wake of idleWaiters.splice(0)) wake();
-  };
+  const watcher = watch(directory, {
+    depth: 0,
+    ignored: (path, stats) =>
+      path !== directory && (stats?.isDirectory() === true || !isDigestFile(basename(path))),
+    awaitWriteFinish: {
+      stabilityThreshold: settleMs,
+      pollInterval: Math.max(10, Math.min(100, settleMs / 4)),
+    },
+  });
 
-  const check = (name: string) => {
-    pending.delete(name);
-    const task = settle(name).finally(() => {
-      inFlight.delete(task);
-      wakeIfIdle();
-    });
+  const upload = (path: string): void => {
+    if (dirname(path) !== directory) return;
+    const name = basename(path);
+    const task = (async () => {
+      try {
+        await options.upload(name, await readFile(path));
+        options.log(`inbox: uploaded ${name}`);
+      } catch (error) {
+        options.log(
+          `inbox: could not upload ${name}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    })().finally(() => inFlight.delete(task));
     inFlight.add(task);
   };
-
-  const arm = (name: string) => {
-    if (closed || !isDigestFile(name)) return;
-    const existing = pending.get(name);
-    if (existing !== undefined) clearTimeout(existing);
-    pending.set(
-      name,
-      setTimeout(() => check(name), settleMs),
-    );
-  };
-
-  const settle = async (name: string): Promise<void> => {
-    const path = join(options.directory, name);
-    let signature: string;
-    try {
-      const info = await stat(path);
-      if (!info.isFile()) return;
-      signature = `${info.size}:${info.mtimeMs}`;
-    } catch {
-      // Gone: nothing to upload, and removal is not mirrored.
-      lastSeen.delete(name);
-      uploaded.delete(name);
-      return;
-    }
-    if (lastSeen.get(name) !== signature) {
-      // Changed since the last look (or first look): wait for it to settle.
-      lastSeen.set(name, signature);
-      arm(name);
-      return;
-    }
-    // fs.watch often reports one write twice; the second look finds it uploaded already.
-    if (uploaded.get(name) === signature) return;
-    try {
-      await options.upload(name, await readFile(path));
-      uploaded.set(name, signature);
-      options.log(`inbox: uploaded ${name}`);
-    } catch (error) {
-      options.log(
-        `inbox: could not upload ${name}: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-  };
-
-  const watcher: FSWatcher = watch(options.directory, (_event, filename) => {
-    if (filename !== null) arm(basename(filename.toString()));
-  });
+  watcher.on('add', upload);
+  watcher.on('change', upload);
   watcher.on('error', (error) =>
-    options.log(`inbox: watching ${options.directory} failed: ${error.message}`),
+    options.log(
+      `inbox: watching ${directory} failed: ${error instanceof Error ? error.message : String(error)}`,
+    ),
   );
+  await new Promise<void>((ready) => watcher.once('ready', () => ready()));
 
-  for (const name of await readdir(options.directory)) arm(name);
-
+  // chokidar keeps the files still being written (not yet stable) in `_pendingWrites`.
+  const busy = (): boolean => watcher._pendingWrites.size > 0 || inFlight.size > 0;
   return {
     get busy() {
-      return pending.size > 0 || inFlight.size > 0;
+      return busy();
     },
-    idle: () =>
-      pending.size === 0 && inFlight.size === 0
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => idleWaiters.push(resolve)),
+    idle: async () => {
+      while (busy()) {
+        await Promise.allSettled([...inFlight]);
+        if (busy()) await new Promise((wake) => setTimeout(wake, IDLE_POLL_MS));
+      }
+    },
     close: async () => {
-      closed = true;
-      watcher.close();
-      for (const timer of pending.values()) clearTimeout(timer);
-      pending.clear();
+      await watcher.close();
       await Promise.allSettled([...inFlight]);
-      wakeIfIdle();
     },
   };
 }

@@ -22,7 +22,7 @@ export {
   startDynamoEmulator,
   startS3Emulator,
 } from './emulators.ts';
-export { isDigestFile } from './inbox-watcher.ts';
+export { type InboxOptions, type InboxWatcher, isDigestFile, watchInbox } from './inbox-watcher.ts';
 export { createLambdaContext, type LocalFunction } from './lambda-context.ts';
 export {
   type LocalStack,
@@ -33,6 +33,13 @@ export {
 export { createBuckets, createTable } from './provision.ts';
 export { encodeS3EventKey } from './s3-key-encoding.ts';
 export { createSequencer, isIngestedObject, type ObjectChange, toS3EventRecord } from './s3-notifications.ts';
-export { isWholeObject, objectKeyForPath } from './site-server.ts';
+export { type RepairedObject, repairS3rverData } from './s3rver-repair.ts';
+export {
+  isWholeObject,
+  objectKeyForPath,
+  type SiteServer,
+  type SiteServerOptions,
+  startSiteServer,
+} from './site-server.ts';
 export { recordsToRetry, StreamPoller, type StreamPollerOptions } from './stream-poller.ts';
 export { type StreamListener, StreamRecorder, type StreamRecorderOptions } from './stream-recorder.ts';

@@ -2,8 +2,14 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createIngestHandler, createRenderHandler } from '@feedwright/pipeline';
+import {
+  createIngestHandler,
+  createRenderHandler,
+  type ReconcileResult,
+  reconcile,
+} from '@feedwright/pipeline';
 import { resolveSiteConfig } from '@feedwright/site';
+import { createDynamoStoryStore, S3DigestSource, S3SiteStore } from '@feedwright/storage';
 import { BUCKET_PREFIXES, KEY_PREFIX, reportKeyFor } from '@feedwright/storage/schema';
 import type { S3Event } from 'aws-lambda';
 import { AsyncInvoker, describe } from './async-invoker.ts';
@@ -19,6 +25,7 @@ import { isDigestFile, watchInbox } from './inbox-watcher.ts';
 import type { LocalFunction } from './lambda-context.ts';
 import { createTable } from './provision.ts';
 import { createSequencer, isIngestedObject, type ObjectChange, toS3EventRecord } from './s3-notifications.ts';
+import { repairS3rverData } from './s3rver-repair.ts';
 import { startSiteServer } from './site-server.ts';
 import { StreamPoller } from './stream-poller.ts';
 import { StreamRecorder } from './stream-recorder.ts';
@@ -53,6 +60,12 @@ export interface LocalStackOptions {
   readonly siteBucket?: string;
   /** The local stack's own log lines (the handlers log through Powertools). @default stderr */
   readonly log?: (line: string) => void;
+  /**
+   * Reconcile at start (after repairing s3rver's half-written files): uploads whose events were lost
+   * (a crash, or accepted before the stack listened) are applied, and the site made to match.
+   * @default true
+   */
+  readonly reconcileAtStart?: boolean;
 }
 
 /** What ingest reported for one sample digest (`reports/digests/<name>.json`). */
@@ -85,8 +98,16 @@ export interface LocalStack {
   sampleReports(): Promise<SampleReport[]>;
   /** Resolves once every upload seen so far has gone through ingest and render. */
   whenIdle(): Promise<void>;
+  /** Runs one reconcile of the incoming bucket, the table and the site bucket (see `reconcile`). */
+  reconcile(): Promise<ReconcileResult>;
   /** Stops watching, lets running handlers finish, and closes the servers. */
   close(): Promise<void>;
+  /**
+   * Stops at once, as a `kill -9` would for what it loses: the servers close first, so S3 events and
+   * stream records still queued or running fail and are dropped, and nothing is rendered on the way
+   * out. Resolves once those doomed invocations have settled (for tests: the data dir can be reused).
+   */
+  kill(): Promise<void>;
 }
 
 const REGION = 'us-east-1';
@@ -123,6 +144,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   try {
+    // Before s3rver reads them: files a hard stop cut off would fail every request for their keys.
+    for (const repaired of await repairS3rverData(join(dataDir, 's3'))) {
+      log(
+        `repair: ${repaired.action === 'removed' ? 'removed half-written object' : 'dropped bad MD5 of'} ${repaired.path}`,
+      );
+    }
     const s3Emulator = await startS3Emulator({
       host,
       port: options.s3Port ?? LOCAL_DEFAULTS.s3Port,
@@ -210,6 +237,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       accepting = false;
     });
 
+    const reconcileServices = {
+      source: new S3DigestSource({ client: s3 }),
+      incomingBucket,
+      stories: createDynamoStoryStore({ tableName, client: dynamo }),
+      site: new S3SiteStore({ bucket: siteBucket, client: s3 }),
+      config: resolveSiteConfig({ baseUrl }),
+      timezone: options.timezone ?? 'UTC',
+    };
+    const reconcileNow = async (): Promise<ReconcileResult> => {
+      const result = await reconcile(reconcileServices);
+      log(
+        `reconcile: ${result.digests} digests, re-applied ${result.reapplied.length}, withdrew ` +
+          `${result.withdrawn.length}; site: wrote ${result.written.length}, deleted ${result.deleted.length}`,
+      );
+      return result;
+    };
+    // Uploads accepted while the stack was down or starting (their events are lost) and whatever a
+    // hard stop left half-done: applied now, before anything new arrives.
+    if (options.reconcileAtStart ?? true) await reconcileNow();
+
     const upload = async (name: string, bytes: Buffer) => {
       await s3.send(
         new PutObjectCommand({
@@ -256,7 +303,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       samples,
       sampleReports: () => Promise.all(samples.map((name) => readReport(s3, incomingBucket, name))),
       whenIdle,
+      reconcile: reconcileNow,
       close: closeAll,
+      kill: async () => {
+        accepting = false;
+        closers.splice(0);
+        await inbox?.close();
+        await site.close();
+        await s3Emulator.close();
+        await dynamoEmulator.close();
+        await ingestInvoker.idle();
+        await streamPoller.close();
+        s3.destroy();
+        dynamo.destroy();
+      },
     };
   } catch (error) {
     await closeAll();

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
-import { encodePath, isSubscriptionFeedPath, websubLinkHeader } from '@feedwright/site';
+import { encodePath, isSubscriptionFeedPath, responseHeadersFor, websubLinkHeader } from '@feedwright/site';
 import { isNotModified, weakEntityTag } from './conditional-get.ts';
 import { acceptsGzip, isCompressible } from './content-encoding.ts';
 
@@ -40,8 +40,9 @@ export interface SiteServer {
 /**
  * Starts the HTTP server that stands in for CloudFront in front of the site bucket: `GET`/`HEAD`
  * of objects with their stored Content-Type and Cache-Control, ETag and Last-Modified, 304 on
- * `If-None-Match` / `If-Modified-Since`, gzip for text types, the response headers policy's
- * security headers and CORS on `feed.json`. `/` serves `index.html`; nothing else is rewritten.
+ * `If-None-Match` / `If-Modified-Since`, gzip for text types, and
+ * the security headers and feed CORS of CloudFront's response headers policies (`@feedwright/site`'s
+ * `responseHeadersFor`). `/` serves `index.html`; nothing else is rewritten.
  */
 export async function startSiteServer(options: SiteServerOptions): Promise<SiteServer> {
   const host = options.host ?? '127.0.0.1';
@@ -101,13 +102,6 @@ const BODY_STALL_MS = 250;
 const GZIP_CACHE_ENTRIES = 128;
 const gzipAsync = promisify(gzip);
 
-/** Headers CloudFront's response headers policy adds (no HSTS: this is plain http on localhost). */
-const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'strict-origin-when-cross-origin',
-};
-
 async function handle(
   request: IncomingMessage,
   response: ServerResponse,
@@ -115,7 +109,10 @@ async function handle(
   gzipCache: CompressedBodyCache,
   linkOf: (key: string) => string | undefined,
 ): Promise<void> {
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+  const key = objectKeyForPath(request.url ?? '/');
+  // The headers of CloudFront's response headers policies, from the same constants (no HSTS: plain http).
+  const policyHeaders = responseHeadersFor(key ?? '', { origin: header(request, 'origin'), https: false });
+  for (const [name, value] of Object.entries(policyHeaders)) response.setHeader(name, value);
   const method = request.method ?? 'GET';
   const isHead = method === 'HEAD';
   if (method !== 'GET' && !isHead) {
@@ -123,7 +120,6 @@ async function handle(
     sendError(response, 405, 'Method not allowed', false);
     return;
   }
-  const key = objectKeyForPath(request.url ?? '/');
   if (key === undefined) {
     sendError(response, 404, 'Not found', isHead);
     return;
@@ -144,8 +140,6 @@ async function handle(
   if (object.LastModified !== undefined)
     response.setHeader('Last-Modified', object.LastModified.toUTCString());
   if (compressible) response.setHeader('Vary', 'Accept-Encoding');
-  if (key === 'feed.json' || key.endsWith('/feed.json'))
-    response.setHeader('Access-Control-Allow-Origin', '*');
   const link = linkOf(key);
   if (link !== undefined) response.setHeader('Link', link);
 

@@ -232,7 +232,7 @@ async function readImage(
 }
 
 /** SDK attribute values → the JSON a stream record carries (binary as base64, as Lambda receives it). */
-export function toStreamImage(image: Record<string, AttributeValue>): Record<string, StreamAttributeValue> {
+function toStreamImage(image: Record<string, AttributeValue>): Record<string, StreamAttributeValue> {
   return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, toStreamValue(value)]));
 }
 

@@ -6,17 +6,23 @@
 
 export { optionalPositiveInt, requireEnv } from './env.ts';
 export { type IngestResult, type IngestServices, ingestDigestEvent } from './ingest.ts';
-export { createIngestHandler, type IngestDependencies, IngestFailedError } from './lambda/ingest-handler.ts';
-export { createRenderHandler, type RenderDependencies, RenderFailedError } from './lambda/render-handler.ts';
+export { createIngestHandler, type IngestDependencies } from './lambda/ingest-handler.ts';
+export {
+  createReconcileHandler,
+  type ReconcileDependencies,
+} from './lambda/reconcile-handler.ts';
+export { createRenderHandler, type RenderDependencies } from './lambda/render-handler.ts';
 export { type ReportNotifier, SnsReportNotifier } from './lambda/report-topic.ts';
 export type { PipelineLogger } from './logger.ts';
-export { type RenderResult, type RenderServices, renderPlan } from './render.ts';
-export { planRender, type RenderPlan, type RenderUnit, unitId } from './render-plan.ts';
-export { type IngestReport, NO_STORIES, type ReportNotification, reportNotification } from './report.ts';
 export {
-  type DigestEvent,
-  decodeS3Key,
-  digestEventsOf,
-  type IgnoredRecord,
-} from './s3-events.ts';
-export { type HubPublisherOptions, type HubPublishResult, publishToHub } from './websub.ts';
+  nextSequencer,
+  type ReconcileResult,
+  type ReconcileServices,
+  type ReconcileStore,
+  reconcile,
+} from './reconcile.ts';
+export { type RenderResult, type RenderServices, renderPlan } from './render.ts';
+export { planRender, type RenderPlan, type RenderUnit } from './render-plan.ts';
+export { type IngestReport, reportNotification } from './report.ts';
+export { type DigestEvent, decodeS3Key, digestEventsOf, type IgnoredRecord } from './s3-events.ts';
+export { publishToHub } from './websub.ts';

@@ -5,10 +5,10 @@ import {
   DigestError,
   tooLargeError,
 } from '@feedwright/digest';
-import type { ApplyResult, DigestSource, StoryStore } from '@feedwright/storage';
+import { type ApplyResult, type DigestSource, NO_STORY_COUNTS, type StoryStore } from '@feedwright/storage';
 import { reportKeyFor } from '@feedwright/storage/schema';
 import type { PipelineLogger } from './logger.ts';
-import { type IngestReport, NO_STORIES } from './report.ts';
+import type { IngestReport } from './report.ts';
 import type { DigestEvent } from './s3-events.ts';
 
 /** What ingest needs: the incoming bucket, the story store, and the digest settings. */
@@ -32,49 +32,85 @@ export interface IngestResult {
 }
 
 /**
- * Ingests one digest event: a created object is size-checked from the event (before reading), read,
- * accepted by `acceptDigest` (decoded, parsed, checked against the story limits), and its stories
- * made the digest's stories; a removed object's stories are
- * withdrawn. The report goes to `reports/<key>.json` in the same bucket.
+ * Ingests one digest event. A created event is size-checked from the event (before reading), and the
+ * exact version it names is read and accepted by `acceptDigest` (decoded, parsed, checked against the story limits), and its stories made the digest's stories. A
+ * removal event (which on a versioned bucket may be the delete of one old version, or of a delete
+ * marker: an undelete) withdraws the digest only if the key has no current object; otherwise the current
+ * version is applied again, so undelete and rollback both work. The report goes to `reports/<key>.json`
+ * in the same bucket; a retry of an applied event writes it if it is missing.
  *
  * Rejections (bad input) resolve with a `rejected` report and leave the table and the object alone.
  * Failures of the store or the bucket reject the promise, so that Lambda retries the event; a retry
  * resumes where the failed attempt stopped (see `TableStoryStore`).
  */
 export async function ingestDigestEvent(event: DigestEvent, services: IngestServices): Promise<IngestResult> {
-  const outcome = event.kind === 'removed' ? await withdraw(event, services) : await ingest(event, services);
+  const outcome =
+    event.kind === 'removed'
+      ? await removed(event, services)
+      : await applyVersion(event, services, event.versionId, event.size);
+  const { ifMissing, ...rest } = outcome;
+  const reportKey = reportKeyFor(event.key);
+  // A duplicate of the applied event: its first delivery may have failed right after the commit.
+  const repair = ifMissing !== undefined && !(await services.source.hasReport(event.bucket, reportKey));
+  const chosen = repair && ifMissing ? ifMissing : rest;
   const report: IngestReport = {
-    ...outcome,
+    ...chosen,
     ...(event.eTag === undefined ? {} : { eTag: event.eTag }),
     ...(event.versionId === undefined ? {} : { versionId: event.versionId }),
     processedAt: (services.now?.() ?? new Date()).toISOString(),
   };
   const persisted = report.status !== 'skipped';
-  if (persisted) await services.source.putReport(event.bucket, reportKeyFor(event.key), report);
+  if (persisted) await services.source.putReport(event.bucket, reportKey, report);
   return { report, persisted };
 }
 
-type Outcome = Omit<IngestReport, 'processedAt'>;
+type Outcome = Omit<IngestReport, 'processedAt'> & {
+  /** For a duplicate of the applied event: the report to write if the bucket has none. */
+  readonly ifMissing?: Omit<IngestReport, 'processedAt'>;
+};
 
-async function withdraw(event: DigestEvent, services: IngestServices): Promise<Outcome> {
-  const result = await services.stories.withdrawDigest({ key: event.key, sequencer: event.sequencer });
-  if (result.outcome !== 'applied') return skipped(event, result);
+function changeOf(event: DigestEvent): { key: string; sequencer: string; at?: string } {
   return {
+    key: event.key,
+    sequencer: event.sequencer,
+    ...(event.eventTime === undefined ? {} : { at: event.eventTime }),
+  };
+}
+
+/** A removal: withdraw if the key has no current object, else apply the current version again. */
+async function removed(event: DigestEvent, services: IngestServices): Promise<Outcome> {
+  const current = await services.source.headSize(event.bucket, event.key);
+  if (current !== undefined) return applyVersion(event, services, undefined, current);
+  const result = await services.stories.withdrawDigest(changeOf(event));
+  const withdrawn: Outcome = {
     status: 'withdrawn',
     key: event.key,
     sequencer: event.sequencer,
     stories: result.counts,
     warnings: [],
   };
+  if (result.outcome === 'applied') return withdrawn;
+  return result.outcome === 'duplicate'
+    ? { ...skipped(event, result), ifMissing: withdrawn }
+    : skipped(event, result);
 }
 
-async function ingest(event: DigestEvent, services: IngestServices): Promise<Outcome> {
+/** Reads one version of the object (the current one when `versionId` is absent) and applies it. */
+async function applyVersion(
+  event: DigestEvent,
+  services: IngestServices,
+  versionId: string | undefined,
+  knownSize: number | undefined,
+): Promise<Outcome> {
   const maxBytes = services.maxDigestBytes ?? DEFAULT_MAX_DIGEST_BYTES;
-  const size = event.size ?? (await services.source.headSize(event.bucket, event.key));
+  const size = knownSize ?? (await services.source.headSize(event.bucket, event.key, versionId));
   if (size === undefined) return gone(event);
   if (size > maxBytes) return reject(event, services, tooLargeError(size, maxBytes));
 
-  const read = await services.source.getBytes(event.bucket, event.key, { maxBytes });
+  const read = await services.source.getBytes(event.bucket, event.key, {
+    maxBytes,
+    ...(versionId === undefined ? {} : { versionId }),
+  });
   if (read.kind === 'missing') return gone(event);
   if (read.kind === 'too-large') return reject(event, services, tooLargeError(read.size, maxBytes));
 
@@ -86,12 +122,9 @@ async function ingest(event: DigestEvent, services: IngestServices): Promise<Out
     throw error;
   }
 
-  const result = await services.stories.applyDigest(
-    { key: event.key, sequencer: event.sequencer },
-    digest.stories,
-  );
-  if (result.outcome !== 'applied') return skipped(event, result);
-  return {
+  const change = { ...changeOf(event), ...(read.eTag === undefined ? {} : { eTag: read.eTag }) };
+  const result = await services.stories.applyDigest(change, digest.stories);
+  const applied: Outcome = {
     status: 'ok',
     key: event.key,
     sequencer: event.sequencer,
@@ -99,6 +132,10 @@ async function ingest(event: DigestEvent, services: IngestServices): Promise<Out
     warnings: digest.warnings,
     digest: { title: digest.title, date: digest.date, publishedAt: digest.publishedAt },
   };
+  if (result.outcome === 'applied') return applied;
+  return result.outcome === 'duplicate'
+    ? { ...skipped(event, result), ifMissing: applied }
+    : skipped(event, result);
 }
 
 async function reject(event: DigestEvent, services: IngestServices, error: DigestError): Promise<Outcome> {
@@ -115,7 +152,7 @@ async function reject(event: DigestEvent, services: IngestServices, error: Diges
     status: 'rejected',
     key: event.key,
     sequencer: event.sequencer,
-    stories: NO_STORIES,
+    stories: NO_STORY_COUNTS,
     warnings: [],
     reason: error.message,
     code: error.code,
@@ -142,7 +179,7 @@ function skippedReport(event: DigestEvent, reason: string): Outcome {
     status: 'skipped',
     key: event.key,
     sequencer: event.sequencer,
-    stories: NO_STORIES,
+    stories: NO_STORY_COUNTS,
     warnings: [],
     reason,
   };

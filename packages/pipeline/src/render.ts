@@ -17,6 +17,7 @@ import {
   type TopicRef,
 } from '@feedwright/site';
 import {
+  type CdnInvalidator,
   type ObjectVersion,
   SiteObjectConflictError,
   type SiteStore,
@@ -35,6 +36,11 @@ export interface RenderServices {
   readonly concurrency?: number;
   /** Renders of one unit when another render keeps changing its objects. @default 3 */
   readonly maxAttempts?: number;
+  /**
+   * The CDN in front of the site: every path this render wrote or deleted is invalidated in ONE call at
+   * the end, so a withdrawn page or a changed feed is not served from cache. None locally (no cache).
+   */
+  readonly cdn?: CdnInvalidator;
 }
 
 /** What one render did to the site bucket. */
@@ -42,9 +48,11 @@ export interface RenderResult {
   readonly written: number;
   readonly unchanged: number;
   readonly deleted: number;
+  /** Site paths written or deleted (what the CDN was asked to invalidate), sorted. */
+  readonly changedPaths: readonly string[];
   /**
    * Site paths of the subscription feeds whose bytes this render wrote (sorted, each once): what a
-   * WebSub hub is told about. An unchanged feed is never in it.
+   * WebSub hub is told about. An unchanged or deleted feed is never in it.
    */
   readonly changedFeeds: readonly string[];
   /** Units that failed, by unit id (see `unitId`), with the error. */
@@ -55,7 +63,8 @@ interface Tally {
   written: number;
   unchanged: number;
   deleted: number;
-  readonly writtenPaths: Set<string>;
+  readonly changedPaths: Set<string>;
+  readonly writtenFeeds: Set<string>;
 }
 
 /**
@@ -73,16 +82,16 @@ interface Tally {
  * the loser renders again.
  */
 export async function renderPlan(plan: RenderPlan, services: RenderServices): Promise<RenderResult> {
-  const tally: Tally = { written: 0, unchanged: 0, deleted: 0, writtenPaths: new Set() };
+  const tally: Tally = {
+    written: 0,
+    unchanged: 0,
+    deleted: 0,
+    changedPaths: new Set(),
+    writtenFeeds: new Set(),
+  };
   const failed = new Map<string, unknown>();
-  const resultOf = (): RenderResult => ({
-    written: tally.written,
-    unchanged: tally.unchanged,
-    deleted: tally.deleted,
-    changedFeeds: [...tally.writtenPaths].filter(isSubscriptionFeedPath).sort(),
-    failed,
-  });
-  if (plan.storyIds.size === 0) return resultOf();
+  if (plan.storyIds.size === 0)
+    return { written: 0, unchanged: 0, deleted: 0, changedPaths: [], changedFeeds: [], failed };
 
   // A story not in the map has been withdrawn (or never existed).
   const current = await services.stories.getStories([...plan.storyIds]);
@@ -101,7 +110,25 @@ export async function renderPlan(plan: RenderPlan, services: RenderServices): Pr
       services.logger?.error('render unit failed', { unit: unitId(unit), error: describe(error) });
     }
   });
-  return resultOf();
+  const changedPaths = [...tally.changedPaths].sort();
+  if (services.cdn !== undefined && changedPaths.length > 0) {
+    try {
+      await services.cdn.invalidate(changedPaths);
+    } catch (error) {
+      // The objects are right; only cached copies may outlive their max-age. Retrying the batch would
+      // not help (a re-render finds nothing to change), so this is logged for an operator.
+      services.logger?.error('CDN invalidation failed', { paths: changedPaths, error: describe(error) });
+    }
+  }
+  const changedFeeds = [...tally.writtenFeeds].sort();
+  return {
+    written: tally.written,
+    unchanged: tally.unchanged,
+    deleted: tally.deleted,
+    changedPaths,
+    changedFeeds,
+    failed,
+  };
 }
 
 interface UnitContext {
@@ -146,7 +173,7 @@ async function renderUnit(unit: RenderUnit, context: UnitContext): Promise<void>
 async function renderStory(storyId: string, { services, current, tally }: UnitContext): Promise<void> {
   const story = current.get(storyId);
   if (story === undefined) {
-    if ((await services.site.delete(storyPath(storyId))) === 'deleted') tally.deleted += 1;
+    await remove(storyPath(storyId), services.site, tally);
     return;
   }
   await put(renderStoryPage(story, services.config), undefined, services.site, tally);
@@ -158,7 +185,7 @@ async function renderTopic(slug: string, context: UnitContext): Promise<void> {
   const expected = await headAll(paths, services.site);
   const stories = await newestPatched(slug, services.config.itemsPerFeed, context);
   if (stories.length === 0 && slug !== ALL_TOPICS_SLUG) {
-    for (const path of paths) if ((await services.site.delete(path)) === 'deleted') tally.deleted += 1;
+    for (const path of paths) await remove(path, services.site, tally);
     return;
   }
   const topic: TopicRef = slug === ALL_TOPICS_SLUG ? ALL_STORIES : { slug, name: topicName(slug, stories) };
@@ -233,8 +260,17 @@ async function put(
   const result = await site.putIfChanged(file, expected === undefined ? {} : { expected });
   if (result === 'written') {
     tally.written += 1;
-    tally.writtenPaths.add(file.path);
-  } else tally.unchanged += 1;
+    tally.changedPaths.add(file.path);
+    if (isSubscriptionFeedPath(file.path)) tally.writtenFeeds.add(file.path);
+  } else {
+    tally.unchanged += 1;
+  }
+}
+
+async function remove(path: string, site: SiteStore, tally: Tally): Promise<void> {
+  if ((await site.delete(path)) !== 'deleted') return;
+  tally.deleted += 1;
+  tally.changedPaths.add(path);
 }
 
 async function forEachLimit<T>(

@@ -26,8 +26,6 @@ export interface IngestReport {
   readonly processedAt?: string;
 }
 
-export const NO_STORIES: StoryCounts = { total: 0, added: 0, updated: 0, withdrawn: 0, unchanged: 0 };
-
 /** An editor's notification of one report: an e-mail subject and a readable body with the JSON report. */
 export interface ReportNotification {
   /** `Published: <file> (N stories)`, `Rejected: <file>: <reason>` or `Withdrawn: <file> (N stories)`. */

@@ -14,8 +14,10 @@ export interface DigestEvent {
   /** Bytes, from the event; S3 sends it for created objects only. */
   readonly size?: number;
   readonly eTag?: string;
-  /** The object version, in a versioned bucket. */
+  /** The object version the event names (versioned buckets only). */
   readonly versionId?: string;
+  /** When S3 saw the change (ISO 8601): a story the upload corrects is updated then. */
+  readonly eventTime?: string;
   readonly eventName: string;
 }
 
@@ -79,5 +81,8 @@ function digestEventOf(record: S3EventRecord): DigestEvent | IgnoredRecord {
     ...(kind === 'created' && typeof size === 'number' ? { size } : {}),
     ...(record.s3.object.eTag ? { eTag: record.s3.object.eTag } : {}),
     ...(record.s3.object.versionId ? { versionId: record.s3.object.versionId } : {}),
+    ...(typeof record.eventTime === 'string' && !Number.isNaN(Date.parse(record.eventTime))
+      ? { eventTime: new Date(record.eventTime).toISOString() }
+      : {}),
   };
 }

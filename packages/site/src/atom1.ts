@@ -43,8 +43,8 @@ function atomEntry(entry: FeedEntry, author: string, scheme: string): string {
     `    <title type="text">${x(entry.title)}</title>`,
     `    <link rel="alternate" type="text/html" href="${a(entry.url)}"/>`,
     `    <published>${entry.published}</published>`,
-    // No edit history is kept; publishing time is the last change a reader can rely on.
-    `    <updated>${entry.published}</updated>`,
+    // The publication time, or the time of the upload that last corrected the text.
+    `    <updated>${entry.updated}</updated>`,
     `    <author><name>${x(author)}</name></author>`,
     `    <category term="${a(entry.category.term)}" label="${a(entry.category.label)}" scheme="${a(scheme)}"/>`,
   ];

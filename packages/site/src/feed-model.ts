@@ -16,6 +16,11 @@ export interface FeedEntry {
   readonly title: string;
   readonly published: string;
   readonly publishedRfc822: string;
+  /** When the text last changed: `published`, or the correction's time (never before `published`). */
+  readonly updated: string;
+  readonly updatedRfc822: string;
+  /** True when a correction changed the story after it was published. */
+  readonly corrected: boolean;
   /** First paragraph, plain text; null for a headline-only entry. */
   readonly summary: string | null;
   /** The whole story as HTML; null for a headline-only entry. */
@@ -34,7 +39,7 @@ export interface FeedModel {
   readonly author: string;
   /** IRI of the category scheme: topic slugs are the folders under feeds/. */
   readonly categoryScheme: string;
-  /** Time of the newest entry; null for an empty feed (each format says what it does then). */
+  /** Time of the most recently changed entry; null for an empty feed (each format says what it does then). */
   readonly updated: string | null;
   /**
    * RFC 3339 start of the `tagDate` (the date the site's ids begin): a fixed, plausible time for a format
@@ -42,6 +47,8 @@ export interface FeedModel {
    */
   readonly epoch: string;
   readonly updatedRfc822: string | null;
+  /** Publication time of the newest entry (RSS `pubDate`); null for an empty feed. */
+  readonly publishedRfc822: string | null;
   readonly entries: readonly FeedEntry[];
   /** The WebSub hub this feed advertises; null when none is configured or the feed is not subscribable. */
   readonly hubUrl: string | null;
@@ -50,6 +57,7 @@ export interface FeedModel {
 /** The feed entry of a story. */
 export function feedEntry(story: Story, urls: SiteUrls): FeedEntry {
   const at = instantOf(story.publishedAt, `story '${story.storyId}'`);
+  const changed = updatedInstant(story, at);
   const { summary, bodyHtml } = storySummaryAndBody(story);
   return {
     id: urls.storyId(story.storyId),
@@ -57,10 +65,22 @@ export function feedEntry(story: Story, urls: SiteUrls): FeedEntry {
     title: storyTitle(story),
     published: rfc3339(at),
     publishedRfc822: rfc822(at),
+    updated: rfc3339(changed),
+    updatedRfc822: rfc822(changed),
+    corrected: changed > at,
     summary,
     contentHtml: bodyHtml,
     category: { term: story.topicSlug, label: topicName({ slug: story.topicSlug, name: story.topic }) },
   };
+}
+
+/**
+ * When a story's text last changed: its `updatedAt` (set by the pipeline when a correction changed it),
+ * or its publication. A correction never dates a story before its publication.
+ */
+export function updatedInstant(story: Story, publishedMs: number): number {
+  if (story.updatedAt === undefined) return publishedMs;
+  return Math.max(publishedMs, instantOf(story.updatedAt, `story '${story.storyId}' (updatedAt)`));
 }
 
 /** The entry cut to its headline: used when even the newest story alone is over the byte budget. */
@@ -78,7 +98,11 @@ export function feedModel(
   config: SiteConfig,
   urls: SiteUrls,
 ): FeedModel {
-  const newest = entries[0];
+  // The feed changed last when its most recently changed entry did (a correction may be older news).
+  const newest = entries.reduce<FeedEntry | undefined>(
+    (latest, entry) => (latest === undefined || entry.updated > latest.updated ? entry : latest),
+    entries[0],
+  );
   const name = topicName(topic);
   const isAll = topic.slug === ALL_STORIES.slug;
   return {
@@ -96,9 +120,10 @@ export function feedModel(
     language: config.language,
     author: config.author,
     categoryScheme: urls.url('feeds/'),
-    updated: newest?.published ?? null,
+    updated: newest?.updated ?? null,
     epoch: tagDateStart(config.tagDate),
-    updatedRfc822: newest?.publishedRfc822 ?? null,
+    updatedRfc822: newest?.updatedRfc822 ?? null,
+    publishedRfc822: entries[0]?.publishedRfc822 ?? null,
     entries,
     // Topic and all-stories feeds are what readers subscribe to; an archive document (a fixed page of
     // history) would build its model with hubUrl null.

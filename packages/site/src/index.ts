@@ -6,23 +6,17 @@
 export { buildSite } from './build-site.ts';
 export { DEFAULT_SITE_CONFIG, resolveSiteConfig, type SiteConfig, SiteConfigError } from './config.ts';
 export { renderIndex } from './index-page.ts';
-export { JSON_FEED_VERSION } from './json-feed.ts';
 export { renderOpml } from './opml.ts';
 export {
-  CACHE_CONTROL_FEED_WEBSUB,
-  CACHE_CONTROL_LISTING,
-  CACHE_CONTROL_STORY,
-  CONTENT_TYPES,
-  type SiteFile,
-} from './site-file.ts';
+  FEEDS_CORS,
+  responseHeadersFor,
+  SECURITY_HEADERS,
+  SITE_CONTENT_SECURITY_POLICY,
+} from './response-headers.ts';
+export { CONTENT_TYPES, type SiteFile } from './site-file.ts';
 export { renderStoryPage, storyPageText } from './story-page.ts';
 export { cleanText, escapeMarkup } from './text.ts';
 export { renderTopicFeeds } from './topic-feeds.ts';
-export {
-  ALL_STORIES,
-  sortNewestFirst,
-  type TopicListing,
-  type TopicRef,
-} from './topics.ts';
-export { encodePath, FEED_FILE_NAMES, FEED_FORMATS, type FeedFormat, feedPath, storyPath } from './urls.ts';
+export { ALL_STORIES, sortNewestFirst, type TopicListing, type TopicRef } from './topics.ts';
+export { encodePath, FEED_FORMATS, type FeedFormat, feedPath, storyPath } from './urls.ts';
 export { isSubscriptionFeedPath, SUBSCRIPTION_FEED_PATH, websubLinkHeader } from './websub.ts';

@@ -2,11 +2,11 @@ import type { FeedEntry, FeedModel } from './feed-model.ts';
 import type { FeedParts } from './feed-parts.ts';
 
 /** The version URL of JSON Feed 1.1. */
-export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
+const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
 
 /**
- * JSON Feed 1.1: `authors` (not 1.0's `author`), `language`, string ids, `date_published` (never a
- * made-up `date_modified`), `home_page_url` and `feed_url`. JSON.stringify does all the escaping.
+ * JSON Feed 1.1: `authors` (not 1.0's `author`), `language`, string ids, `date_published`, and
+ * `date_modified` only for a story a correction changed, `home_page_url` and `feed_url`. JSON.stringify does all the escaping.
  */
 export function jsonFeedParts(feed: FeedModel): FeedParts {
   const authors = [{ name: feed.author }];
@@ -42,6 +42,7 @@ function jsonItem(entry: FeedEntry, authors: readonly { name: string }[]): strin
   else item.content_html = entry.contentHtml;
   if (entry.summary !== null) item.summary = entry.summary;
   item.date_published = entry.published;
+  if (entry.corrected) item.date_modified = entry.updated;
   item.authors = authors;
   item.tags = [entry.category.label];
   // One compact line per item: cheaper to render and to measure than pretty-printing, still diffable.

@@ -17,10 +17,11 @@ export function rss2Parts(feed: FeedModel): FeedParts {
     `    <link>${x(feed.homeUrl)}</link>`,
     `    <description>${x(feed.description)}</description>`,
     `    <language>${x(feed.language)}</language>`,
-    ...(feed.updatedRfc822 === null
+    ...(feed.updatedRfc822 === null || feed.publishedRfc822 === null
       ? []
       : [
-          `    <pubDate>${feed.updatedRfc822}</pubDate>`,
+          // pubDate: the newest story's publication; lastBuildDate: the latest change, a correction too.
+          `    <pubDate>${feed.publishedRfc822}</pubDate>`,
           `    <lastBuildDate>${feed.updatedRfc822}</lastBuildDate>`,
         ]),
     '    <docs>https://www.rssboard.org/rss-specification</docs>',

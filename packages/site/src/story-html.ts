@@ -2,7 +2,7 @@ import { type ListMarker, listMarker, type Story } from '@feedwright/digest';
 import { cleanText, escapeCleanText } from './text.ts';
 
 /** A story's paragraphs with text left after cleaning: an all-control-character line is no paragraph. */
-export function bodyParagraphs(story: Story): string[] {
+function bodyParagraphs(story: Story): string[] {
   return story.paragraphs.map(cleanText).filter((paragraph) => paragraph.trim() !== '');
 }
 

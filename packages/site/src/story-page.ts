@@ -1,6 +1,7 @@
 import { assertRenderable, instantOf, type Story } from '@feedwright/digest';
 import type { SiteConfig } from './config.ts';
 import { readableDate, rfc3339 } from './dates.ts';
+import { updatedInstant } from './feed-model.ts';
 import { type AlternateLink, htmlPage } from './page-shell.ts';
 import { CACHE_CONTROL_STORY, CONTENT_TYPES, type SiteFile } from './site-file.ts';
 import { storyBodyHtml, storySummary } from './story-html.ts';
@@ -57,12 +58,16 @@ export function renderStoryPage(story: Story, config: SiteConfig): SiteFile {
     name: topicName({ slug: story.topicSlug, name: story.topic }),
   };
   const at = instantOf(story.publishedAt, `story '${story.storyId}'`);
+  const changed = updatedInstant(story, at);
   const title = storyTitle(story);
   const body = [
     `<header><a href="../index.html">${x(config.siteTitle)}</a></header>`,
     '<main>',
     '<article>',
     `<p class="meta"><a href="../index.html#${escapeAttribute(encodeURIComponent(topicAnchor(topic.slug)))}">${x(topic.name)}</a> · <time datetime="${rfc3339(at)}">${readableDate(at)}</time></p>`,
+    changed > at
+      ? `<p class="updated">Updated <time datetime="${rfc3339(changed)}">${readableDate(changed)}</time></p>`
+      : '',
     storyPageText(story),
     '</article>',
     '</main>',

@@ -3,7 +3,7 @@ import type { SiteConfig } from './config.ts';
 /** The three feed formats and the file each is written to under feeds/<slug>/. */
 export type FeedFormat = 'rss' | 'atom' | 'json';
 export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
-export const FEED_FILE_NAMES: Readonly<Record<FeedFormat, string>> = {
+const FEED_FILE_NAMES: Readonly<Record<FeedFormat, string>> = {
   rss: 'rss.xml',
   atom: 'atom.xml',
   json: 'feed.json',

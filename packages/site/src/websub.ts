@@ -1,8 +1,9 @@
-import { FEED_FILE_NAMES } from './urls.ts';
+import { FEED_FORMATS, feedPath } from './urls.ts';
 
-const FEED_FILES = Object.values(FEED_FILE_NAMES)
-  .map((name) => name.replace('.', '\\.'))
-  .join('|');
+// The file names of the three formats, as feedPath writes them.
+const FEED_FILES = FEED_FORMATS.map((format) =>
+  feedPath('x', format).slice('feeds/x/'.length).replace('.', '\\.'),
+).join('|');
 
 /**
  * Paths of the feeds readers subscribe to, which advertise the WebSub hub and are published to it when

@@ -27,11 +27,14 @@ const BATCH_GET_LIMIT = 100;
 const MAX_UNPROCESSED_ROUNDS = 8;
 
 /** Thrown when DynamoDB keeps returning unprocessed keys: throttled beyond what a retry here can absorb. */
-export class UnprocessedKeysError extends Error {
+class UnprocessedKeysError extends Error {
   override readonly name = 'UnprocessedKeysError';
 }
 
 /** The `ItemTable` port on DynamoDB, through `@aws-sdk/lib-dynamodb`. */
+/** Items asked for per index Query page. */
+const MAX_QUERY_PAGE = 1000;
+
 export class DynamoItemTable implements ItemTable {
   readonly #documents: DynamoDBDocumentClient;
   readonly #tableName: string;
@@ -107,18 +110,26 @@ export class DynamoItemTable implements ItemTable {
   async queryIndex(indexName: string, partitionValue: string, limit: number): Promise<Item[]> {
     const index = INDEX_KEYS.get(indexName);
     if (index === undefined) throw new Error(`no index named ${indexName} in table.ts`);
-    const { Items: items } = await this.#documents.send(
-      new QueryCommand({
-        TableName: this.#tableName,
-        IndexName: indexName,
-        KeyConditionExpression: '#p = :p',
-        ExpressionAttributeNames: { '#p': index.partitionKey },
-        ExpressionAttributeValues: { ':p': partitionValue },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
-    return (items ?? []) as Item[];
+    // One page for a feed's newest N; reconcile asks for everything and follows the pages.
+    const items: Item[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const output = await this.#documents.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          IndexName: indexName,
+          KeyConditionExpression: '#p = :p',
+          ExpressionAttributeNames: { '#p': index.partitionKey },
+          ExpressionAttributeValues: { ':p': partitionValue },
+          ScanIndexForward: false,
+          Limit: Math.min(limit - items.length, MAX_QUERY_PAGE),
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+        }),
+      );
+      items.push(...((output.Items ?? []) as Item[]));
+      startKey = output.LastEvaluatedKey;
+    } while (startKey !== undefined && items.length < limit);
+    return items;
   }
 
   async queryPartition(pk: string): Promise<Item[]> {

@@ -4,41 +4,38 @@
  * The table's and bucket's names (keys, indexes, prefixes) are the `@feedwright/storage/schema` subpath.
  */
 export {
+  type CdnInvalidator,
+  CloudFrontInvalidator,
+  type CloudFrontInvalidatorOptions,
+  invalidationPaths,
+} from './cdn.ts';
+export {
   type DigestRead,
   type DigestSource,
+  type ListedObject,
   MemoryDigestSource,
+  type MemoryVersion,
+  type ReadOptions,
   S3DigestSource,
   type S3DigestSourceOptions,
 } from './digest-source.ts';
-export { DynamoItemTable, type DynamoItemTableOptions, UnprocessedKeysError } from './dynamo-item-table.ts';
+export type { DynamoItemTableOptions } from './dynamo-item-table.ts';
 export type { ItemTable } from './item-table.ts';
 export {
-  canonicalStory,
-  digestContentHash,
-  feedSortKey,
   type Item,
   type ItemKey,
   isLive,
-  MalformedItemError,
   type ManifestCounts,
   type ManifestItem,
-  manifestKey,
+  md5,
   type OwnerStamp,
   type StoryItem,
   storyContentHash,
-  storyKey,
   type TopicItem,
   topicKey,
 } from './items.ts';
 export { MemoryItemTable } from './memory-item-table.ts';
-export {
-  type ClaimDecision,
-  decideClaim,
-  decideStoryWithdraw,
-  decideStoryWrite,
-  type StoryChange,
-  type StoryDecision,
-} from './rules.ts';
+export { type ClaimDecision, decideStoryWrite, type StoryChange, type StoryDecision } from './rules.ts';
 export { compareSequencers, isValidSequencer } from './sequencer.ts';
 export {
   CONTENT_HASH_METADATA,
@@ -52,15 +49,15 @@ export {
   type SiteObject,
   SiteObjectConflictError,
   type SiteStore,
-  siteObjectHash,
 } from './site-store.ts';
 export {
   type ApplyOutcome,
   type ApplyResult,
-  ConcurrentUpdateError,
   createDynamoStoryStore,
   type DigestChange,
   type DynamoStoryStoreOptions,
+  type LiveStory,
+  NO_STORY_COUNTS,
   type StoryCounts,
   type StoryStore,
   TableStoryStore,

@@ -14,6 +14,8 @@ export type Item = ItemKey & Readonly<Record<string, unknown>>;
 export interface OwnerStamp {
   readonly seq: string;
   readonly live: boolean;
+  /** The holding digest's date-line instant: ranks the holders (see `compareHolders`). */
+  readonly at?: string;
 }
 
 /**
@@ -29,8 +31,15 @@ export interface StoryItem extends ItemKey {
   /** Absent only on a tombstone written for a story this table never held (a lost race, see withdraw). */
   readonly story?: Story;
   readonly contentHash?: string;
-  /** The digest key whose upload last wrote the content. */
+  /** The digest key whose text is shown: the live holder `compareHolders` puts first. */
   readonly writtenBy?: string;
+  /**
+   * The texts of the other live holders, where they differ from `story`: when the shown holder lets go,
+   * the next one's text is here. Absent when every holder has the same text.
+   */
+  readonly copies?: Readonly<Record<string, Story>>;
+  /** When an upload last changed the text of the live story (ISO 8601); absent when it never changed. */
+  readonly updatedAt?: string;
   readonly topicPk?: string;
   readonly allPk?: string;
   readonly feedSk?: string;
@@ -55,6 +64,8 @@ export interface ManifestItem extends ItemKey {
   readonly version: number;
   /** What the claim found it would change, so a retry after a crash reports the whole upload's effect. */
   readonly counts?: ManifestCounts;
+  /** The ETag (unquoted) of the object version applied: reconcile compares it with a bucket listing. */
+  readonly eTag?: string;
 }
 
 /** Story counts kept on the manifest (the same shape a report shows). */
@@ -103,7 +114,7 @@ export function storyContentHash(story: Story): string {
 }
 
 /** The story's fields in a fixed order (extra fields a newer parser adds are kept, sorted by name). */
-export function canonicalStory(story: Story): Story {
+function canonicalStory(story: Story): Story {
   const known: Story = {
     storyId: story.storyId,
     position: story.position,
@@ -133,12 +144,22 @@ export function isLive(item: StoryItem | undefined): boolean {
   return item !== undefined && Object.values(item.owners).some((stamp) => stamp.live);
 }
 
+/** An S3 ETag without its quotes (listings quote it, events do not). */
+export function bareETag(eTag: string | undefined): string | undefined {
+  return eTag?.replace(/^"|"$/g, '');
+}
+
+/** Hex MD5: what S3 gives a single-part upload as its ETag. */
+export function md5(data: string | Uint8Array): string {
+  return createHash('md5').update(data).digest('hex');
+}
+
 export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /** Thrown when an item read from the table is not of the shape this code writes; a person must look at it. */
-export class MalformedItemError extends Error {
+class MalformedItemError extends Error {
   override readonly name = 'MalformedItemError';
 }
 

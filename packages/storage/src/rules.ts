@@ -1,4 +1,4 @@
-import type { Story } from '@feedwright/digest';
+import { compareHolders, holderName, type Story } from '@feedwright/digest';
 import {
   feedSortKey,
   isLive,
@@ -107,45 +107,137 @@ function withIndexKeys(base: StoryItem, story: Story | undefined, live: boolean)
   };
 }
 
-/** Digest `digestKey` at `sequencer` has `story`: add it, update it, or leave it as it is. */
+/** The instant of the digest's date line: the parser dates a story `position` seconds before it. */
+function digestInstantOf(story: Pick<Story, 'publishedAt' | 'position'>): string {
+  const at = Date.parse(story.publishedAt);
+  return Number.isNaN(at) ? story.publishedAt : new Date(at + story.position * 1000).toISOString();
+}
+
+/** The text each live holder of the story has: its copy, or the shown text when it has no copy. */
+function liveTexts(current: StoryItem | undefined): Map<string, Story> {
+  const texts = new Map<string, Story>();
+  if (current?.story === undefined) return texts;
+  for (const [key, stamp] of Object.entries(current.owners)) {
+    if (stamp.live) texts.set(key, current.copies?.[key] ?? current.story);
+  }
+  return texts;
+}
+
+/** The live holder whose text is shown, by the rule `build` shares (`compareHolders`). */
+function shownHolder(
+  owners: Readonly<Record<string, OwnerStamp>>,
+  texts: ReadonlyMap<string, Story>,
+): string | undefined {
+  const holders = [...texts.keys()].map((key) => {
+    const text = texts.get(key) as Story;
+    return { key, holder: { digestAt: owners[key]?.at ?? digestInstantOf(text), name: holderName(key) } };
+  });
+  holders.sort((a, b) => compareHolders(a.holder, b.holder) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return holders[0]?.key;
+}
+
+/**
+ * The item after the holders changed: the shown text is the first holder's, the others' texts are kept
+ * where they differ, and a live story whose shown text changed gets `updatedAt` = the change's time.
+ */
+function settle(
+  current: StoryItem | undefined,
+  storyId: string,
+  owners: Readonly<Record<string, OwnerStamp>>,
+  texts: ReadonlyMap<string, Story>,
+  changedAt: string | undefined,
+): StoryItem {
+  const shown = shownHolder(owners, texts);
+  const {
+    copies: _copies,
+    updatedAt: previousUpdate,
+    ...rest
+  } = current ?? ({ ...storyKey(storyId), kind: 'story', storyId, owners, version: 0 } as StoryItem);
+  if (shown === undefined) {
+    // Nobody holds it: a tombstone keeps the last text and stamps, without index keys.
+    return withIndexKeys({ ...rest, owners, version: rest.version + 1 }, current?.story, false);
+  }
+  const story = texts.get(shown) as Story;
+  const contentHash = storyContentHash(story);
+  const copies: Record<string, Story> = {};
+  for (const [key, text] of texts) {
+    if (key !== shown && storyContentHash(text) !== contentHash) copies[key] = text;
+  }
+  const wasLive = isLive(current);
+  const corrected = wasLive && current?.contentHash !== undefined && current.contentHash !== contentHash;
+  const updatedAt = corrected ? (changedAt ?? previousUpdate) : wasLive ? previousUpdate : undefined;
+  const base: StoryItem = {
+    ...rest,
+    owners,
+    version: rest.version + 1,
+    story,
+    contentHash,
+    writtenBy: shown,
+    ...(Object.keys(copies).length > 0 ? { copies } : {}),
+    ...(updatedAt !== undefined ? { updatedAt } : {}),
+  };
+  return withIndexKeys(base, story, true);
+}
+
+/** True when a write would change nothing but the version. */
+function sameItem(a: StoryItem | undefined, b: StoryItem): boolean {
+  if (a === undefined) return false;
+  const strip = ({ version: _v, ...rest }: StoryItem) => rest;
+  return stableJson(strip(a)) === stableJson(strip(b));
+}
+
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
+        )
+      : v,
+  );
+}
+
+/**
+ * Digest `digestKey` at `sequencer` has `story`: add it, update it, or leave it as it is. The shown text
+ * is the first holder's by `compareHolders`, so an upload of a digest that ranks lower only records its
+ * copy. `changedAt` (the upload's time) becomes `updatedAt` when the shown text changes.
+ */
 export function decideStoryWrite(
   current: StoryItem | undefined,
   digestKey: string,
   sequencer: string,
   story: Story,
+  changedAt?: string,
 ): StoryDecision {
   const owner = current?.owners[digestKey];
   if (newerThan(owner, sequencer)) return { kind: 'skip', change: 'stale' };
-  const contentHash = storyContentHash(story);
-  const wasLive = isLive(current);
-  const sameContent = current?.contentHash === contentHash;
-  if (owner?.live && compareSequencers(owner.seq, sequencer) === 0 && sameContent) {
-    return { kind: 'skip', change: 'unchanged' };
-  }
-  const change: StoryChange = !wasLive ? 'added' : sameContent ? 'unchanged' : 'updated';
-  const base: StoryItem = {
-    ...storyKey(story.storyId),
-    kind: 'story',
-    storyId: story.storyId,
-    owners: { ...current?.owners, [digestKey]: { seq: sequencer, live: true } },
-    version: (current?.version ?? 0) + 1,
-    story,
-    contentHash,
-    writtenBy: digestKey,
+  const texts = liveTexts(current);
+  texts.set(digestKey, story);
+  const owners = {
+    ...current?.owners,
+    [digestKey]: { seq: sequencer, live: true, at: digestInstantOf(story) },
   };
-  return { kind: 'write', item: withIndexKeys(base, story, true), change };
+  const item = settle(current, story.storyId, owners, texts, changedAt);
+  const wasLive = isLive(current);
+  const change: StoryChange = !wasLive
+    ? 'added'
+    : current?.contentHash === item.contentHash
+      ? 'unchanged'
+      : 'updated';
+  if (sameItem(current, item)) return { kind: 'skip', change: 'unchanged' };
+  return { kind: 'write', item, change };
 }
 
 /**
  * Digest `digestKey` at `sequencer` no longer has story `storyId`. The story leaves the feeds unless
- * another digest still has it; the item stays as a tombstone that remembers the sequencer, so a late
- * write from an older upload of this digest cannot bring it back.
+ * another digest still has it, whose text is then shown; the item stays as a tombstone that remembers
+ * the sequencer, so a late write from an older upload of this digest cannot bring it back.
  */
 export function decideStoryWithdraw(
   current: StoryItem | undefined,
   digestKey: string,
   sequencer: string,
   storyId: string,
+  changedAt?: string,
 ): StoryDecision {
   const owner = current?.owners[digestKey];
   if (newerThan(owner, sequencer)) return { kind: 'skip', change: 'stale' };
@@ -153,12 +245,11 @@ export function decideStoryWithdraw(
   if (owner !== undefined && !owner.live && compareSequencers(owner.seq, sequencer) === 0) {
     return { kind: 'skip', change: wasLive ? 'kept' : 'absent' };
   }
-  const owners = { ...current?.owners, [digestKey]: { seq: sequencer, live: false } };
-  const stillLive = Object.values(owners).some((stamp) => stamp.live);
-  const base: StoryItem =
-    current === undefined
-      ? { ...storyKey(storyId), kind: 'story', storyId, owners, version: 1 }
-      : { ...current, owners, version: current.version + 1 };
-  const change: StoryChange = stillLive ? 'kept' : wasLive ? 'withdrawn' : 'absent';
-  return { kind: 'write', item: withIndexKeys(base, current?.story, stillLive), change };
+  const texts = liveTexts(current);
+  texts.delete(digestKey);
+  const { at: _at, ...stamp } = owner ?? { seq: sequencer, live: false };
+  const owners = { ...current?.owners, [digestKey]: { ...stamp, seq: sequencer, live: false } };
+  const item = settle(current, storyId, owners, texts, changedAt);
+  const change: StoryChange = texts.size > 0 ? 'kept' : wasLive ? 'withdrawn' : 'absent';
+  return { kind: 'write', item, change };
 }

@@ -6,7 +6,8 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { sha256 } from './items.ts';
+import { type ListedObject, S3DigestSource } from './digest-source.ts';
+import { bareETag, md5, sha256 } from './items.ts';
 
 /** A file of the site tree; `@feedwright/site`'s `SiteFile` has this shape. */
 export interface SiteObject {
@@ -50,13 +51,15 @@ export interface SiteStore {
   putIfChanged(file: SiteObject, options?: PutIfChangedOptions): Promise<PutResult>;
   /** Removes the object if it is there. */
   delete(path: string): Promise<DeleteResult>;
+  /** Every object of the site with its ETag (unquoted; the MD5 of the body for a single PUT). */
+  list(): Promise<ListedObject[]>;
 }
 
 /** The object metadata key (`x-amz-meta-content-sha256`) that carries the content hash. */
 export const CONTENT_HASH_METADATA = 'content-sha256';
 
 /** The hash compared by `putIfChanged`: a change of headers alone is a change too. */
-export function siteObjectHash(file: SiteObject): string {
+function siteObjectHash(file: SiteObject): string {
   return sha256(`${file.contentType}\n${file.cacheControl}\n${file.body}`);
 }
 
@@ -134,6 +137,10 @@ export class S3SiteStore implements SiteStore {
     await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: path }));
     return 'deleted';
   }
+
+  list(): Promise<ListedObject[]> {
+    return new S3DigestSource({ client: this.#client }).listObjects(this.#bucket, '');
+  }
 }
 
 function isNotFound(error: unknown): boolean {
@@ -159,7 +166,6 @@ export class MemorySiteStore implements SiteStore {
   readonly files = new Map<string, SiteObject & { readonly etag: string }>();
   writes = 0;
   deletes = 0;
-  #generation = 0;
 
   async head(path: string): Promise<ObjectVersion> {
     const file = this.files.get(path);
@@ -173,8 +179,7 @@ export class MemorySiteStore implements SiteStore {
     if ((current === null) !== (stored === null) || (current !== null && current.etag !== stored?.etag)) {
       throw new SiteObjectConflictError(`${file.path} changed while it was being rendered; render it again`);
     }
-    this.#generation += 1;
-    this.files.set(file.path, { ...file, etag: `"${this.#generation}"` });
+    this.files.set(file.path, { ...file, etag: `"${md5(file.body)}"` });
     this.writes += 1;
     return 'written';
   }
@@ -183,5 +188,11 @@ export class MemorySiteStore implements SiteStore {
     if (!this.files.delete(path)) return 'absent';
     this.deletes += 1;
     return 'deleted';
+  }
+
+  async list(): Promise<ListedObject[]> {
+    return [...this.files.values()]
+      .map((file) => ({ key: file.path, eTag: bareETag(file.etag) }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 }

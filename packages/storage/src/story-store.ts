@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Story } from '@feedwright/digest';
+import { ALL_TOPICS_SLUG, type Story } from '@feedwright/digest';
 import { DynamoItemTable } from './dynamo-item-table.ts';
 import type { ItemTable } from './item-table.ts';
 import {
@@ -58,6 +58,16 @@ export interface DigestChange {
   readonly key: string;
   /** The S3 event's sequencer: orders the events of this key. */
   readonly sequencer: string;
+  /** When the upload happened (the S3 event's time, ISO 8601): a story it corrects is updated then. */
+  readonly at?: string;
+  /** The ETag of the object version applied, recorded on the manifest for reconcile. */
+  readonly eTag?: string;
+}
+
+/** A live story as readers see it, and the digests that hold it. */
+export interface LiveStory {
+  readonly story: Story;
+  readonly holders: readonly string[];
 }
 
 /** A registered topic: one that has had a story. */
@@ -104,11 +114,12 @@ export interface TableStoryStoreOptions {
 }
 
 /** Thrown when an item keeps changing under a compare-and-set; the event is failed so that Lambda retries it. */
-export class ConcurrentUpdateError extends Error {
+class ConcurrentUpdateError extends Error {
   override readonly name = 'ConcurrentUpdateError';
 }
 
-const ZERO_COUNTS: StoryCounts = { total: 0, added: 0, updated: 0, withdrawn: 0, unchanged: 0 };
+/** The counts of a digest with no story touched (a rejected, skipped or empty digest). */
+export const NO_STORY_COUNTS: StoryCounts = { total: 0, added: 0, updated: 0, withdrawn: 0, unchanged: 0 };
 
 /**
  * The story store over any `ItemTable`.
@@ -148,7 +159,7 @@ export class TableStoryStore implements StoryStore {
     if (limit <= 0) return [];
     const { indexName, value } = indexPartition(topicSlug);
     const items = await this.#table.queryIndex(indexName, value, limit);
-    return items.map(toStoryItem).flatMap((item) => (isLive(item) && item.story ? [item.story] : []));
+    return items.map(toStoryItem).flatMap((item) => (isLive(item) && item.story ? [shownStory(item)] : []));
   }
 
   async listTopics(): Promise<TopicRecord[]> {
@@ -170,9 +181,33 @@ export class TableStoryStore implements StoryStore {
     const items = await this.#table.getMany(storyIds.map(storyKey));
     const live = new Map<string, Story>();
     for (const item of items.map(toStoryItem)) {
-      if (isLive(item) && item.story !== undefined) live.set(item.storyId, item.story);
+      if (isLive(item) && item.story !== undefined) live.set(item.storyId, shownStory(item));
     }
     return live;
+  }
+
+  /** The manifests of these digest keys (strongly consistent); keys never uploaded are absent. */
+  async manifests(keys: readonly string[]): Promise<Map<string, ManifestItem>> {
+    const items = await this.#table.getMany(keys.map(manifestKey));
+    return new Map(items.map(toManifestItem).map((item) => [item.digestKey, item]));
+  }
+
+  /**
+   * Every live story with its holders: the whole `all` index, read page by page. Reconcile's read,
+   * never render's (render reads the newest N only).
+   */
+  async liveStories(): Promise<LiveStory[]> {
+    const { indexName, value } = indexPartition(ALL_TOPICS_SLUG);
+    const items = await this.#table.queryIndex(indexName, value, Number.MAX_SAFE_INTEGER);
+    return items
+      .map(toStoryItem)
+      .filter((item) => isLive(item) && item.story !== undefined)
+      .map((item) => ({
+        story: shownStory(item),
+        holders: Object.entries(item.owners)
+          .filter(([, stamp]) => stamp.live)
+          .map(([key]) => key),
+      }));
   }
 
   async #apply(change: DigestChange, stories: readonly Story[] | null): Promise<ApplyResult> {
@@ -180,7 +215,7 @@ export class TableStoryStore implements StoryStore {
     const contentHash = stories === null ? null : digestContentHash(stories);
     const claim = await this.#claim(change, stories, contentHash);
     if (claim.kind !== 'claimed') {
-      return { outcome: claim.outcome, counts: claim.counts ?? { ...ZERO_COUNTS, total } };
+      return { outcome: claim.outcome, counts: claim.counts ?? { ...NO_STORY_COUNTS, total } };
     }
     const { manifest, prefetched } = claim;
 
@@ -194,15 +229,15 @@ export class TableStoryStore implements StoryStore {
       ({ id, story }) =>
         this.#casStory(id, prefetched.get(id), (current) =>
           story === undefined
-            ? decideStoryWithdraw(current, change.key, change.sequencer, id)
-            : decideStoryWrite(current, change.key, change.sequencer, story),
+            ? decideStoryWithdraw(current, change.key, change.sequencer, id, change.at)
+            : decideStoryWrite(current, change.key, change.sequencer, story, change.at),
         ),
     );
 
     const committed = await this.#commit(manifest);
     return {
       outcome: committed ? 'applied' : 'superseded',
-      counts: manifest.counts ?? { ...ZERO_COUNTS, total },
+      counts: manifest.counts ?? { ...NO_STORY_COUNTS, total },
     };
   }
 
@@ -218,7 +253,13 @@ export class TableStoryStore implements StoryStore {
       const raw = await this.#table.get(manifestKey(change.key));
       const previous = raw === undefined ? undefined : toManifestItem(raw);
       const decision: ClaimDecision = decideClaim(previous, change.sequencer);
-      if (decision.kind === 'duplicate') return { kind: 'done', outcome: 'duplicate' };
+      if (decision.kind === 'duplicate') {
+        return {
+          kind: 'done',
+          outcome: 'duplicate',
+          ...(previous?.counts ? { counts: previous.counts } : {}),
+        };
+      }
       if (decision.kind === 'older') return { kind: 'done', outcome: 'older' };
 
       if (decision.kind === 'claim' && isUnchangedReupload(previous, contentHash) && previous) {
@@ -226,9 +267,10 @@ export class TableStoryStore implements StoryStore {
         const total = stories?.length ?? 0;
         const moved: ManifestItem = {
           ...previous,
+          ...eTagOf(change),
           sequencer: change.sequencer,
           version: previous.version + 1,
-          counts: { ...ZERO_COUNTS, total, unchanged: total },
+          counts: { ...NO_STORY_COUNTS, total, unchanged: total },
         };
         if (await this.#table.putIfVersion(moved, previous.version)) {
           return { kind: 'done', outcome: 'applied', counts: moved.counts };
@@ -238,8 +280,11 @@ export class TableStoryStore implements StoryStore {
 
       const planned =
         decision.kind === 'resume' && previous
-          ? resumeManifest(previous, stories)
-          : claimManifest(previous, change.key, change.sequencer, stories, contentHash);
+          ? resumeManifest(previous, stories, contentHash, change.eTag)
+          : {
+              ...claimManifest(previous, change.key, change.sequencer, stories, contentHash),
+              ...eTagOf(change),
+            };
       const ids = [...planned.storyIds, ...planned.staleIds];
       const prefetched = new Map(
         (await this.#table.getMany(ids.map(storyKey))).map(toStoryItem).map((item) => [item.storyId, item]),
@@ -312,18 +357,46 @@ export class TableStoryStore implements StoryStore {
   }
 }
 
+/** The story as readers see it: the shown text, with the time a correction last changed it. */
+function shownStory(item: StoryItem): Story {
+  const story = item.story as Story;
+  return item.updatedAt === undefined ? story : { ...story, updatedAt: item.updatedAt };
+}
+
 /**
  * This event claimed the digest and did not finish. Normally the retry has the same stories; if it does
  * not (the object changed under the same sequencer? a different parser?), anything the claim listed
  * that the retry lacks is withdrawn too.
  */
-function resumeManifest(previous: ManifestItem, stories: readonly Story[] | null): ManifestItem {
+function resumeManifest(
+  previous: ManifestItem,
+  stories: readonly Story[] | null,
+  contentHash: string | null,
+  eTag: string | undefined,
+): ManifestItem {
   const ids = (stories ?? []).map((story) => story.storyId);
   const same = ids.length === previous.storyIds.length && ids.every((id, i) => previous.storyIds[i] === id);
-  if (same) return previous;
+  // The hash is of what this attempt applies, not of what the claim first read: otherwise a later upload
+  // of the first content would be judged unchanged while the table holds the newer text.
+  if (same && previous.contentHash === contentHash && (eTag === undefined || previous.eTag === eTag)) {
+    return previous;
+  }
   const keep = new Set(ids);
-  const staleIds = [...new Set([...previous.storyIds, ...previous.staleIds])].filter((id) => !keep.has(id));
-  return { ...previous, storyIds: ids, staleIds, version: previous.version + 1 };
+  const staleIds = same
+    ? previous.staleIds
+    : [...new Set([...previous.storyIds, ...previous.staleIds])].filter((id) => !keep.has(id));
+  return {
+    ...previous,
+    storyIds: ids,
+    staleIds,
+    contentHash,
+    ...(eTag === undefined ? {} : { eTag }),
+    version: previous.version + 1,
+  };
+}
+
+function eTagOf(change: DigestChange): { eTag?: string } {
+  return change.eTag === undefined ? {} : { eTag: change.eTag };
 }
 
 function plannedCounts(
@@ -334,10 +407,11 @@ function plannedCounts(
 ): StoryCounts {
   const changes = [
     ...(stories ?? []).map(
-      (story) => decideStoryWrite(current.get(story.storyId), change.key, change.sequencer, story).change,
+      (story) =>
+        decideStoryWrite(current.get(story.storyId), change.key, change.sequencer, story, change.at).change,
     ),
     ...manifest.staleIds.map(
-      (id) => decideStoryWithdraw(current.get(id), change.key, change.sequencer, id).change,
+      (id) => decideStoryWithdraw(current.get(id), change.key, change.sequencer, id, change.at).change,
     ),
   ];
   return countChanges(stories?.length ?? 0, changes);

@@ -123,20 +123,24 @@ describe('Function: startLocalStack', () => {
     expect(responses.every((response) => typeof response.headers['cache-control'] === 'string')).toBe(true);
   });
 
-  it('adds the security headers, and CORS on feed.json only', async () => {
+  it('adds the security headers everywhere, and CORS on every feed for cross-origin requests', async () => {
     // Act
-    const json = await get(feedUrl('all', 'feed.json'));
-    const rss = await get(feedUrl('all', 'rss.xml'));
+    const json = await get(feedUrl('all', 'feed.json'), { Origin: 'https://reader.example' });
+    const rss = await get(feedUrl('all', 'rss.xml'), { Origin: 'https://reader.example' });
+    const index = await get(stack.siteUrl, { Origin: 'https://reader.example' });
 
     // Assess
-    expect(json.headers).toMatchObject({
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
-      'referrer-policy': 'strict-origin-when-cross-origin',
-      'access-control-allow-origin': '*',
-    });
-    expect(rss.headers['access-control-allow-origin']).toBeUndefined();
-    expect(rss.headers['x-content-type-options']).toBe('nosniff');
+    for (const response of [json, rss, index]) {
+      expect(response.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'strict-origin-when-cross-origin',
+      });
+      expect(response.headers['content-security-policy']).toMatch(/^default-src 'none';/);
+    }
+    expect(json.headers['access-control-allow-origin']).toBe('*');
+    expect(rss.headers['access-control-allow-origin']).toBe('*');
+    expect(index.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('answers 304 to If-None-Match with the current ETag', async () => {

@@ -73,7 +73,7 @@ describe('Class: StreamRecorder', () => {
     );
 
     // Assess
-    await expect(conditional).rejects.toThrow();
+    await expect(conditional).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
     expect(recorder.take()).toEqual([]);
   });
 

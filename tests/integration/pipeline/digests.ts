@@ -18,8 +18,3 @@ export function seedOn(day: number): string {
   const date = `Dec ${String(day).padStart(2, '0')}, 2020`;
   return SEED.replace(/^Dec 01, 2020/, date);
 }
-
-/** Every file of the shared fixture folder that is a digest, by name. */
-export function fixtureDigest(name: string): string {
-  return readFileSync(new URL(`../../fixtures/digests/${name}`, import.meta.url), 'utf8');
-}

@@ -18,12 +18,12 @@ export function fakeContext(functionName: string): Context {
 
 let sequencerClock = 0x10000000000000n;
 /** Increasing S3-style sequencers (upper-case hex, 16+ digits). */
-export function nextSequencer(): string {
+function nextSequencer(): string {
   sequencerClock += 0x1000n;
   return sequencerClock.toString(16).toUpperCase();
 }
 
-export function s3Record(
+function s3Record(
   eventName: 'ObjectCreated:Put' | 'ObjectRemoved:Delete',
   key: string,
   sequencer: string,

@@ -8,7 +8,7 @@ describe('Command: feedwright', () => {
 
     // Assess
     expect(run.code).toBe(0);
-    for (const command of ['parse FILE', 'build FILE_OR_DIR', 'dev', 'redrive --queue-url'])
+    for (const command of ['parse FILE', 'build FILE_OR_DIR', 'dev', 'redrive --queue-url', 'reconcile'])
       expect(run.stdout).toContain(command);
   });
 
@@ -31,7 +31,7 @@ describe('Command: feedwright', () => {
     expect(run.stderr).toContain("unknown command 'publsh'");
   });
 
-  it.each(['parse', 'build', 'dev', 'redrive', 'publish', 'withdraw'])(
+  it.each(['parse', 'build', 'dev', 'redrive', 'reconcile', 'publish', 'withdraw'])(
     'prints the %s command its own help',
     async (command) => {
       // Act

@@ -634,6 +634,31 @@ describe('Function: parseDigest, lists in story bodies', () => {
     expect(digest.stories[1]?.imageCaption).toBeNull();
   });
 
+  it('does not take a last list item ending in "." for a caption when the digest does not mark captions', () => {
+    // Act
+    const digest = parseDigest(
+      digestOf(
+        'Banking /',
+        'Title',
+        'The first paragraph.',
+        'Related headline',
+        '• An item that ends in a full stop.',
+        'Cash /',
+        'T',
+        'B.',
+      ),
+    );
+
+    // Assess
+    expect(digest.stories[0]?.paragraphs).toEqual([
+      'The first paragraph.',
+      'Related headline',
+      '• An item that ends in a full stop.',
+    ]);
+    expect(digest.stories[0]?.related).toEqual([]);
+    expect(digest.stories[1]?.imageCaption).toBeNull();
+  });
+
   it('still makes every line under "Quick hits /" a story, list marker or not', () => {
     // Act
     const digest = parseDigest(digestOf('Quick hits /', '• Hit one', '- Hit two'));

@@ -236,6 +236,7 @@ describe('Function: ingestDigestEvent', () => {
     // Prepare
     source.put(BUCKET, KEY, SEED);
     await ingestDigestEvent(created(), services);
+    source.delete(BUCKET, KEY);
 
     // Act
     const result = await ingestDigestEvent(removed(), services);

@@ -1,7 +1,7 @@
 import type { Story } from '@feedwright/digest';
 
 /** A hand-made story; only what a test names differs from the defaults. */
-export function story(overrides: Partial<Story> & { readonly storyId: string }): Story {
+function story(overrides: Partial<Story> & { readonly storyId: string }): Story {
   return {
     position: 0,
     topic: 'Personal data',

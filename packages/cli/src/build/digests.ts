@@ -1,24 +1,27 @@
-import type { Digest, Story } from '@feedwright/digest';
+import { basename } from 'node:path';
+import { compareHolders, type Digest, holderName, type Story, type StoryHolder } from '@feedwright/digest';
 
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** A parsed digest and its name (its file name; its key on S3), which breaks ties between holders. */
+export interface NamedDigest {
+  readonly name: string;
+  readonly digest: Digest;
+}
 
 /**
- * The stories of several digests, one per storyId. When two digests give the same storyId, the later
- * digest (by publishedAt) wins; at equal times the content decides, so the argument order never does.
+ * The stories of several digests, one per storyId. When digests share a storyId, the text comes from
+ * the holder that `compareHolders` puts first (newest date line, then the name that sorts first): the
+ * same rule the pipeline's story store applies, so the argument order never decides.
  */
-export function mergeStories(digests: readonly Digest[]): Story[] {
-  const winners = new Map<string, { story: Story; digestAt: number; key: string }>();
-  for (const digest of digests) {
-    const digestAt = Date.parse(digest.publishedAt);
+export function mergeStories(digests: readonly NamedDigest[]): Story[] {
+  const winners = new Map<string, { story: Story; holder: StoryHolder; path: string }>();
+  for (const { name: path, digest } of digests) {
+    const holder: StoryHolder = { digestAt: digest.publishedAt, name: holderName(basename(path)) };
     for (const story of digest.stories) {
-      const candidate = { story, digestAt, key: JSON.stringify(story) };
       const current = winners.get(story.storyId);
-      if (
-        current === undefined ||
-        candidate.digestAt > current.digestAt ||
-        (candidate.digestAt === current.digestAt && compare(candidate.key, current.key) > 0)
-      ) {
-        winners.set(story.storyId, candidate);
+      const order = current === undefined ? -1 : compareHolders(holder, current.holder);
+      // Two files of one name in different folders: the full path decides, never the argument order.
+      if (order < 0 || (order === 0 && current !== undefined && path < current.path)) {
+        winners.set(story.storyId, { story, holder, path });
       }
     }
   }

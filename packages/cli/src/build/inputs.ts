@@ -56,7 +56,7 @@ export async function collectDigestFiles(paths: readonly string[]): Promise<Dige
 }
 
 /** A file-system error as a short reason ("no such file or directory"), not a stack trace. */
-export function describeFsError(error: unknown): string {
+function describeFsError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ENOENT':

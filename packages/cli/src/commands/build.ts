@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_MAX_DIGEST_BYTES,
-  type Digest,
   DigestError,
   InvalidStoryError,
   resolveTimeZone,
@@ -15,7 +14,7 @@ import {
   SiteConfigError,
   type SiteFile,
 } from '@feedwright/site';
-import { mergeStories } from '../build/digests.ts';
+import { mergeStories, type NamedDigest } from '../build/digests.ts';
 import { collectDigestFiles } from '../build/inputs.ts';
 import { writeSiteTree } from '../build/write-tree.ts';
 import type { Command } from '../command.ts';
@@ -116,11 +115,14 @@ async function build(options: BuildOptions): Promise<number> {
   let rejected = problems.length;
   for (const problem of problems) say(`feedwright: ${problem.path}: ${problem.reason}`);
 
-  const digests: Digest[] = [];
+  const digests: NamedDigest[] = [];
   const step = Math.max(1, Math.ceil(files.length / 10));
   for (const [index, file] of files.entries()) {
     try {
-      digests.push(await readDigestFile(file, { maxBytes: options.maxBytes, timezone: options.timezone }));
+      digests.push({
+        name: file,
+        digest: await readDigestFile(file, { maxBytes: options.maxBytes, timezone: options.timezone }),
+      });
     } catch (error) {
       rejected += 1;
       say(`feedwright: ${file}: ${rejectionReason(error)}`);

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
+import type { RedriveArguments } from '../redrive/aws.ts';
 
 const usage = `Usage: feedwright redrive --queue-url URL --function-name NAME [--max N] [--dry-run] [--region R]
 
@@ -24,15 +25,6 @@ Options:
 
 Exit status: 0 everything received was redriven (or --dry-run); 1 something is left on the
 queue; 2 wrong options.`;
-
-/** What `feedwright redrive` was asked to do. */
-export interface RedriveArguments {
-  readonly queueUrl: string;
-  readonly functionName: string;
-  readonly maxMessages: number;
-  readonly dryRun: boolean;
-  readonly region: string | undefined;
-}
 
 /** `https://sqs.<region>.amazonaws.com/<account>/<name>` names its region. */
 function regionOfQueueUrl(queueUrl: string): string | undefined {

@@ -103,7 +103,7 @@ export async function deleteDigest(s3: S3Client, target: EditorTarget, key: stri
  * else the same ETag and a report written after `before` (the report that was there before the PUT;
  * an identical re-upload has the old ETag, but a new sequencer).
  */
-export function isReportOf(report: IngestReport, upload: Upload, before: IngestReport | undefined): boolean {
+function isReportOf(report: IngestReport, upload: Upload, before: IngestReport | undefined): boolean {
   if (report.status === 'withdrawn' || report.status === 'skipped') return false;
   if (upload.versionId !== undefined && report.versionId !== undefined)
     return report.versionId === upload.versionId;
@@ -112,7 +112,7 @@ export function isReportOf(report: IngestReport, upload: Upload, before: IngestR
 }
 
 /** Polls until `found` gives a value, or fails with a timeout naming `what`. */
-export async function waitFor<T>(
+async function waitFor<T>(
   what: string,
   deadline: number,
   found: () => Promise<T | undefined>,

@@ -10,9 +10,17 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { RedriveArguments } from '../commands/redrive.ts';
 import { createFailureQueue, createFunctionInvoker, createStreamReader } from './aws-ports.ts';
 import { type RedriveSummary, redrive } from './redrive.ts';
+
+/** What `feedwright redrive` was asked to do. */
+export interface RedriveArguments {
+  readonly queueUrl: string;
+  readonly functionName: string;
+  readonly maxMessages: number;
+  readonly dryRun: boolean;
+  readonly region: string | undefined;
+}
 
 /** Long enough for the slowest re-run (render's 60 s timeout) before SQS shows the message again. */
 const VISIBILITY_TIMEOUT_SECONDS = 180;

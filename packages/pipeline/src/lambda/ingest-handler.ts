@@ -29,7 +29,7 @@ export interface IngestDependencies {
 }
 
 /** Thrown after every record was tried when some failed: Lambda retries the event, done records are no-ops. */
-export class IngestFailedError extends Error {
+class IngestFailedError extends Error {
   override readonly name = 'IngestFailedError';
 }
 

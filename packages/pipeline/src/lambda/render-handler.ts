@@ -1,14 +1,15 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { encodePath, resolveSiteConfig, type SiteConfig } from '@feedwright/site';
-import { createDynamoStoryStore, S3SiteStore } from '@feedwright/storage';
+import { CloudFrontInvalidator, createDynamoStoryStore, S3SiteStore } from '@feedwright/storage';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { renderPlan } from '../render.ts';
 import { planRender } from '../render-plan.ts';
-import { type HubPublisherOptions, publishToHub } from '../websub.ts';
+import { publishToHub } from '../websub.ts';
 
 /** What the render adapter is built from. */
 export interface RenderDependencies {
@@ -22,12 +23,14 @@ export interface RenderDependencies {
   readonly logger?: Logger;
   /** @default Powertools Metrics, namespace `feedwright`, service `feedwright-render` */
   readonly metrics?: Metrics;
-  /** Retries and timeouts of the WebSub pings (when `site.hubUrl` is set). @default publishToHub's */
-  readonly hub?: Omit<HubPublisherOptions, 'hubUrl' | 'logger'>;
+  /** The CloudFront distribution in front of the site: changed paths are invalidated after each render. */
+  readonly distributionId?: string;
+  /** @default new CloudFrontClient({}) when `distributionId` is given */
+  readonly cloudFront?: CloudFrontClient;
 }
 
 /** A record whose render work failed; Lambda retries the batch from the earliest such record. */
-export class RenderFailedError extends Error {
+class RenderFailedError extends Error {
   override readonly name = 'RenderFailedError';
 }
 
@@ -52,6 +55,14 @@ export function createRenderHandler(
     site: new S3SiteStore({ bucket: deps.siteBucket, client: deps.s3 }),
     config: resolveSiteConfig(deps.site),
     logger,
+    ...(deps.distributionId
+      ? {
+          cdn: new CloudFrontInvalidator({
+            distributionId: deps.distributionId,
+            ...(deps.cloudFront === undefined ? {} : { client: deps.cloudFront }),
+          }),
+        }
+      : {}),
   };
 
   return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
@@ -65,17 +76,19 @@ export function createRenderHandler(
       written: result.written,
       unchanged: result.unchanged,
       deleted: result.deleted,
+      invalidated: services.cdn === undefined ? 0 : result.changedPaths.length,
       failedUnits: [...result.failed.keys()],
     });
     metrics.addMetric('ObjectsWritten', MetricUnit.Count, result.written);
     metrics.addMetric('ObjectsUnchanged', MetricUnit.Count, result.unchanged);
     metrics.addMetric('ObjectsDeleted', MetricUnit.Count, result.deleted);
 
-    // WebSub: after the writes, so a hub fetching a feed at once gets the new bytes; never fails the batch.
+    // WebSub: after the writes (and the invalidation), so a hub fetching a feed at once gets the new
+    // bytes (feeds are revalidated by the edge when a hub is set); never fails the batch.
     const hubUrl = services.config.hubUrl;
     if (hubUrl !== null && result.changedFeeds.length > 0) {
       const feedUrls = result.changedFeeds.map((path) => `${services.config.baseUrl}${encodePath(path)}`);
-      const pinged = await publishToHub(feedUrls, { ...deps.hub, hubUrl, logger });
+      const pinged = await publishToHub(feedUrls, { hubUrl, logger });
       logger.info('hub notified', { hub: hubUrl, published: pinged.published, failed: pinged.failed });
       metrics.addMetric('HubNotificationsSent', MetricUnit.Count, pinged.published.length);
       metrics.addMetric('HubNotificationsFailed', MetricUnit.Count, pinged.failed.length);

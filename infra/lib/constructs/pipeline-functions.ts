@@ -1,0 +1,131 @@
+import { DEFAULT_MAX_DIGEST_BYTES } from '@feedwright/digest';
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import { Construct } from 'constructs';
+import type { IncomingBucket, SiteBucket } from './buckets.ts';
+import { FailureQueue } from './failure-queue.ts';
+import { PipelineFunction } from './pipeline-function.ts';
+import type { SiteDistribution } from './site-distribution.ts';
+import type { StoryTable } from './story-table.ts';
+
+/** Properties of {@link PipelineFunctions}. */
+export interface PipelineFunctionsProps {
+  readonly incoming: IncomingBucket;
+  readonly site: SiteBucket;
+  readonly table: StoryTable;
+  /** The site's absolute URL, for the links in feeds and pages (`SITE_BASE_URL`). */
+  readonly siteUrl: string;
+  /** The CloudFront distribution in front of the site: render invalidates what it changed there. */
+  readonly cdn: SiteDistribution;
+  /** The ingest handler module. */
+  readonly ingestEntry: string;
+  /** The render handler module. */
+  readonly renderEntry: string;
+  /** Directory esbuild bundles from; both entries and the lock file must lie under it. */
+  readonly projectRoot: string;
+  /** The lock file pinning bundled dependencies. */
+  readonly depsLockFilePath: string;
+  /**
+   * IANA time zone the digests' wall times are read in (`DIGEST_TIMEZONE`).
+   * @default 'UTC'
+   */
+  readonly digestTimezone?: string;
+  /**
+   * Title of the site and its feeds (`SITE_TITLE`).
+   * @default - the site package's own default
+   */
+  readonly siteTitle?: string;
+  /**
+   * WebSub hub render notifies of changed feeds (`SITE_HUB_URL`).
+   * @default - none
+   */
+  readonly hubUrl?: string;
+}
+
+/**
+ * Ingest and render with their failure queues, wired into the flow: created/removed digests invoke
+ * ingest (async, bounded retries, failures parked on a queue), the table's story records stream to
+ * render (failed batches parked on the other queue), each with exactly the rights it needs.
+ */
+export class PipelineFunctions extends Construct {
+  public readonly ingest: PipelineFunction;
+  public readonly render: PipelineFunction;
+  public readonly ingestFailures: FailureQueue;
+  public readonly renderFailures: FailureQueue;
+
+  constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
+    super(scope, id);
+    const { incoming, site, table, projectRoot, depsLockFilePath } = props;
+
+    this.ingestFailures = new FailureQueue(this, 'IngestFailures', {
+      holds: "ingest's S3 events that failed every retry",
+    });
+    this.renderFailures = new FailureQueue(this, 'RenderFailures', {
+      holds: "render's stream batches that failed every retry",
+    });
+
+    this.ingest = new PipelineFunction(this, 'Ingest', {
+      entry: props.ingestEntry,
+      projectRoot,
+      depsLockFilePath,
+      description: 'feedwright: parse an uploaded digest into stories, write its report',
+      serviceName: 'feedwright-ingest',
+      // Parsing is CPU-bound and a digest is at most 5 MiB (read whole, parsed, diffed against the
+      // stored stories): 512 MB gives a third of a vCPU, enough to finish a worst case in seconds,
+      // and 30 s leaves room for DynamoDB retries on a large digest's batch writes.
+      memorySize: 512,
+      timeout: Duration.seconds(30),
+      environment: {
+        TABLE_NAME: table.table.tableName,
+        // Ingest's default, passed explicitly so that it shows in the console.
+        MAX_DIGEST_BYTES: String(DEFAULT_MAX_DIGEST_BYTES),
+        DIGEST_TIMEZONE: props.digestTimezone ?? 'UTC',
+      },
+      asyncInvoke: {
+        // S3 invokes asynchronously: two retries ride out throttling and transient errors, an event
+        // older than 6 h is parked rather than replayed over newer uploads of the same key.
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(6),
+        onFailure: new destinations.SqsDestination(this.ingestFailures.queue),
+      },
+    });
+
+    this.render = new PipelineFunction(this, 'Render', {
+      entry: props.renderEntry,
+      projectRoot,
+      depsLockFilePath,
+      description: 'feedwright: re-render the feeds and pages of the topics a stream batch touched',
+      serviceName: 'feedwright-render',
+      // Renders three feed formats per touched topic plus "all", story pages and the index, and
+      // compares each with the stored object: 1024 MB (~0.6 vCPU) keeps a batch of 100 stories
+      // across a few topics to a couple of seconds; 60 s covers S3 latency spikes on many objects.
+      memorySize: 1024,
+      timeout: Duration.seconds(60),
+      environment: {
+        TABLE_NAME: table.table.tableName,
+        SITE_BUCKET: site.bucket.bucketName,
+        SITE_BASE_URL: props.siteUrl,
+        ...(props.siteTitle === undefined ? {} : { SITE_TITLE: props.siteTitle }),
+        ...(props.hubUrl === undefined ? {} : { SITE_HUB_URL: props.hubUrl }),
+        // Changed and deleted paths are invalidated after each render: a takedown is not cached.
+        DISTRIBUTION_ID: props.cdn.distribution.distributionId,
+      },
+    });
+
+    props.cdn.grantInvalidation(this.render.role);
+    incoming.grantIngest(this.ingest.role);
+    table.grantIngest(this.ingest.role);
+    table.grantRender(this.render.role);
+    site.grantRender(this.render.role);
+    incoming.notify(this.ingest.function);
+    table.streamTo(this.render.function, this.render.role, this.renderFailures.queue);
+
+    for (const fn of [this.ingest, this.render]) {
+      Validations.of(fn.function).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason:
+          'Pinned to nodejs22.x, the runtime the handlers are built and tested for (esbuild target node22); moving to a newer one is a deliberate, tested change.',
+      });
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { resolveTimeZone } from '@feedwright/digest';
+import { LOCAL_DEFAULTS, s3rverClient } from '@feedwright/local-stack';
+import { reconcile } from '@feedwright/pipeline';
+import { resolveSiteConfig, SiteConfigError } from '@feedwright/site';
+import { createDynamoStoryStore, S3DigestSource, S3SiteStore } from '@feedwright/storage';
+import { type Command, UsageError } from '../command.ts';
+
+const LOCAL_HOST = 'http://127.0.0.1';
+
+/** `feedwright reconcile --help`. */
+export const RECONCILE_USAGE = `Usage: feedwright reconcile [options]
+
+Makes the table match the incoming bucket and the site bucket match the live stories, whatever lost
+events, retries or crashes left behind: current digests the table does not record are applied again,
+digests with no current object withdrawn, missing or stale site files written, extra ones deleted.
+Changes nothing when all agree. Talks to a running 'feedwright dev' (npm start) by default; on AWS,
+invoke the stack's reconcile function instead (see README, "Reconcile").
+
+Options:
+  --s3-endpoint URL        S3 (s3rver)                     default ${LOCAL_HOST}:${LOCAL_DEFAULTS.s3Port}
+  --dynamo-endpoint URL    DynamoDB (dynalite)             default ${LOCAL_HOST}:${LOCAL_DEFAULTS.dynamoPort}
+  --base-url URL           the site's URL in feeds, as 'feedwright dev' uses it
+                                                           default ${LOCAL_HOST}:${LOCAL_DEFAULTS.sitePort}/
+  --incoming-bucket NAME   default ${LOCAL_DEFAULTS.incomingBucket}
+  --site-bucket NAME       default ${LOCAL_DEFAULTS.siteBucket}
+  --table NAME             default ${LOCAL_DEFAULTS.tableName}
+  --timezone TZ            time zone of the digests' dates  default UTC
+
+Prints what it changed, one line each, then a summary; exit 0 when done, 1 on a failure.`;
+
+/** The options of `feedwright reconcile`. */
+export interface ReconcileOptions {
+  readonly s3Endpoint: string;
+  readonly dynamoEndpoint: string;
+  readonly baseUrl: string;
+  readonly incomingBucket: string;
+  readonly siteBucket: string;
+  readonly tableName: string;
+  readonly timezone: string;
+}
+
+/** Reads the flags of `feedwright reconcile`; bad flags throw a UsageError. */
+export function parseReconcileOptions(argv: readonly string[]): ReconcileOptions {
+  let values: Record<string, string | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        's3-endpoint': { type: 'string' },
+        'dynamo-endpoint': { type: 'string' },
+        'base-url': { type: 'string' },
+        'incoming-bucket': { type: 'string' },
+        'site-bucket': { type: 'string' },
+        table: { type: 'string' },
+        timezone: { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  let timezone: string;
+  try {
+    timezone = resolveTimeZone(values.timezone ?? 'UTC');
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  return {
+    s3Endpoint: url(values['s3-endpoint'] ?? `${LOCAL_HOST}:${LOCAL_DEFAULTS.s3Port}`, '--s3-endpoint'),
+    dynamoEndpoint: url(
+      values['dynamo-endpoint'] ?? `${LOCAL_HOST}:${LOCAL_DEFAULTS.dynamoPort}`,
+      '--dynamo-endpoint',
+    ),
+    baseUrl: values['base-url'] ?? `${LOCAL_HOST}:${LOCAL_DEFAULTS.sitePort}/`,
+    incomingBucket: values['incoming-bucket'] ?? LOCAL_DEFAULTS.incomingBucket,
+    siteBucket: values['site-bucket'] ?? LOCAL_DEFAULTS.siteBucket,
+    tableName: values.table ?? LOCAL_DEFAULTS.tableName,
+    timezone,
+  };
+}
+
+function url(value: string, flag: string): string {
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
+    throw new UsageError(`${flag} must be an http(s) URL, not '${value}'`);
+  }
+  return value;
+}
+
+/** `feedwright reconcile`: one reconcile against the local stack (or the endpoints given). */
+export const reconcileCommand: Command = {
+  summary: 'make the table and the site match the incoming bucket',
+  usage: RECONCILE_USAGE,
+  async run(argv) {
+    const options = parseReconcileOptions(argv);
+    let config: ReturnType<typeof resolveSiteConfig>;
+    try {
+      config = resolveSiteConfig({ baseUrl: options.baseUrl });
+    } catch (error) {
+      if (error instanceof SiteConfigError) throw new UsageError(error.message);
+      throw error;
+    }
+    const s3 = s3rverClient(options.s3Endpoint);
+    const dynamo = new DynamoDBClient({
+      endpoint: options.dynamoEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const out = (line: string) => process.stdout.write(`${line}\n`);
+    try {
+      const result = await reconcile({
+        source: new S3DigestSource({ client: s3 }),
+        incomingBucket: options.incomingBucket,
+        stories: createDynamoStoryStore({ tableName: options.tableName, client: dynamo }),
+        site: new S3SiteStore({ bucket: options.siteBucket, client: s3 }),
+        config,
+        timezone: options.timezone,
+      });
+      for (const key of result.reapplied) out(`re-applied: ${key}`);
+      for (const key of result.withdrawn) out(`withdrawn: ${key}`);
+      for (const path of result.written) out(`written: ${path}`);
+      for (const path of result.deleted) out(`deleted: ${path}`);
+      out(
+        `reconciled: ${result.digests} digests; re-applied ${result.reapplied.length}, withdrew ` +
+          `${result.withdrawn.length}; site: wrote ${result.written.length}, deleted ${result.deleted.length}, ` +
+          `unchanged ${result.unchanged}`,
+      );
+      return 0;
+    } catch (error) {
+      process.stderr.write(
+        `feedwright reconcile: ${error instanceof Error ? error.message : String(error)} ` +
+          `(is 'feedwright dev' running at ${options.s3Endpoint} and ${options.dynamoEndpoint}?)\n`,
+      );
+      return 1;
+    } finally {
+      s3.destroy();
+      dynamo.destroy();
+    }
+  },
+};

@@ -1,0 +1,68 @@
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+
+/** s3rver keeps each object as `<key>._S3rver_object`, its metadata in `<key>._S3rver_metadata.json`. */
+const METADATA_SUFFIX = '._S3rver_metadata.json';
+const OBJECT_SUFFIX = '._S3rver_object';
+const MD5_SUFFIX = '._S3rver_object.md5';
+
+/** One object s3rver's data held half-written, and what was done about it. */
+export interface RepairedObject {
+  /** `bucket/key`. */
+  readonly path: string;
+  readonly action: 'removed' | 'md5-dropped';
+}
+
+/**
+ * Repairs what a hard stop (`kill -9`) of s3rver mid-write leaves behind, before s3rver starts:
+ * - a zero-byte or unreadable `_S3rver_metadata.json`: the write was cut off, its client never got an
+ *   answer. Every request for the key, and every listing of its bucket, fails with `UnknownError`
+ *   until the files are gone, so the object is removed (object, MD5 and metadata); reconcile then
+ *   withdraws a digest it was, or rewrites a site file it was.
+ * - an MD5 file that is not 32 hex digits: dropped, s3rver recomputes it from the object.
+ */
+export async function repairS3rverData(directory: string): Promise<RepairedObject[]> {
+  const repaired: RepairedObject[] = [];
+  for (const file of await filesUnder(directory)) {
+    if (file.endsWith(METADATA_SUFFIX)) {
+      if (await readable(file)) continue;
+      const base = file.slice(0, -METADATA_SUFFIX.length);
+      await Promise.all(
+        [file, `${base}${OBJECT_SUFFIX}`, `${base}${MD5_SUFFIX}`].map((path) => rm(path, { force: true })),
+      );
+      repaired.push({ path: relative(directory, base), action: 'removed' });
+    } else if (file.endsWith(MD5_SUFFIX)) {
+      const text = (await readFile(file, 'utf8').catch(() => '')).trim();
+      if (/^[0-9a-f]{32}$/.test(text)) continue;
+      await rm(file, { force: true });
+      repaired.push({ path: relative(directory, file.slice(0, -MD5_SUFFIX.length)), action: 'md5-dropped' });
+    }
+  }
+  return repaired;
+}
+
+async function readable(metadataFile: string): Promise<boolean> {
+  try {
+    if ((await stat(metadataFile)).size === 0) return false;
+    JSON.parse(await readFile(metadataFile, 'utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function filesUnder(directory: string): Promise<string[]> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await readdir(directory, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const files: string[] = [];
+  for (const entry of entries) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) files.push(...(await filesUnder(path)));
+    else if (entry.isFile()) files.push(path);
+  }
+  return files;
+}

@@ -1,0 +1,70 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { resolveSiteConfig, type SiteConfig } from '@feedwright/site';
+import {
+  CloudFrontInvalidator,
+  createDynamoStoryStore,
+  S3DigestSource,
+  S3SiteStore,
+} from '@feedwright/storage';
+import { type ReconcileResult, reconcile } from '../reconcile.ts';
+
+/** What the reconcile adapter is built from. */
+export interface ReconcileDependencies {
+  readonly s3: S3Client;
+  readonly dynamo: DynamoDBClient;
+  readonly tableName: string;
+  readonly incomingBucket: string;
+  readonly siteBucket: string;
+  /** baseUrl, siteTitle, itemsPerFeed… (the render function's settings) */
+  readonly site?: Partial<SiteConfig>;
+  /** @default 5 MiB */
+  readonly maxDigestBytes?: number;
+  /** @default 'UTC' */
+  readonly timezone?: string;
+  /** The CloudFront distribution in front of the site, to invalidate what reconcile rewrote. */
+  readonly distributionId?: string;
+  readonly cloudFront?: CloudFrontClient;
+  /** @default a Powertools Logger for service `feedwright-reconcile` */
+  readonly logger?: Logger;
+  /** @default Powertools Metrics, namespace `feedwright`, service `feedwright-reconcile` */
+  readonly metrics?: Metrics;
+}
+
+/**
+ * The reconcile Lambda adapter: any event (the schedule's, or an operator's `aws lambda invoke`) → one
+ * `reconcile` of the incoming bucket, the table and the site bucket → its result, logged and counted.
+ */
+export function createReconcileHandler(deps: ReconcileDependencies): () => Promise<ReconcileResult> {
+  const logger = deps.logger ?? new Logger({ serviceName: 'feedwright-reconcile' });
+  const metrics =
+    deps.metrics ?? new Metrics({ namespace: 'feedwright', serviceName: 'feedwright-reconcile' });
+  const services = {
+    source: new S3DigestSource({ client: deps.s3 }),
+    incomingBucket: deps.incomingBucket,
+    stories: createDynamoStoryStore({ tableName: deps.tableName, client: deps.dynamo }),
+    site: new S3SiteStore({ bucket: deps.siteBucket, client: deps.s3 }),
+    config: resolveSiteConfig(deps.site),
+    logger,
+    ...(deps.maxDigestBytes === undefined ? {} : { maxDigestBytes: deps.maxDigestBytes }),
+    ...(deps.timezone === undefined ? {} : { timezone: deps.timezone }),
+    ...(deps.distributionId
+      ? {
+          cdn: new CloudFrontInvalidator({
+            distributionId: deps.distributionId,
+            ...(deps.cloudFront === undefined ? {} : { client: deps.cloudFront }),
+          }),
+        }
+      : {}),
+  };
+  return async (): Promise<ReconcileResult> => {
+    const result = await reconcile(services);
+    metrics.addMetric('DigestsReapplied', MetricUnit.Count, result.reapplied.length);
+    metrics.addMetric('DigestsWithdrawnByReconcile', MetricUnit.Count, result.withdrawn.length);
+    metrics.addMetric('ObjectsRepaired', MetricUnit.Count, result.written.length + result.deleted.length);
+    return result;
+  };
+}

@@ -1,0 +1,166 @@
+import { buildSite, type SiteConfig } from '@feedwright/site';
+import {
+  type CdnInvalidator,
+  type DigestSource,
+  type LiveStory,
+  type ManifestItem,
+  md5,
+  type SiteStore,
+  type StoryStore,
+} from '@feedwright/storage';
+import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
+import { ingestDigestEvent } from './ingest.ts';
+import type { PipelineLogger } from './logger.ts';
+import type { IngestReport } from './report.ts';
+import type { DigestEvent } from './s3-events.ts';
+
+/** The story store reads reconcile needs on top of ingest's: manifests by key and every live story. */
+export interface ReconcileStore extends StoryStore {
+  manifests(keys: readonly string[]): Promise<Map<string, ManifestItem>>;
+  liveStories(): Promise<LiveStory[]>;
+}
+
+/** What reconcile needs: the incoming bucket, the table, the site bucket and the site settings. */
+export interface ReconcileServices {
+  readonly source: DigestSource;
+  readonly incomingBucket: string;
+  readonly stories: ReconcileStore;
+  readonly site: SiteStore;
+  readonly config: SiteConfig;
+  /** @default DEFAULT_MAX_DIGEST_BYTES */
+  readonly maxDigestBytes?: number;
+  /** @default 'UTC' */
+  readonly timezone?: string;
+  readonly logger?: PipelineLogger;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+  /** The CDN in front of the site: the paths reconcile wrote or deleted are invalidated in one call. */
+  readonly cdn?: CdnInvalidator;
+}
+
+/** What one reconcile found and did. */
+export interface ReconcileResult {
+  /** Current digests in the incoming bucket. */
+  readonly digests: number;
+  /** Digests whose current version was applied again (new, changed, pending or wrongly withdrawn). */
+  readonly reapplied: readonly string[];
+  /** Digest keys with no current object whose stories were withdrawn. */
+  readonly withdrawn: readonly string[];
+  /** Site objects written (missing or stale), deleted (extra), and left alone. */
+  readonly written: readonly string[];
+  readonly deleted: readonly string[];
+  readonly unchanged: number;
+}
+
+/**
+ * Repairs any divergence between the incoming bucket, the table and the site bucket, whatever lost
+ * events, retries or crashes caused it:
+ * 1. every current digest whose manifest does not record its current version (by ETag), or is pending
+ *    or withdrawn, has its current version applied again; the stories of keys with no current object
+ *    are withdrawn. Both go through ingest, with a sequencer one above the manifest's, so a real event
+ *    still in flight (always newer) wins after it.
+ * 2. the site bucket is made to equal what the live stories render to (`buildSite`): missing and
+ *    stale objects written, extra ones deleted.
+ * Cheap when nothing differs: one listing of each bucket, one batch read of the manifests, one
+ * paginated Query of the live stories, and MD5s compared with the listed ETags; nothing is written.
+ */
+export async function reconcile(services: ReconcileServices): Promise<ReconcileResult> {
+  const { source, incomingBucket: bucket, stories } = services;
+  const objects = new Map(
+    (await source.listObjects(bucket, BUCKET_PREFIXES.digests))
+      .filter((object) => !object.key.endsWith('/'))
+      .map((object) => [object.key, object.eTag]),
+  );
+  const live = await stories.liveStories();
+  const holders = new Set(live.flatMap((entry) => entry.holders));
+  const keys = [...new Set([...objects.keys(), ...holders])].sort();
+  const manifests = await stories.manifests(keys);
+  const eventTime = (services.now?.() ?? new Date()).toISOString();
+
+  const reapplied: string[] = [];
+  const withdrawn: string[] = [];
+  for (const key of keys) {
+    const manifest = manifests.get(key);
+    const present = objects.has(key);
+    const eTag = objects.get(key);
+    const inStep = present
+      ? manifest !== undefined &&
+        manifest.state === 'applied' &&
+        !manifest.deleted &&
+        eTag !== undefined &&
+        manifest.eTag === eTag
+      : !holders.has(key);
+    if (inStep) continue;
+    const event: DigestEvent = {
+      kind: present ? 'created' : 'removed',
+      bucket,
+      key,
+      sequencer: nextSequencer(manifest?.sequencer),
+      eventName: present ? 'ObjectCreated:Put' : 'ObjectRemoved:Delete',
+      eventTime,
+    };
+    const { report } = await ingestDigestEvent(event, {
+      source,
+      stories,
+      ...(services.maxDigestBytes === undefined ? {} : { maxDigestBytes: services.maxDigestBytes }),
+      ...(services.timezone === undefined ? {} : { timezone: services.timezone }),
+      ...(services.logger === undefined ? {} : { logger: services.logger }),
+      ...(services.now === undefined ? {} : { now: services.now }),
+    });
+    if (present && isRejectedWithoutChange(report, manifest)) continue;
+    (present ? reapplied : withdrawn).push(key);
+  }
+
+  const site = await reconcileSite(services);
+  const changed = [...site.written, ...site.deleted];
+  if (services.cdn !== undefined && changed.length > 0) await services.cdn.invalidate(changed);
+  services.logger?.info('reconciled', {
+    digests: objects.size,
+    reapplied: reapplied.length,
+    withdrawn: withdrawn.length,
+    written: site.written.length,
+    deleted: site.deleted.length,
+  });
+  return { digests: objects.size, reapplied, withdrawn, ...site };
+}
+
+/** A rejected current version leaves the table as it was; it is not counted as re-applied. */
+function isRejectedWithoutChange(report: IngestReport, manifest: ManifestItem | undefined): boolean {
+  return report.status === 'rejected' && manifest !== undefined;
+}
+
+/** The site bucket made equal to `buildSite` of the live stories. */
+async function reconcileSite(
+  services: ReconcileServices,
+): Promise<Pick<ReconcileResult, 'written' | 'deleted' | 'unchanged'>> {
+  const stories = (await services.stories.liveStories()).map((entry) => entry.story);
+  const wanted = buildSite(stories, services.config);
+  const listed = new Map((await services.site.list()).map((object) => [object.key, object.eTag]));
+  const written: string[] = [];
+  let unchanged = 0;
+  for (const file of wanted) {
+    const eTag = listed.get(file.path);
+    // The listing's ETag is the body's MD5; headers are checked by putIfChanged only when the body differs.
+    if (eTag !== undefined && eTag === md5(file.body)) {
+      unchanged += 1;
+      continue;
+    }
+    const result = await services.site.putIfChanged(file);
+    if (result === 'written') written.push(file.path);
+    else unchanged += 1;
+  }
+  const paths = new Set(wanted.map((file) => file.path));
+  const deleted: string[] = [];
+  for (const path of listed.keys()) {
+    if (paths.has(path)) continue;
+    if ((await services.site.delete(path)) === 'deleted') deleted.push(path);
+  }
+  return { written, deleted, unchanged };
+}
+
+/** The sequencer just after `sequencer` (same width), or the lowest one for a key never seen. */
+export function nextSequencer(sequencer: string | undefined): string {
+  if (sequencer === undefined) return '0';
+  const next = (BigInt(`0x${sequencer}`) + 1n).toString(16).toUpperCase();
+  return next.padStart(sequencer.length, '0');
+}

@@ -1,0 +1,58 @@
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { DigestError, decodeDigest, parseDigest } from '@feedwright/digest';
+import { buildSite, resolveSiteConfig } from '@feedwright/site';
+import { mergeStories, type NamedDigest } from '../../../packages/cli/src/build/digests.ts';
+
+/** Every object of a bucket (under `prefix`), by key. */
+async function bucketContents(s3: S3Client, bucket: string, prefix = ''): Promise<Map<string, Buffer>> {
+  const contents = new Map<string, Buffer>();
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+    );
+    for (const entry of page.Contents ?? []) {
+      if (entry.Key === undefined) continue;
+      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: entry.Key }));
+      contents.set(entry.Key, Buffer.from((await object.Body?.transformToByteArray()) ?? new Uint8Array()));
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+  return contents;
+}
+
+/** What `feedwright build` makes of the digests live in the incoming bucket (rejected ones left out). */
+export async function buildOfLiveDigests(
+  s3: S3Client,
+  incomingBucket: string,
+  baseUrl: string,
+): Promise<Map<string, string>> {
+  const digests: NamedDigest[] = [];
+  for (const [key, bytes] of await bucketContents(s3, incomingBucket, 'digests/')) {
+    try {
+      digests.push({ name: key, digest: parseDigest(decodeDigest(bytes)) });
+    } catch (error) {
+      if (!(error instanceof DigestError)) throw error;
+    }
+  }
+  const files = buildSite(mergeStories(digests), resolveSiteConfig({ baseUrl }));
+  return new Map(files.map((file) => [file.path, withoutUpdatedTimes(file.body)]));
+}
+
+/** The site bucket, by path, with the updated times that only the pipeline has taken out. */
+export async function siteBucket(s3: S3Client, bucket: string): Promise<Map<string, string>> {
+  const contents = await bucketContents(s3, bucket);
+  return new Map([...contents].map(([key, body]) => [key, withoutUpdatedTimes(body.toString('utf8'))]));
+}
+
+/**
+ * The one place the bucket may differ from `build` (README, "Corrections are visible"): the updated
+ * times of corrected stories, and the feed dates that follow from them.
+ */
+function withoutUpdatedTimes(body: string): string {
+  return body
+    .replace(/<updated>[^<]*<\/updated>/g, '<updated/>')
+    .replace(/<lastBuildDate>[^<]*<\/lastBuildDate>/g, '<lastBuildDate/>')
+    .replace(/,"date_modified":"[^"]*"/g, '')
+    .replace(/<p class="updated">.*?<\/p>\n?/g, '');
+}

@@ -1,0 +1,98 @@
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  type LocalStack,
+  repairS3rverData,
+  s3rverClient,
+  startLocalStack,
+  startS3Emulator,
+} from '@feedwright/local-stack';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOfLiveDigests, siteBucket } from './convergence.ts';
+import { digestText, tempDir } from './support.ts';
+
+const quietEnv = { POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' } as const;
+
+async function start(dataDir: string): Promise<LocalStack> {
+  return startLocalStack({
+    sitePort: 0,
+    s3Port: 0,
+    dynamoPort: 0,
+    dataDir,
+    digestsDir: null,
+    inboxDir: null,
+    log: () => undefined,
+  });
+}
+
+describe('Function: startLocalStack, after a hard stop', () => {
+  let work: Awaited<ReturnType<typeof tempDir>>;
+  const saved = Object.fromEntries(Object.keys(quietEnv).map((name) => [name, process.env[name]]));
+
+  beforeAll(async () => {
+    Object.assign(process.env, quietEnv);
+    work = await tempDir('feedwright-restart-');
+  });
+  afterAll(async () => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await work.remove();
+  });
+
+  it('repairs half-written s3rver files and applies what changed while it was down', async () => {
+    // Prepare: a stack publishes two digests, then stops.
+    const dataDir = join(work.path, 'data');
+    const first = await start(dataDir);
+    const s3 = s3rverClient(first.s3Endpoint);
+    const put = (key: string, body: string) =>
+      s3.send(new PutObjectCommand({ Bucket: first.incomingBucket, Key: key, Body: body }));
+    await put('digests/kept.txt', digestText({ date: 'Dec 01, 2020', title: 'Kept story' }));
+    await put('digests/deleted.txt', digestText({ date: 'Dec 02, 2020', title: 'Deleted story' }));
+    await first.whenIdle();
+    const { incomingBucket, siteBucket: siteName } = first;
+    await first.close();
+    s3.destroy();
+
+    // While the stack is down, S3 takes an upload and a delete whose events nobody sends…
+    const bare = await startS3Emulator({
+      host: '127.0.0.1',
+      port: 0,
+      directory: join(dataDir, 's3'),
+      buckets: [],
+    });
+    const offline = s3rverClient(bare.endpoint);
+    await offline.send(
+      new PutObjectCommand({
+        Bucket: incomingBucket,
+        Key: 'digests/offline.txt',
+        Body: digestText({ date: 'Dec 03, 2020', title: 'Uploaded while down' }),
+      }),
+    );
+    await offline.send(new DeleteObjectCommand({ Bucket: incomingBucket, Key: 'digests/deleted.txt' }));
+    offline.destroy();
+    await bare.close();
+    // …and a write of index.html was cut off, leaving a zero-byte metadata file.
+    const siteDir = join(dataDir, 's3', siteName);
+    expect(await readdir(siteDir)).toContain('index.html._S3rver_metadata.json');
+    await writeFile(join(siteDir, 'index.html._S3rver_metadata.json'), '');
+
+    // Act
+    const second = await start(dataDir);
+    await second.whenIdle();
+
+    // Assess
+    const client = s3rverClient(second.s3Endpoint);
+    try {
+      const expected = await buildOfLiveDigests(client, incomingBucket, second.baseUrl);
+      expect([...expected.keys()].some((path) => path.includes('uploaded-while-down'))).toBe(true);
+      expect(await siteBucket(client, siteName)).toEqual(expected);
+      expect(await repairS3rverData(join(dataDir, 's3'))).toEqual([]);
+    } finally {
+      client.destroy();
+      await second.close();
+    }
+  });
+});

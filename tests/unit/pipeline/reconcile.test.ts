@@ -1,0 +1,119 @@
+import { parseDigest } from '@feedwright/digest';
+import { type DigestEvent, ingestDigestEvent, nextSequencer, reconcile } from '@feedwright/pipeline';
+import { buildSite, resolveSiteConfig } from '@feedwright/site';
+import { MemoryDigestSource, MemoryItemTable, MemorySiteStore, TableStoryStore } from '@feedwright/storage';
+import { describe, expect, it } from 'vitest';
+import { mergeStories } from '../../../packages/cli/src/build/digests.ts';
+
+const BUCKET = 'feedwright-incoming';
+const config = resolveSiteConfig({ baseUrl: 'https://feeds.example.com' });
+
+function digestText(topic: string, title: string, body: string): string {
+  return `Dec 01, 2020 09:19 AM\n\nA digest\n\nA summary.\n\n${topic} /\n\n${title}\n\n${body}\n`;
+}
+
+let sequencer = 0x0055aed6dcd9028000n;
+function created(key: string): DigestEvent {
+  sequencer += 16n;
+  return {
+    kind: 'created',
+    bucket: BUCKET,
+    key,
+    sequencer: sequencer.toString(16).toUpperCase(),
+    eventName: 'ObjectCreated:Put',
+  };
+}
+
+function fixture() {
+  const source = new MemoryDigestSource();
+  const store = new TableStoryStore(new MemoryItemTable());
+  const site = new MemorySiteStore();
+  const services = { source, incomingBucket: BUCKET, stories: store, site, config };
+  return { source, store, site, services };
+}
+
+/** What `feedwright build` makes of the current objects, by path → body. */
+function expectedSite(source: MemoryDigestSource): Map<string, string> {
+  const digests = [...source.versions].flatMap(([path, versions]) => {
+    const bytes = versions.at(-1)?.bytes;
+    if (!bytes) return [];
+    return [{ name: path.slice(BUCKET.length + 1), digest: parseDigest(new TextDecoder().decode(bytes)) }];
+  });
+  return new Map(buildSite(mergeStories(digests), config).map((file) => [file.path, file.body]));
+}
+
+function bodies(site: MemorySiteStore): Map<string, string> {
+  return new Map([...site.files].map(([path, file]) => [path, file.body]));
+}
+
+describe('Function: reconcile', () => {
+  it('applies a digest whose event was lost, withdraws one deleted unseen, and repairs the site', async () => {
+    // Prepare
+    const { source, site, services } = fixture();
+    source.put(BUCKET, 'digests/kept.txt', digestText('Law', 'A court rules', 'Kept.'));
+    await ingestDigestEvent(created('digests/kept.txt'), services);
+    source.put(BUCKET, 'digests/gone.txt', digestText('Metals', 'Banks sell gold', 'Gone.'));
+    await ingestDigestEvent(created('digests/gone.txt'), services);
+    source.delete(BUCKET, 'digests/gone.txt');
+    source.put(BUCKET, 'digests/lost.txt', digestText('Trade', 'Ports reopen', 'Lost event.'));
+    await site.putIfChanged({
+      path: 'stories/stale.html',
+      body: 'x',
+      contentType: 'text/html',
+      cacheControl: 'x',
+    });
+
+    // Act
+    const result = await reconcile(services);
+
+    // Assess
+    expect(result).toMatchObject({
+      digests: 2,
+      reapplied: ['digests/lost.txt'],
+      withdrawn: ['digests/gone.txt'],
+    });
+    expect(result.deleted).toContain('stories/stale.html');
+    expect(bodies(site)).toEqual(expectedSite(source));
+  });
+
+  it('brings back a digest whose manifest says withdrawn while its object is there', async () => {
+    // Prepare
+    const { source, store, site, services } = fixture();
+    source.put(BUCKET, 'digests/a.txt', digestText('Law', 'A court rules', 'Text.'));
+    await ingestDigestEvent(created('digests/a.txt'), services);
+    await store.withdrawDigest({ key: 'digests/a.txt', sequencer: 'FFFFFFFFFFFFFFFFFF' });
+
+    // Act
+    const result = await reconcile(services);
+
+    // Assess
+    expect(result.reapplied).toEqual(['digests/a.txt']);
+    expect(bodies(site)).toEqual(expectedSite(source));
+  });
+
+  it('writes and deletes nothing, and re-reads no digest, when nothing differs', async () => {
+    // Prepare
+    const { source, site, services } = fixture();
+    source.put(BUCKET, 'digests/a.txt', digestText('Law', 'A court rules', 'Text.'));
+    source.put(BUCKET, 'digests/b.txt', digestText('Law', 'A court rules', 'Other text.'));
+    await reconcile(services);
+    const before = { writes: site.writes, deletes: site.deletes, reads: source.reads };
+
+    // Act
+    const result = await reconcile(services);
+
+    // Assess
+    expect(result).toMatchObject({ reapplied: [], withdrawn: [], written: [], deleted: [] });
+    expect({ writes: site.writes, deletes: site.deletes, reads: source.reads }).toEqual(before);
+    expect(bodies(site)).toEqual(expectedSite(source));
+  });
+});
+
+describe('Function: nextSequencer', () => {
+  it('counts up in hex keeping the width, and starts a key never seen at the lowest value', () => {
+    expect([nextSequencer('0055AED6DCD90281FF'), nextSequencer(undefined)]).toEqual([
+      '0055AED6DCD9028200',
+      '0',
+    ]);
+  });
+});
