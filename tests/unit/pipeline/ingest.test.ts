@@ -87,8 +87,8 @@ describe('Function: ingestDigestEvent', () => {
 
   it('names the upload it reports on by ETag and version, so an editor can tell it from an older report', async () => {
     // Prepare
-    source.put(BUCKET, KEY, SEED);
-    const event = { ...created(KEY), eTag: 'abc123', versionId: 'v2' };
+    const versionId = source.put(BUCKET, KEY, SEED);
+    const event = { ...created(KEY), eTag: 'abc123', versionId };
 
     // Act
     await ingestDigestEvent(event, services);
@@ -97,7 +97,7 @@ describe('Function: ingestDigestEvent', () => {
     expect(report()).toMatchObject({
       status: 'ok',
       eTag: 'abc123',
-      versionId: 'v2',
+      versionId,
       sequencer: event.sequencer,
     });
     expect(await services.stories.digestStoryIds(KEY)).toHaveLength(15);
@@ -107,6 +107,7 @@ describe('Function: ingestDigestEvent', () => {
     // Prepare
     source.put(BUCKET, KEY, SEED);
     await ingestDigestEvent(created(KEY), services);
+    source.delete(BUCKET, KEY);
 
     // Act
     await ingestDigestEvent(removed(KEY), services);

@@ -26,7 +26,7 @@ export function editorS3Client(target: EditorTarget): S3Client {
   quietSdk();
   return new S3Client({
     region: target.region,
-    maxAttempts: 2,
+    maxAttempts: 4,
     requestHandler: REQUEST_HANDLER,
     ...(target.credentials === undefined ? {} : { credentials: target.credentials }),
     ...(target.s3Endpoint === undefined
@@ -45,7 +45,7 @@ export function editorDynamoClient(target: EditorTarget): DynamoDBClient {
   quietSdk();
   return new DynamoDBClient({
     region: target.region,
-    maxAttempts: 2,
+    maxAttempts: 4,
     requestHandler: REQUEST_HANDLER,
     ...(target.dynamoEndpoint === undefined
       ? {}
