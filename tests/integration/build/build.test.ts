@@ -36,6 +36,8 @@ afterAll(async () => {
 });
 
 describe('feedwright build', () => {
+  // Every page and feed of the whole fixture corpus goes through the validators: it grows with the
+  // corpus and took over 30 s in a full run on a loaded 2-core machine. A correctness test, not a timed one.
   it('builds the full tree from tests/fixtures/digests, every file passing the checks', async () => {
     // Prepare
     const out = join(scratch, 'fixtures');
@@ -71,7 +73,7 @@ describe('feedwright build', () => {
     expect(all.items[0]?.url).toBe(
       `${BASE_URL}/stories/${encodeURIComponent(newest?.stories[0]?.storyId ?? '')}.html`,
     );
-  });
+  }, 120_000);
 
   it('gives a byte-identical tree whatever the order of its inputs, the later digest winning', async () => {
     // Prepare
