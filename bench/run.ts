@@ -49,6 +49,12 @@ async function main(): Promise<void> {
     progress('upload → feed on the local stack (20 uploads)…');
     const upload = await uploadToFeed(corpus, 20);
 
+    const { buildThousand, peerRenderRatio } = await import('./archive.ts');
+    progress('feed@6 against feedwright, 50 items in three formats…');
+    const peerRatio = peerRenderRatio(corpus);
+    progress('feedwright build of 1,000 digests over 1,000 days…');
+    const build1k = await buildThousand(root, corpus, work);
+
     const result = {
       parse_mb_per_s: round(parse.parse_mb_per_s),
       split_lines_mb_per_s: round(parse.split_lines_mb_per_s),
@@ -58,6 +64,8 @@ async function main(): Promise<void> {
         stored_1k: round(render.stored_1k ?? Number.NaN),
         stored_50k: round(render.stored_50k ?? Number.NaN),
       },
+      build_1k_s: round(build1k),
+      peer_render_ratio: round(peerRatio, 2),
       bundle_kb: { ingest: bundleKb.ingest ?? Number.NaN, render: bundleKb.render ?? Number.NaN },
       cold_init_ms: {
         ingest: coldInit.ingest ?? Number.NaN,
@@ -83,6 +91,8 @@ type Result = {
   parse_largest_mb_per_s: number;
   upload_to_feed_ms: { p50: number; p95: number };
   render_ms: { stored_1k: number; stored_50k: number };
+  build_1k_s: number;
+  peer_render_ratio: number;
   bundle_kb: { ingest: number; render: number };
   cold_init_ms: { ingest: number; render: number; empty: number };
   machine: { cpus: number; cpu: string; node: string };
@@ -103,6 +113,8 @@ function table(r: Result): string {
     ['upload → feed p95', `${r.upload_to_feed_ms.p95} ms`, '≤ 1500 ms', r.upload_to_feed_ms.p95 <= 1500],
     ['render, 1k stored', `${r.render_ms.stored_1k} ms`, '', true],
     ['render, 50k stored', `${r.render_ms.stored_50k} ms (×${round(ratio, 2)})`, '≤ ×1.2', ratio <= 1.2],
+    ['build, 1k digests', `${r.build_1k_s} s`, '≤ 10 s', r.build_1k_s <= 10],
+    ['feed@6 ÷ feedwright', `×${r.peer_render_ratio}`, '≥ ×1.5', r.peer_render_ratio >= 1.5],
     ['bundle ingest', `${r.bundle_kb.ingest} KB`, '≤ 400 KB', r.bundle_kb.ingest <= 400],
     ['bundle render', `${r.bundle_kb.render} KB`, '≤ 400 KB', r.bundle_kb.render <= 400],
     [

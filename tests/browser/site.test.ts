@@ -7,7 +7,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { decodeDigest, parseDigest } from '@feedwright/digest';
-import { buildSite, CONTENT_TYPES, resolveSiteConfig, type SiteFile } from '@feedwright/site';
+import { assignIssueIds, buildSite, CONTENT_TYPES, resolveSiteConfig, type SiteFile } from '@feedwright/site';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSiteTree } from '../../packages/cli/src/build/write-tree.ts';
@@ -63,9 +63,13 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'feedwright-browser-'));
   server = await serve(dir);
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  const stories = [];
-  for (const digest of DIGESTS) stories.push(...parseDigest(decodeDigest(await readFile(digest))).stories);
-  files = buildSite(stories, resolveSiteConfig({ baseUrl }));
+  const digests = [];
+  for (const digest of DIGESTS) digests.push(parseDigest(decodeDigest(await readFile(digest))));
+  files = buildSite(
+    digests.flatMap((digest) => digest.stories),
+    resolveSiteConfig({ baseUrl }),
+    { issues: assignIssueIds(digests) },
+  );
   await writeSiteTree(dir, files);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -170,7 +174,10 @@ describe('the built site in Chromium', () => {
     const links = await alternates(page);
 
     // Assess
-    const feeds = files.filter((file) => file.path.startsWith('feeds/') && file.path !== 'feeds.opml');
+    // Every subscription feed, the issue feed included; archive documents are found through the feeds.
+    const feeds = files.filter((file) =>
+      /^(?:feeds\/[^/]+|issues)\/(?:rss\.xml|atom\.xml|feed\.json)$/.test(file.path),
+    );
     expect(links).toHaveLength(feeds.length);
     expect(new Set(links.map((link) => new URL(link.href).pathname))).toEqual(
       new Set(feeds.map((file) => `/${file.path.split('/').map(encodeURIComponent).join('/')}`)),
@@ -303,12 +310,37 @@ describe('the built site in Chromium', () => {
     await page.close();
   });
 
+  it('reaches a story from index.html through the issues by plain links, with JavaScript off', async () => {
+    // Prepare
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(new URL('index.html', baseUrl).href);
+
+    // Act
+    await page.click('text=Every issue');
+    await page.click('main ul li a >> nth=0');
+    await page.click('main ol li a strong >> nth=0');
+
+    // Assess
+    expect(new URL(page.url()).pathname).toMatch(/^\/stories\/.+\.html$/);
+    expect(await page.locator('nav a[href^="../issues/"]').count()).toBe(1);
+    await page.click('nav a[href^="../topics/"]');
+    expect(new URL(page.url()).pathname).toMatch(/^\/topics\/[^/]+\/index\.html$/);
+    await context.close();
+  });
+
   it('every kind of page passes axe-core’s WCAG 2.1 A and AA rules', async () => {
     // Prepare: one page of each kind the site writes, plus the hostile story page.
     const pages = [
       'index.html',
       files.find((file) => file.path.includes('investment-china-is-about-to-expand'))?.path,
       files.find((file) => file.path.includes('takes-over-title'))?.path,
+      // The archive's pages: a topic's page and month, an issue (the hostile one), the issue listings.
+      'topics/all/index.html',
+      'topics/all/2020-12.html',
+      files.find((file) => /^issues\/2020-12-02-/.test(file.path))?.path,
+      'issues/index.html',
+      'issues/2020-12.html',
     ];
 
     for (const path of pages) {

@@ -2,7 +2,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { IncomingBucket, LogBucket, SiteBucket } from '../../infra/lib/constructs/buckets.ts';
 import { StoryTable } from '../../infra/lib/constructs/story-table.ts';
 
@@ -22,6 +22,13 @@ function nagErrors(app: App, stack: Stack): string[] {
     .findError('*', Match.stringLikeRegexp('AwsSolutions-'))
     .map((message) => String(message.entry.data));
 }
+
+// The first synthesis with cdk-nag loads and compiles most of aws-cdk-lib: done once here, under the
+// hook timeout, so that no test's own timing includes it on a busy machine.
+beforeAll(() => {
+  const { app } = prepare();
+  app.synth();
+});
 
 describe('Construct: IncomingBucket', () => {
   it('is versioned and retained, and grants ingest digests/ (any version) to read and reports/ to read and write', () => {

@@ -334,7 +334,7 @@ export function readOpml(
  */
 export async function siteProblems(files: readonly CheckedFile[]): Promise<string[]> {
   const xml = files.filter((file) => file.path.endsWith('.xml') || file.path.endsWith('.opml'));
-  const atom = files.filter((file) => file.path.endsWith('/atom.xml'));
+  const atom = files.filter((file) => isAtom(file.path));
   const problems: string[] = [...(await xmlWellFormednessProblems(xml))];
   if (problems.length > 0) return problems;
   problems.push(...(await atomRelaxNgProblems(atom)));
@@ -345,12 +345,12 @@ export async function siteProblems(files: readonly CheckedFile[]): Promise<strin
       problems.push(...found.map((problem) => `${file.path}: ${problem}`));
     };
     try {
-      if (file.path.endsWith('/feed.json')) {
+      if (isJsonFeed(file.path)) {
         local(jsonFeedProblems(file.body));
         readWithFeedsmith('json', file.body);
       } else if (file.path.endsWith('/rss.xml')) {
         local(rssProblems(readWithFeedsmith('rss', file.body)));
-      } else if (file.path.endsWith('/atom.xml')) {
+      } else if (isAtom(file.path)) {
         readWithFeedsmith('atom', file.body);
       } else if (file.path.endsWith('.opml')) {
         if (readOpml(file.body).length === 0) local(['no outlines']);
@@ -363,6 +363,13 @@ export async function siteProblems(files: readonly CheckedFile[]): Promise<strin
   }
   return problems;
 }
+
+/** Atom documents: subscription feeds and RFC 5005 archive documents (feeds/<slug>/archive/*.xml). */
+const isAtom = (path: string): boolean =>
+  path.endsWith('/atom.xml') || (path.includes('/archive/') && path.endsWith('.xml'));
+/** JSON Feeds: subscription feeds and their next_url pages (feeds/<slug>/archive/*.json). */
+const isJsonFeed = (path: string): boolean =>
+  path.endsWith('/feed.json') || (path.includes('/archive/') && path.endsWith('.json'));
 
 /** The RSS 2.0 requirements an XML check cannot see: channel title, link, self link; item dates and ids. */
 function rssProblems(feed: ReadFeed): string[] {

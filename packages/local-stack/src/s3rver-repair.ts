@@ -23,6 +23,7 @@ export interface RepairedObject {
  */
 export async function repairS3rverData(directory: string): Promise<RepairedObject[]> {
   const repaired: RepairedObject[] = [];
+  const removed = new Set<string>();
   for (const file of await filesUnder(directory)) {
     if (file.endsWith(METADATA_SUFFIX)) {
       if (await readable(file)) continue;
@@ -30,8 +31,9 @@ export async function repairS3rverData(directory: string): Promise<RepairedObjec
       await Promise.all(
         [file, `${base}${OBJECT_SUFFIX}`, `${base}${MD5_SUFFIX}`].map((path) => rm(path, { force: true })),
       );
+      removed.add(base);
       repaired.push({ path: relative(directory, base), action: 'removed' });
-    } else if (file.endsWith(MD5_SUFFIX)) {
+    } else if (file.endsWith(MD5_SUFFIX) && !removed.has(file.slice(0, -MD5_SUFFIX.length))) {
       const text = (await readFile(file, 'utf8').catch(() => '')).trim();
       if (/^[0-9a-f]{32}$/.test(text)) continue;
       await rm(file, { force: true });
@@ -59,7 +61,8 @@ async function filesUnder(directory: string): Promise<string[]> {
     return [];
   }
   const files: string[] = [];
-  for (const entry of entries) {
+  // Sorted, so that a key's metadata file comes before its `.md5` (`metadata` < `object`).
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const path = join(directory, entry.name);
     if (entry.isDirectory()) files.push(...(await filesUnder(path)));
     else if (entry.isFile()) files.push(path);

@@ -1,6 +1,6 @@
 import { ALL_TOPICS_SLUG } from '@feedwright/digest';
-import { KEY_PREFIX, TABLE_INDEXES } from '@feedwright/storage/schema';
-import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
+import { type StorySiteView, storyChangeOf } from '@feedwright/storage';
+import type { DynamoDBRecord } from 'aws-lambda';
 
 /**
  * A unit of render work. Each is rendered from the table's current state, so redoing one is always safe;
@@ -32,12 +32,6 @@ export function unitId(unit: RenderUnit): string {
       : 'listings';
 }
 
-/** What of a story item the site shows: `null` when it is not live (withdrawn, or a bare tombstone). */
-interface SiteView {
-  readonly topicSlug: string;
-  readonly contentHash: string;
-}
-
 /**
  * Reads a batch of stream records into the work it asks for. Records of other item kinds (manifests, the
  * topic registry) are ignored, and so are story writes that change nothing a reader sees (a re-upload
@@ -48,13 +42,11 @@ export function planRender(records: readonly DynamoDBRecord[]): RenderPlan {
   const topics = new Set<string>();
   const unitsByRecord = new Map<string, string[]>();
   for (const record of records) {
-    const pk = record.dynamodb?.Keys?.pk?.S;
-    if (pk === undefined || !pk.startsWith(KEY_PREFIX.story)) continue;
-    const before = siteView(record.dynamodb?.OldImage);
-    const after = siteView(record.dynamodb?.NewImage);
+    const change = storyChangeOf(record);
+    if (change === undefined) continue;
+    const { storyId, before, after, sequenceNumber } = change;
     if (sameView(before, after)) continue;
 
-    const storyId = pk.slice(KEY_PREFIX.story.length);
     const units: RenderUnit[] = [
       { kind: 'story', storyId },
       { kind: 'topic', slug: ALL_TOPICS_SLUG },
@@ -65,7 +57,6 @@ export function planRender(records: readonly DynamoDBRecord[]): RenderPlan {
 
     storyIds.add(storyId);
     for (const unit of units) if (unit.kind === 'topic') topics.add(unit.slug);
-    const sequenceNumber = record.dynamodb?.SequenceNumber;
     if (sequenceNumber !== undefined) {
       unitsByRecord.set(sequenceNumber, [
         ...new Set([...(unitsByRecord.get(sequenceNumber) ?? []), ...units.map(unitId)]),
@@ -75,15 +66,6 @@ export function planRender(records: readonly DynamoDBRecord[]): RenderPlan {
   return { storyIds, topics, listings: storyIds.size > 0, unitsByRecord };
 }
 
-function siteView(image: Record<string, AttributeValue> | undefined): SiteView | null {
-  // Only a live story carries the sparse index keys.
-  if (image?.[TABLE_INDEXES.all.partitionKey]?.S === undefined) return null;
-  const topicSlug = image.story?.M?.topicSlug?.S;
-  const contentHash = image.contentHash?.S;
-  if (topicSlug === undefined || contentHash === undefined) return null;
-  return { topicSlug, contentHash };
-}
-
-function sameView(a: SiteView | null, b: SiteView | null): boolean {
+function sameView(a: StorySiteView | null, b: StorySiteView | null): boolean {
   return a === null || b === null ? a === b : a.topicSlug === b.topicSlug && a.contentHash === b.contentHash;
 }

@@ -1,3 +1,4 @@
+import { atomHistoryLines, FH_NAMESPACE } from './feed-history.ts';
 import type { FeedEntry, FeedModel } from './feed-model.ts';
 import type { FeedParts } from './feed-parts.ts';
 import { escapeAttribute, escapeCleanText } from './text.ts';
@@ -12,7 +13,7 @@ export function atom1Parts(feed: FeedModel): FeedParts {
   const a = escapeAttribute;
   const head = [
     '<?xml version="1.0" encoding="utf-8"?>',
-    `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${a(feed.language)}">`,
+    `<feed xmlns="http://www.w3.org/2005/Atom"${feed.history?.current === undefined ? '' : ` xmlns:fh="${FH_NAMESPACE}"`} xml:lang="${a(feed.language)}">`,
     `  <id>${x(feed.id)}</id>`,
     `  <title type="text">${x(feed.title)}</title>`,
     `  <subtitle type="text">${x(feed.description)}</subtitle>`,
@@ -23,6 +24,7 @@ export function atom1Parts(feed: FeedModel): FeedParts {
     `  <link rel="alternate" type="text/html" href="${a(feed.homeUrl)}"/>`,
     `  <link rel="self" type="application/atom+xml" href="${a(feed.selfUrls.atom)}"/>`,
     ...(feed.hubUrl === null ? [] : [`  <link rel="hub" href="${a(feed.hubUrl)}"/>`]),
+    ...atomHistoryLines(feed.history, '  <link'),
     '  <generator>feedwright</generator>',
     '',
   ].join('\n');

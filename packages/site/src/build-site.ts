@@ -1,6 +1,8 @@
 import { assertRenderable, InvalidStoryError, type Story } from '@feedwright/digest';
+import { issueArchiveFiles, sitemapFiles, type TopicStories, topicArchiveFiles } from './build-archive.ts';
 import type { SiteConfig } from './config.ts';
 import { renderIndex } from './index-page.ts';
+import type { Issue } from './issues.ts';
 import { renderOpml } from './opml.ts';
 import type { SiteFile } from './site-file.ts';
 import { renderStoryPage } from './story-page.ts';
@@ -11,10 +13,14 @@ import { ALL_STORIES, sortNewestFirst, type TopicListing, type TopicRef } from '
  * The whole site from a set of stories, as `feedwright build` writes it: feeds for every topic and for
  * all stories, a page per story, index.html and feeds.opml, sorted by path. Deterministic: the same
  * stories in any order give the same files. If a storyId occurs twice, the newer copy wins. A topic's
- * name is the one its newest story gives.
+ * name is the one its newest story gives. With `options.issues`, the archive too (see BuildSiteOptions).
  * @throws InvalidStoryError for a story that cannot be rendered, or a topic using the reserved slug 'all'.
  */
-export function buildSite(stories: readonly Story[], config: SiteConfig): SiteFile[] {
+export function buildSite(
+  stories: readonly Story[],
+  config: SiteConfig,
+  options: BuildSiteOptions = {},
+): SiteFile[] {
   const unique = newestCopies(stories);
   const byTopic = new Map<string, { topic: TopicRef; stories: Story[] }>();
   for (const story of unique) {
@@ -33,13 +39,14 @@ export function buildSite(stories: readonly Story[], config: SiteConfig): SiteFi
   }
 
   const listings: TopicListing[] = [{ topic: ALL_STORIES, latest: unique.slice(0, config.indexHeadlines) }];
-  const files: SiteFile[] = [...renderTopicFeeds(ALL_STORIES, unique.slice(0, config.itemsPerFeed), config)];
   for (const { topic, stories: topicStories } of byTopic.values()) {
-    files.push(...renderTopicFeeds(topic, topicStories.slice(0, config.itemsPerFeed), config));
     listings.push({ topic, latest: topicStories.slice(0, config.indexHeadlines) });
   }
-  for (const story of unique) files.push(renderStoryPage(story, config));
-  files.push(renderIndex(listings, config));
+  const files: SiteFile[] =
+    options.issues === undefined
+      ? plainFiles(unique, byTopic.values(), config)
+      : archiveFiles(unique, byTopic.values(), options.issues, config);
+  files.push(renderIndex(listings, config, { archive: options.issues !== undefined }));
   files.push(
     renderOpml(
       listings.map((listing) => listing.topic),
@@ -47,6 +54,50 @@ export function buildSite(stories: readonly Story[], config: SiteConfig): SiteFi
     ),
   );
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** How much of the site to build. */
+export interface BuildSiteOptions {
+  /**
+   * The digests the stories came from (see `assignIssueIds`). Given, the site has its archive: topic and
+   * month pages, issue pages, listings and feed, RFC 5005 archive documents, JSON Feed pages and the
+   * sitemap, and story pages link their topic page, issue and neighbours.
+   * @default undefined (no archive)
+   */
+  readonly issues?: readonly Issue[];
+}
+
+/** Feeds and story pages without the archive. */
+function plainFiles(
+  unique: readonly Story[],
+  topics: Iterable<TopicStories>,
+  config: SiteConfig,
+): SiteFile[] {
+  const files = [...renderTopicFeeds(ALL_STORIES, unique.slice(0, config.itemsPerFeed), config)];
+  for (const { topic, stories } of topics) {
+    files.push(...renderTopicFeeds(topic, stories.slice(0, config.itemsPerFeed), config));
+  }
+  for (const story of unique) files.push(renderStoryPage(story, config));
+  return files;
+}
+
+/** Feeds, story pages, and the whole archive. */
+function archiveFiles(
+  unique: readonly Story[],
+  topics: Iterable<TopicStories>,
+  issues: readonly Issue[],
+  config: SiteConfig,
+): SiteFile[] {
+  const files: SiteFile[] = [];
+  const topicMonths: { slug: string; months: string[] }[] = [];
+  for (const entry of [{ topic: ALL_STORIES, stories: unique }, ...topics]) {
+    const { files: topicFiles, months } = topicArchiveFiles(entry, config);
+    files.push(...topicFiles);
+    topicMonths.push({ slug: entry.topic.slug, months });
+  }
+  const { files: issueFiles, storyPages, issueMonths } = issueArchiveFiles(unique, issues, config);
+  files.push(...issueFiles, ...storyPages, ...sitemapFiles(unique, topicMonths, issueMonths, config));
+  return files;
 }
 
 /** Newest first, one story per storyId. */

@@ -52,6 +52,27 @@ export interface FeedModel {
   readonly entries: readonly FeedEntry[];
   /** The WebSub hub this feed advertises; null when none is configured or the feed is not subscribable. */
   readonly hubUrl: string | null;
+  /** RFC 5005 links (and JSON Feed `next_url`); absent on a feed with no archive. */
+  readonly history?: FeedHistory;
+}
+
+/** An archive document's URLs in the two archived formats. */
+export interface ArchiveUrls {
+  readonly atom: string;
+  readonly json: string;
+}
+
+/**
+ * RFC 5005 archived feeds: a subscription feed names its newest archive document (`prevArchive`); an
+ * archive document names the subscription feed (`current`) and its older and newer neighbours.
+ */
+export interface FeedHistory {
+  /** Set on an archive document only: the subscription feed it belongs to (Atom `rel="current"`). */
+  readonly current?: ArchiveUrls;
+  /** The next older archive document (Atom `prev-archive`, JSON Feed `next_url`). */
+  readonly prevArchive?: ArchiveUrls;
+  /** The next newer archive document (Atom `next-archive`). */
+  readonly nextArchive?: ArchiveUrls;
 }
 
 /** The feed entry of a story. */
@@ -125,8 +146,8 @@ export function feedModel(
     updatedRfc822: newest?.updatedRfc822 ?? null,
     publishedRfc822: entries[0]?.publishedRfc822 ?? null,
     entries,
-    // Topic and all-stories feeds are what readers subscribe to; an archive document (a fixed page of
-    // history) would build its model with hubUrl null.
+    // Topic, all-stories and issue feeds are what readers subscribe to; archive documents (archive.ts)
+    // set hubUrl null.
     hubUrl: config.hubUrl,
   };
 }

@@ -3,9 +3,12 @@
  * and for all stories, a page per story, index.html and feeds.opml. Pure functions, no I/O: the
  * `feedwright build` command writes the files to disk, the render function to the site bucket.
  */
-export { buildSite } from './build-site.ts';
+export { renderMonthArchive } from './archive.ts';
+export { renderTopicPage } from './archive-pages.ts';
+export { type BuildSiteOptions, buildSite } from './build-site.ts';
 export { DEFAULT_SITE_CONFIG, resolveSiteConfig, type SiteConfig, SiteConfigError } from './config.ts';
 export { renderIndex } from './index-page.ts';
+export { assignIssueIds, type Issue, type IssueSource, issueIdBase } from './issues.ts';
 export { renderOpml } from './opml.ts';
 export {
   FEEDS_CORS,

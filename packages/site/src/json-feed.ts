@@ -15,6 +15,8 @@ export function jsonFeedParts(feed: FeedModel): FeedParts {
     title: feed.title,
     home_page_url: feed.homeUrl,
     feed_url: feed.selfUrls.json,
+    // JSON Feed pages: the next page holds older items, as an Atom prev-archive does.
+    ...(feed.history?.prevArchive === undefined ? {} : { next_url: feed.history.prevArchive.json }),
     description: feed.description,
     language: feed.language,
     authors,

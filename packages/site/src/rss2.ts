@@ -1,3 +1,4 @@
+import { atomHistoryLines } from './feed-history.ts';
 import type { FeedEntry, FeedModel } from './feed-model.ts';
 import type { FeedParts } from './feed-parts.ts';
 import { escapeAttribute, escapeCleanText, escapeRssText } from './text.ts';
@@ -28,6 +29,7 @@ export function rss2Parts(feed: FeedModel): FeedParts {
     '    <generator>feedwright</generator>',
     `    <atom:link href="${escapeAttribute(feed.selfUrls.rss)}" rel="self" type="application/rss+xml"/>`,
     ...(feed.hubUrl === null ? [] : [`    <atom:link href="${escapeAttribute(feed.hubUrl)}" rel="hub"/>`]),
+    ...atomHistoryLines(feed.history, '    <atom:link'),
     '',
   ].join('\n');
   return {

@@ -5,6 +5,7 @@ import { updatedInstant } from './feed-model.ts';
 import { type AlternateLink, htmlPage } from './page-shell.ts';
 import { CACHE_CONTROL_STORY, CONTENT_TYPES, type SiteFile } from './site-file.ts';
 import { storyBodyHtml, storySummary } from './story-html.ts';
+import { type StoryNav, storyNavHtml } from './story-nav.ts';
 import { escapeAttribute, escapeMarkup } from './text.ts';
 import { storyTitle, type TopicRef, topicName } from './topics.ts';
 import {
@@ -46,10 +47,11 @@ export function storyPageText(story: Story): string {
 
 /**
  * stories/<storyId>.html: the story readable with no JavaScript, its canonical URL, and autodiscovery of
- * its topic's feeds. Links within the site are relative, so the tree also reads from disk.
+ * its topic's feeds. Links within the site are relative, so the tree also reads from disk. With `nav` (the
+ * archive), it also links its topic's page, its issue and the previous and next story of the issue.
  * @throws InvalidStoryError for a story whose id, slug or time cannot be rendered.
  */
-export function renderStoryPage(story: Story, config: SiteConfig): SiteFile {
+export function renderStoryPage(story: Story, config: SiteConfig, nav?: StoryNav): SiteFile {
   assertRenderable(story);
   const urls = new SiteUrls(config);
   const x = escapeMarkup;
@@ -70,6 +72,7 @@ export function renderStoryPage(story: Story, config: SiteConfig): SiteFile {
       : '',
     storyPageText(story),
     '</article>',
+    nav === undefined ? '' : storyNavHtml(topic, nav),
     '</main>',
     `<footer><p class="subscribe">Follow ${x(topic.name)}: ${subscribeLinks(topic.slug, '../')}</p></footer>`,
   ]

@@ -1,4 +1,6 @@
 import { assertRenderable, type Story } from '@feedwright/digest';
+import { archiveUrls } from './archive.ts';
+import type { ArchiveRef } from './archive-paths.ts';
 import { atom1Parts } from './atom1.ts';
 import type { SiteConfig } from './config.ts';
 import { type FeedEntry, feedEntry, feedModel, headlineOnly } from './feed-model.ts';
@@ -21,16 +23,28 @@ const SERIALISERS = { rss: rss2Parts, atom: atom1Parts, json: jsonFeedParts } as
  * in any order and may be more than `itemsPerFeed`: they are sorted newest first, de-duplicated by
  * storyId, capped, and the oldest dropped until every format fits `maxFeedBytes`. The three files
  * always carry the same items. If even the newest story alone is over the budget, it is kept as a
- * headline-only item (its page has the full text).
+ * headline-only item (its page has the full text). With `newestArchive`, the feeds link to it (Atom and
+ * RSS `prev-archive`, JSON Feed `next_url`).
  * @throws InvalidStoryError for a story whose id, slug or time cannot be rendered.
  */
-export function renderTopicFeeds(topic: TopicRef, stories: readonly Story[], config: SiteConfig): SiteFile[] {
+export function renderTopicFeeds(
+  topic: TopicRef,
+  stories: readonly Story[],
+  config: SiteConfig,
+  newestArchive: ArchiveRef | null = null,
+): SiteFile[] {
   const urls = new SiteUrls(config);
+  // RFC 5005: the subscription feed points at its newest archive document (JSON Feed: next_url).
+  const history =
+    newestArchive === null ? undefined : { prevArchive: archiveUrls(topic.slug, newestArchive, urls) };
   const newest = newestUnique(stories, config.itemsPerFeed);
   const entries = newest.map((story) => feedEntry(story, urls));
 
   const partsOf = (selected: readonly FeedEntry[]): Record<FeedFormat, FeedParts> => {
-    const model = feedModel(topic, selected, config, urls);
+    const model = {
+      ...feedModel(topic, selected, config, urls),
+      ...(history === undefined ? {} : { history }),
+    };
     return { rss: SERIALISERS.rss(model), atom: SERIALISERS.atom(model), json: SERIALISERS.json(model) };
   };
 

@@ -3,7 +3,7 @@ import type { SiteConfig } from './config.ts';
 /** The three feed formats and the file each is written to under feeds/<slug>/. */
 export type FeedFormat = 'rss' | 'atom' | 'json';
 export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
-const FEED_FILE_NAMES: Readonly<Record<FeedFormat, string>> = {
+export const FEED_FILE_NAMES: Readonly<Record<FeedFormat, string>> = {
   rss: 'rss.xml',
   atom: 'atom.xml',
   json: 'feed.json',
@@ -71,6 +71,16 @@ export class SiteUrls {
     return this.#tagPrefix === null
       ? { value: this.story(storyId), isPermalink: true }
       : { value: `${this.#tagPrefix}story/${encodeURIComponent(storyId)}`, isPermalink: false };
+  }
+
+  /**
+   * A stable id of another kind of thing (`issue`, `feed`): `tag:…:<kind>/<name>`, or the absolute URL of
+   * `path` where the host cannot name a tag authority.
+   */
+  entryId(kind: string, name: string, path: string): StableId {
+    return this.#tagPrefix === null
+      ? { value: this.url(path), isPermalink: true }
+      : { value: `${this.#tagPrefix}${kind}/${encodeURIComponent(name)}`, isPermalink: false };
   }
 
   feedId(slug: string): string {

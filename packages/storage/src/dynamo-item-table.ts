@@ -6,7 +6,7 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ItemTable } from './item-table.ts';
+import type { ItemTable, SortKeyRange } from './item-table.ts';
 import type { Item, ItemKey } from './items.ts';
 import { TABLE_INDEXES, TABLE_KEYS } from './schema.ts';
 
@@ -130,6 +130,47 @@ export class DynamoItemTable implements ItemTable {
       startKey = output.LastEvaluatedKey;
     } while (startKey !== undefined && items.length < limit);
     return items;
+  }
+
+  async queryIndexRange(indexName: string, partitionValue: string, range: SortKeyRange): Promise<Item[]> {
+    const index = INDEX_KEYS.get(indexName);
+    if (index === undefined) throw new Error(`no index named ${indexName} in table.ts`);
+    const names: Record<string, string> = { '#p': index.partitionKey };
+    const values: Record<string, unknown> = { ':p': partitionValue };
+    let condition = '#p = :p';
+    if (range.from !== undefined || range.to !== undefined) names['#s'] = index.sortKey;
+    // [from, to): BETWEEN is inclusive at both ends, so the upper end is filtered out below.
+    if (range.from !== undefined && range.to !== undefined) {
+      condition += ' AND #s BETWEEN :from AND :to';
+      Object.assign(values, { ':from': range.from, ':to': range.to });
+    } else if (range.from !== undefined) {
+      condition += ' AND #s >= :from';
+      values[':from'] = range.from;
+    } else if (range.to !== undefined) {
+      condition += ' AND #s < :to';
+      values[':to'] = range.to;
+    }
+    const items: Item[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const output = await this.#documents.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          IndexName: indexName,
+          KeyConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: range.oldestFirst === true,
+          ...(range.limit === undefined ? {} : { Limit: range.limit + 1 }),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of (output.Items ?? []) as Item[]) {
+        if (range.to === undefined || String(item[index.sortKey]) < range.to) items.push(item);
+      }
+      startKey = output.LastEvaluatedKey;
+    } while (startKey !== undefined && (range.limit === undefined || items.length < range.limit));
+    return range.limit === undefined ? items : items.slice(0, range.limit);
   }
 
   async queryPartition(pk: string): Promise<Item[]> {

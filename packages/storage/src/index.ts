@@ -20,7 +20,7 @@ export {
   type S3DigestSourceOptions,
 } from './digest-source.ts';
 export type { DynamoItemTableOptions } from './dynamo-item-table.ts';
-export type { ItemTable } from './item-table.ts';
+export type { ItemTable, SortKeyRange } from './item-table.ts';
 export {
   type Item,
   type ItemKey,
@@ -57,10 +57,13 @@ export {
   type DigestChange,
   type DynamoStoryStoreOptions,
   type LiveStory,
+  monthRange,
   NO_STORY_COUNTS,
+  type StoryArchiveReader,
   type StoryCounts,
   type StoryStore,
   TableStoryStore,
   type TableStoryStoreOptions,
   type TopicRecord,
 } from './story-store.ts';
+export { type StorySiteView, type StoryStreamChange, storyChangeOf } from './story-stream.ts';

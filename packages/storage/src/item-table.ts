@@ -19,6 +19,22 @@ export interface ItemTable {
   put(item: ItemKey): Promise<void>;
   /** ONE Query of a sparse index, newest (highest sort key) first. */
   queryIndex(indexName: string, partitionValue: string, limit: number): Promise<Item[]>;
+  /**
+   * ONE ranged Query of a sparse index (every page of it): the items whose sort key lies in
+   * `[from, to)`, newest (highest sort key) first, or the `limit` first of them.
+   */
+  queryIndexRange(indexName: string, partitionValue: string, range: SortKeyRange): Promise<Item[]>;
   /** All items of one partition (the topic registry), by sort key. */
   queryPartition(pk: string): Promise<Item[]>;
+}
+
+/**
+ * A half-open range of sort keys, `[from, to)`; either end may be open. `oldestFirst` reads it forwards,
+ * `limit` stops after that many items.
+ */
+export interface SortKeyRange {
+  readonly from?: string;
+  readonly to?: string;
+  readonly oldestFirst?: boolean;
+  readonly limit?: number;
 }

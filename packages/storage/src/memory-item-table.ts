@@ -1,4 +1,4 @@
-import type { ItemTable } from './item-table.ts';
+import type { ItemTable, SortKeyRange } from './item-table.ts';
 import type { Item, ItemKey } from './items.ts';
 import { TABLE_INDEXES } from './schema.ts';
 
@@ -50,6 +50,21 @@ export class MemoryItemTable implements ItemTable {
       .sort((a, b) => byCodeUnits(String(b[index.sortKey]), String(a[index.sortKey])))
       .slice(0, limit)
       .map((item) => structuredClone(item));
+  }
+
+  async queryIndexRange(indexName: string, partitionValue: string, range: SortKeyRange): Promise<Item[]> {
+    const index = INDEX_ATTRIBUTES.get(indexName);
+    if (index === undefined) throw new Error(`no index named ${indexName}`);
+    const inRange = (key: string): boolean =>
+      (range.from === undefined || key >= range.from) && (range.to === undefined || key < range.to);
+    const sorted = [...this.#items.values()]
+      .filter(
+        (item) => item[index.partitionKey] === partitionValue && typeof item[index.sortKey] === 'string',
+      )
+      .filter((item) => inRange(String(item[index.sortKey])))
+      .sort((a, b) => byCodeUnits(String(b[index.sortKey]), String(a[index.sortKey])));
+    if (range.oldestFirst === true) sorted.reverse();
+    return sorted.slice(0, range.limit ?? sorted.length).map((item) => structuredClone(item));
   }
 
   async queryPartition(pk: string): Promise<Item[]> {

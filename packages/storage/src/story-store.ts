@@ -4,6 +4,7 @@ import { DynamoItemTable } from './dynamo-item-table.ts';
 import type { ItemTable } from './item-table.ts';
 import {
   digestContentHash,
+  type Item,
   indexPartition,
   isLive,
   type ManifestCounts,
@@ -106,6 +107,20 @@ export interface StoryStore {
 }
 
 /** Options of {@link TableStoryStore}. */
+/**
+ * What the archive reads of the stories, month by month: a port of its own, so the story store's other
+ * users (and their fakes) need not know it.
+ */
+export interface StoryArchiveReader {
+  /**
+   * Every live story of a topic (or `all`) in one UTC month ('yyyy-mm'), newest first: ONE ranged Query
+   * of the index (all its pages), never a Scan, so its cost is the month's, not the archive's.
+   */
+  storiesOfMonth(topicSlug: string, month: string): Promise<Story[]>;
+  /** The nearest months before and after `month` with a live story of the topic: two one-item Queries. */
+  adjacentMonths(topicSlug: string, month: string): Promise<{ older: string | null; newer: string | null }>;
+}
+
 export interface TableStoryStoreOptions {
   /** Parallel story writes per upload. @default 8 */
   readonly concurrency?: number;
@@ -131,7 +146,7 @@ export const NO_STORY_COUNTS: StoryCounts = { total: 0, added: 0, updated: 0, wi
  * at the claim; a newer upload that claims over an unfinished one withdraws what that one may have
  * written, and the per-story stamps stop the slower writer from undoing it.
  */
-export class TableStoryStore implements StoryStore {
+export class TableStoryStore implements StoryStore, StoryArchiveReader {
   readonly #table: ItemTable;
   readonly #concurrency: number;
   readonly #maxAttempts: number;
@@ -160,6 +175,29 @@ export class TableStoryStore implements StoryStore {
     const { indexName, value } = indexPartition(topicSlug);
     const items = await this.#table.queryIndex(indexName, value, limit);
     return items.map(toStoryItem).flatMap((item) => (isLive(item) && item.story ? [shownStory(item)] : []));
+  }
+
+  async storiesOfMonth(topicSlug: string, month: string): Promise<Story[]> {
+    const { indexName, value } = indexPartition(topicSlug);
+    const items = await this.#table.queryIndexRange(indexName, value, monthRange(month));
+    return items.map(toStoryItem).flatMap((item) => (isLive(item) && item.story ? [item.story] : []));
+  }
+
+  async adjacentMonths(
+    topicSlug: string,
+    month: string,
+  ): Promise<{ older: string | null; newer: string | null }> {
+    const { indexName, value } = indexPartition(topicSlug);
+    const { from, to } = monthRange(month);
+    const [before, after] = await Promise.all([
+      this.#table.queryIndexRange(indexName, value, { to: from, limit: 1 }),
+      this.#table.queryIndexRange(indexName, value, { from: to, limit: 1, oldestFirst: true }),
+    ]);
+    const monthOf = (items: readonly Item[]): string | null => {
+      const story = items.map(toStoryItem)[0]?.story;
+      return story === undefined ? null : story.publishedAt.slice(0, 7);
+    };
+    return { older: monthOf(before), newer: monthOf(after) };
   }
 
   async listTopics(): Promise<TopicRecord[]> {
@@ -470,4 +508,22 @@ export function createDynamoStoryStore(options: DynamoStoryStoreOptions): TableS
     new DynamoItemTable({ tableName: options.tableName, client: options.client }),
     options,
   );
+}
+
+const MONTH = /^(\d{4})-(\d{2})$/;
+
+/**
+ * The index sort keys of one UTC month: `feedSk` starts with the story's publishedAt, which the parser
+ * writes in UTC ('2020-12-01T09:19:00Z'), so a month is the keys from '2020-12-' up to '2021-01-'.
+ */
+export function monthRange(month: string): { from: string; to: string } {
+  const match = MONTH.exec(month);
+  if (match === null) throw new Error(`'${month}' is not a month (yyyy-mm)`);
+  const year = Number(match[1]);
+  const number = Number(match[2]);
+  const next =
+    number === 12
+      ? `${String(year + 1).padStart(4, '0')}-01`
+      : `${match[1]}-${String(number + 1).padStart(2, '0')}`;
+  return { from: `${month}-`, to: `${next}-` };
 }

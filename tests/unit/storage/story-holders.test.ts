@@ -1,4 +1,4 @@
-import type { Item, ItemKey, ItemTable } from '@feedwright/storage';
+import type { Item, ItemKey, ItemTable, SortKeyRange } from '@feedwright/storage';
 import { MemoryItemTable, TableStoryStore } from '@feedwright/storage';
 import { describe, expect, it } from 'vitest';
 import { digestStories } from './stories.ts';
@@ -40,6 +40,9 @@ class CrashingTable implements ItemTable {
   }
   queryIndex(indexName: string, partitionValue: string, limit: number): Promise<Item[]> {
     return this.inner.queryIndex(indexName, partitionValue, limit);
+  }
+  queryIndexRange(indexName: string, partitionValue: string, range: SortKeyRange): Promise<Item[]> {
+    return this.inner.queryIndexRange(indexName, partitionValue, range);
   }
   queryPartition(pk: string): Promise<Item[]> {
     return this.inner.queryPartition(pk);

@@ -5,6 +5,7 @@ import {
   type ItemTable,
   isLive,
   MemoryItemTable,
+  type SortKeyRange,
   type StoryItem,
   TableStoryStore,
 } from '@feedwright/storage';
@@ -58,6 +59,9 @@ class FailingTable implements ItemTable {
   }
   queryIndex(indexName: string, partitionValue: string, limit: number): Promise<Item[]> {
     return this.inner.queryIndex(indexName, partitionValue, limit);
+  }
+  queryIndexRange(indexName: string, partitionValue: string, range: SortKeyRange): Promise<Item[]> {
+    return this.inner.queryIndexRange(indexName, partitionValue, range);
   }
   queryPartition(pk: string): Promise<Item[]> {
     return this.inner.queryPartition(pk);

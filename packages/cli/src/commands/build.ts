@@ -7,6 +7,7 @@ import {
   resolveTimeZone,
 } from '@feedwright/digest';
 import {
+  assignIssueIds,
   buildSite,
   DEFAULT_SITE_CONFIG,
   resolveSiteConfig,
@@ -23,8 +24,8 @@ import { readDigestFile } from '../digest-file.ts';
 
 const usage = `Usage: feedwright build FILE_OR_DIR... --out DIR [options]
 
-Renders the whole site (feeds per topic and for all stories, story pages, index.html, feeds.opml)
-from digest files, with no AWS. A folder contributes its *.txt files (not recursive).
+Renders the whole site (feeds per topic and for all stories, story pages, index.html, feeds.opml,
+topic and month pages, issue pages and feed, RFC 5005 archive documents, sitemap) from digest files, with no AWS. A folder contributes its *.txt files (not recursive).
 A rejected digest is reported on stderr and the rest is still built.
 
 Options:
@@ -139,7 +140,9 @@ async function build(options: BuildOptions): Promise<number> {
   }
   let site: SiteFile[];
   try {
-    site = buildSite(mergeStories(digests), options.site);
+    site = buildSite(mergeStories(digests), options.site, {
+      issues: assignIssueIds(digests.map((entry) => entry.digest)),
+    });
   } catch (error) {
     if (!(error instanceof InvalidStoryError)) throw error;
     say(`feedwright: cannot render the site: ${error.message}`);

@@ -1,0 +1,120 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseDigest, type Story } from '@feedwright/digest';
+import { renderTopicFeeds, resolveSiteConfig, storyPath } from '@feedwright/site';
+import { Feed } from 'feed';
+import { median } from './measure.ts';
+
+/**
+ * A corpus digest moved to `day` days after 2023-01-01 (its first line is the date line), so that every
+ * copy brings new story ids, issue ids and months: the corpus "moved over 1,000 days".
+ */
+function digestOnDay(text: string, day: number): string {
+  const date = new Date(Date.UTC(2023, 0, 1 + day));
+  const label = date.toLocaleDateString('en-US', {
+    month: 'short',
+    day: '2-digit',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+  return `${label} 08:00 AM${text.replace(/^\uFEFF?[^\r\n]*/, '')}`;
+}
+
+/** Writes `count` digests of the corpus over `count` days into a new folder under `work`. */
+async function writeCorpusOverDays(corpus: readonly string[], count: number, work: string): Promise<string> {
+  const dir = path.join(work, `digests-${count}`);
+  await mkdir(dir, { recursive: true });
+  for (let day = 0; day < count; day += 1) {
+    const text = digestOnDay(corpus[day % corpus.length] as string, day);
+    await writeFile(path.join(dir, `digest-${String(day).padStart(4, '0')}.txt`), text);
+  }
+  return dir;
+}
+
+/**
+ * `build_1k_s`: wall time of `feedwright build` (the installed bin, as a user runs it) over 1,000 digests
+ * of the corpus moved over 1,000 days, archive included. Best of `runs`: the machine is shared.
+ */
+export async function buildThousand(
+  root: string,
+  corpus: readonly string[],
+  work: string,
+  runs = 2,
+): Promise<number> {
+  const dir = await writeCorpusOverDays(corpus, 1_000, work);
+  const bin = path.join(root, 'node_modules', '.bin', 'feedwright');
+  let best = Number.POSITIVE_INFINITY;
+  for (let run = 0; run < runs; run += 1) {
+    const out = await mkdtemp(path.join(tmpdir(), 'feedwright-bench-build-'));
+    const start = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      execFile(
+        bin,
+        ['build', dir, '--out', out, '--base-url', 'https://feeds.example.com/'],
+        { cwd: root, maxBuffer: 64 * 1024 * 1024 },
+        (error) => (error === null ? resolve() : reject(error)),
+      );
+    });
+    best = Math.min(best, (performance.now() - start) / 1000);
+    await rm(out, { recursive: true, force: true });
+  }
+  return best;
+}
+
+/**
+ * `peer_render_ratio`: `feed@6`'s time ÷ feedwright's for the same 50 items in the three formats (median
+ * of many rounds after a warm-up). Above 1 means feedwright is faster.
+ */
+export function peerRenderRatio(corpus: readonly string[]): number {
+  const stories: Story[] = [];
+  for (let day = 0; stories.length < 50; day += 1) {
+    stories.push(...parseDigest(digestOnDay(corpus[day % corpus.length] as string, day)).stories);
+  }
+  const fifty = stories.slice(0, 50);
+  const config = resolveSiteConfig({ baseUrl: 'https://feeds.example.com/' });
+  const topic = { slug: 'all', name: 'All stories' };
+  const ours = (): number =>
+    renderTopicFeeds(topic, fifty, config).reduce((sum, file) => sum + file.body.length, 0);
+  const theirs = (): number => {
+    const feed = new Feed({
+      title: 'feedwright: All stories',
+      id: 'tag:feeds.example.com,2020:feed/all',
+      link: 'https://feeds.example.com/',
+      language: 'en',
+      copyright: '',
+      updated: new Date(fifty[0]?.publishedAt ?? 0),
+      feedLinks: {
+        atom: 'https://feeds.example.com/feeds/all/atom.xml',
+        json: 'https://feeds.example.com/feeds/all/feed.json',
+      },
+      author: { name: 'feedwright editors' },
+    });
+    for (const story of fifty) {
+      feed.addItem({
+        title: story.title,
+        id: `tag:feeds.example.com,2020:story/${story.storyId}`,
+        link: `https://feeds.example.com/${storyPath(story.storyId)}`,
+        date: new Date(story.publishedAt),
+        description: story.paragraphs[0] ?? '',
+        content: story.paragraphs.map((paragraph) => `<p>${paragraph}</p>`).join(''),
+        category: [{ name: story.topic }],
+      });
+    }
+    return feed.rss2().length + feed.atom1().length + feed.json1().length;
+  };
+  const time = (work: () => number): number => {
+    const warm = performance.now() + 500;
+    while (performance.now() < warm) work();
+    const samples: number[] = [];
+    for (let round = 0; round < 31; round += 1) {
+      const start = performance.now();
+      for (let i = 0; i < 10; i += 1) work();
+      samples.push(performance.now() - start);
+    }
+    return median(samples);
+  };
+  return time(theirs) / time(ours);
+}
