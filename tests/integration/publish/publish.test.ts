@@ -35,7 +35,7 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
     '--site-url',
     stack.siteUrl,
     '--timeout',
-    '45',
+    '80',
   ];
   const feedwright = (...args: string[]) =>
     runFeedwrightWith(
@@ -84,7 +84,7 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
 
     // Assess
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expect(run.code, run.stderr).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toMatch(
       new RegExp(`^${file}: published: (\\d+) stories \\(\\1 added, 0 updated, 0 withdrawn, 0 unchanged\\)$`),
@@ -112,11 +112,11 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
     const changed = await feedwright('publish', edited);
 
     // Assess
-    expect(again.code).toBe(0);
+    expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(
       /published: (\d+) stories \(0 added, 0 updated, 0 withdrawn, \1 unchanged\)/,
     );
-    expect(changed.code).toBe(0);
+    expect(changed.code, changed.stderr).toBe(0);
     expect(changed.stdout).toMatch(
       /published: (\d+) stories \(0 added, 1 updated, 0 withdrawn, \d+ unchanged\)/,
     );
@@ -136,7 +136,7 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
     const run = await feedwright('publish', bad);
 
     // Assess
-    expect(run.code).toBe(1);
+    expect(run.code, run.stderr).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(new RegExp(`^feedwright: ${bad}: rejected: .*date`, 'm'));
     expect(run.stderr).toContain('the previously published version stays live');
@@ -163,7 +163,7 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
     const run = await feedwright('publish', '--dry-run', draft, fresh);
 
     // Assess
-    expect(run.code).toBe(0);
+    expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`${draft}: dry run, nothing uploaded: would publish`);
     expect(run.stdout).toMatch(/0 added, 1 updated, 0 withdrawn, \d+ unchanged/);
     expect(run.stdout).toContain('      - ¶1: China is moving closer');
@@ -195,7 +195,7 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
     const run = await feedwright('publish', '--dry-run', replaced, empty);
 
     // Assess
-    expect(run.code).toBe(1);
+    expect(run.code, run.stderr).toBe(1);
     expect(run.stdout).toContain('(1 added, 0 updated, 1 withdrawn, 0 unchanged)');
     expect(run.stdout).toContain('  - withdrawn: Story one');
     expect(run.stderr).toMatch(new RegExp(`^feedwright: ${empty}: rejected: .*empty`, 'm'));
@@ -217,11 +217,11 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
 
     // Assess
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe('digests/to-withdraw.txt: withdrawn: 1 story gone from the site\n');
     expect((await fetch(storyUrl)).status).toBe(404);
     expect(await incomingKeys()).not.toContain('digests/to-withdraw.txt');
-    expect(missing.code).toBe(1);
+    expect(missing.code, missing.stderr).toBe(1);
     expect(missing.stderr).toContain('digests/never-uploaded.txt: no such digest');
   });
 
@@ -242,7 +242,7 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
     const run = await feedwright('publish', ...files);
 
     // Assess
-    expect(run.code).toBe(0);
+    expect(run.code, run.stderr).toBe(0);
     for (const file of files) expect(run.stdout).toContain(`${file}: published: 1 story (1 added,`);
     expect(run.stdout.trim().split('\n').at(-1)).toBe('5 files: 5 published, 0 rejected, 0 failed');
     expect(await siteStatus('feeds/local-stack/rss.xml')).toBe(200);
@@ -279,16 +279,16 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
     );
 
     // Assess
-    expect(unreachable.code).toBe(2);
+    expect(unreachable.code, unreachable.stderr).toBe(2);
     expect(unreachable.stderr).toBe(
       `feedwright: ${file}: cannot reach S3 at http://127.0.0.1:${port} (ECONNREFUSED): is the local stack running (npm start)?\n`,
     );
-    expect(refused.code).toBe(2);
+    expect(refused.code, refused.stderr).toBe(2);
     expect(refused.stderr).toMatch(
       /^feedwright: .*: S3 at .* refused the credentials \(InvalidAccessKeyId\)/,
     );
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
-    expect(slow.code).toBe(2);
+    expect(slow.code, slow.stderr).toBe(2);
     expect(slow.stderr.trim().split('\n')).toHaveLength(1);
     expect(slow.stderr).toMatch(
       /: timed out after \d+ s waiting for the stories on the site .*\(last: cannot reach the site at .*ECONNREFUSED/,
