@@ -3,8 +3,8 @@
  * render → site, and imports follow it. `npm run lint` runs this; `npm run graph` draws it.
  *
  *   digest                      imports nothing of ours
- *   site, storage               digest only
- *   pipeline                    digest, site, storage
+ *   site, storage, mail         digest only
+ *   pipeline                    digest, site, storage, mail
  *   functions, local-stack,     anything below, never each other's internals;
  *   cli, infra                  nothing imports functions/
  *
@@ -31,9 +31,10 @@ module.exports = {
     layer('digest', []),
     layer('site', ['digest']),
     layer('storage', ['digest']),
-    layer('pipeline', ['digest', 'site', 'storage']),
-    layer('local-stack', ['digest', 'site', 'storage', 'pipeline']),
-    layer('cli', ['digest', 'site', 'storage', 'pipeline', 'local-stack']),
+    layer('mail', ['digest']),
+    layer('pipeline', ['digest', 'site', 'storage', 'mail']),
+    layer('local-stack', ['digest', 'site', 'storage', 'mail', 'pipeline']),
+    layer('cli', ['digest', 'site', 'storage', 'mail', 'pipeline', 'local-stack']),
     {
       name: 'nothing-imports-functions',
       comment:

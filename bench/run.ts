@@ -60,6 +60,7 @@ async function main(): Promise<void> {
       split_lines_mb_per_s: round(parse.split_lines_mb_per_s),
       parse_largest_mb_per_s: round(parse.parse_largest_mb_per_s),
       upload_to_feed_ms: { p50: round(upload.p50), p95: round(upload.p95) },
+      reconcile_unchanged: { ms: round(upload.reconcileMs), writes: upload.reconcileWrites },
       render_ms: {
         stored_1k: round(render.stored_1k ?? Number.NaN),
         stored_50k: round(render.stored_50k ?? Number.NaN),
@@ -90,6 +91,7 @@ type Result = {
   split_lines_mb_per_s: number;
   parse_largest_mb_per_s: number;
   upload_to_feed_ms: { p50: number; p95: number };
+  reconcile_unchanged: { ms: number; writes: number };
   render_ms: { stored_1k: number; stored_50k: number };
   build_1k_s: number;
   peer_render_ratio: number;
@@ -111,6 +113,12 @@ function table(r: Result): string {
     ['parse, largest digest', `${r.parse_largest_mb_per_s} MB/s`, '', true],
     ['upload → feed p50', `${r.upload_to_feed_ms.p50} ms`, '≤ 500 ms', r.upload_to_feed_ms.p50 <= 500],
     ['upload → feed p95', `${r.upload_to_feed_ms.p95} ms`, '≤ 1500 ms', r.upload_to_feed_ms.p95 <= 1500],
+    [
+      'reconcile, nothing differs',
+      `${r.reconcile_unchanged.ms} ms, ${r.reconcile_unchanged.writes} writes (20 digests)`,
+      '0 writes',
+      r.reconcile_unchanged.writes === 0,
+    ],
     ['render, 1k stored', `${r.render_ms.stored_1k} ms`, '', true],
     ['render, 50k stored', `${r.render_ms.stored_50k} ms (×${round(ratio, 2)})`, '≤ ×1.2', ratio <= 1.2],
     ['build, 1k digests', `${r.build_1k_s} s`, '≤ 10 s', r.build_1k_s <= 10],

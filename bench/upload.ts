@@ -31,12 +31,13 @@ function onDay(text: string, day: number): string {
 export async function uploadToFeed(
   corpus: readonly string[],
   uploads = 20,
-): Promise<{ p50: number; p95: number }> {
+): Promise<{ p50: number; p95: number; reconcileMs: number; reconcileWrites: number }> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'feedwright-bench-stack-'));
   const stack = await startLocalStack({
     sitePort: 0,
     s3Port: 0,
     dynamoPort: 0,
+    smtpPort: null,
     dataDir,
     digestsDir: null,
     inboxDir: null,
@@ -44,6 +45,8 @@ export async function uploadToFeed(
   });
   const s3 = s3rverClient(stack.s3Endpoint, stack.region);
   const samples: number[] = [];
+  let reconcileMs = Number.NaN;
+  let reconcileWrites = Number.NaN;
   try {
     for (let i = 0; i < uploads; i++) {
       const source = corpus[i % corpus.length];
@@ -72,10 +75,19 @@ export async function uploadToFeed(
       samples.push(performance.now() - start);
       await stack.whenIdle(); // the next upload starts on a quiet stack, as an editor's would
     }
+    // Reconcile when nothing differs: it should only list, read and compare, never write.
+    const reconcileStart = performance.now();
+    const reconciled = await stack.reconcile();
+    reconcileMs = performance.now() - reconcileStart;
+    reconcileWrites =
+      reconciled.reapplied.length +
+      reconciled.withdrawn.length +
+      reconciled.written.length +
+      reconciled.deleted.length;
   } finally {
     s3.destroy();
     await stack.close();
     await rm(dataDir, { recursive: true, force: true });
   }
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
+  return { p50: percentile(samples, 50), p95: percentile(samples, 95), reconcileMs, reconcileWrites };
 }

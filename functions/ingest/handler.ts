@@ -5,6 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { parseAllowedSenders } from '@feedwright/mail';
 import {
   createIngestHandler,
   optionalPositiveInt,
@@ -22,8 +23,10 @@ const metrics = new Metrics({ namespace: 'feedwright', serviceName: 'feedwright-
 let ingest: ReturnType<typeof createIngestHandler> | undefined;
 
 /**
- * Lambda entry: env TABLE_NAME, MAX_DIGEST_BYTES?, DIGEST_TIMEZONE?, REPORT_TOPIC_ARN?, POWERTOOLS_*. The environment
- * is read on the first invocation, so importing this module needs none of it.
+ * Lambda entry: env TABLE_NAME, MAX_DIGEST_BYTES?, DIGEST_TIMEZONE?, REPORT_TOPIC_ARN? (each report
+ * goes to that SNS topic), ALLOWED_SENDERS? (set with `-c mailDomain`: mailed digests from these
+ * senders, authenticated by SES, are accepted), POWERTOOLS_*. The environment is read on the first
+ * invocation, so importing this module needs none of it.
  */
 export const handler = middy<S3Event, void, Error, Context>()
   .use(injectLambdaContext(logger))
@@ -37,6 +40,9 @@ export const handler = middy<S3Event, void, Error, Context>()
       tableName: requireEnv('TABLE_NAME'),
       maxDigestBytes: optionalPositiveInt('MAX_DIGEST_BYTES'),
       timezone: process.env.DIGEST_TIMEZONE || undefined,
+      ...(process.env.ALLOWED_SENDERS
+        ? { mail: { verdicts: 'ses', allowedSenders: parseAllowedSenders(process.env.ALLOWED_SENDERS) } }
+        : {}),
       ...(process.env.REPORT_TOPIC_ARN
         ? { notifier: new SnsReportNotifier({ client: sns, topicArn: process.env.REPORT_TOPIC_ARN }) }
         : {}),

@@ -5,6 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { parseAllowedSenders } from '@feedwright/mail';
 import {
   createReconcileHandler,
   optionalPositiveInt,
@@ -24,7 +25,7 @@ let run: ReturnType<typeof createReconcileHandler> | undefined;
 /**
  * Lambda entry, run by the schedule or by an operator: env TABLE_NAME, INCOMING_BUCKET, SITE_BUCKET,
  * SITE_BASE_URL, SITE_TITLE?, ITEMS_PER_FEED?, FEED_MAX_BYTES?, MAX_DIGEST_BYTES?, DIGEST_TIMEZONE?,
- * DISTRIBUTION_ID?, POWERTOOLS_*.
+ * ALLOWED_SENDERS? (as for ingest), DISTRIBUTION_ID?, POWERTOOLS_*.
  */
 export const handler = middy<unknown, ReconcileResult, Error, Context>()
   .use(injectLambdaContext(logger))
@@ -47,6 +48,9 @@ export const handler = middy<unknown, ReconcileResult, Error, Context>()
       },
       maxDigestBytes: optionalPositiveInt('MAX_DIGEST_BYTES'),
       timezone: process.env.DIGEST_TIMEZONE || undefined,
+      ...(process.env.ALLOWED_SENDERS
+        ? { mail: { verdicts: 'ses', allowedSenders: parseAllowedSenders(process.env.ALLOWED_SENDERS) } }
+        : {}),
       distributionId: process.env.DISTRIBUTION_ID || undefined,
     });
     return run();

@@ -10,6 +10,8 @@ const CONTEXT_KEYS = [
   'webAclArn',
   'siteTitle',
   'digestTimezone',
+  'mailDomain',
+  'allowedSenders',
   'reconcileSchedule',
   'editorEmail',
   'hubUrl',

@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveTimeZone } from '@feedwright/digest';
+import { parseAllowedSenders } from '@feedwright/mail';
 import { SUBSCRIPTION_FEED_PATH } from '@feedwright/site';
 import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
@@ -11,6 +12,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { IncomingBucket, LogBucket, SiteBucket } from './constructs/buckets.ts';
 import type { FailureQueue } from './constructs/failure-queue.ts';
+import { MailReceiving } from './constructs/mail-receiving.ts';
 import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
 import type { PipelineFunction } from './constructs/pipeline-function.ts';
 import { PipelineFunctions } from './constructs/pipeline-functions.ts';
@@ -58,6 +60,17 @@ export interface FeedwrightStackProps extends StackProps {
    * @default 'UTC'
    */
   readonly digestTimezone?: string;
+  /**
+   * Receive mailed digests through Amazon SES for this domain (its MX record must point at SES's
+   * inbound endpoint of the stack's region); needs `allowedSenders`.
+   * @default - no mail receiving
+   */
+  readonly mailDomain?: string;
+  /**
+   * Who may publish by mail: addresses and `@domains`, comma-separated (`ALLOWED_SENDERS`).
+   * @default - none; required when `mailDomain` is set
+   */
+  readonly allowedSenders?: string;
   /**
    * When the reconcile function runs: an EventBridge schedule expression (`rate(…)` or `cron(…)`).
    * @default 'rate(1 day)'
@@ -119,10 +132,13 @@ export class FeedwrightStack extends Stack {
   public readonly renderFailures: FailureQueue;
   public readonly alarms: PipelineAlarms;
   public readonly reports: ReportTopic;
+  /** SES receipt of mailed digests, when `mailDomain` is set. */
+  public readonly mail?: MailReceiving;
 
   constructor(scope: Construct, id: string, props: FeedwrightStackProps = {}) {
     super(scope, id, props);
     validateProps(props);
+    const allowedSenders = mailAllowList(props);
     const projectRoot = props.projectRoot ?? REPO_ROOT;
 
     const logs = new LogBucket(this, 'LogBucket');
@@ -187,6 +203,16 @@ export class FeedwrightStack extends Stack {
       ...(props.siteTitle === undefined ? {} : { siteTitle: props.siteTitle }),
     });
     [this.reconcile, this.reconcileRule] = [reconcile.fn, reconcile.rule];
+    if (props.mailDomain !== undefined && allowedSenders !== undefined) {
+      this.mail = new MailReceiving(this, 'Mail', {
+        mailDomain: props.mailDomain,
+        bucket: this.incomingBucket,
+        prefix: BUCKET_PREFIXES.mail,
+        ingest: { function: this.ingest.function, role: this.ingest.role, allowedSenders },
+        // Reconcile re-applies mailed digests through ingest's code, under the same sender rule.
+        readers: [{ function: this.reconcile.function, role: this.reconcile.role }],
+      });
+    }
 
     const ingestRedrive = redriveCommand(this.ingestFailures, this.ingest);
     const renderRedrive = redriveCommand(this.renderFailures, this.render);
@@ -262,6 +288,21 @@ export class FeedwrightStack extends Stack {
         'Re-renders the failed stream batches (within the stream 24 h retention)',
       ],
     ];
+    if (this.mail !== undefined) {
+      const domain = this.mail.mailDomain;
+      outputs.push(
+        [
+          'MailDomain',
+          domain,
+          'Mail digests to any address at this domain; only the allowed senders publish',
+        ],
+        [
+          'MailMxRecord',
+          `${domain}. MX 10 inbound-smtp.${this.region}.amazonaws.com.`,
+          "The DNS record that sends the domain's mail to SES in this region",
+        ],
+      );
+    }
     for (const [id, value, description] of outputs) {
       new CfnOutput(this, id, description === undefined ? { value } : { value, description });
     }
@@ -330,5 +371,34 @@ function validateProps(props: FeedwrightStackProps): void {
   }
 }
 
+/**
+ * `mailDomain` and `allowedSenders` come together (mail without an allow-list would let any
+ * authenticated sender publish); returns the allow-list as ingest reads it, or undefined.
+ */
+function mailAllowList(props: FeedwrightStackProps): string | undefined {
+  if (props.mailDomain === undefined && props.allowedSenders === undefined) return undefined;
+  if (props.mailDomain === undefined || props.allowedSenders === undefined) {
+    throw new FeedwrightConfigError(
+      'Mail needs both -c mailDomain=<domain SES receives for> and -c allowedSenders=<a@x.com,@newsletter.example.com>; got only one of them.',
+    );
+  }
+  if (!HOST_NAME.test(props.mailDomain)) {
+    throw new FeedwrightConfigError(
+      `mailDomain must be a domain name such as digests.example.com; got ${props.mailDomain}.`,
+    );
+  }
+  let allowed: ReturnType<typeof parseAllowedSenders>;
+  try {
+    allowed = parseAllowedSenders(props.allowedSenders);
+  } catch (error) {
+    throw new FeedwrightConfigError(`${(error as Error).message}.`);
+  }
+  if (allowed.addresses.size + allowed.domains.size === 0) {
+    throw new FeedwrightConfigError(
+      'allowedSenders names nobody: give addresses or @domains, comma-separated.',
+    );
+  }
+  return [...allowed.addresses, ...[...allowed.domains].map((domain) => `@${domain}`)].join(',');
+}
 // Labels of letters, digits and hyphens, at least two of them: what CloudFront accepts as an alias.
 const HOST_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/i;

@@ -6,6 +6,7 @@ import {
   DigestError,
   tooLargeError,
 } from '@feedwright/digest';
+import { parseMailDigest } from '@feedwright/mail';
 
 /** Options of {@link readDigestFile}. */
 export interface ReadDigestFileOptions {
@@ -102,7 +103,8 @@ async function readAll(
 
 /**
  * Reads one digest file and accepts it exactly as ingest does: {@link readDigestBytes}, then
- * `acceptDigest` of `@feedwright/digest` (decode, parse, story limits). `feedwright parse` and
+ * `acceptDigest` of `@feedwright/digest` (decode, parse, story limits), or for an `.eml` file
+ * `parseMailDigest` of `@feedwright/mail` (the message's text, then the same path). `feedwright parse` and
  * `feedwright build` both read digests through here.
  *
  * @throws {DigestError} for every reason the file is not a usable digest.
@@ -112,5 +114,16 @@ export async function readDigestFile(
   options: ReadDigestFileOptions & { readonly timezone?: string } = {},
 ): Promise<Digest> {
   const bytes = await readDigestBytes(path, options);
-  return acceptDigest(bytes, { ...options, timezone: options.timezone ?? 'UTC' });
+  const accept = { ...options, timezone: options.timezone ?? 'UTC' };
+  if (isMailFile(path)) return (await parseMailDigest(bytes, accept)).digest;
+  return acceptDigest(bytes, accept);
+}
+
+/**
+ * Whether a file is a saved e-mail message (`.eml`), read as a mailed digest: its text part (or
+ * its HTML part as text), forwarding unwrapped, then the same acceptance path as a `.txt` file. A
+ * file's sender is not checked: whoever has the file could as well have saved its text.
+ */
+function isMailFile(path: string): boolean {
+  return /\.eml$/i.test(path);
 }

@@ -24,7 +24,17 @@ export type AcceptOptions = DecodeOptions & ParseOptions;
  * @throws {DigestError} for every reason the bytes are not a digest that can be published.
  */
 export function acceptDigest(bytes: Uint8Array, options: AcceptOptions = {}): Digest {
-  const digest = parseDigest(decodeDigest(bytes, options), options);
+  return acceptDigestText(decodeDigest(bytes, options), options);
+}
+
+/**
+ * The acceptance path from text on: parsed, then checked as {@link acceptDigest} checks it. For text
+ * that did not come from a file's bytes, such as the text part of a mailed digest (`@feedwright/mail`).
+ *
+ * @throws {DigestError} for every reason the text is not a digest that can be published.
+ */
+export function acceptDigestText(text: string, options: ParseOptions = {}): Digest {
+  const digest = parseDigest(text, options);
   assertPublishable(digest);
   return digest;
 }

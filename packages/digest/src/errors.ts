@@ -17,6 +17,9 @@
  * - `TOO_MANY_STORIES`: more stories than one digest may have (`STORY_LIMITS`).
  * - `STORY_TOO_LARGE`: one story over the bytes a table item can hold (`STORY_LIMITS`).
  * - `UNRENDERABLE_STORY`: a story whose id, slug or time the site could not use (a parser bug).
+ * - `NO_TEXT`: an e-mail message with neither a plain-text nor an HTML part (only attachments).
+ * - `SENDER_REFUSED`: an e-mail message whose sender may not publish (not on the allow-list, or
+ *   not authenticated by SPF or DKIM, or judged spam or a virus).
  * - `UNREADABLE`: the file could not be read at all (missing, a directory, no permission); raised
  *   by callers that do the reading, so that every reason to reject a digest has one type.
  */
@@ -37,6 +40,8 @@ export type DigestErrorCode =
   | 'TOO_MANY_STORIES'
   | 'STORY_TOO_LARGE'
   | 'UNRENDERABLE_STORY'
+  | 'NO_TEXT'
+  | 'SENDER_REFUSED'
   | 'UNREADABLE';
 
 /**

@@ -5,7 +5,14 @@
  *
  * @packageDocumentation
  */
-export { type AcceptOptions, acceptDigest, assertRenderable, instantOf, STORY_LIMITS } from './accept.ts';
+export {
+  type AcceptOptions,
+  acceptDigest,
+  acceptDigestText,
+  assertRenderable,
+  instantOf,
+  STORY_LIMITS,
+} from './accept.ts';
 export { DEFAULT_MAX_DIGEST_BYTES, type DecodeOptions, decodeDigest, tooLargeError } from './decode.ts';
 export { DigestError, type DigestErrorCode, InvalidStoryError } from './errors.ts';
 export { compareHolders, holderName, type StoryHolder } from './holders.ts';

@@ -6,4 +6,7 @@ export const LOCAL_DEFAULTS = {
   s3Port: 4569,
   dynamoPort: 4567,
   sitePort: 8787,
+  smtpPort: 2525,
+  /** The largest message the SMTP server takes: SES's own limit for received mail (40 MB). */
+  smtpMaxBytes: 40 * 1024 * 1024,
 } as const;

@@ -41,5 +41,6 @@ export {
   type SiteServerOptions,
   startSiteServer,
 } from './site-server.ts';
+export { mailKeyFor, type SmtpInbox, type SmtpInboxOptions, startSmtpInbox } from './smtp-inbox.ts';
 export { recordsToRetry, StreamPoller, type StreamPollerOptions } from './stream-poller.ts';
 export { type StreamListener, StreamRecorder, type StreamRecorderOptions } from './stream-recorder.ts';

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { parseAllowedSenders, type SenderPolicy } from '@feedwright/mail';
 import {
   createIngestHandler,
   createRenderHandler,
@@ -27,6 +28,7 @@ import { createTable } from './provision.ts';
 import { createSequencer, isIngestedObject, type ObjectChange, toS3EventRecord } from './s3-notifications.ts';
 import { repairS3rverData } from './s3rver-repair.ts';
 import { startSiteServer } from './site-server.ts';
+import { startSmtpInbox } from './smtp-inbox.ts';
 import { StreamPoller } from './stream-poller.ts';
 import { StreamRecorder } from './stream-recorder.ts';
 
@@ -46,6 +48,14 @@ export interface LocalStackOptions {
   readonly digestsDir?: string | null;
   /** The watched drop folder, created if missing; null for none. @default 'inbox' */
   readonly inboxDir?: string | null;
+  /** The SMTP server mailed digests are sent to; 0 picks a free port, null for none. @default 2525 */
+  readonly smtpPort?: number | null;
+  /**
+   * Only these senders may publish by mail (`a@x.com,@example.com`); local mail is otherwise
+   * trusted, with no SPF/DKIM verdicts to check.
+   * @default undefined - any sender
+   */
+  readonly allowedSenders?: string;
   /** Absolute URLs in feeds and pages. @default the site server's URL */
   readonly baseUrl?: string;
   /** Time zone of the digests' wall times. @default 'UTC' */
@@ -92,6 +102,8 @@ export interface LocalStack {
   readonly baseUrl: string;
   readonly dataDir: string;
   readonly inboxDir: string | null;
+  /** The SMTP server's port (on `host`), or null when it is off. */
+  readonly smtpPort: number | null;
   /** The sample digests uploaded at start. */
   readonly samples: readonly string[];
   /** The ingest reports of the sample digests, as far as they are written. */
@@ -195,7 +207,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const recorder = new StreamRecorder({ region: REGION, accountId: ACCOUNT_ID, buffer: false });
     recorder.attach(dynamo);
     recorder.subscribe((record) => poller?.push([record]));
-    const ingest = createIngestHandler({ s3, dynamo, tableName, timezone: options.timezone ?? 'UTC' });
+    // Local mail is trusted (nothing here checks SPF or DKIM); only the allow-list applies.
+    const mail: SenderPolicy = {
+      verdicts: 'trusted',
+      ...(options.allowedSenders ? { allowedSenders: parseAllowedSenders(options.allowedSenders) } : {}),
+    };
+    const ingest = createIngestHandler({ s3, dynamo, tableName, timezone: options.timezone ?? 'UTC', mail });
     const render = createRenderHandler({
       s3,
       dynamo,
@@ -244,6 +261,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       site: new S3SiteStore({ bucket: siteBucket, client: s3 }),
       config: resolveSiteConfig({ baseUrl }),
       timezone: options.timezone ?? 'UTC',
+      mail,
     };
     const reconcileNow = async (): Promise<ReconcileResult> => {
       const result = await reconcile(reconcileServices);
@@ -277,14 +295,44 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const inbox = inboxDir === null ? undefined : await watchInbox({ directory: inboxDir, upload, log });
     if (inbox !== undefined) closers.push(() => inbox.close());
 
+    const smtp =
+      options.smtpPort === null
+        ? undefined
+        : await startSmtpInbox({
+            host,
+            port: options.smtpPort ?? LOCAL_DEFAULTS.smtpPort,
+            maxBytes: LOCAL_DEFAULTS.smtpMaxBytes,
+            prefix: BUCKET_PREFIXES.mail,
+            store: async (key, raw) => {
+              await s3.send(
+                new PutObjectCommand({
+                  Bucket: incomingBucket,
+                  Key: key,
+                  Body: raw,
+                  ContentType: 'message/rfc822',
+                }),
+              );
+            },
+            log,
+          });
+    if (smtp !== undefined) closers.push(() => smtp.close());
+
     const whenIdle = async () => {
       // Each stage can feed the next (inbox → S3 event → ingest → stream → render): wait for
       // all of them in that order until a full pass finds nothing left.
       for (;;) {
         await inbox?.idle();
+        await smtp?.idle();
         await ingestInvoker.idle();
         await streamPoller.idle();
-        if (ingestInvoker.pending === 0 && !streamPoller.busy && (inbox === undefined || !inbox.busy)) return;
+        if (
+          ingestInvoker.pending === 0 &&
+          !streamPoller.busy &&
+          (inbox === undefined || !inbox.busy) &&
+          (smtp === undefined || !smtp.busy)
+        ) {
+          return;
+        }
       }
     };
 
@@ -300,6 +348,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       baseUrl,
       dataDir,
       inboxDir,
+      smtpPort: smtp?.port ?? null,
       samples,
       sampleReports: () => Promise.all(samples.map((name) => readReport(s3, incomingBucket, name))),
       whenIdle,

@@ -81,9 +81,15 @@ export function createSequencer(now: () => number = Date.now): () => string {
   };
 }
 
-/** Which objects notify the ingest function: the CDK stack filters on the `digests/` prefix. */
+/**
+ * Which objects notify the ingest function: the CDK stack filters on the `digests/` prefix, and on
+ * `mail/` when it receives mail (the local stack always does).
+ */
 export function isIngestedObject(change: ObjectChange, incomingBucket: string): boolean {
-  return change.bucket === incomingBucket && change.key.startsWith(BUCKET_PREFIXES.digests);
+  return (
+    change.bucket === incomingBucket &&
+    (change.key.startsWith(BUCKET_PREFIXES.digests) || change.key.startsWith(BUCKET_PREFIXES.mail))
+  );
 }
 
 const SEQUENCER_WIDTH = 18;

@@ -24,5 +24,11 @@ export {
 export { type RenderResult, type RenderServices, renderPlan } from './render.ts';
 export { planRender, type RenderPlan, type RenderUnit } from './render-plan.ts';
 export { type IngestReport, reportNotification } from './report.ts';
-export { type DigestEvent, decodeS3Key, digestEventsOf, type IgnoredRecord } from './s3-events.ts';
+export {
+  type DigestEvent,
+  decodeS3Key,
+  digestEventsOf,
+  type IgnoredRecord,
+  isMailKey,
+} from './s3-events.ts';
 export { publishToHub } from './websub.ts';

@@ -5,11 +5,12 @@ import {
   DigestError,
   tooLargeError,
 } from '@feedwright/digest';
+import { acceptMailDigest, type SenderPolicy } from '@feedwright/mail';
 import { type ApplyResult, type DigestSource, NO_STORY_COUNTS, type StoryStore } from '@feedwright/storage';
 import { reportKeyFor } from '@feedwright/storage/schema';
 import type { PipelineLogger } from './logger.ts';
 import type { IngestReport } from './report.ts';
-import type { DigestEvent } from './s3-events.ts';
+import { type DigestEvent, isMailKey } from './s3-events.ts';
 
 /** What ingest needs: the incoming bucket, the story store, and the digest settings. */
 export interface IngestServices {
@@ -19,6 +20,12 @@ export interface IngestServices {
   readonly maxDigestBytes?: number;
   /** IANA zone the digests' wall times are read in. @default 'UTC' */
   readonly timezone?: string;
+  /**
+   * Who may publish by mail (`mail/` objects): the allow-list, and whether SES's verdicts are
+   * required. Without one, every mailed digest is refused.
+   * @default undefined - mail is refused
+   */
+  readonly mail?: SenderPolicy;
   readonly logger?: PipelineLogger;
   /** @default () => new Date() */
   readonly now?: () => Date;
@@ -33,8 +40,9 @@ export interface IngestResult {
 
 /**
  * Ingests one digest event. A created event is size-checked from the event (before reading), and the
- * exact version it names is read and accepted by `acceptDigest` (decoded, parsed, checked against the story limits), and its stories made the digest's stories. A
- * removal event (which on a versioned bucket may be the delete of one old version, or of a delete
+ * exact version it names is read and accepted by `acceptDigest` (decoded, parsed, checked against the
+ * story limits; a `mail/` object is read as e-mail first, see `acceptMailDigest`), and its stories
+ * made the digest's stories. A removal event (which on a versioned bucket may be the delete of one old version, or of a delete
  * marker: an undelete) withdraws the digest only if the key has no current object; otherwise the current
  * version is applied again, so undelete and rollback both work. The report goes to `reports/<key>.json`
  * in the same bucket; a retry of an applied event writes it if it is missing.
@@ -116,7 +124,10 @@ async function applyVersion(
 
   let digest: Digest;
   try {
-    digest = acceptDigest(read.bytes, { maxBytes, timezone: services.timezone ?? 'UTC' });
+    const options = { maxBytes, timezone: services.timezone ?? 'UTC' };
+    digest = isMailKey(event.key)
+      ? await acceptMail(read.bytes, options, services.mail)
+      : acceptDigest(read.bytes, options);
   } catch (error) {
     if (error instanceof DigestError) return reject(event, services, error);
     throw error;
@@ -136,6 +147,24 @@ async function applyVersion(
   return result.outcome === 'duplicate'
     ? { ...skipped(event, result), ifMissing: applied }
     : skipped(event, result);
+}
+
+/**
+ * A `mail/` object: read as a mailed message (the sender checked first, then its text part), then
+ * the same parser and limits as a file (`acceptMailDigest`).
+ */
+async function acceptMail(
+  bytes: Uint8Array,
+  options: { readonly maxBytes: number; readonly timezone: string },
+  policy: SenderPolicy | undefined,
+): Promise<Digest> {
+  if (policy === undefined) {
+    throw new DigestError(
+      'SENDER_REFUSED',
+      'mailed digests are not accepted here: no allowed senders are configured (deploy with -c mailDomain=… -c allowedSenders=…)',
+    );
+  }
+  return (await acceptMailDigest(bytes, { ...options, policy })).digest;
 }
 
 async function reject(event: DigestEvent, services: IngestServices, error: DigestError): Promise<Outcome> {

@@ -1,3 +1,4 @@
+import type { SenderPolicy } from '@feedwright/mail';
 import { buildSite, type SiteConfig } from '@feedwright/site';
 import {
   type CdnInvalidator,
@@ -31,6 +32,8 @@ export interface ReconcileServices {
   readonly maxDigestBytes?: number;
   /** @default 'UTC' */
   readonly timezone?: string;
+  /** Who may publish by mail, as for ingest: `mail/` objects are re-applied under the same rule. */
+  readonly mail?: SenderPolicy;
   readonly logger?: PipelineLogger;
   /** @default () => new Date() */
   readonly now?: () => Date;
@@ -66,10 +69,14 @@ export interface ReconcileResult {
  */
 export async function reconcile(services: ReconcileServices): Promise<ReconcileResult> {
   const { source, incomingBucket: bucket, stories } = services;
+  // Mailed digests (`mail/`) hold stories as uploaded ones do: without them here, reconcile would
+  // take their stories for orphans and withdraw them.
+  const listed = [
+    ...(await source.listObjects(bucket, BUCKET_PREFIXES.digests)),
+    ...(await source.listObjects(bucket, BUCKET_PREFIXES.mail)),
+  ];
   const objects = new Map(
-    (await source.listObjects(bucket, BUCKET_PREFIXES.digests))
-      .filter((object) => !object.key.endsWith('/'))
-      .map((object) => [object.key, object.eTag]),
+    listed.filter((object) => !object.key.endsWith('/')).map((object) => [object.key, object.eTag]),
   );
   const live = await stories.liveStories();
   const holders = new Set(live.flatMap((entry) => entry.holders));
@@ -104,6 +111,7 @@ export async function reconcile(services: ReconcileServices): Promise<ReconcileR
       stories,
       ...(services.maxDigestBytes === undefined ? {} : { maxDigestBytes: services.maxDigestBytes }),
       ...(services.timezone === undefined ? {} : { timezone: services.timezone }),
+      ...(services.mail === undefined ? {} : { mail: services.mail }),
       ...(services.logger === undefined ? {} : { logger: services.logger }),
       ...(services.now === undefined ? {} : { now: services.now }),
     });

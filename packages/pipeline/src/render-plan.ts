@@ -1,4 +1,5 @@
 import { ALL_TOPICS_SLUG } from '@feedwright/digest';
+import { monthOf } from '@feedwright/site';
 import { type StorySiteView, storyChangeOf } from '@feedwright/storage';
 import type { DynamoDBRecord } from 'aws-lambda';
 
@@ -19,6 +20,14 @@ export interface RenderPlan {
   readonly topics: ReadonlySet<string>;
   /** index.html and feeds.opml. */
   readonly listings: boolean;
+  /**
+   * The archive months ('yyyy-mm', UTC) each topic slug (`all` included) must render again: the month a
+   * changed story was in and the one it is in now. Only these months' archive documents and month pages
+   * change: a new story never rewrites an older month, a back-filled one only its own.
+   */
+  readonly topicMonths: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The months whose sitemap part lists a changed story's page. */
+  readonly sitemapMonths: ReadonlySet<string>;
   /** The units each record touched, by the record's `SequenceNumber`. */
   readonly unitsByRecord: ReadonlyMap<string, readonly string[]>;
 }
@@ -40,6 +49,8 @@ export function unitId(unit: RenderUnit): string {
 export function planRender(records: readonly DynamoDBRecord[]): RenderPlan {
   const storyIds = new Set<string>();
   const topics = new Set<string>();
+  const topicMonths = new Map<string, Set<string>>();
+  const sitemapMonths = new Set<string>();
   const unitsByRecord = new Map<string, string[]>();
   for (const record of records) {
     const change = storyChangeOf(record);
@@ -57,15 +68,27 @@ export function planRender(records: readonly DynamoDBRecord[]): RenderPlan {
 
     storyIds.add(storyId);
     for (const unit of units) if (unit.kind === 'topic') topics.add(unit.slug);
+    for (const view of [before, after]) {
+      if (view === null) continue;
+      const month = monthOf(view.publishedAt, `story '${storyId}'`);
+      sitemapMonths.add(month);
+      for (const slug of [ALL_TOPICS_SLUG, view.topicSlug]) {
+        const months = topicMonths.get(slug) ?? new Set<string>();
+        months.add(month);
+        topicMonths.set(slug, months);
+      }
+    }
     if (sequenceNumber !== undefined) {
       unitsByRecord.set(sequenceNumber, [
         ...new Set([...(unitsByRecord.get(sequenceNumber) ?? []), ...units.map(unitId)]),
       ]);
     }
   }
-  return { storyIds, topics, listings: storyIds.size > 0, unitsByRecord };
+  return { storyIds, topics, listings: storyIds.size > 0, topicMonths, sitemapMonths, unitsByRecord };
 }
 
 function sameView(a: StorySiteView | null, b: StorySiteView | null): boolean {
-  return a === null || b === null ? a === b : a.topicSlug === b.topicSlug && a.contentHash === b.contentHash;
+  return a === null || b === null
+    ? a === b
+    : a.topicSlug === b.topicSlug && a.contentHash === b.contentHash && a.publishedAt === b.publishedAt;
 }

@@ -15,15 +15,30 @@ import {
   storyPath,
   type TopicListing,
   type TopicRef,
+  topicPagePath,
 } from '@feedwright/site';
 import {
   type CdnInvalidator,
+  mapLimit,
   type ObjectVersion,
   SiteObjectConflictError,
   type SiteStore,
+  type StoryArchiveReader,
   type StoryStore,
 } from '@feedwright/storage';
 import type { PipelineLogger } from './logger.ts';
+import {
+  type ArchiveContext,
+  emptyIssueFiles,
+  feedArchiveRef,
+  monthsToRender,
+  NO_ISSUE_NAV,
+  renderSitemapIndexFile,
+  renderSitemapMonthPart,
+  renderTopicMonth,
+  sitemapPages,
+  topicPage,
+} from './render-archive.ts';
 import { type RenderPlan, type RenderUnit, unitId } from './render-plan.ts';
 
 /** What render needs: the story store to read, the site store to write, and how to render. */
@@ -41,6 +56,14 @@ export interface RenderServices {
    * the end, so a withdrawn page or a changed feed is not served from cache. None locally (no cache).
    */
   readonly cdn?: CdnInvalidator;
+  /**
+   * The month reader of the story store. Given, render writes the archive too: topic and month pages,
+   * RFC 5005 archive documents, the feeds' `prev-archive` links and the sitemap, for the (topic, month)
+   * pairs the plan names — what `feedwright build` writes for the same stories with `issues: []` (the
+   * table holds no issue yet: the issue listings and feed stay empty and story pages link no issue).
+   * @default undefined (no archive)
+   */
+  readonly archive?: StoryArchiveReader;
 }
 
 /** What one render did to the site bucket. */
@@ -48,7 +71,7 @@ export interface RenderResult {
   readonly written: number;
   readonly unchanged: number;
   readonly deleted: number;
-  /** Site paths written or deleted (what the CDN was asked to invalidate), sorted. */
+  /** Site paths rewritten or deleted (what the CDN was asked to invalidate; new ones are not), sorted. */
   readonly changedPaths: readonly string[];
   /**
    * Site paths of the subscription feeds whose bytes this render wrote (sorted, each once): what a
@@ -95,14 +118,15 @@ export async function renderPlan(plan: RenderPlan, services: RenderServices): Pr
 
   // A story not in the map has been withdrawn (or never existed).
   const current = await services.stories.getStories([...plan.storyIds]);
-  const context: UnitContext = { services, plan, current, tally, queries: new Map() };
+  const context: UnitContext = { services, plan, current, tally, queries: new Map(), months: new Map() };
   // Feeds first: they are what readers poll, so they should be fresh soonest.
   const units: RenderUnit[] = [
     ...[...plan.topics].map((slug): RenderUnit => ({ kind: 'topic', slug })),
     ...(plan.listings ? [{ kind: 'listings' } as const] : []),
     ...[...plan.storyIds].map((storyId): RenderUnit => ({ kind: 'story', storyId })),
   ];
-  await forEachLimit(units, services.concurrency ?? 8, async (unit) => {
+  // Each task catches its own failure (recorded per unit), so every unit is tried.
+  await mapLimit(units, services.concurrency ?? 8, async (unit) => {
     try {
       await withRetries(unit, context);
     } catch (error) {
@@ -141,6 +165,24 @@ interface UnitContext {
    * index listing share one (first attempt only), an untouched topic's listing asks for a few stories.
    */
   readonly queries: Map<string, { readonly limit: number; readonly stories: Promise<Story[]> }>;
+  /** Month Queries of this batch (archive only), by `<slug>/<month>`. */
+  readonly months: Map<string, Promise<Story[]>>;
+}
+
+/** The archive units' view of a batch, or undefined when render writes no archive. */
+function archiveContext(context: UnitContext): ArchiveContext | undefined {
+  const { services, plan, current, tally } = context;
+  if (services.archive === undefined) return undefined;
+  return {
+    archive: services.archive,
+    site: services.site,
+    config: services.config,
+    touchedIds: plan.storyIds,
+    current,
+    months: context.months,
+    put: (file, expected) => put(file, expected, services.site, tally),
+    remove: (path) => remove(path, services.site, tally),
+  };
 }
 
 async function withRetries(unit: RenderUnit, context: UnitContext): Promise<void> {
@@ -148,7 +190,7 @@ async function withRetries(unit: RenderUnit, context: UnitContext): Promise<void
   for (let attempt = 1; ; attempt += 1) {
     try {
       // A retry follows a conflict with a newer render: it must query afresh, not reuse this batch's results.
-      await renderUnit(unit, attempt === 1 ? context : { ...context, queries: new Map() });
+      await renderUnit(unit, attempt === 1 ? context : { ...context, queries: new Map(), months: new Map() });
       return;
     } catch (error) {
       if (!(error instanceof SiteObjectConflictError) || attempt >= attempts) throw error;
@@ -176,22 +218,39 @@ async function renderStory(storyId: string, { services, current, tally }: UnitCo
     await remove(storyPath(storyId), services.site, tally);
     return;
   }
-  await put(renderStoryPage(story, services.config), undefined, services.site, tally);
+  const nav = services.archive === undefined ? undefined : NO_ISSUE_NAV;
+  const file = renderStoryPage(story, services.config, nav);
+  // HEADed here rather than inside putIfChanged, so that a page written for the first time (never
+  // cached) is told apart from one rewritten (a correction: its cached copy must go).
+  await put(file, await services.site.head(file.path), services.site, tally);
 }
 
 async function renderTopic(slug: string, context: UnitContext): Promise<void> {
   const { services, tally } = context;
   const paths = FEED_FORMATS.map((format) => feedPath(slug, format));
   const expected = await headAll(paths, services.site);
+  const archive = archiveContext(context);
+  const pagePath = topicPagePath(slug);
+  const expectedPage = archive === undefined ? undefined : await services.site.head(pagePath);
   const stories = await newestPatched(slug, services.config.itemsPerFeed, context);
+  const topic: TopicRef = slug === ALL_TOPICS_SLUG ? ALL_STORIES : { slug, name: topicName(slug, stories) };
+  if (archive !== undefined) {
+    // Months first: the feeds link the newest month's documents, which must be there when they do.
+    const months = await monthsToRender(slug, context.plan.topicMonths.get(slug) ?? [], archive);
+    for (const month of months) await renderTopicMonth(topic, month, archive);
+  }
   if (stories.length === 0 && slug !== ALL_TOPICS_SLUG) {
-    for (const path of paths) await remove(path, services.site, tally);
+    for (const path of [...paths, ...(archive === undefined ? [] : [pagePath])]) {
+      await remove(path, services.site, tally);
+    }
     return;
   }
-  const topic: TopicRef = slug === ALL_TOPICS_SLUG ? ALL_STORIES : { slug, name: topicName(slug, stories) };
-  for (const file of renderTopicFeeds(topic, stories, services.config)) {
+  const newestArchive = archive === undefined ? null : await feedArchiveRef(topic, stories, archive);
+  for (const file of renderTopicFeeds(topic, stories, services.config, newestArchive)) {
     await put(file, expected.get(file.path), services.site, tally);
   }
+  if (archive !== undefined)
+    await put(await topicPage(topic, stories, archive), expectedPage, services.site, tally);
 }
 
 async function renderListings(context: UnitContext): Promise<void> {
@@ -208,14 +267,22 @@ async function renderListings(context: UnitContext): Promise<void> {
     // A topic with no live story has no feeds, so the index and OPML do not offer them.
     if (latest.length > 0) listings.push({ topic: { slug, name: topicName(slug, latest, name) }, latest });
   }
+  const archive = archiveContext(context);
   const files = [
-    renderIndex(listings, services.config),
+    renderIndex(listings, services.config, { archive: archive !== undefined }),
     renderOpml(
       listings.map((listing) => listing.topic),
       services.config,
     ),
   ];
   for (const file of files) await put(file, expected.get(file.path), services.site, tally);
+  if (archive === undefined) return;
+  const slugs = listings.map((listing) => listing.topic.slug);
+  for (const file of [...emptyIssueFiles(services.config), sitemapPages(slugs, services.config)]) {
+    await put(file, undefined, services.site, tally);
+  }
+  for (const month of [...context.plan.sitemapMonths].sort()) await renderSitemapMonthPart(month, archive);
+  await renderSitemapIndexFile(archive);
 }
 
 /**
@@ -260,33 +327,20 @@ async function put(
   const result = await site.putIfChanged(file, expected === undefined ? {} : { expected });
   if (result === 'written') {
     tally.written += 1;
-    tally.changedPaths.add(file.path);
+    // A new object has no cached copy to drop (CloudFront caches a 404 for seconds only).
+    if (expected !== null) tally.changedPaths.add(file.path);
     if (isSubscriptionFeedPath(file.path)) tally.writtenFeeds.add(file.path);
   } else {
     tally.unchanged += 1;
   }
 }
 
-async function remove(path: string, site: SiteStore, tally: Tally): Promise<void> {
-  if ((await site.delete(path)) !== 'deleted') return;
+/** Deletes `path` if it is there; resolves whether it was. */
+async function remove(path: string, site: SiteStore, tally: Tally): Promise<boolean> {
+  if ((await site.delete(path)) !== 'deleted') return false;
   tally.deleted += 1;
   tally.changedPaths.add(path);
-}
-
-async function forEachLimit<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await task(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return true;
 }
 
 function describe(error: unknown): string {

@@ -4,6 +4,17 @@ import type { S3Event, S3EventRecord } from 'aws-lambda';
 // Only objects under this prefix are digests; the CDK notification filters on it too.
 const DIGEST_PREFIX = BUCKET_PREFIXES.digests;
 
+// Mailed digests (SES's receipt rule, the local SMTP server): read as mail, otherwise like digests.
+const MAIL_PREFIX = BUCKET_PREFIXES.mail;
+
+/** The object SES writes under the rule's prefix when the rule is created, to test its access. */
+const SES_SETUP_NOTIFICATION = 'AMAZON_SES_SETUP_NOTIFICATION';
+
+/** Whether a digest object is a mailed message (under `mail/`), which ingest reads as e-mail. */
+export function isMailKey(key: string): boolean {
+  return key.startsWith(MAIL_PREFIX);
+}
+
 /** One S3 notification about a digest object, with its key decoded. */
 export interface DigestEvent {
   readonly kind: 'created' | 'removed';
@@ -36,7 +47,7 @@ export function decodeS3Key(encoded: string): string {
   return decodeURIComponent(encoded.replace(/\+/g, ' '));
 }
 
-/** Splits a notification into digest events and records that are none of ingest's business. */
+/** Splits a notification into digest events (`digests/` and `mail/`) and records that are none of ingest's business. */
 export function digestEventsOf(event: S3Event): { events: DigestEvent[]; ignored: IgnoredRecord[] } {
   const events: DigestEvent[] = [];
   const ignored: IgnoredRecord[] = [];
@@ -65,7 +76,16 @@ function digestEventOf(record: S3EventRecord): DigestEvent | IgnoredRecord {
   } catch {
     return { reason: 'the object key is not valid URL encoding', eventName, key: rawKey };
   }
-  if (!key.startsWith(DIGEST_PREFIX)) return { reason: `not under ${DIGEST_PREFIX}`, eventName, key };
+  if (!key.startsWith(DIGEST_PREFIX) && !isMailKey(key)) {
+    return { reason: `not under ${DIGEST_PREFIX} or ${MAIL_PREFIX}`, eventName, key };
+  }
+  if (key === `${MAIL_PREFIX}${SES_SETUP_NOTIFICATION}`) {
+    return {
+      reason: "SES's setup notification (written when the receipt rule is created), not a message",
+      eventName,
+      key,
+    };
+  }
   if (key.endsWith('/')) return { reason: 'a folder placeholder, not a digest', eventName, key };
   const sequencer = record.s3.object.sequencer;
   if (typeof sequencer !== 'string' || !/^[0-9A-Fa-f]+$/.test(sequencer)) {

@@ -4,10 +4,23 @@
  * `feedwright build` command writes the files to disk, the render function to the site bucket.
  */
 export { renderMonthArchive } from './archive.ts';
-export { renderTopicPage } from './archive-pages.ts';
+export { renderTopicMonthPage, renderTopicPage } from './archive-pages.ts';
+export {
+  type ArchiveRef,
+  archivePath,
+  ISSUES_INDEX_PATH,
+  type Month,
+  monthOf,
+  SITEMAP_PATH,
+  sitemapMonthPath,
+  topicMonthPath,
+  topicPagePath,
+} from './archive-paths.ts';
 export { type BuildSiteOptions, buildSite } from './build-site.ts';
 export { DEFAULT_SITE_CONFIG, resolveSiteConfig, type SiteConfig, SiteConfigError } from './config.ts';
 export { renderIndex } from './index-page.ts';
+export { renderIssueFeeds } from './issue-feed.ts';
+export { renderIssuesIndex } from './issue-pages.ts';
 export { assignIssueIds, type Issue, type IssueSource, issueIdBase } from './issues.ts';
 export { renderOpml } from './opml.ts';
 export {
@@ -17,6 +30,8 @@ export {
   SITE_CONTENT_SECURITY_POLICY,
 } from './response-headers.ts';
 export { CONTENT_TYPES, type SiteFile } from './site-file.ts';
+export { renderSitemapIndex, renderSitemapMonth, renderSitemapPages } from './sitemap.ts';
+export type { StoryNav } from './story-nav.ts';
 export { renderStoryPage, storyPageText } from './story-page.ts';
 export { cleanText, escapeMarkup } from './text.ts';
 export { renderTopicFeeds } from './topic-feeds.ts';

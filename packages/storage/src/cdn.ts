@@ -10,15 +10,26 @@ export interface CdnInvalidator {
 /** Above this many paths, one wildcard (`/*`) is cheaper than listing them (CloudFront bills per path). */
 const MAX_LISTED_INVALIDATION_PATHS = 100;
 
+/** Feeds live under this folder; several changed feeds are invalidated as one `/feeds/*` path. */
+const FEEDS_FOLDER = 'feeds/';
+
 /**
  * The CloudFront paths for changed site paths: each with a leading slash and percent-encoded as the
- * viewer requests it, `/` too when `index.html` changed (the root serves it), or `/*` for many.
+ * viewer requests it, `/` too when `index.html` changed (the root serves it). CloudFront bills per
+ * path and a wildcard counts as one: more than one changed feed becomes `/feeds/*` (a render touches
+ * `all` and each topic's three formats), and more than 100 paths in all become `/*`.
  */
 export function invalidationPaths(paths: readonly string[]): string[] {
   const unique = [...new Set(paths)].sort();
-  if (unique.length > MAX_LISTED_INVALIDATION_PATHS) return ['/*'];
-  const encoded = unique.map((path) => `/${path.split('/').map(encodeURIComponent).join('/')}`);
-  return unique.includes('index.html') ? ['/', ...encoded] : encoded;
+  const feeds = unique.filter((path) => path.startsWith(FEEDS_FOLDER));
+  const listed = feeds.length > 1 ? unique.filter((path) => !path.startsWith(FEEDS_FOLDER)) : unique;
+  if (listed.length + (feeds.length > 1 ? 1 : 0) > MAX_LISTED_INVALIDATION_PATHS) return ['/*'];
+  const encoded = listed.map((path) => `/${path.split('/').map(encodeURIComponent).join('/')}`);
+  return [
+    ...(unique.includes('index.html') ? ['/'] : []),
+    ...(feeds.length > 1 ? [`/${FEEDS_FOLDER}*`] : []),
+    ...encoded,
+  ];
 }
 
 /** Options of {@link CloudFrontInvalidator}. */

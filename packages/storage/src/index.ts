@@ -34,6 +34,7 @@ export {
   type TopicItem,
   topicKey,
 } from './items.ts';
+export { mapLimit } from './map-limit.ts';
 export { MemoryItemTable } from './memory-item-table.ts';
 export { type ClaimDecision, decideStoryWrite, type StoryChange, type StoryDecision } from './rules.ts';
 export { compareSequencers, isValidSequencer } from './sequencer.ts';

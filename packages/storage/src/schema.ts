@@ -47,6 +47,11 @@ export const BUCKET_PREFIXES = {
   digests: 'digests/',
   /** Where ingest writes its processing reports (`reports/<digest key>.json`). */
   reports: 'reports/',
+  /**
+   * Mailed digests: raw messages stored by SES's receipt rule (with `-c mailDomain`) and by the local
+   * stack's SMTP server; they trigger ingest like `digests/`. SES may write here and nowhere else.
+   */
+  mail: 'mail/',
 } as const;
 
 /** `digests/a b.txt` → `reports/digests/a b.txt.json`: where ingest reports on a digest. */

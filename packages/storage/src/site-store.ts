@@ -51,8 +51,11 @@ export interface SiteStore {
   putIfChanged(file: SiteObject, options?: PutIfChangedOptions): Promise<PutResult>;
   /** Removes the object if it is there. */
   delete(path: string): Promise<DeleteResult>;
-  /** Every object of the site with its ETag (unquoted; the MD5 of the body for a single PUT). */
-  list(): Promise<ListedObject[]>;
+  /**
+   * Every object of the site (or of those whose path starts with `prefix`) with its ETag (unquoted; the
+   * MD5 of the body for a single PUT), sorted by path.
+   */
+  list(prefix?: string): Promise<ListedObject[]>;
 }
 
 /** The object metadata key (`x-amz-meta-content-sha256`) that carries the content hash. */
@@ -138,8 +141,8 @@ export class S3SiteStore implements SiteStore {
     return 'deleted';
   }
 
-  list(): Promise<ListedObject[]> {
-    return new S3DigestSource({ client: this.#client }).listObjects(this.#bucket, '');
+  list(prefix = ''): Promise<ListedObject[]> {
+    return new S3DigestSource({ client: this.#client }).listObjects(this.#bucket, prefix);
   }
 }
 
@@ -190,8 +193,9 @@ export class MemorySiteStore implements SiteStore {
     return 'deleted';
   }
 
-  async list(): Promise<ListedObject[]> {
+  async list(prefix = ''): Promise<ListedObject[]> {
     return [...this.files.values()]
+      .filter((file) => file.path.startsWith(prefix))
       .map((file) => ({ key: file.path, eTag: bareETag(file.etag) }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }

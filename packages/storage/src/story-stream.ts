@@ -5,6 +5,8 @@ import { KEY_PREFIX, TABLE_INDEXES } from './schema.ts';
 export interface StorySiteView {
   readonly topicSlug: string;
   readonly contentHash: string;
+  /** When the story was published (ISO 8601, UTC as the parser writes it): places it in its archive month. */
+  readonly publishedAt: string;
 }
 
 /** A story item's stream record, read as what a reader could see before and after it. */
@@ -37,6 +39,7 @@ function siteView(image: Record<string, AttributeValue> | undefined): StorySiteV
   if (image?.[TABLE_INDEXES.all.partitionKey]?.S === undefined) return null;
   const topicSlug = image.story?.M?.topicSlug?.S;
   const contentHash = image.contentHash?.S;
-  if (topicSlug === undefined || contentHash === undefined) return null;
-  return { topicSlug, contentHash };
+  const publishedAt = image.story?.M?.publishedAt?.S;
+  if (topicSlug === undefined || contentHash === undefined || publishedAt === undefined) return null;
+  return { topicSlug, contentHash, publishedAt };
 }

@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { decodeDigest, parseDigest } from '@feedwright/digest';
@@ -187,6 +187,47 @@ describe('feedwright build', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).toContain('Usage: feedwright build');
+  });
+});
+
+describe('feedwright build, on saved e-mails', () => {
+  it('builds the same site from a folder of .eml files as from the .txt digests they carry', async () => {
+    // Prepare
+    const mailDir = join(scratch, 'mail-in');
+    const textDir = join(scratch, 'text-in');
+    await Promise.all([mkdir(mailDir), mkdir(textDir)]);
+    await copyFile(join(ROOT, 'tests/fixtures/mail/cx-daily-2020-12-01.eml'), join(mailDir, 'a.eml'));
+    await copyFile(
+      join(ROOT, 'tests/fixtures/mail/cx-daily-2022-10-17-cjk-gb18030.eml'),
+      join(mailDir, 'b.eml'),
+    );
+    await copyFile(SEED, join(textDir, 'a.txt'));
+    await copyFile(join(SEED_DIR, 'cx-daily-2022-10-17-cjk.txt'), join(textDir, 'b.txt'));
+
+    // Act
+    const fromMail = await runFeedwright(
+      'build',
+      mailDir,
+      '--out',
+      join(scratch, 'mail-out'),
+      '--base-url',
+      BASE_URL,
+    );
+    const fromText = await runFeedwright(
+      'build',
+      textDir,
+      '--out',
+      join(scratch, 'text-out'),
+      '--base-url',
+      BASE_URL,
+    );
+
+    // Assess
+    expect(fromMail.code).toBe(0);
+    expect(fromText.code).toBe(0);
+    const mailTree = await readTree(join(scratch, 'mail-out'));
+    expect(mailTree.size).toBeGreaterThan(20);
+    expect(mailTree).toEqual(await readTree(join(scratch, 'text-out')));
   });
 });
 

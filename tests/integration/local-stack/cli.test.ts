@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseFeed } from '@rowanmanning/feed-parser';
+import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEEDWRIGHT_BIN, REPO_ROOT } from '../../support/cli.ts';
-import { tempDir } from './support.ts';
+import { eventually, tempDir } from './support.ts';
 
 const BIN = FEEDWRIGHT_BIN;
 
@@ -51,6 +52,8 @@ describe('Command: feedwright dev', () => {
         '0',
         '--dynamo-port',
         '0',
+        '--smtp-port',
+        '0',
         '--data-dir',
         join(work.path, 'data'),
         '--inbox',
@@ -88,6 +91,51 @@ describe('Command: feedwright dev', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/rss+xml; charset=utf-8');
     expect(parseFeed(await response.text()).items.length).toBeGreaterThan(0);
+  });
+
+  it('takes a digest mailed to its SMTP port into its topic feed within seconds', async () => {
+    // Prepare
+    const smtp = output.find((line) => line.startsWith('smtp: '))?.slice('smtp: '.length) ?? '';
+    const [host, port] = smtp.split(':');
+    const title = 'Mailed through the dev command';
+    const text = [
+      'Mar 02, 2021 08:00 AM',
+      '',
+      `Test Daily: ${title}`,
+      '',
+      'A digest mailed to feedwright dev.',
+      '',
+      'Mailed /',
+      '',
+      title,
+      '',
+      'The first paragraph of the mailed story.',
+      '',
+    ].join('\n');
+    const transport = nodemailer.createTransport({
+      host,
+      port: Number(port),
+      secure: false,
+      ignoreTLS: true,
+    });
+
+    // Act
+    await transport.sendMail({
+      from: 'editor@example.com',
+      to: 'digests@localhost',
+      subject: 'Digest',
+      text,
+    });
+    transport.close();
+
+    // Assess
+    expect(smtp).toMatch(/^127\.0\.0\.1:\d+$/);
+    const titles = await eventually('the mailed story in feeds/mailed', async () => {
+      const response = await fetch(new URL('feeds/mailed/rss.xml', siteUrl));
+      if (response.status !== 200) return undefined;
+      return parseFeed(await response.text()).items.map((item) => item.title);
+    });
+    expect(titles).toEqual([title]);
   });
 
   it('stops cleanly with exit code 0 on SIGINT', async () => {

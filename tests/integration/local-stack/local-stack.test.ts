@@ -54,6 +54,7 @@ describe('Function: startLocalStack', () => {
       sitePort: 0,
       s3Port: 0,
       dynamoPort: 0,
+      smtpPort: 0,
       dataDir: join(work.path, 'data'),
       inboxDir: join(work.path, 'inbox'),
       digestsDir: SAMPLE_DIGESTS,

@@ -19,6 +19,8 @@ async function start(dataDir: string): Promise<LocalStack> {
     sitePort: 0,
     s3Port: 0,
     dynamoPort: 0,
+    // No SMTP server: this test mails nothing (2525 could be taken by another stack).
+    smtpPort: null,
     dataDir,
     digestsDir: null,
     inboxDir: null,

@@ -47,6 +47,19 @@ describe('Function: parseDevOptions', () => {
     });
   });
 
+  it('reads the SMTP port and the allowed senders', () => {
+    // Act
+    const options = parseDevOptions([
+      '--smtp-port',
+      '0',
+      '--allowed-senders',
+      'a@x.com,@newsletter.example.com',
+    ]);
+
+    // Assess
+    expect(options).toMatchObject({ smtpPort: 0, allowedSenders: 'a@x.com,@newsletter.example.com' });
+  });
+
   it.each([
     [['--site-port', 'eighty'], /--site-port must be a port number/],
     [['--s3-port', '70000'], /--s3-port must be a port number/],
@@ -54,6 +67,9 @@ describe('Function: parseDevOptions', () => {
     [['--base-url', 'ftp://example.com/'], /--base-url must be an absolute http\(s\) URL/],
     [['--timezone', 'Mars/Olympus'], /--timezone must be an IANA time zone/],
     [['--hub', 'hub.example.net'], /--hub: hubUrl 'hub.example.net' is not an absolute URL/],
+    [['--smtp-port', 'smtp'], /--smtp-port must be a port number/],
+    [['--allowed-senders', 'example.com'], /--allowed-senders: allowed senders: "example.com" is neither/],
+    [['--allowed-senders', ','], /--allowed-senders: the list is empty/],
     [['--verbose'], /Unknown option '--verbose'/],
     [['extra'], /positional/],
   ])('refuses %j with a usage error', (argv, message) => {

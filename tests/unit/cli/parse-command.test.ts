@@ -92,6 +92,36 @@ describe('Command: feedwright parse', () => {
     },
   );
 
+  it.each([
+    ['cx-daily-2020-12-01', 'cx-daily-2020-12-01'],
+    ['cx-daily-2022-10-17-cjk-gb18030', 'cx-daily-2022-10-17-cjk'],
+    ['cx-daily-2021-06-02-nbsp-forwarded', 'cx-daily-2021-06-02-nbsp'],
+  ])('prints the same stories for the mailed %s.eml as for %s.txt', async (mail, text) => {
+    // Act
+    const [fromMail, fromText] = await Promise.all([
+      runFeedwright('parse', `tests/fixtures/mail/${mail}.eml`),
+      runFeedwright('parse', `tests/fixtures/digests/${text}.txt`),
+    ]);
+
+    // Assess
+    expect(fromMail.stderr).toBe('');
+    expect(fromMail.code).toBe(0);
+    expect(JSON.parse(fromMail.stdout).stories.length).toBeGreaterThan(0);
+    expect(fromMail.stdout).toBe(fromText.stdout);
+  });
+
+  it('rejects a mail with no text part in the one-line form', async () => {
+    // Act
+    const run = await runFeedwright('parse', 'tests/fixtures/mail/attachment-only.eml');
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'feedwright: tests/fixtures/mail/attachment-only.eml: the message has no text part (only an attachment, which is ignored): mail the digest as the text of the message\n',
+    );
+  });
+
   it.each(Object.keys(BAD_FILES))(
     'rejects the %s file: one line on stderr, nothing on stdout, exit 2',
     (name) => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseAllowedSenders } from '@feedwright/mail';
 import { type DigestEvent, type IngestReport, ingestDigestEvent } from '@feedwright/pipeline';
 import {
   isLive,
@@ -275,5 +276,139 @@ describe('Function: ingestDigestEvent', () => {
     // Assess
     await expect(attempt).rejects.toThrow('InternalServerError');
     expect(source.reports.size).toBe(0);
+  });
+});
+
+describe('Function: ingestDigestEvent, on mailed digests (mail/ keys)', () => {
+  const MAIL_DIR = new URL('../../fixtures/mail/', import.meta.url);
+  const SEED_MAIL = readFileSync(new URL('cx-daily-2020-12-01.eml', MAIL_DIR));
+  const FORWARDED = readFileSync(new URL('cx-daily-2021-06-02-nbsp-forwarded.eml', MAIL_DIR));
+  /** What SES puts on top of a message whose sender it authenticated (SPF and DKIM for the From: domain). */
+  const SES_PASS = [
+    'X-SES-Spam-Verdict: PASS',
+    'X-SES-Virus-Verdict: PASS',
+    'Authentication-Results: amazonses.com; spf=pass (spfCheck: ok) client-ip=192.0.2.1; envelope-from=bounce@newsletter.example.com; helo=mx; dkim=pass header.i=@newsletter.example.com; dmarc=none header.from=newsletter.example.com;',
+  ].join('\r\n');
+  const ALLOWED = parseAllowedSenders('@newsletter.example.com');
+  const reportOf = (key: string) =>
+    source.reports.get(`${BUCKET}/reports/${key}.json`) as IngestReport | undefined;
+  let source: MemoryDigestSource;
+  let table: MemoryItemTable;
+  let services: Parameters<typeof ingestDigestEvent>[1];
+  const liveStories = (): string[] =>
+    (table.all().filter((item) => item.pk.startsWith(KEY_PREFIX.story)) as unknown as StoryItem[])
+      .filter((item) => isLive(item))
+      .map((item) => item.storyId);
+
+  beforeEach(() => {
+    source = new MemoryDigestSource();
+    table = new MemoryItemTable();
+    services = {
+      source,
+      stories: new TableStoryStore(table),
+      maxDigestBytes: 64 * 1024,
+      mail: { verdicts: 'ses', allowedSenders: ALLOWED },
+      now: () => new Date('2020-12-01T09:30:00Z'),
+    };
+  });
+
+  it('publishes a message SES authenticated from an allowed sender, reported under reports/mail/', async () => {
+    // Prepare
+    source.put(BUCKET, 'mail/abc123', Buffer.concat([Buffer.from(`${SES_PASS}\r\n`), SEED_MAIL]));
+
+    // Act
+    const { report } = await ingestDigestEvent(created('mail/abc123'), services);
+
+    // Assess
+    expect(report).toMatchObject({ status: 'ok', key: 'mail/abc123', stories: { added: 15 } });
+    expect(reportOf('mail/abc123')?.status).toBe('ok');
+    expect(liveStories()).toHaveLength(15);
+  });
+
+  it('refuses a forged From: (SPF and DKIM passed for another domain), writing no story', async () => {
+    // Prepare
+    const forged = SES_PASS.replace(/newsletter\.example\.com/g, 'attacker.example');
+    source.put(BUCKET, 'mail/forged', Buffer.concat([Buffer.from(`${forged}\r\n`), SEED_MAIL]));
+
+    // Act
+    const { report } = await ingestDigestEvent(created('mail/forged'), services);
+
+    // Assess
+    expect(report).toMatchObject({ status: 'rejected', code: 'SENDER_REFUSED' });
+    expect(report.reason).toMatch(/is not authenticated/);
+    expect(table.all()).toEqual([]);
+  });
+
+  it('refuses a message with no SES verdicts on AWS (put under mail/ by hand)', async () => {
+    // Prepare
+    source.put(BUCKET, 'mail/by-hand.eml', SEED_MAIL);
+
+    // Act
+    const { report } = await ingestDigestEvent(created('mail/by-hand.eml'), services);
+
+    // Assess
+    expect(report).toMatchObject({ status: 'rejected', code: 'SENDER_REFUSED' });
+  });
+
+  it('refuses every mailed digest when no sender policy is configured', async () => {
+    // Prepare
+    const { mail: _mail, ...withoutMail } = services;
+    source.put(BUCKET, 'mail/x', SEED_MAIL);
+
+    // Act
+    const { report } = await ingestDigestEvent(created('mail/x'), withoutMail);
+
+    // Assess
+    expect(report.reason).toMatch(/^mailed digests are not accepted here/);
+  });
+
+  it('gives two copies of one newsletter the same stories, not duplicates', async () => {
+    // Prepare
+    const local = { ...services, mail: { verdicts: 'trusted' } as const };
+    source.put(BUCKET, 'mail/first.eml', SEED_MAIL);
+    source.put(BUCKET, 'mail/second.eml', SEED_MAIL);
+    await ingestDigestEvent(created('mail/first.eml'), local);
+
+    // Act
+    const { report } = await ingestDigestEvent(created('mail/second.eml'), local);
+
+    // Assess
+    expect(report).toMatchObject({ status: 'ok', stories: { total: 15, added: 0 } });
+    expect(liveStories()).toHaveLength(15);
+  });
+
+  it('keeps a story live while another copy holds it, and withdraws it with the last', async () => {
+    // Prepare
+    const local = { ...services, mail: { verdicts: 'trusted' } as const };
+    source.put(BUCKET, 'mail/first.eml', SEED_MAIL);
+    source.put(BUCKET, 'digests/seed.txt', SEED);
+    await ingestDigestEvent(created('mail/first.eml'), local);
+    await ingestDigestEvent(created('digests/seed.txt'), local);
+
+    // Act
+    source.delete(BUCKET, 'mail/first.eml');
+    await ingestDigestEvent(removed('mail/first.eml'), local);
+    const afterOne = liveStories().length;
+    source.delete(BUCKET, 'digests/seed.txt');
+    await ingestDigestEvent(removed('digests/seed.txt'), local);
+
+    // Assess
+    expect(afterOne).toBe(15);
+    expect(liveStories()).toEqual([]);
+  });
+
+  it('publishes an unwrapped forward from an allowed sender (trusted local mail)', async () => {
+    // Prepare
+    source.put(BUCKET, 'mail/fwd.eml', FORWARDED);
+
+    // Act
+    const { report } = await ingestDigestEvent(created('mail/fwd.eml'), {
+      ...services,
+      mail: { verdicts: 'trusted', allowedSenders: ALLOWED },
+    });
+
+    // Assess
+    expect(report.status).toBe('ok');
+    expect(report.stories.total).toBeGreaterThan(0);
   });
 });

@@ -24,6 +24,8 @@ function planFor(stories: readonly Story[]): RenderPlan {
     storyIds: new Set(stories.map((story) => story.storyId)),
     topics: new Set(['all', ...stories.map((story) => story.topicSlug)]),
     listings: true,
+    topicMonths: new Map(),
+    sitemapMonths: new Set(),
     unitsByRecord: new Map(),
   };
 }
@@ -64,6 +66,42 @@ describe('Function: renderPlan, CDN invalidation', () => {
     );
   });
 
+  it('leaves out objects written for the first time, which no cache holds', async () => {
+    // Prepare
+    const stories = new TableStoryStore(new MemoryItemTable());
+    const site = new MemorySiteStore();
+    await stories.applyDigest({ key: 'digests/a.txt', sequencer: '01' }, edition);
+    const cdn = new RecordingCdn();
+
+    // Act
+    await renderPlan(planFor(edition), { stories, site, config, cdn });
+
+    // Assess
+    expect(site.writes).toBeGreaterThan(0);
+    expect(cdn.calls).toEqual([]);
+  });
+
+  it('invalidates a corrected story page, rewritten in place', async () => {
+    // Prepare
+    const stories = new TableStoryStore(new MemoryItemTable());
+    const site = new MemorySiteStore();
+    await stories.applyDigest({ key: 'digests/a.txt', sequencer: '01' }, edition);
+    await renderPlan(planFor(edition), { stories, site, config });
+    const [law, banks] = edition as [Story, Story];
+    await stories.applyDigest({ key: 'digests/a.txt', sequencer: '02' }, [
+      { ...law, paragraphs: ['Fixed.'] },
+      banks,
+    ]);
+    const cdn = new RecordingCdn();
+
+    // Act
+    await renderPlan(planFor([law]), { stories, site, config, cdn });
+
+    // Assess
+    expect(cdn.calls).toHaveLength(1);
+    expect(cdn.calls[0]).toContain(`stories/${law.storyId}.html`);
+  });
+
   it('makes no call when the render changed nothing', async () => {
     // Prepare
     const stories = new TableStoryStore(new MemoryItemTable());
@@ -97,7 +135,7 @@ describe('Class: CloudFrontInvalidator', () => {
     });
 
     // Act
-    await cdn.invalidate(['stories/a b.html', 'index.html', 'feeds/all/rss.xml']);
+    await cdn.invalidate(['stories/a b.html', 'index.html', 'feeds/all/rss.xml', 'feeds/law/atom.xml']);
 
     // Assess
     expect(sent).toHaveLength(1);
@@ -105,12 +143,13 @@ describe('Class: CloudFrontInvalidator', () => {
     expect(sent[0]?.input).toMatchObject({
       DistributionId: 'E2EXAMPLE',
       InvalidationBatch: {
-        Paths: { Quantity: 4, Items: ['/', '/feeds/all/rss.xml', '/index.html', '/stories/a%20b.html'] },
+        Paths: { Quantity: 4, Items: ['/', '/feeds/*', '/index.html', '/stories/a%20b.html'] },
       },
     });
   });
 
-  it('asks for one wildcard instead of a long list', () => {
+  it('asks for one wildcard instead of a long list, and lists a single changed feed as it is', () => {
     expect(invalidationPaths(Array.from({ length: 101 }, (_, i) => `stories/${i}.html`))).toEqual(['/*']);
+    expect(invalidationPaths(['feeds/all/feed.json'])).toEqual(['/feeds/all/feed.json']);
   });
 });

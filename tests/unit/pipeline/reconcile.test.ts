@@ -1,4 +1,5 @@
 import { parseDigest } from '@feedwright/digest';
+import { parseAllowedSenders } from '@feedwright/mail';
 import { type DigestEvent, ingestDigestEvent, nextSequencer, reconcile } from '@feedwright/pipeline';
 import { buildSite, resolveSiteConfig } from '@feedwright/site';
 import { MemoryDigestSource, MemoryItemTable, MemorySiteStore, TableStoryStore } from '@feedwright/storage';
@@ -106,6 +107,55 @@ describe('Function: reconcile', () => {
     expect(result).toMatchObject({ reapplied: [], withdrawn: [], written: [], deleted: [] });
     expect({ writes: site.writes, deletes: site.deletes, reads: source.reads }).toEqual(before);
     expect(bodies(site)).toEqual(expectedSite(source));
+  });
+});
+
+describe('Function: reconcile, with mailed digests', () => {
+  const mail = { verdicts: 'trusted' } as const;
+  const message = (text: string) =>
+    `From: daily@newsletter.example.com\r\nSubject: Daily\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${text}`;
+
+  it('keeps the stories of a mail/ object, which is no orphan, and changes nothing', async () => {
+    // Prepare
+    const { source, store, services } = fixture();
+    source.put(BUCKET, 'mail/abc.eml', message(digestText('Law', 'A court rules', 'Mailed.')));
+    await ingestDigestEvent(created('mail/abc.eml'), { ...services, mail });
+    await reconcile({ ...services, mail });
+
+    // Act
+    const result = await reconcile({ ...services, mail });
+
+    // Assess
+    expect(result).toMatchObject({ digests: 1, reapplied: [], withdrawn: [] });
+    expect((await store.liveStories()).map((entry) => entry.story.title)).toEqual(['A court rules']);
+  });
+
+  it('applies a mail/ object whose event was lost, under the same sender rule', async () => {
+    // Prepare
+    const { source, store, services } = fixture();
+    source.put(BUCKET, 'mail/lost.eml', message(digestText('Trade', 'Ports reopen', 'Lost event.')));
+
+    // Act
+    const result = await reconcile({ ...services, mail });
+
+    // Assess
+    expect(result.reapplied).toEqual(['mail/lost.eml']);
+    expect((await store.liveStories()).map((entry) => entry.story.title)).toEqual(['Ports reopen']);
+  });
+
+  it('publishes nothing from a lost mail/ object whose sender is not allowed', async () => {
+    // Prepare
+    const { source, store, services } = fixture();
+    source.put(BUCKET, 'mail/lost.eml', message(digestText('Trade', 'Ports reopen', 'Lost event.')));
+
+    // Act
+    await reconcile({
+      ...services,
+      mail: { verdicts: 'trusted', allowedSenders: parseAllowedSenders('a@x.com') },
+    });
+
+    // Assess
+    expect(await store.liveStories()).toEqual([]);
   });
 });
 

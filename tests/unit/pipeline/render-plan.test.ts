@@ -11,6 +11,11 @@ function only(name: string): DynamoDBRecord {
   return record;
 }
 
+/** A plan's months by topic, sorted, as a plain object to compare. */
+function monthsOf(topicMonths: ReadonlyMap<string, ReadonlySet<string>>): Record<string, string[]> {
+  return Object.fromEntries([...topicMonths].map(([slug, months]) => [slug, [...months].sort()]));
+}
+
 describe('Function: planRender', () => {
   it('renders the page, the topic, all, and the listings for a new story', () => {
     // Act
@@ -57,6 +62,50 @@ describe('Function: planRender', () => {
     expect(plan.storyIds.size).toBe(0);
     expect(plan.topics.size).toBe(0);
     expect(plan.listings).toBe(false);
+  });
+
+  it('asks for the month of a new story in its topic and in all, and for that sitemap part', () => {
+    // Act
+    const plan = planRender([only('story-insert')]);
+
+    // Assess
+    expect(monthsOf(plan.topicMonths)).toEqual({ all: ['2020-12'], 'personal-data': ['2020-12'] });
+    expect([...plan.sitemapMonths]).toEqual(['2020-12']);
+  });
+
+  it('asks for the old month and the new one when a story is re-dated into another month', () => {
+    // Prepare
+    const record = structuredClone(only('story-edit'));
+    const story = record.dynamodb?.NewImage?.story?.M;
+    if (story === undefined || record.dynamodb?.NewImage === undefined) throw new Error('sample changed');
+    story.publishedAt = { S: '2017-03-04T05:06:07Z' };
+
+    // Act
+    const plan = planRender([record]);
+
+    // Assess
+    expect(monthsOf(plan.topicMonths)).toEqual({
+      all: ['2017-03', '2020-12'],
+      'personal-data': ['2017-03', '2020-12'],
+    });
+    expect([...plan.sitemapMonths].sort()).toEqual(['2017-03', '2020-12']);
+  });
+
+  it('asks for the month a withdrawn story leaves', () => {
+    // Act
+    const plan = planRender([only('story-withdraw')]);
+
+    // Assess
+    expect(monthsOf(plan.topicMonths)).toEqual({ all: ['2020-12'], metals: ['2020-12'] });
+  });
+
+  it('asks for no month for a write that changes nothing a reader sees', () => {
+    // Act
+    const plan = planRender([only('story-stamp-only')]);
+
+    // Assess
+    expect(plan.topicMonths.size).toBe(0);
+    expect(plan.sitemapMonths.size).toBe(0);
   });
 
   it('gathers a whole upload into one render: every topic once, every record mapped to its units', () => {

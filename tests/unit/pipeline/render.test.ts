@@ -26,6 +26,8 @@ function planFor(stories: readonly Story[], extraTopics: readonly string[] = [])
     storyIds: new Set(stories.map((story) => story.storyId)),
     topics: new Set(['all', ...stories.map((story) => story.topicSlug), ...extraTopics]),
     listings: true,
+    topicMonths: new Map(),
+    sitemapMonths: new Set(),
     unitsByRecord: new Map(),
   };
 }

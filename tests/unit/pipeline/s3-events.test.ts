@@ -1,4 +1,4 @@
-import { decodeS3Key, digestEventsOf } from '@feedwright/pipeline';
+import { decodeS3Key, digestEventsOf, isMailKey } from '@feedwright/pipeline';
 import { describe, expect, it } from 'vitest';
 import { loadS3Event } from '../functions/events.ts';
 
@@ -56,6 +56,33 @@ describe('Function: digestEventsOf', () => {
 
     // Assess
     expect(events).toEqual([]);
-    expect(ignored).toEqual([expect.objectContaining({ reason: 'not under digests/' })]);
+    expect(ignored).toEqual([expect.objectContaining({ reason: 'not under digests/ or mail/' })]);
+  });
+
+  it('reads a message SES stored under mail/ as a digest event', () => {
+    // Act
+    const { events, ignored } = digestEventsOf(loadS3Event('put-mail'));
+
+    // Assess
+    expect(ignored).toEqual([]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        kind: 'created',
+        key: 'mail/9vqa4ch7h1k3n0m8udq2a1se2b0v5tqp0gbbg1o1',
+        size: 18231,
+      }),
+    ]);
+    expect(isMailKey(events[0]?.key ?? '')).toBe(true);
+  });
+
+  it("ignores SES's setup notification, which is no message", () => {
+    // Act
+    const { events, ignored } = digestEventsOf(loadS3Event('put-ses-setup-notification'));
+
+    // Assess
+    expect(events).toEqual([]);
+    expect(ignored).toEqual([
+      expect.objectContaining({ reason: expect.stringMatching(/^SES's setup notification/) }),
+    ]);
   });
 });

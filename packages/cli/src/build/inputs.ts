@@ -8,14 +8,14 @@ export interface InputProblem {
 }
 
 export interface DigestInputs {
-  /** Digest files in a stable order: arguments in order, each folder's `*.txt` files sorted by name. */
+  /** Digest files in a stable order: arguments in order, each folder's `*.txt`/`*.eml` files sorted by name. */
   readonly files: readonly string[];
   readonly problems: readonly InputProblem[];
 }
 
 /**
- * Expands FILE_OR_DIR arguments: a file stands for itself; a folder contributes its `*.txt` files
- * (not recursive) and nothing else. The same file named twice is read once.
+ * Expands FILE_OR_DIR arguments: a file stands for itself; a folder contributes its `*.txt` files and
+ * its saved e-mail messages (`*.eml`), not recursively, and nothing else. The same file named twice is read once.
  */
 export async function collectDigestFiles(paths: readonly string[]): Promise<DigestInputs> {
   const files: string[] = [];
@@ -39,7 +39,9 @@ export async function collectDigestFiles(paths: readonly string[]): Promise<Dige
       add(path);
       continue;
     }
-    const names = (await readdir(path)).filter((name) => name.endsWith('.txt')).sort();
+    const names = (await readdir(path))
+      .filter((name) => name.endsWith('.txt') || name.endsWith('.eml'))
+      .sort();
     let found = 0;
     for (const name of names) {
       const file = join(path, name);
@@ -50,7 +52,7 @@ export async function collectDigestFiles(paths: readonly string[]): Promise<Dige
         found += 1;
       }
     }
-    if (found === 0) problems.push({ path, reason: 'no digest files (*.txt) in this folder' });
+    if (found === 0) problems.push({ path, reason: 'no digest files (*.txt, *.eml) in this folder' });
   }
   return { files, problems };
 }

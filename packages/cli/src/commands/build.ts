@@ -25,7 +25,8 @@ import { readDigestFile } from '../digest-file.ts';
 const usage = `Usage: feedwright build FILE_OR_DIR... --out DIR [options]
 
 Renders the whole site (feeds per topic and for all stories, story pages, index.html, feeds.opml,
-topic and month pages, issue pages and feed, RFC 5005 archive documents, sitemap) from digest files, with no AWS. A folder contributes its *.txt files (not recursive).
+topic and month pages, issue pages and feed, RFC 5005 archive documents, sitemap) from digest files,
+with no AWS. A folder contributes its *.txt files and saved e-mails (*.eml), not recursively.
 A rejected digest is reported on stderr and the rest is still built.
 
 Options:

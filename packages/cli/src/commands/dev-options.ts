@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { LOCAL_DEFAULTS, type LocalStackOptions } from '@feedwright/local-stack';
+import { parseAllowedSenders } from '@feedwright/mail';
 import { resolveSiteConfig } from '@feedwright/site';
 import { UsageError } from '../command.ts';
 
@@ -13,7 +14,11 @@ Options:
   --site-port N     the site (CloudFront stand-in)          default ${LOCAL_DEFAULTS.sitePort}
   --s3-port N       the S3 endpoint                          default ${LOCAL_DEFAULTS.s3Port}
   --dynamo-port N   the DynamoDB endpoint                    default ${LOCAL_DEFAULTS.dynamoPort}
+  --smtp-port N     the SMTP server that takes mailed digests default ${LOCAL_DEFAULTS.smtpPort}
                     (0 picks a free port)
+  --allowed-senders LIST
+                    only these senders may publish by mail: addresses and @domains,
+                    comma-separated (a@x.com,@newsletter.example.com)  default anyone
   --data-dir DIR    emulator data, kept between runs         default .feedwright
   --digests DIR     sample digests uploaded at start         default events/digests
   --inbox DIR       drop folder: *.txt files put here are uploaded (created if missing)
@@ -25,6 +30,7 @@ Options:
 
 Upload a digest with any S3 client, e.g.
   curl -T my-digest.txt http://127.0.0.1:${LOCAL_DEFAULTS.s3Port}/${LOCAL_DEFAULTS.incomingBucket}/digests/my-digest.txt
+or mail it (the plain text as the message body) to any address at 127.0.0.1:${LOCAL_DEFAULTS.smtpPort}.
 Ctrl-C stops it.`;
 
 /** Reads the flags of `feedwright dev` into local-stack options; bad flags throw a UsageError. */
@@ -39,6 +45,8 @@ export function parseDevOptions(argv: readonly string[]): LocalStackOptions {
         'site-port': { type: 'string' },
         's3-port': { type: 'string' },
         'dynamo-port': { type: 'string' },
+        'smtp-port': { type: 'string' },
+        'allowed-senders': { type: 'string' },
         'data-dir': { type: 'string' },
         digests: { type: 'string' },
         inbox: { type: 'string' },
@@ -54,6 +62,8 @@ export function parseDevOptions(argv: readonly string[]): LocalStackOptions {
     sitePort: port(values, 'site-port'),
     s3Port: port(values, 's3-port'),
     dynamoPort: port(values, 'dynamo-port'),
+    smtpPort: port(values, 'smtp-port'),
+    allowedSenders: allowedSenders(values['allowed-senders']),
     dataDir: directory(values, 'data-dir'),
     digestsDir: directory(values, 'digests'),
     inboxDir: directory(values, 'inbox'),
@@ -73,6 +83,17 @@ function port(values: Record<string, string | undefined>, flag: string): number 
     );
   }
   return parsed;
+}
+
+function allowedSenders(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const { addresses, domains } = parseAllowedSenders(value);
+    if (addresses.size + domains.size === 0) throw new Error('the list is empty');
+  } catch (error) {
+    throw new UsageError(`--allowed-senders: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return value;
 }
 
 function directory(values: Record<string, string | undefined>, flag: string): string | undefined {

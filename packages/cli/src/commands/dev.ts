@@ -57,11 +57,15 @@ export const devCommand: Command = {
     out(`site-bucket: ${stack.siteBucket}`);
     out(`table: ${stack.tableName}`);
     out(`inbox: ${stack.inboxDir ?? '(none)'}`);
+    out(`smtp: ${stack.smtpPort === null ? '(none)' : `${options.host ?? '127.0.0.1'}:${stack.smtpPort}`}`);
     out(`data: ${stack.dataDir}`);
     out(`base-url: ${stack.baseUrl}`);
     out(`hub: ${options.hubUrl ?? '(none)'}`);
     out(`samples: ${stack.samples.length === 0 ? '(none)' : stack.samples.join(', ')}`);
     out(`upload: curl -T my-digest.txt ${stack.s3Endpoint}/${stack.incomingBucket}/digests/my-digest.txt`);
+    if (stack.smtpPort !== null) {
+      out(`mail: send the digest as a message's text to any address at 127.0.0.1:${stack.smtpPort}`);
+    }
 
     const settled = await Promise.race([stack.whenIdle().then(() => true), stopped.then(() => false)]);
     for (const report of settled ? await stack.sampleReports() : []) {
@@ -86,7 +90,9 @@ function startupFailure(error: unknown, options: ReturnType<typeof parseDevOptio
         : port === options.dynamoPort ||
             (options.dynamoPort === undefined && port === LOCAL_DEFAULTS.dynamoPort)
           ? '--dynamo-port'
-          : '--site-port';
+          : port === options.smtpPort || (options.smtpPort === undefined && port === LOCAL_DEFAULTS.smtpPort)
+            ? '--smtp-port'
+            : '--site-port';
     return `port ${port} is already in use (another 'feedwright dev'?); stop it or choose another port with ${flag}`;
   }
   return error instanceof Error ? error.message : String(error);

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { resolveTimeZone } from '@feedwright/digest';
 import { LOCAL_DEFAULTS, s3rverClient } from '@feedwright/local-stack';
+import { parseAllowedSenders } from '@feedwright/mail';
 import { reconcile } from '@feedwright/pipeline';
 import { resolveSiteConfig, SiteConfigError } from '@feedwright/site';
 import { createDynamoStoryStore, S3DigestSource, S3SiteStore } from '@feedwright/storage';
@@ -27,6 +28,8 @@ Options:
   --site-bucket NAME       default ${LOCAL_DEFAULTS.siteBucket}
   --table NAME             default ${LOCAL_DEFAULTS.tableName}
   --timezone TZ            time zone of the digests' dates  default UTC
+  --allowed-senders LIST   who may publish by mail, as 'feedwright dev --allowed-senders'
+                                                           default anyone (local mail is trusted)
 
 Prints what it changed, one line each, then a summary; exit 0 when done, 1 on a failure.`;
 
@@ -39,6 +42,8 @@ export interface ReconcileOptions {
   readonly siteBucket: string;
   readonly tableName: string;
   readonly timezone: string;
+  /** As `feedwright dev --allowed-senders`; undefined: any sender. */
+  readonly allowedSenders?: string;
 }
 
 /** Reads the flags of `feedwright reconcile`; bad flags throw a UsageError. */
@@ -57,6 +62,7 @@ export function parseReconcileOptions(argv: readonly string[]): ReconcileOptions
         'site-bucket': { type: 'string' },
         table: { type: 'string' },
         timezone: { type: 'string' },
+        'allowed-senders': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -68,7 +74,16 @@ export function parseReconcileOptions(argv: readonly string[]): ReconcileOptions
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+  const allowedSenders = values['allowed-senders'];
+  if (allowedSenders !== undefined) {
+    try {
+      parseAllowedSenders(allowedSenders);
+    } catch (error) {
+      throw new UsageError(`--allowed-senders: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   return {
+    ...(allowedSenders === undefined ? {} : { allowedSenders }),
     s3Endpoint: url(values['s3-endpoint'] ?? `${LOCAL_HOST}:${LOCAL_DEFAULTS.s3Port}`, '--s3-endpoint'),
     dynamoEndpoint: url(
       values['dynamo-endpoint'] ?? `${LOCAL_HOST}:${LOCAL_DEFAULTS.dynamoPort}`,
@@ -117,6 +132,13 @@ export const reconcileCommand: Command = {
         site: new S3SiteStore({ bucket: options.siteBucket, client: s3 }),
         config,
         timezone: options.timezone,
+        // The local stack's mail rule: trusted, only the allow-list applies.
+        mail: {
+          verdicts: 'trusted',
+          ...(options.allowedSenders === undefined
+            ? {}
+            : { allowedSenders: parseAllowedSenders(options.allowedSenders) }),
+        },
       });
       for (const key of result.reapplied) out(`re-applied: ${key}`);
       for (const key of result.withdrawn) out(`withdrawn: ${key}`);

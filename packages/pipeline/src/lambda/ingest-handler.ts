@@ -3,6 +3,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_MAX_DIGEST_BYTES } from '@feedwright/digest';
+import type { SenderPolicy } from '@feedwright/mail';
 import { createDynamoStoryStore, S3DigestSource } from '@feedwright/storage';
 import type { S3Event } from 'aws-lambda';
 import { ingestDigestEvent } from '../ingest.ts';
@@ -20,6 +21,8 @@ export interface IngestDependencies {
   readonly maxDigestBytes?: number;
   /** @default 'UTC' */
   readonly timezone?: string;
+  /** Who may publish by mail (`mail/` objects). @default undefined - mailed digests are refused */
+  readonly mail?: SenderPolicy;
   /** @default a Powertools Logger for service `feedwright-ingest` */
   readonly logger?: Logger;
   /** @default Powertools Metrics, namespace `feedwright`, service `feedwright-ingest` */
@@ -47,6 +50,7 @@ export function createIngestHandler(deps: IngestDependencies): (event: S3Event) 
     stories: createDynamoStoryStore({ tableName: deps.tableName, client: deps.dynamo }),
     maxDigestBytes: deps.maxDigestBytes ?? DEFAULT_MAX_DIGEST_BYTES,
     timezone: deps.timezone ?? 'UTC',
+    ...(deps.mail === undefined ? {} : { mail: deps.mail }),
     logger,
   };
 

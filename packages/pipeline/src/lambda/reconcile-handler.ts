@@ -3,6 +3,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SenderPolicy } from '@feedwright/mail';
 import { resolveSiteConfig, type SiteConfig } from '@feedwright/site';
 import {
   CloudFrontInvalidator,
@@ -25,6 +26,8 @@ export interface ReconcileDependencies {
   readonly maxDigestBytes?: number;
   /** @default 'UTC' */
   readonly timezone?: string;
+  /** Who may publish by mail, as for ingest. @default undefined - mailed digests are refused */
+  readonly mail?: SenderPolicy;
   /** The CloudFront distribution in front of the site, to invalidate what reconcile rewrote. */
   readonly distributionId?: string;
   readonly cloudFront?: CloudFrontClient;
@@ -51,6 +54,7 @@ export function createReconcileHandler(deps: ReconcileDependencies): () => Promi
     logger,
     ...(deps.maxDigestBytes === undefined ? {} : { maxDigestBytes: deps.maxDigestBytes }),
     ...(deps.timezone === undefined ? {} : { timezone: deps.timezone }),
+    ...(deps.mail === undefined ? {} : { mail: deps.mail }),
     ...(deps.distributionId
       ? {
           cdn: new CloudFrontInvalidator({

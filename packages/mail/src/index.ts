@@ -1,0 +1,28 @@
+/**
+ * Newsletters by e-mail: a raw message (as SES stores it under `mail/`, as the local SMTP server
+ * writes it, or as an `.eml` file) → the digest text, and who may publish. Pure, no I/O: MIME is
+ * read by postal-mime, HTML-only mail turned into text by html-to-text.
+ *
+ * @packageDocumentation
+ */
+export { type Unwrapped, unwrapForwarded } from './forwarded.ts';
+export {
+  type AcceptMailOptions,
+  acceptMailDigest,
+  type MailDigestText,
+  parseMailDigest,
+  type ReadMailOptions,
+  readMail,
+} from './read-mail.ts';
+export {
+  type AllowedSenders,
+  checkSender,
+  type MailHeader,
+  parseAllowedSenders,
+  type SenderPolicy,
+  type SenderRefusal,
+  type SesReceiptVerdicts,
+  type SesVerdict,
+  type SesVerdictStatus,
+  sesVerdictsFromHeaders,
+} from './sender-policy.ts';

@@ -1,0 +1,236 @@
+import type { Story } from '@feedwright/digest';
+import { ALL_TOPICS_SLUG } from '@feedwright/digest';
+import {
+  type ArchiveRef,
+  archivePath,
+  ISSUES_INDEX_PATH,
+  type Month,
+  monthOf,
+  renderIssueFeeds,
+  renderIssuesIndex,
+  renderMonthArchive,
+  renderSitemapIndex,
+  renderSitemapMonth,
+  renderSitemapPages,
+  renderTopicMonthPage,
+  renderTopicPage,
+  SITEMAP_PATH,
+  type SiteConfig,
+  type SiteFile,
+  type StoryNav,
+  sitemapMonthPath,
+  sortNewestFirst,
+  storyPath,
+  type TopicRef,
+  topicMonthPath,
+  topicPagePath,
+} from '@feedwright/site';
+import type { ObjectVersion, SiteStore, StoryArchiveReader } from '@feedwright/storage';
+
+/**
+ * What the archive units of one render batch share: the month reader, the stories the batch touched
+ * (current, strongly consistent state) and the month Queries already made.
+ */
+export interface ArchiveContext {
+  readonly archive: StoryArchiveReader;
+  readonly site: SiteStore;
+  readonly config: SiteConfig;
+  /** Ids of the stories the batch touched; `current` holds those still live. */
+  readonly touchedIds: ReadonlySet<string>;
+  readonly current: ReadonlyMap<string, Story>;
+  /** Month Queries of this batch, by `<slug>/<month>`. */
+  readonly months: Map<string, Promise<Story[]>>;
+  /** Writes a file (on the condition `expected`, when given) and counts it. */
+  readonly put: (file: SiteFile, expected?: ObjectVersion) => Promise<void>;
+  /** Deletes a path if it is there and counts it; resolves whether it was there. */
+  readonly remove: (path: string) => Promise<boolean>;
+}
+
+/** A story page's navigation when the table holds no issues yet (as `buildSite` with `issues: []`). */
+export const NO_ISSUE_NAV: StoryNav = { issue: null, previous: null, next: null };
+
+/**
+ * Every live story of a topic in one month, newest first: ONE ranged Query of the index (shared by the
+ * batch), patched with the touched stories' current state, which the eventually consistent index may
+ * not show yet.
+ */
+async function monthStories(slug: string, month: Month, context: ArchiveContext): Promise<Story[]> {
+  const key = `${slug}/${month}`;
+  let query = context.months.get(key);
+  if (query === undefined) {
+    query = context.archive.storiesOfMonth(slug, month);
+    context.months.set(key, query);
+  }
+  const untouched = (await query).filter((story) => !context.touchedIds.has(story.storyId));
+  const touched = [...context.current.values()].filter(
+    (story) => inTopic(story, slug) && monthOf(story.publishedAt, `story '${story.storyId}'`) === month,
+  );
+  return sortNewestFirst([...untouched, ...touched]);
+}
+
+/**
+ * The nearest older and newer months with a live story of the topic: two one-item Queries, widened by
+ * the months of the touched stories (which the index may not show yet).
+ */
+async function adjacentMonths(
+  slug: string,
+  month: Month,
+  context: ArchiveContext,
+): Promise<{ older: Month | null; newer: Month | null }> {
+  const found = await context.archive.adjacentMonths(slug, month);
+  let { older, newer } = found;
+  for (const story of context.current.values()) {
+    if (!inTopic(story, slug)) continue;
+    const other = monthOf(story.publishedAt, `story '${story.storyId}'`);
+    if (other < month && (older === null || other > older)) older = other;
+    if (other > month && (newer === null || other < newer)) newer = other;
+  }
+  return { older, newer };
+}
+
+/** The newest archive document of a month (its last part), or null when the month has no story. */
+async function newestRef(
+  topic: TopicRef,
+  month: Month | null,
+  context: ArchiveContext,
+): Promise<ArchiveRef | null> {
+  if (month === null) return null;
+  const stories = await monthStories(topic.slug, month, context);
+  if (stories.length === 0) return null;
+  // The parts depend only on the month's stories: the links are left out.
+  const { parts } = renderMonthArchive(topic, month, stories, { older: null, newer: null }, context.config);
+  return { month, part: parts };
+}
+
+/** The archive document the subscription feeds of a topic link as `prev-archive` (newest first stories). */
+export function feedArchiveRef(
+  topic: TopicRef,
+  newest: readonly Story[],
+  context: ArchiveContext,
+): Promise<ArchiveRef | null> {
+  const first = newest[0];
+  return newestRef(topic, first === undefined ? null : monthOf(first.publishedAt, 'story'), context);
+}
+
+/** topics/<slug>/index.html from the topic's newest stories (up to the feed length, newest first). */
+export async function topicPage(
+  topic: TopicRef,
+  newest: readonly Story[],
+  context: ArchiveContext,
+): Promise<SiteFile> {
+  const oldest = newest.at(-1);
+  const earlier =
+    oldest === undefined
+      ? null
+      : (await adjacentMonths(topic.slug, monthOf(oldest.publishedAt, 'story'), context)).older;
+  return renderTopicPage(topic, newest, earlier, context.config);
+}
+
+/**
+ * A topic's documents and page of one month, from ONE ranged Query of that month (plus the neighbour
+ * months' Queries for the links): written when changed, removed (every part) when the month has no story
+ * left, and parts the month no longer needs removed. Rewrites no other month.
+ */
+export async function renderTopicMonth(
+  topic: TopicRef,
+  month: Month,
+  context: ArchiveContext,
+): Promise<void> {
+  const { site, config } = context;
+  const pagePath = topicMonthPath(topic.slug, month);
+  const firstParts = [pagePath, archivePath(topic.slug, { month, part: 1 }, 'atom')];
+  const expected = new Map(
+    await Promise.all(firstParts.map(async (path) => [path, await site.head(path)] as const)),
+  );
+  const stories = await monthStories(topic.slug, month, context);
+  if (stories.length === 0) {
+    await context.remove(pagePath);
+    await removeParts(topic.slug, month, 1, context);
+    return;
+  }
+  const adjacent = await adjacentMonths(topic.slug, month, context);
+  const older = await newestRef(topic, adjacent.older, context);
+  const archive = renderMonthArchive(topic, month, stories, { older, newer: adjacent.newer }, config);
+  for (const file of archive.files) await context.put(file, expected.get(file.path));
+  await removeParts(topic.slug, month, archive.parts + 1, context);
+  await context.put(renderTopicMonthPage(topic, month, stories, adjacent, config), expected.get(pagePath));
+}
+
+/** The months whose documents a change to `months` of a topic may alter: those and their neighbours. */
+export async function monthsToRender(
+  slug: string,
+  months: Iterable<Month>,
+  context: ArchiveContext,
+): Promise<Month[]> {
+  const all = new Set<Month>();
+  for (const month of months) {
+    all.add(month);
+    // A month that gains its first story or loses its last one changes its neighbours' links.
+    const { older, newer } = await adjacentMonths(slug, month, context);
+    if (older !== null) all.add(older);
+    if (newer !== null) all.add(newer);
+  }
+  return [...all].sort();
+}
+
+async function removeParts(slug: string, month: Month, from: number, context: ArchiveContext): Promise<void> {
+  for (let part = from; ; part += 1) {
+    const atom = await context.remove(archivePath(slug, { month, part }, 'atom'));
+    const json = await context.remove(archivePath(slug, { month, part }, 'json'));
+    if (!atom && !json) return;
+  }
+}
+
+/**
+ * The issue listings and feed while the table holds no issue: empty, as `buildSite` with `issues: []`
+ * writes them.
+ */
+export const emptyIssueFiles = (config: SiteConfig): SiteFile[] => [
+  renderIssuesIndex([], null, config),
+  ...renderIssueFeeds([], config),
+];
+
+/** sitemaps/pages.xml: index.html, the issue listing and each shown topic's page (`all` included). */
+export const sitemapPages = (slugs: readonly string[], config: SiteConfig): SiteFile =>
+  renderSitemapPages(['index.html', ISSUES_INDEX_PATH, ...slugs.map(topicPagePath)], config);
+
+/**
+ * sitemaps/<yyyy-mm>.xml from ONE ranged Query of the month (all stories): its story pages and the month
+ * pages of `all` and of each topic with a story in it; removed when the month has no story left.
+ */
+export async function renderSitemapMonthPart(month: Month, context: ArchiveContext): Promise<void> {
+  const path = sitemapMonthPath(month);
+  const expected = await context.site.head(path);
+  const stories = await monthStories(ALL_TOPICS_SLUG, month, context);
+  if (stories.length === 0) {
+    await context.remove(path);
+    return;
+  }
+  const slugs = new Set([ALL_TOPICS_SLUG, ...stories.map((story) => story.topicSlug)]);
+  const paths = [
+    ...stories.map((story) => storyPath(story.storyId)),
+    ...[...slugs].map((slug) => topicMonthPath(slug, month)),
+  ];
+  await context.put(renderSitemapMonth(month, paths, context.config), expected);
+}
+
+const MONTH_PART = /^sitemaps\/(\d{4}-\d{2})\.xml$/;
+
+/**
+ * sitemap.xml from the month parts in the bucket: ONE listing of `sitemaps/` (a page per 1,000 months),
+ * never a Query of the archive. Written on the condition that it did not change since before the
+ * listing, so a render that missed a part another one was adding loses and renders again.
+ */
+export async function renderSitemapIndexFile(context: ArchiveContext): Promise<void> {
+  const expected = await context.site.head(SITEMAP_PATH);
+  const listed = await context.site.list('sitemaps/');
+  const months = listed.flatMap(({ key }) => {
+    const match = MONTH_PART.exec(key);
+    return match?.[1] === undefined ? [] : [match[1]];
+  });
+  await context.put(renderSitemapIndex(months, context.config), expected);
+}
+
+function inTopic(story: Story, slug: string): boolean {
+  return slug === ALL_TOPICS_SLUG || story.topicSlug === slug;
+}

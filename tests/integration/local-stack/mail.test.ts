@@ -1,0 +1,262 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { parseDigest } from '@feedwright/digest';
+import { type LocalStack, startLocalStack } from '@feedwright/local-stack';
+import { parseFeed } from '@rowanmanning/feed-parser';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, tempDir } from './support.ts';
+
+const FIXTURES = new URL('../../fixtures/', import.meta.url);
+const digestFile = (name: string): string => readFileSync(new URL(`digests/${name}.txt`, FIXTURES), 'utf8');
+const emlFile = (name: string): Buffer => readFileSync(new URL(`mail/${name}.eml`, FIXTURES));
+
+const NEWSLETTER = 'CX Daily <daily@newsletter.example.com>';
+const TO = 'digests@localhost';
+
+interface Report {
+  readonly status: string;
+  readonly reason?: string;
+  readonly warnings?: readonly string[];
+  readonly stories?: Record<string, number>;
+}
+
+/** A digest's text as an HTML newsletter: one <p> per block, <br> between its lines. */
+function asHtml(text: string): string {
+  const blocks = text.split(/\n{2,}/).filter((block) => block.trim().length > 0);
+  const escapeHtml = (line: string) =>
+    line.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return `<!doctype html><html><body>${blocks.map((b) => `<p>${b.split('\n').map(escapeHtml).join('<br>')}</p>`).join('')}</body></html>`;
+}
+
+describe('Local stack: newsletters by e-mail (nodemailer → SMTP → mail/ → ingest → feeds)', () => {
+  let stack: LocalStack;
+  let s3: S3Client;
+  let smtp: Transporter;
+  let work: Awaited<ReturnType<typeof tempDir>>;
+
+  const quietEnv = { POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' } as const;
+  const savedEnv = Object.fromEntries(Object.keys(quietEnv).map((name) => [name, process.env[name]]));
+
+  /** Sends one message; resolves with the `mail/` key the SMTP server stored it under. */
+  async function send(message: Mail.Options): Promise<string> {
+    const info = await smtp.sendMail(message);
+    const key = /stored as (mail\/\S+)/.exec(info.response ?? '')?.[1];
+    if (key === undefined) throw new Error(`no key in the SMTP response: ${info.response}`);
+    return key;
+  }
+
+  async function reportOf(key: string): Promise<Report> {
+    return eventually(`the report of ${key}`, async () => {
+      try {
+        const object = await s3.send(
+          new GetObjectCommand({ Bucket: stack.incomingBucket, Key: `reports/${key}.json` }),
+        );
+        return JSON.parse(await (object.Body?.transformToString() ?? '')) as Report;
+      } catch {
+        return undefined;
+      }
+    });
+  }
+
+  async function feedTitles(topic: string): Promise<string[]> {
+    const response = await fetch(new URL(`feeds/${topic}/rss.xml`, stack.siteUrl));
+    if (response.status === 404) return [];
+    return parseFeed(await response.text()).items.map((item) => item.title ?? '');
+  }
+
+  async function eventuallyInFeed(topic: string, title: string): Promise<string[]> {
+    return eventually(`"${title}" in feeds/${topic}`, async () => {
+      const titles = await feedTitles(topic);
+      return titles.includes(title) ? titles : undefined;
+    });
+  }
+
+  beforeAll(async () => {
+    Object.assign(process.env, quietEnv);
+    work = await tempDir('feedwright-mail-');
+    stack = await startLocalStack({
+      sitePort: 0,
+      s3Port: 0,
+      dynamoPort: 0,
+      smtpPort: 0,
+      allowedSenders: '@newsletter.example.com, editor@desk.example.com',
+      dataDir: join(work.path, 'data'),
+      inboxDir: null,
+      digestsDir: null,
+      log: () => undefined,
+    });
+    s3 = new S3Client({
+      endpoint: stack.s3Endpoint,
+      region: stack.region,
+      forcePathStyle: true,
+      credentials: stack.credentials,
+    });
+    smtp = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: stack.smtpPort ?? 0,
+      secure: false,
+      ignoreTLS: true,
+    });
+  });
+
+  afterAll(async () => {
+    smtp?.close();
+    s3?.destroy();
+    await stack?.close();
+    await work?.remove();
+    for (const [name, value] of Object.entries(savedEnv)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  it('publishes multipart/alternative mail with quoted-printable UTF-8 into its topic feed', async () => {
+    // Act
+    const key = await send({
+      from: NEWSLETTER,
+      to: TO,
+      subject: 'Caixin daily — 2020-12-01',
+      text: digestFile('cx-daily-2020-12-01'),
+      html: asHtml(digestFile('cx-daily-2020-12-01')),
+      textEncoding: 'quoted-printable',
+    });
+
+    // Assess
+    const raw = await s3.send(new GetObjectCommand({ Bucket: stack.incomingBucket, Key: key }));
+    const stored = (await raw.Body?.transformToString()) ?? '';
+    expect(stored).toMatch(/Content-Type: multipart\/alternative/);
+    expect(stored).toMatch(/Content-Transfer-Encoding: quoted-printable/);
+    const report = await reportOf(key);
+    expect(report).toMatchObject({ status: 'ok', warnings: [] });
+    expect(report.stories?.added).toBe(15);
+    await eventuallyInFeed(
+      'personal-data',
+      'Cover Story: The fight over China’s law to protect personal data',
+    );
+  });
+
+  it('publishes base64 text in a non-UTF-8 charset (GB 18030)', async () => {
+    // Act
+    const key = await send({
+      envelope: { from: 'daily@newsletter.example.com', to: [TO] },
+      raw: emlFile('cx-daily-2022-10-17-cjk-gb18030'),
+    });
+
+    // Assess
+    expect((await reportOf(key)).status).toBe('ok');
+    await eventuallyInFeed(encodeURIComponent('房地产'), '多地放宽限购，楼市会回暖吗？');
+  });
+
+  it('publishes HTML-only mail through html-to-text, with a warning in the report', async () => {
+    // Act
+    const key = await send({
+      from: NEWSLETTER,
+      to: TO,
+      subject: 'Caixin daily 2022-07-01',
+      html: asHtml(digestFile('cx-daily-2022-07-01-quick-hits')),
+    });
+
+    // Assess
+    const report = await reportOf(key);
+    expect(report.status).toBe('ok');
+    expect(report.warnings?.[0]).toMatch(/no plain-text part: its HTML part was turned into text/);
+    const story = parseDigest(digestFile('cx-daily-2022-07-01-quick-hits')).stories.find(
+      (s) => s.topicSlug === 'hong-kong',
+    );
+    await eventuallyInFeed('hong-kong', story?.title ?? 'a hong-kong story');
+  });
+
+  it('unwraps a forwarded copy, and a second copy of a newsletter adds no duplicate stories', async () => {
+    // Prepare
+    const forwarded = `FYI\n\n---------- Forwarded message ---------\nFrom: ${NEWSLETTER}\nDate: Tue, Dec 1, 2020 at 9:30 AM\nSubject: Caixin daily\nTo: <editor@desk.example.com>\n\n\n${digestFile('cx-daily-2020-12-01')}`;
+    const before = await eventuallyInFeed(
+      'personal-data',
+      'Cover Story: The fight over China’s law to protect personal data',
+    );
+
+    // Act
+    const key = await send({
+      from: 'Editor <editor@desk.example.com>',
+      to: TO,
+      subject: 'Fwd: Caixin daily',
+      text: forwarded,
+    });
+
+    // Assess
+    const report = await reportOf(key);
+    expect(report.status).toBe('ok');
+    expect(report.stories?.added).toBe(0);
+    expect(await feedTitles('personal-data')).toEqual(before);
+  });
+
+  it('ignores attachments', async () => {
+    // Act
+    const key = await send({
+      from: NEWSLETTER,
+      to: TO,
+      subject: 'Caixin daily 2023-05-09',
+      text: digestFile('cx-daily-2023-05-09-property'),
+      attachments: [
+        { filename: 'digest.pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n'), contentType: 'application/pdf' },
+        { filename: 'notes.txt', content: 'Oct 17, 2022 08:00 AM\n\nNot it\n\nTopic /\n\nAttached story\n' },
+      ],
+    });
+
+    // Assess
+    const report = await reportOf(key);
+    expect(report.status).toBe('ok');
+    expect(report.stories?.total).toBe(
+      parseDigest(digestFile('cx-daily-2023-05-09-property')).stories.length,
+    );
+    expect(await feedTitles('topic')).toEqual([]);
+  });
+
+  it('rejects a mail that is not a digest, with the parser reason', async () => {
+    // Act
+    const key = await send({
+      from: NEWSLETTER,
+      to: TO,
+      subject: 'Lunch?',
+      text: 'Hi,\n\nlunch on Friday?\n',
+    });
+
+    // Assess
+    expect(await reportOf(key)).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringMatching(/^no date line/),
+    });
+  });
+
+  it('rejects a message with only an attachment: no text part', async () => {
+    // Act
+    const key = await send({
+      from: NEWSLETTER,
+      to: TO,
+      subject: 'Digest attached',
+      attachments: [{ filename: 'digest.pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n') }],
+    });
+
+    // Assess
+    expect((await reportOf(key)).reason).toMatch(/^the message has no text part/);
+  });
+
+  it('rejects a sender not on --allowed-senders, saying why, and publishes nothing', async () => {
+    // Act
+    const key = await send({
+      from: 'Someone <someone@elsewhere.example>',
+      to: TO,
+      subject: 'Caixin daily 2022-03-14',
+      text: digestFile('cx-daily-2022-03-14-new-york'),
+    });
+
+    // Assess
+    expect(await reportOf(key)).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringMatching(/someone@elsewhere.example is not on the allowed senders list/),
+    });
+    expect(await feedTitles('all')).not.toContain('Shenzhen halts bus and subway services');
+  });
+});
