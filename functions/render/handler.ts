@@ -16,7 +16,7 @@ let render: ReturnType<typeof createRenderHandler> | undefined;
 
 /**
  * Lambda entry: env TABLE_NAME, SITE_BUCKET, SITE_BASE_URL, SITE_TITLE?, ITEMS_PER_FEED?,
- * FEED_MAX_BYTES?, DISTRIBUTION_ID? (invalidate changed paths), POWERTOOLS_*. Read on the first invocation, so importing needs none.
+ * FEED_MAX_BYTES?, DISTRIBUTION_ID? (invalidate changed paths), SITE_HUB_URL?, POWERTOOLS_*. Read on the first invocation, so importing needs none.
  */
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger))
@@ -35,6 +35,7 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, 
         siteTitle: process.env.SITE_TITLE || undefined,
         itemsPerFeed: optionalPositiveInt('ITEMS_PER_FEED'),
         maxFeedBytes: optionalPositiveInt('FEED_MAX_BYTES'),
+        hubUrl: process.env.SITE_HUB_URL || undefined,
       },
     });
     return render(event, context);

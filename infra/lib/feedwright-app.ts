@@ -13,6 +13,8 @@ const CONTEXT_KEYS = [
   'mailDomain',
   'allowedSenders',
   'reconcileSchedule',
+  'editorEmail',
+  'hubUrl',
 ] as const;
 
 type ContextKey = (typeof CONTEXT_KEYS)[number];

@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveTimeZone } from '@feedwright/digest';
 import { parseAllowedSenders } from '@feedwright/mail';
+import { SUBSCRIPTION_FEED_PATH } from '@feedwright/site';
 import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -16,6 +17,7 @@ import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
 import type { PipelineFunction } from './constructs/pipeline-function.ts';
 import { PipelineFunctions } from './constructs/pipeline-functions.ts';
 import { ReconcileFunction } from './constructs/reconcile-function.ts';
+import { ReportTopic } from './constructs/report-topic.ts';
 import { SiteDistribution } from './constructs/site-distribution.ts';
 import { StoryTable } from './constructs/story-table.ts';
 
@@ -75,6 +77,16 @@ export interface FeedwrightStackProps extends StackProps {
    */
   readonly reconcileSchedule?: string;
   /**
+   * Subscribe this address to the report topic: every upload's outcome by e-mail.
+   * @default - the topic has no subscription
+   */
+  readonly editorEmail?: string;
+  /**
+   * WebSub hub: the feeds advertise it (links and Link headers), render notifies it of changed feeds.
+   * @default - no WebSub
+   */
+  readonly hubUrl?: string;
+  /**
    * The reconcile handler module.
    * @default functions/reconcile/handler.ts in this repository
    */
@@ -119,6 +131,7 @@ export class FeedwrightStack extends Stack {
   public readonly ingestFailures: FailureQueue;
   public readonly renderFailures: FailureQueue;
   public readonly alarms: PipelineAlarms;
+  public readonly reports: ReportTopic;
   /** SES receipt of mailed digests, when `mailDomain` is set. */
   public readonly mail?: MailReceiving;
 
@@ -144,6 +157,9 @@ export class FeedwrightStack extends Stack {
           }
         : {}),
       ...(props.webAclArn === undefined ? {} : { webAclArn: props.webAclArn }),
+      ...(props.hubUrl === undefined
+        ? {}
+        : { websub: { hubUrl: props.hubUrl, feedPathPattern: SUBSCRIPTION_FEED_PATH.source } }),
     });
     // 'Default': the functions and queues keep the logical ids they had as the stack's own children.
     const pipeline = new PipelineFunctions(this, 'Default', {
@@ -158,8 +174,14 @@ export class FeedwrightStack extends Stack {
       depsLockFilePath: props.depsLockFilePath ?? join(projectRoot, 'package-lock.json'),
       ...(props.digestTimezone === undefined ? {} : { digestTimezone: props.digestTimezone }),
       ...(props.siteTitle === undefined ? {} : { siteTitle: props.siteTitle }),
+      ...(props.hubUrl === undefined ? {} : { hubUrl: props.hubUrl }),
     });
     ({ ingest: this.ingest, render: this.render } = pipeline);
+    this.reports = new ReportTopic(this, 'Reports', {
+      publisher: this.ingest.role,
+      ...(props.editorEmail === undefined ? {} : { editorEmail: props.editorEmail }),
+    });
+    this.ingest.function.addEnvironment('REPORT_TOPIC_ARN', this.reports.topic.topicArn);
     ({ ingestFailures: this.ingestFailures, renderFailures: this.renderFailures } = pipeline);
     [this.logBucket, this.incomingBucket, this.siteBucket] = [
       logs.bucket,
@@ -236,6 +258,11 @@ export class FeedwrightStack extends Stack {
       ],
       ['SiteBucketName', this.siteBucket.bucketName, 'The rendered site (written by render only)'],
       ['TableName', this.table.tableName, 'Stories, digests, topics'],
+      [
+        'ReportTopicArn',
+        this.reports.topic.topicArn,
+        'Every upload report (Published / Rejected); subscribe with -c editorEmail=… or aws sns subscribe',
+      ],
       ['IngestFunctionName', this.ingest.function.functionName],
       ['RenderFunctionName', this.render.function.functionName],
       ['ReconcileFunctionName', this.reconcile.function.functionName],
@@ -326,6 +353,11 @@ function validateProps(props: FeedwrightStackProps): void {
     if (typeof value === 'string' && !pattern.test(value)) {
       throw new FeedwrightConfigError(`${key} must be ${what}; got ${JSON.stringify(value)}.`);
     }
+  }
+  if (props.hubUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(props.hubUrl)) {
+    throw new FeedwrightConfigError(
+      `hubUrl must be an absolute http(s) URL such as https://hub.example.com/; got ${props.hubUrl}.`,
+    );
   }
   if (props.digestTimezone !== undefined) {
     try {

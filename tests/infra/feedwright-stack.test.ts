@@ -408,9 +408,11 @@ describe('FeedwrightStack: functions', () => {
           actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
           resource: getAtt(stack.ingestFailures.queue, 'Arn'),
         },
+        { actions: ['sns:Publish'], resource: { Ref: logicalId(stack.reports.topic) } },
+        { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resource: getAtt(stack.reports.key, 'Arn') },
       ]),
     );
-    expect(statements).toHaveLength(6);
+    expect(statements).toHaveLength(8);
   });
 
   it("gives reconcile ingest's rights on digests and items, render's on the site, and invalidation", () => {
@@ -712,8 +714,9 @@ describe('FeedwrightStack: alarms', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
   });
 
-  it('has no SNS topic and no alarm actions without an alarm email', () => {
-    template.resourceCountIs('AWS::SNS::Topic', 0);
+  it('has no alarm topic and no alarm actions without an alarm email (only the report topic)', () => {
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.hasResourceProperties('AWS::SNS::Topic', { DisplayName: 'feedwright reports' });
     for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
       expect(alarm.Properties.AlarmActions).toBeUndefined();
     }

@@ -17,11 +17,21 @@ export interface CliRun {
 
 /** Runs the real `feedwright` bin from the repository root, as a user would after `npm ci`. */
 export function runFeedwright(...args: string[]): Promise<CliRun> {
+  return runFeedwrightWith({}, ...args);
+}
+
+/** {@link runFeedwright} with extra environment variables (`undefined` removes one). */
+export function runFeedwrightWith(
+  env: Record<string, string | undefined>,
+  ...args: string[]
+): Promise<CliRun> {
+  const merged = { ...process.env, ...env };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete merged[name];
   return new Promise((resolve) => {
     execFile(
       FEEDWRIGHT_BIN,
       args,
-      { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 60_000 },
+      { cwd: REPO_ROOT, env: merged, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
         resolve({ code, stdout, stderr });

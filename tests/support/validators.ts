@@ -221,6 +221,8 @@ export interface ReadItem {
 export interface ReadFeed {
   readonly title: string;
   readonly selfUrl: string | undefined;
+  /** The WebSub hub the feed advertises. */
+  readonly hubUrl?: string | undefined;
   readonly homeUrl: string | undefined;
   readonly updated: number | undefined;
   readonly language: string | undefined;
@@ -236,6 +238,7 @@ export function readWithFeedsmith(format: 'rss' | 'atom' | 'json', body: string)
     return {
       title: feed.title ?? '',
       selfUrl: feed.atom?.links?.find((link) => link.rel === 'self')?.href,
+      hubUrl: feed.atom?.links?.find((link) => link.rel === 'hub')?.href,
       homeUrl: feed.link,
       updated: feed.lastBuildDate === undefined ? undefined : timeOf(feed.lastBuildDate),
       language: feed.language,
@@ -256,6 +259,7 @@ export function readWithFeedsmith(format: 'rss' | 'atom' | 'json', body: string)
     return {
       title: textOfConstruct(feed.title),
       selfUrl: feed.links?.find((link) => link.rel === 'self')?.href,
+      hubUrl: feed.links?.find((link) => link.rel === 'hub')?.href,
       homeUrl: feed.links?.find((link) => link.rel === 'alternate')?.href,
       updated: timeOf(feed.updated),
       language: feed.xml?.lang,
@@ -273,6 +277,7 @@ export function readWithFeedsmith(format: 'rss' | 'atom' | 'json', body: string)
   return {
     title: feed.title ?? '',
     selfUrl: feed.feed_url,
+    hubUrl: feed.hubs?.find((hub) => hub.type === 'WebSub')?.url,
     homeUrl: feed.home_page_url,
     updated: undefined,
     language: feed.language,

@@ -35,6 +35,11 @@ export interface PipelineFunctionsProps {
    * @default - the site package's own default
    */
   readonly siteTitle?: string;
+  /**
+   * WebSub hub render notifies of changed feeds (`SITE_HUB_URL`).
+   * @default - none
+   */
+  readonly hubUrl?: string;
 }
 
 /**
@@ -101,6 +106,7 @@ export class PipelineFunctions extends Construct {
         SITE_BUCKET: site.bucket.bucketName,
         SITE_BASE_URL: props.siteUrl,
         ...(props.siteTitle === undefined ? {} : { SITE_TITLE: props.siteTitle }),
+        ...(props.hubUrl === undefined ? {} : { SITE_HUB_URL: props.hubUrl }),
         // Changed and deleted paths are invalidated after each render: a takedown is not cached.
         DISTRIBUTION_ID: props.cdn.distribution.distributionId,
       },

@@ -6,6 +6,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { WebSubLinks } from './websub-links.ts';
 
 /** Path pattern of the behavior that adds CORS: every feed (RSS, Atom, JSON Feed) of every topic. */
 const FEEDS_PATH_PATTERN = `${FEEDS_CORS.keyPrefix}*`;
@@ -39,6 +40,12 @@ export interface SiteDistributionProps {
    * @default PriceClass.PRICE_CLASS_100 (North America and Europe: the cheapest per GB)
    */
   readonly priceClass?: cloudfront.PriceClass;
+  /**
+   * WebSub: subscription feeds are answered with `Link: <hub>; rel="hub", <self>; rel="self"`
+   * (see {@link WebSubLinks}).
+   * @default - no WebSub
+   */
+  readonly websub?: { readonly hubUrl: string; readonly feedPathPattern: string };
 }
 
 /**
@@ -124,6 +131,12 @@ export class SiteDistribution extends Construct {
       originAccessLevels: [cloudfront.AccessLevel.READ, cloudfront.AccessLevel.LIST],
     });
 
+    const links = props.websub === undefined ? undefined : new WebSubLinks(this, 'WebSubLinks', props.websub);
+    const functionAssociations =
+      links === undefined
+        ? undefined
+        : [{ function: links.function, eventType: cloudfront.FunctionEventType.VIEWER_RESPONSE }];
+
     const custom = props.customDomain;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'feedwright site',
@@ -151,6 +164,8 @@ export class SiteDistribution extends Construct {
         cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
         cachePolicy: this.cachePolicy,
         responseHeadersPolicy: this.pagesHeadersPolicy,
+        // The issue feed (issues/*.xml, issues/feed.json) is served by this behavior.
+        ...(functionAssociations === undefined ? {} : { functionAssociations }),
       },
       additionalBehaviors: {
         [FEEDS_PATH_PATTERN]: {
@@ -164,6 +179,7 @@ export class SiteDistribution extends Construct {
           // Forwards Origin and Access-Control-Request-* so S3's own CORS rule can answer preflights.
           originRequestPolicy: cloudfront.OriginRequestPolicy.CORS_S3_ORIGIN,
           responseHeadersPolicy: this.feedsHeadersPolicy,
+          ...(functionAssociations === undefined ? {} : { functionAssociations }),
         },
       },
       // A feed that doesn't exist yet should appear soon after its first story: cache the 404 briefly.

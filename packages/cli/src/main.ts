@@ -7,6 +7,8 @@ const commands: Record<string, () => Promise<Command>> = {
   dev: async () => (await import('./commands/dev.ts')).devCommand,
   reconcile: async () => (await import('./commands/reconcile.ts')).reconcileCommand,
   redrive: async () => (await import('./commands/redrive.ts')).redriveCommand,
+  publish: async () => (await import('./commands/publish.ts')).publishCommand,
+  withdraw: async () => (await import('./commands/withdraw.ts')).withdrawCommand,
 };
 
 const usage = `Usage: feedwright <command> [options]
@@ -17,6 +19,8 @@ Commands:
   dev [options]                              run the local stack (npm start)
   reconcile [options]                        make the table and the site match the incoming bucket
   redrive --queue-url URL --function-name F  re-run what landed on a failure queue (AWS)
+  publish FILE... [--dry-run] [options]      upload digests and wait until they are live
+  withdraw KEY_OR_FILE [options]             delete a digest and wait until it is gone
 
 Run 'feedwright <command> --help' for a command's options.`;
 

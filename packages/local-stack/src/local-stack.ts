@@ -60,6 +60,8 @@ export interface LocalStackOptions {
   readonly baseUrl?: string;
   /** Time zone of the digests' wall times. @default 'UTC' */
   readonly timezone?: string;
+  /** WebSub hub the feeds advertise and render notifies of changed feeds. @default none */
+  readonly hubUrl?: string;
   /** @default 'feedwright' */
   readonly tableName?: string;
   /** @default 'feedwright-incoming' */
@@ -191,6 +193,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       host,
       port: options.sitePort ?? LOCAL_DEFAULTS.sitePort,
       onError: (error, path) => log(`site: ${path}: ${describe(error)}`),
+      hubUrl: options.hubUrl,
+      // The self link names the feed as the feeds do: under the normalised base URL.
+      baseUrl:
+        options.baseUrl === undefined ? undefined : resolveSiteConfig({ baseUrl: options.baseUrl }).baseUrl,
     });
     closers.push(site.close);
     const baseUrl = options.baseUrl ?? site.url;
@@ -207,7 +213,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.allowedSenders ? { allowedSenders: parseAllowedSenders(options.allowedSenders) } : {}),
     };
     const ingest = createIngestHandler({ s3, dynamo, tableName, timezone: options.timezone ?? 'UTC', mail });
-    const render = createRenderHandler({ s3, dynamo, tableName, siteBucket, site: { baseUrl } });
+    const render = createRenderHandler({
+      s3,
+      dynamo,
+      tableName,
+      siteBucket,
+      site: { baseUrl, hubUrl: options.hubUrl },
+    });
     await createTable(dynamo, tableName);
 
     poller = new StreamPoller({

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
-import { responseHeadersFor } from '@feedwright/site';
+import { encodePath, isSubscriptionFeedPath, responseHeadersFor, websubLinkHeader } from '@feedwright/site';
 import { isNotModified, weakEntityTag } from './conditional-get.ts';
 import { acceptsGzip, isCompressible } from './content-encoding.ts';
 
@@ -20,6 +20,13 @@ export interface SiteServerOptions {
   readonly port: number;
   /** Called on origin failures, which are answered 502 as CloudFront would. */
   readonly onError?: (error: unknown, path: string) => void;
+  /**
+   * WebSub: subscription feeds are answered with `Link: <hub>; rel="hub", <self>; rel="self"`, as the
+   * CloudFront distribution does. @default none
+   */
+  readonly hubUrl?: string;
+  /** The site's URL in feeds, for the self link. @default the server's own URL */
+  readonly baseUrl?: string;
 }
 
 /** A running site server. */
@@ -40,8 +47,13 @@ export interface SiteServer {
 export async function startSiteServer(options: SiteServerOptions): Promise<SiteServer> {
   const host = options.host ?? '127.0.0.1';
   const gzipCache = new CompressedBodyCache(GZIP_CACHE_ENTRIES);
+  let base = options.baseUrl;
+  const linkOf = (key: string): string | undefined =>
+    options.hubUrl === undefined || base === undefined || !isSubscriptionFeedPath(key)
+      ? undefined
+      : websubLinkHeader(options.hubUrl, `${base}${encodePath(key)}`);
   const server = createServer((request, response) => {
-    handle(request, response, options, gzipCache).catch((error: unknown) => {
+    handle(request, response, options, gzipCache, linkOf).catch((error: unknown) => {
       options.onError?.(error, request.url ?? '');
       if (!response.headersSent) sendError(response, 502, 'Bad gateway', request.method === 'HEAD');
       else response.destroy();
@@ -51,6 +63,7 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
   server.keepAliveTimeout = 2_000;
   await listen(server, options.port, host);
   const { port } = server.address() as AddressInfo;
+  base ??= `http://${host}:${port}/`;
   return {
     url: `http://${host}:${port}/`,
     port,
@@ -94,6 +107,7 @@ async function handle(
   response: ServerResponse,
   options: SiteServerOptions,
   gzipCache: CompressedBodyCache,
+  linkOf: (key: string) => string | undefined,
 ): Promise<void> {
   const key = objectKeyForPath(request.url ?? '/');
   // The headers of CloudFront's response headers policies, from the same constants (no HSTS: plain http).
@@ -126,6 +140,8 @@ async function handle(
   if (object.LastModified !== undefined)
     response.setHeader('Last-Modified', object.LastModified.toUTCString());
   if (compressible) response.setHeader('Vary', 'Accept-Encoding');
+  const link = linkOf(key);
+  if (link !== undefined) response.setHeader('Link', link);
 
   const notModified = isNotModified(
     { ifNoneMatch: header(request, 'if-none-match'), ifModifiedSince: header(request, 'if-modified-since') },

@@ -12,6 +12,7 @@ export {
   type ReconcileDependencies,
 } from './lambda/reconcile-handler.ts';
 export { createRenderHandler, type RenderDependencies } from './lambda/render-handler.ts';
+export { type ReportNotifier, SnsReportNotifier } from './lambda/report-topic.ts';
 export type { PipelineLogger } from './logger.ts';
 export {
   nextSequencer,
@@ -22,7 +23,7 @@ export {
 } from './reconcile.ts';
 export { type RenderResult, type RenderServices, renderPlan } from './render.ts';
 export { planRender, type RenderPlan, type RenderUnit } from './render-plan.ts';
-export type { IngestReport } from './report.ts';
+export { type IngestReport, reportNotification } from './report.ts';
 export {
   type DigestEvent,
   decodeS3Key,
@@ -30,3 +31,4 @@ export {
   type IgnoredRecord,
   isMailKey,
 } from './s3-events.ts';
+export { publishToHub } from './websub.ts';

@@ -61,7 +61,12 @@ export async function ingestDigestEvent(event: DigestEvent, services: IngestServ
   // A duplicate of the applied event: its first delivery may have failed right after the commit.
   const repair = ifMissing !== undefined && !(await services.source.hasReport(event.bucket, reportKey));
   const chosen = repair && ifMissing ? ifMissing : rest;
-  const report: IngestReport = { ...chosen, processedAt: (services.now?.() ?? new Date()).toISOString() };
+  const report: IngestReport = {
+    ...chosen,
+    ...(event.eTag === undefined ? {} : { eTag: event.eTag }),
+    ...(event.versionId === undefined ? {} : { versionId: event.versionId }),
+    processedAt: (services.now?.() ?? new Date()).toISOString(),
+  };
   const persisted = report.status !== 'skipped';
   if (persisted) await services.source.putReport(event.bucket, reportKey, report);
   return { report, persisted };

@@ -4,6 +4,7 @@ import {
   ALL_STORIES,
   FEED_FORMATS,
   feedPath,
+  isSubscriptionFeedPath,
   renderIndex,
   renderOpml,
   renderStoryPage,
@@ -73,6 +74,11 @@ export interface RenderResult {
   readonly deleted: number;
   /** Site paths rewritten or deleted (what the CDN was asked to invalidate; new ones are not), sorted. */
   readonly changedPaths: readonly string[];
+  /**
+   * Site paths of the subscription feeds whose bytes this render wrote (sorted, each once): what a
+   * WebSub hub is told about. An unchanged or deleted feed is never in it.
+   */
+  readonly changedFeeds: readonly string[];
   /** Units that failed, by unit id (see `unitId`), with the error. */
   readonly failed: ReadonlyMap<string, unknown>;
 }
@@ -82,6 +88,7 @@ interface Tally {
   unchanged: number;
   deleted: number;
   readonly changedPaths: Set<string>;
+  readonly writtenFeeds: Set<string>;
 }
 
 /**
@@ -99,9 +106,16 @@ interface Tally {
  * the loser renders again.
  */
 export async function renderPlan(plan: RenderPlan, services: RenderServices): Promise<RenderResult> {
-  const tally: Tally = { written: 0, unchanged: 0, deleted: 0, changedPaths: new Set() };
+  const tally: Tally = {
+    written: 0,
+    unchanged: 0,
+    deleted: 0,
+    changedPaths: new Set(),
+    writtenFeeds: new Set(),
+  };
   const failed = new Map<string, unknown>();
-  if (plan.storyIds.size === 0) return { ...tally, changedPaths: [], failed };
+  if (plan.storyIds.size === 0)
+    return { written: 0, unchanged: 0, deleted: 0, changedPaths: [], changedFeeds: [], failed };
 
   // A story not in the map has been withdrawn (or never existed).
   const current = await services.stories.getStories([...plan.storyIds]);
@@ -131,7 +145,15 @@ export async function renderPlan(plan: RenderPlan, services: RenderServices): Pr
       services.logger?.error('CDN invalidation failed', { paths: changedPaths, error: describe(error) });
     }
   }
-  return { written: tally.written, unchanged: tally.unchanged, deleted: tally.deleted, changedPaths, failed };
+  const changedFeeds = [...tally.writtenFeeds].sort();
+  return {
+    written: tally.written,
+    unchanged: tally.unchanged,
+    deleted: tally.deleted,
+    changedPaths,
+    changedFeeds,
+    failed,
+  };
 }
 
 interface UnitContext {
@@ -308,6 +330,7 @@ async function put(
     tally.written += 1;
     // A new object has no cached copy to drop (CloudFront caches a 404 for seconds only).
     if (expected !== null) tally.changedPaths.add(file.path);
+    if (isSubscriptionFeedPath(file.path)) tally.writtenFeeds.add(file.path);
   } else {
     tally.unchanged += 1;
   }

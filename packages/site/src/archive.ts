@@ -90,6 +90,8 @@ export function renderMonthArchive(
       // The JSON page keeps the feed's identity (feed_url); the Atom document names itself (RFC 5005).
       selfUrls: { rss: urls.feed(topic.slug, 'rss'), atom: self.atom, json: current.json },
       history,
+      // An archive document is history, not a feed to subscribe to: no WebSub hub.
+      hubUrl: null,
     };
     // The open (newest) document changes with every new story; the others only on a correction.
     const cacheControl = next === null ? CACHE_CONTROL_LISTING : CACHE_CONTROL_ARCHIVE;
@@ -120,6 +122,7 @@ function overheadBytes(topic: TopicRef, config: SiteConfig, urls: SiteUrls, curr
     ...feedModel(topic, [], config, urls),
     selfUrls: { rss: longest.atom, atom: longest.atom, json: current.json },
     history: { current, prevArchive: longest, nextArchive: longest },
+    hubUrl: null,
   };
   const size = (parts: { head: string; tail: string }): number =>
     utf8Length(parts.head) + utf8Length(parts.tail);

@@ -23,6 +23,7 @@ export function atom1Parts(feed: FeedModel): FeedParts {
     `  <author><name>${x(feed.author)}</name></author>`,
     `  <link rel="alternate" type="text/html" href="${a(feed.homeUrl)}"/>`,
     `  <link rel="self" type="application/atom+xml" href="${a(feed.selfUrls.atom)}"/>`,
+    ...(feed.hubUrl === null ? [] : [`  <link rel="hub" href="${a(feed.hubUrl)}"/>`]),
     ...atomHistoryLines(feed.history, '  <link'),
     '  <generator>feedwright</generator>',
     '',
@@ -49,7 +50,10 @@ function atomEntry(entry: FeedEntry, author: string, scheme: string): string {
     `    <author><name>${x(author)}</name></author>`,
     `    <category term="${a(entry.category.term)}" label="${a(entry.category.label)}" scheme="${a(scheme)}"/>`,
   ];
-  if (entry.summary !== null) lines.push(`    <summary type="text">${x(entry.summary)}</summary>`);
+  // A headline-only entry (a quick hit) summarises itself with its headline: RFC 4287 allows an entry with
+  // just an alternate link, but readers then show nothing, and the W3C validator warns (MissingTextualContent).
+  const summary = entry.summary ?? (entry.contentHtml === null ? entry.title : null);
+  if (summary !== null) lines.push(`    <summary type="text">${x(summary)}</summary>`);
   if (entry.contentHtml !== null) lines.push(`    <content type="html">${x(entry.contentHtml)}</content>`);
   lines.push('  </entry>', '');
   return lines.join('\n');

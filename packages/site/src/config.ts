@@ -21,6 +21,11 @@ export interface SiteConfig {
    * readers would see every story again: set it once. @default '2020'
    */
   readonly tagDate: string;
+  /**
+   * WebSub hub (W3C Recommendation) the subscription feeds advertise (`rel="hub"` links, JSON Feed
+   * `hubs`) and that render pings when a feed changes; null for none. @default null
+   */
+  readonly hubUrl: string | null;
 }
 
 /** The defaults; `baseUrl` is the local stack's site (`npm start`). */
@@ -33,6 +38,7 @@ export const DEFAULT_SITE_CONFIG: SiteConfig = Object.freeze({
   maxFeedBytes: 512 * 1024,
   indexHeadlines: 5,
   tagDate: '2020',
+  hubUrl: null,
 });
 
 /** A site setting that cannot work; the message names the setting and what it accepts. */
@@ -67,6 +73,7 @@ export function resolveSiteConfig(partial: Partial<SiteConfig> = {}): SiteConfig
     maxFeedBytes: requireInteger('maxFeedBytes', pick('maxFeedBytes'), MIN_FEED_BYTES, 64 * 1024 * 1024),
     indexHeadlines: requireInteger('indexHeadlines', pick('indexHeadlines'), 1, 100),
     tagDate: requireTagDate(pick('tagDate')),
+    hubUrl: requireHubUrl(partial.hubUrl ?? DEFAULT_SITE_CONFIG.hubUrl),
   });
 }
 
@@ -105,6 +112,23 @@ function canonicalPath(path: string): string {
     }
     return encodeURIComponent(piece);
   });
+}
+
+function requireHubUrl(value: string | null): string | null {
+  if (value === null || value === '') return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new SiteConfigError(
+      `hubUrl '${value}' is not an absolute URL: give one like 'https://hub.example.com/'`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new SiteConfigError(`hubUrl '${value}' must use http or https`);
+  }
+  if (url.hash !== '') throw new SiteConfigError(`hubUrl '${value}' must not carry a fragment`);
+  return url.href;
 }
 
 function requireText(key: keyof SiteConfig, value: string): string {

@@ -50,6 +50,8 @@ export interface FeedModel {
   /** Publication time of the newest entry (RSS `pubDate`); null for an empty feed. */
   readonly publishedRfc822: string | null;
   readonly entries: readonly FeedEntry[];
+  /** The WebSub hub this feed advertises; null when none is configured or the feed is not subscribable. */
+  readonly hubUrl: string | null;
   /** RFC 5005 links (and JSON Feed `next_url`); absent on a feed with no archive. */
   readonly history?: FeedHistory;
 }
@@ -144,6 +146,9 @@ export function feedModel(
     updatedRfc822: newest?.updatedRfc822 ?? null,
     publishedRfc822: entries[0]?.publishedRfc822 ?? null,
     entries,
+    // Topic, all-stories and issue feeds are what readers subscribe to; archive documents (archive.ts)
+    // set hubUrl null.
+    hubUrl: config.hubUrl,
   };
 }
 

@@ -33,8 +33,9 @@ export {
 export { CONTENT_TYPES, type SiteFile } from './site-file.ts';
 export { renderSitemapIndex, renderSitemapMonth, renderSitemapPages } from './sitemap.ts';
 export type { StoryNav } from './story-nav.ts';
-export { renderStoryPage } from './story-page.ts';
+export { renderStoryPage, storyPageText } from './story-page.ts';
 export { cleanText, escapeMarkup } from './text.ts';
 export { renderTopicFeeds } from './topic-feeds.ts';
 export { ALL_STORIES, sortNewestFirst, type TopicListing, type TopicRef } from './topics.ts';
-export { FEED_FORMATS, type FeedFormat, feedPath, storyPath } from './urls.ts';
+export { encodePath, FEED_FORMATS, type FeedFormat, feedPath, storyPath } from './urls.ts';
+export { isSubscriptionFeedPath, SUBSCRIPTION_FEED_PATH, websubLinkHeader } from './websub.ts';

@@ -9,7 +9,12 @@ import { issueFeedPath } from './issue-pages.ts';
 import { type Issue, issueTitle } from './issues.ts';
 import { jsonFeedParts } from './json-feed.ts';
 import { rss2Parts } from './rss2.ts';
-import { CACHE_CONTROL_LISTING, CONTENT_TYPES, type SiteFile } from './site-file.ts';
+import {
+  CACHE_CONTROL_FEED_WEBSUB,
+  CACHE_CONTROL_LISTING,
+  CONTENT_TYPES,
+  type SiteFile,
+} from './site-file.ts';
 import { storyBodyHtml } from './story-html.ts';
 import { cleanText, escapeAttribute, escapeCleanText, visibleText } from './text.ts';
 import { storyTitle, topicName } from './topics.ts';
@@ -110,6 +115,6 @@ export function renderIssueFeeds(
     path: issueFeedPath(format),
     body: assemble(parts[format], count),
     contentType: CONTENT_TYPES[format],
-    cacheControl: CACHE_CONTROL_LISTING,
+    cacheControl: config.hubUrl === null ? CACHE_CONTROL_LISTING : CACHE_CONTROL_FEED_WEBSUB,
   }));
 }

@@ -20,6 +20,8 @@ export function jsonFeedParts(feed: FeedModel): FeedParts {
     description: feed.description,
     language: feed.language,
     authors,
+    // JSON Feed 1.1 `hubs`: where to subscribe for real-time notification (WebSub).
+    ...(feed.hubUrl === null ? {} : { hubs: [{ type: 'WebSub', url: feed.hubUrl }] }),
   };
   const headObject = JSON.stringify(top, null, 2);
   return {

@@ -1,7 +1,7 @@
 import { atomHistoryLines } from './feed-history.ts';
 import type { FeedEntry, FeedModel } from './feed-model.ts';
 import type { FeedParts } from './feed-parts.ts';
-import { escapeAttribute, escapeCleanText } from './text.ts';
+import { escapeAttribute, escapeCleanText, escapeRssText } from './text.ts';
 
 /**
  * RSS 2.0 with the Atom (self link), content (`content:encoded`) and Dublin Core (`dc:creator`)
@@ -9,7 +9,7 @@ import { escapeAttribute, escapeCleanText } from './text.ts';
  * (see the README). No CDATA anywhere: text is entity-escaped, HTML fields are escaped HTML.
  */
 export function rss2Parts(feed: FeedModel): FeedParts {
-  const x = escapeCleanText;
+  const x = escapeRssText;
   const head = [
     '<?xml version="1.0" encoding="utf-8"?>',
     '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">',
@@ -28,6 +28,7 @@ export function rss2Parts(feed: FeedModel): FeedParts {
     '    <docs>https://www.rssboard.org/rss-specification</docs>',
     '    <generator>feedwright</generator>',
     `    <atom:link href="${escapeAttribute(feed.selfUrls.rss)}" rel="self" type="application/rss+xml"/>`,
+    ...(feed.hubUrl === null ? [] : [`    <atom:link href="${escapeAttribute(feed.hubUrl)}" rel="hub"/>`]),
     ...atomHistoryLines(feed.history, '    <atom:link'),
     '',
   ].join('\n');
@@ -40,7 +41,7 @@ export function rss2Parts(feed: FeedModel): FeedParts {
 }
 
 function rssItem(entry: FeedEntry, author: string): string {
-  const x = escapeCleanText;
+  const x = escapeRssText;
   const lines = [
     '    <item>',
     `      <title>${x(entry.title)}</title>`,
@@ -54,7 +55,8 @@ function rssItem(entry: FeedEntry, author: string): string {
   // <description> is HTML by convention: escape the text as HTML, then the HTML as XML. The RSS profile
   // (and the W3C validator) wants a description before content:encoded: a story with a caption and no
   // paragraph describes itself with its content.
-  if (entry.summary !== null) lines.push(`      <description>${x(x(entry.summary))}</description>`);
+  if (entry.summary !== null)
+    lines.push(`      <description>${x(escapeCleanText(entry.summary))}</description>`);
   else if (entry.contentHtml !== null) lines.push(`      <description>${x(entry.contentHtml)}</description>`);
   if (entry.contentHtml !== null)
     lines.push(`      <content:encoded>${x(entry.contentHtml)}</content:encoded>`);

@@ -22,5 +22,14 @@ export const CONTENT_TYPES = Object.freeze({
  */
 export const CACHE_CONTROL_LISTING = 'public, max-age=60, stale-while-revalidate=300';
 
+/**
+ * Cache-Control of the subscription feeds when a WebSub hub is configured: a hub fetches a feed the
+ * moment it is notified, and must get the new bytes through CloudFront. `s-maxage=0` makes the edge
+ * revalidate every request with the bucket (a 304 when unchanged, so little is transferred); readers'
+ * own caches still keep a copy for a minute. No stale-while-revalidate: the edge would serve the old
+ * copy to that first fetch.
+ */
+export const CACHE_CONTROL_FEED_WEBSUB = 'public, max-age=60, s-maxage=0, must-revalidate';
+
 /** Cache-Control of story pages, which change rarely (a correction) once published. */
 export const CACHE_CONTROL_STORY = 'public, max-age=3600, stale-while-revalidate=86400';

@@ -37,6 +37,15 @@ export function subscribeLinks(slug: string, prefix: string): string {
 }
 
 /**
+ * The part of a story's page that carries its text, verbatim: its headline and body. A page holding it
+ * shows this version of the story (`feedwright publish` waits for it to be served).
+ */
+export function storyPageText(story: Story): string {
+  const body = storyBodyHtml(story);
+  return `<h1>${escapeMarkup(storyTitle(story))}</h1>${body === null ? '' : `\n${body}`}`;
+}
+
+/**
  * stories/<storyId>.html: the story readable with no JavaScript, its canonical URL, and autodiscovery of
  * its topic's feeds. Links within the site are relative, so the tree also reads from disk. With `nav` (the
  * archive), it also links its topic's page, its issue and the previous and next story of the issue.
@@ -61,8 +70,7 @@ export function renderStoryPage(story: Story, config: SiteConfig, nav?: StoryNav
     changed > at
       ? `<p class="updated">Updated <time datetime="${rfc3339(changed)}">${readableDate(changed)}</time></p>`
       : '',
-    `<h1>${x(title)}</h1>`,
-    storyBodyHtml(story) ?? '',
+    storyPageText(story),
     '</article>',
     nav === undefined ? '' : storyNavHtml(topic, nav),
     '</main>',

@@ -66,6 +66,18 @@ export function escapeCleanText(clean: string): string {
   return HAS_MARKUP_SPECIAL.test(clean) ? clean.replace(MARKUP_SPECIALS, toEntity) : clean;
 }
 
+const RSS_ENTITIES: Readonly<Record<string, string>> = { ...ENTITIES, '&': '&#x26;', '<': '&#x3C;' };
+const toRssEntity = (char: string): string => RSS_ENTITIES[char] ?? char;
+
+/**
+ * {@link escapeCleanText} for RSS element content: the RSS Best Practices Profile asks for `&` and `<`
+ * in plain text as hexadecimal character references (`&#x26;`, `&#x3C;`), and the W3C validator warns
+ * (CharacterData) about any other form. XML parsers read both the same.
+ */
+export function escapeRssText(clean: string): string {
+  return HAS_MARKUP_SPECIAL.test(clean) ? clean.replace(MARKUP_SPECIALS, toRssEntity) : clean;
+}
+
 /** Like {@link escapeMarkup}, and also keeps tab, LF and CR intact through attribute-value normalisation. */
 export function escapeAttribute(text: string): string {
   const clean = cleanText(text);

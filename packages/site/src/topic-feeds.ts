@@ -7,7 +7,12 @@ import { type FeedEntry, feedEntry, feedModel, headlineOnly } from './feed-model
 import { assemble, entriesThatFit, type FeedParts } from './feed-parts.ts';
 import { jsonFeedParts } from './json-feed.ts';
 import { rss2Parts } from './rss2.ts';
-import { CACHE_CONTROL_LISTING, CONTENT_TYPES, type SiteFile } from './site-file.ts';
+import {
+  CACHE_CONTROL_FEED_WEBSUB,
+  CACHE_CONTROL_LISTING,
+  CONTENT_TYPES,
+  type SiteFile,
+} from './site-file.ts';
 import { sortNewestFirst, type TopicRef } from './topics.ts';
 import { FEED_FORMATS, type FeedFormat, feedPath, SiteUrls } from './urls.ts';
 
@@ -55,7 +60,7 @@ export function renderTopicFeeds(
     path: feedPath(topic.slug, format),
     body: assemble(parts[format], count),
     contentType: CONTENT_TYPES[format],
-    cacheControl: CACHE_CONTROL_LISTING,
+    cacheControl: config.hubUrl === null ? CACHE_CONTROL_LISTING : CACHE_CONTROL_FEED_WEBSUB,
   }));
 }
 

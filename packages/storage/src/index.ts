@@ -30,6 +30,7 @@ export {
   md5,
   type OwnerStamp,
   type StoryItem,
+  storyContentHash,
   type TopicItem,
   topicKey,
 } from './items.ts';

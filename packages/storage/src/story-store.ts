@@ -100,6 +100,11 @@ export interface StoryStore {
   getStory(storyId: string): Promise<Story | undefined>;
   /** Live stories by id (strongly consistent); withdrawn and unknown ids are absent from the map. */
   getStories(storyIds: readonly string[]): Promise<Map<string, Story>>;
+  /**
+   * The story ids the digest's last claimed upload holds (strongly consistent); empty when the digest was
+   * never ingested or has been deleted. What a dry run compares a new version against.
+   */
+  digestStoryIds(digestKey: string): Promise<readonly string[]>;
 }
 
 /** Options of {@link TableStoryStore}. */
@@ -203,6 +208,12 @@ export class TableStoryStore implements StoryStore, StoryArchiveReader {
 
   async getStory(storyId: string): Promise<Story | undefined> {
     return (await this.getStories([storyId])).get(storyId);
+  }
+
+  async digestStoryIds(digestKey: string): Promise<readonly string[]> {
+    const raw = await this.#table.get(manifestKey(digestKey));
+    const manifest = raw === undefined ? undefined : toManifestItem(raw);
+    return manifest === undefined || manifest.deleted ? [] : manifest.storyIds;
   }
 
   async getStories(storyIds: readonly string[]): Promise<Map<string, Story>> {

@@ -141,7 +141,38 @@ describe('feedwright build', () => {
     expect(run.stderr).toMatch(new RegExp(`^feedwright: ${SEED}: the file is .*over the .*limit`, 'm'));
   });
 
+  it('advertises the --hub in every subscription feed (topics, all, issues), not in archives or pages', async () => {
+    // Prepare
+    const out = join(scratch, 'hub');
+    const hub = 'https://hub.example.net/';
+
+    // Act
+    const run = await runFeedwright('build', SEED, '--out', out, '--base-url', BASE_URL, '--hub', hub);
+
+    // Assess
+    expect(run.code).toBe(0);
+    const tree = await readTree(out);
+    const feeds = [...tree.keys()].filter((path) =>
+      /^(feeds\/[^/]+|issues)\/(rss\.xml|atom\.xml|feed\.json)$/.test(path),
+    );
+    const archives = [...tree.keys()].filter((path) => path.includes('/archive/'));
+    expect(feeds).toContain('issues/atom.xml');
+    expect(feeds.length).toBeGreaterThan(6);
+    expect(archives.length).toBeGreaterThan(0);
+    for (const path of feeds) {
+      const format = path.endsWith('rss.xml') ? 'rss' : path.endsWith('atom.xml') ? 'atom' : 'json';
+      const read = readWithFeedsmith(format, tree.get(path) ?? '');
+      expect(read.hubUrl, path).toBe(hub);
+      expect(read.selfUrl, path).toBe(`${BASE_URL}/${path}`);
+    }
+    for (const path of [...archives, 'index.html', 'issues/index.html']) {
+      expect(tree.get(path), path).not.toContain(hub);
+    }
+    expect(await siteProblems(asFiles(tree))).toEqual([]);
+  });
+
   it.each([
+    [['build', SEED, '--out', 'x', '--hub', 'hub.example.net'], /hubUrl/],
     [['build', SEED], /--out DIR is required/],
     [['build', '--out', 'x'], /name at least one digest/],
     [['build', SEED, '--out', 'x', '--timezone', 'Mars/Olympus'], /unknown time zone/],

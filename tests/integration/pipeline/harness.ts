@@ -3,7 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createLambdaContext, encodeS3EventKey, StreamRecorder } from '@feedwright/local-stack';
-import { createIngestHandler, createRenderHandler } from '@feedwright/pipeline';
+import { createIngestHandler, createRenderHandler, type ReportNotifier } from '@feedwright/pipeline';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, S3Event, S3EventRecord } from 'aws-lambda';
 import { type Emulators, startEmulators } from '../../support/emulators.ts';
 
@@ -96,6 +96,8 @@ export interface PipelineOptions {
   readonly decorateIngestDynamo?: (client: DynamoDBClient) => void;
   /** Render writes the archive too (see `RenderDependencies.archive`). @default false */
   readonly archive?: boolean;
+  /** Where ingest sends its reports (SNS on AWS). @default none */
+  readonly notifier?: ReportNotifier;
 }
 
 export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
@@ -120,6 +122,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     dynamo,
     tableName: emulators.tableName,
     maxDigestBytes: options.maxDigestBytes,
+    ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
     ...quiet('feedwright-ingest'),
   });
   const renderDynamo = emulators.dynamoClient();

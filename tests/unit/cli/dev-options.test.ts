@@ -29,6 +29,8 @@ describe('Function: parseDevOptions', () => {
       'https://feeds.example.com',
       '--timezone',
       'Asia/Shanghai',
+      '--hub',
+      'http://127.0.0.1:9/hub',
     ]);
 
     // Assess
@@ -41,6 +43,7 @@ describe('Function: parseDevOptions', () => {
       inboxDir: 'drop',
       baseUrl: 'https://feeds.example.com/',
       timezone: 'Asia/Shanghai',
+      hubUrl: 'http://127.0.0.1:9/hub',
     });
   });
 
@@ -63,6 +66,7 @@ describe('Function: parseDevOptions', () => {
     [['--base-url', 'feeds.example.com'], /--base-url must be an absolute http\(s\) URL/],
     [['--base-url', 'ftp://example.com/'], /--base-url must be an absolute http\(s\) URL/],
     [['--timezone', 'Mars/Olympus'], /--timezone must be an IANA time zone/],
+    [['--hub', 'hub.example.net'], /--hub: hubUrl 'hub.example.net' is not an absolute URL/],
     [['--smtp-port', 'smtp'], /--smtp-port must be a port number/],
     [['--allowed-senders', 'example.com'], /--allowed-senders: allowed senders: "example.com" is neither/],
     [['--allowed-senders', ','], /--allowed-senders: the list is empty/],

@@ -86,6 +86,38 @@ describe('Function: ingestDigestEvent', () => {
     expect(liveStories()).toHaveLength(15);
   });
 
+  it('names the upload it reports on by ETag and version, so an editor can tell it from an older report', async () => {
+    // Prepare
+    const versionId = source.put(BUCKET, KEY, SEED);
+    const event = { ...created(KEY), eTag: 'abc123', versionId };
+
+    // Act
+    await ingestDigestEvent(event, services);
+
+    // Assess
+    expect(report()).toMatchObject({
+      status: 'ok',
+      eTag: 'abc123',
+      versionId,
+      sequencer: event.sequencer,
+    });
+    expect(await services.stories.digestStoryIds(KEY)).toHaveLength(15);
+  });
+
+  it('forgets the digest’s story ids once it is withdrawn', async () => {
+    // Prepare
+    source.put(BUCKET, KEY, SEED);
+    await ingestDigestEvent(created(KEY), services);
+    source.delete(BUCKET, KEY);
+
+    // Act
+    await ingestDigestEvent(removed(KEY), services);
+
+    // Assess
+    expect(await services.stories.digestStoryIds(KEY)).toEqual([]);
+    expect(await services.stories.digestStoryIds('digests/never.txt')).toEqual([]);
+  });
+
   it.each([
     ['a blank file', ' \n\u00a0\n\t\n', 'BLANK'],
     ['an empty file', '', 'EMPTY'],

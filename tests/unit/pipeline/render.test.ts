@@ -41,6 +41,7 @@ function lagging(store: StoryStore, hidden: ReadonlySet<string>): StoryStore {
     listTopics: () => store.listTopics(),
     getStory: (id) => store.getStory(id),
     getStories: (ids) => store.getStories(ids),
+    digestStoryIds: (key) => store.digestStoryIds(key),
     newestStories: async (slug, limit) =>
       (await store.newestStories(slug, limit)).filter((story) => !hidden.has(story.storyId)),
   };

@@ -17,6 +17,7 @@ describe('resolveSiteConfig', () => {
       maxFeedBytes: 512 * 1024,
       indexHeadlines: 5,
       tagDate: '2020',
+      hubUrl: null,
     });
     expect(DEFAULT_SITE_CONFIG.baseUrl).toBe(config.baseUrl);
   });

@@ -172,7 +172,7 @@ describe('renderTopicFeeds', () => {
 
     // Assess
     const rss = byPath(files, 'feeds/investment/rss.xml');
-    expect(rss).toContain('<dc:creator>Desk &amp; Co</dc:creator>');
+    expect(rss).toContain('<dc:creator>Desk &#x26; Co</dc:creator>');
     expect(rss).not.toContain('<author>');
     expect(
       byPath(files, 'feeds/investment/atom.xml').match(/<author><name>Desk &amp; Co<\/name><\/author>/g),
@@ -211,7 +211,7 @@ describe('renderTopicFeeds', () => {
 
     // Assess
     const rss = byPath(files, 'feeds/quick-hits/rss.xml');
-    const description = rss.indexOf('<description>&lt;figure');
+    const description = rss.indexOf('<description>&#x3C;figure');
     expect(description).toBeGreaterThan(0);
     expect(rss.indexOf('<content:encoded>')).toBeGreaterThan(description);
     const [item] = readWithFeedsmith('rss', rss).items;
@@ -358,7 +358,8 @@ describe('renderTopicFeeds', () => {
     for (const [format, path] of FORMATS) {
       const [item] = readWithFeedsmith(format, byPath(files, path)).items;
       expect(item?.title, format).toBe(huge.title);
-      expect(item?.summary, format).toBeUndefined();
+      // Atom summarises a headline-only entry with its headline (W3C MissingTextualContent).
+      expect(item?.summary, format).toBe(format === 'atom' ? huge.title : undefined);
     }
     expect(await siteProblems(files)).toEqual([]);
   });

@@ -35,6 +35,7 @@ Options:
   --timezone TZ        IANA zone the digests' date lines are read in (default UTC)
   --site-title TEXT    site title (default '${DEFAULT_SITE_CONFIG.siteTitle}')
   --items N            items per feed (default ${DEFAULT_SITE_CONFIG.itemsPerFeed})
+  --hub URL            WebSub hub the feeds advertise (default none)
   --max-bytes N        largest digest file accepted, in bytes (default ${DEFAULT_MAX_DIGEST_BYTES})
   -h, --help           show this help
 
@@ -74,6 +75,7 @@ function parseOptions(argv: readonly string[]): BuildOptions {
       baseUrl: values['base-url'],
       siteTitle: values['site-title'],
       itemsPerFeed: items,
+      hubUrl: values.hub,
     });
   } catch (error) {
     if (error instanceof DigestError || error instanceof SiteConfigError) throw new UsageError(error.message);
@@ -93,6 +95,7 @@ function parseWithNode(argv: readonly string[]) {
       timezone: { type: 'string' },
       'site-title': { type: 'string' },
       items: { type: 'string' },
+      hub: { type: 'string' },
       'max-bytes': { type: 'string' },
     },
   });

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { LOCAL_DEFAULTS, type LocalStackOptions } from '@feedwright/local-stack';
 import { parseAllowedSenders } from '@feedwright/mail';
+import { resolveSiteConfig } from '@feedwright/site';
 import { UsageError } from '../command.ts';
 
 /** `feedwright dev --help`. */
@@ -24,6 +25,8 @@ Options:
                                                              default inbox
   --base-url URL    absolute URL of the site in feeds        default the site's local URL
   --timezone TZ     time zone of the digests' dates          default UTC
+  --hub URL         WebSub hub: feeds advertise it, and it is notified of each changed feed
+                                                             default none
 
 Upload a digest with any S3 client, e.g.
   curl -T my-digest.txt http://127.0.0.1:${LOCAL_DEFAULTS.s3Port}/${LOCAL_DEFAULTS.incomingBucket}/digests/my-digest.txt
@@ -49,6 +52,7 @@ export function parseDevOptions(argv: readonly string[]): LocalStackOptions {
         inbox: { type: 'string' },
         'base-url': { type: 'string' },
         timezone: { type: 'string' },
+        hub: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -65,6 +69,7 @@ export function parseDevOptions(argv: readonly string[]): LocalStackOptions {
     inboxDir: directory(values, 'inbox'),
     baseUrl: baseUrl(values['base-url']),
     timezone: timezone(values.timezone),
+    hubUrl: hubUrl(values.hub),
   };
 }
 
@@ -95,6 +100,15 @@ function directory(values: Record<string, string | undefined>, flag: string): st
   const value = values[flag];
   if (value === '') throw new UsageError(`--${flag} needs a directory`);
   return value;
+}
+
+function hubUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return resolveSiteConfig({ hubUrl: value }).hubUrl ?? undefined;
+  } catch (error) {
+    throw new UsageError(`--hub: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function baseUrl(value: string | undefined): string | undefined {

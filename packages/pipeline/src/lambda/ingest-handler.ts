@@ -8,6 +8,7 @@ import { createDynamoStoryStore, S3DigestSource } from '@feedwright/storage';
 import type { S3Event } from 'aws-lambda';
 import { ingestDigestEvent } from '../ingest.ts';
 import { digestEventsOf } from '../s3-events.ts';
+import type { ReportNotifier } from './report-topic.ts';
 
 /** What the ingest adapter is built from. */
 export interface IngestDependencies {
@@ -26,6 +27,8 @@ export interface IngestDependencies {
   readonly logger?: Logger;
   /** @default Powertools Metrics, namespace `feedwright`, service `feedwright-ingest` */
   readonly metrics?: Metrics;
+  /** Sends every written report to editors (the SNS topic on AWS). @default none */
+  readonly notifier?: ReportNotifier;
 }
 
 /** Thrown after every record was tried when some failed: Lambda retries the event, done records are no-ops. */
@@ -70,6 +73,16 @@ export function createIngestHandler(deps: IngestDependencies): (event: S3Event) 
           ...(report.reason === undefined ? {} : { reason: report.reason }),
           reportWritten: persisted,
         });
+        if (persisted && deps.notifier !== undefined) {
+          // The report is written and the stories applied: a notification that fails must not make
+          // Lambda retry work that is done (the retry would be a duplicate and notify nobody).
+          try {
+            await deps.notifier.notify(report);
+          } catch (error) {
+            logger.warn('report notification failed', { key, error: error as Error });
+            metrics.addMetric('ReportNotificationsFailed', MetricUnit.Count, 1);
+          }
+        }
         if (report.status === 'ok') metrics.addMetric('DigestsIngested', MetricUnit.Count, 1);
         if (report.status === 'rejected') metrics.addMetric('DigestsRejected', MetricUnit.Count, 1);
         if (report.status === 'skipped') metrics.addMetric('DigestsSkipped', MetricUnit.Count, 1);

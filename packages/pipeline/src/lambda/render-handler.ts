@@ -4,11 +4,12 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { resolveSiteConfig, type SiteConfig } from '@feedwright/site';
+import { encodePath, resolveSiteConfig, type SiteConfig } from '@feedwright/site';
 import { CloudFrontInvalidator, createDynamoStoryStore, S3SiteStore } from '@feedwright/storage';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { renderPlan } from '../render.ts';
 import { planRender } from '../render-plan.ts';
+import { publishToHub } from '../websub.ts';
 
 /** What the render adapter is built from. */
 export interface RenderDependencies {
@@ -89,6 +90,17 @@ export function createRenderHandler(
     metrics.addMetric('ObjectsWritten', MetricUnit.Count, result.written);
     metrics.addMetric('ObjectsUnchanged', MetricUnit.Count, result.unchanged);
     metrics.addMetric('ObjectsDeleted', MetricUnit.Count, result.deleted);
+
+    // WebSub: after the writes (and the invalidation), so a hub fetching a feed at once gets the new
+    // bytes (feeds are revalidated by the edge when a hub is set); never fails the batch.
+    const hubUrl = services.config.hubUrl;
+    if (hubUrl !== null && result.changedFeeds.length > 0) {
+      const feedUrls = result.changedFeeds.map((path) => `${services.config.baseUrl}${encodePath(path)}`);
+      const pinged = await publishToHub(feedUrls, { hubUrl, logger });
+      logger.info('hub notified', { hub: hubUrl, published: pinged.published, failed: pinged.failed });
+      metrics.addMetric('HubNotificationsSent', MetricUnit.Count, pinged.published.length);
+      metrics.addMetric('HubNotificationsFailed', MetricUnit.Count, pinged.failed.length);
+    }
 
     const recordHandler = async (record: DynamoDBRecord): Promise<void> => {
       const units = plan.unitsByRecord.get(record.dynamodb?.SequenceNumber ?? '') ?? [];

@@ -1,0 +1,68 @@
+import { basename } from 'node:path';
+import { acceptDigest } from '@feedwright/digest';
+import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
+import type { Command } from '../command.ts';
+import { describeAwsFailure, editorS3Client } from '../publish/editor-clients.ts';
+import {
+  deleteDigest,
+  digestExists,
+  readDigestObject,
+  readReport,
+  waitForStoriesGone,
+  waitForWithdrawReport,
+} from '../publish/editor-loop.ts';
+import { parseWithdrawOptions, WITHDRAW_USAGE } from '../publish/options.ts';
+import { ProgressLine } from '../publish/progress.ts';
+
+/** `feedwright withdraw`: delete a digest object and wait until its stories are gone from the site. */
+export const withdrawCommand: Command = {
+  summary: 'delete a digest and wait until its stories are gone from the site',
+  usage: WITHDRAW_USAGE,
+  async run(argv) {
+    const options = parseWithdrawOptions(argv);
+    const key = options.keyOrFile.startsWith(BUCKET_PREFIXES.digests)
+      ? options.keyOrFile
+      : `${BUCKET_PREFIXES.digests}${basename(options.keyOrFile)}`;
+    const s3 = editorS3Client(options);
+    const progress = new ProgressLine(process.stderr);
+    try {
+      if (!(await digestExists(s3, options, key))) {
+        process.stderr.write(`feedwright: ${key}: no such digest in the bucket ${options.bucket}\n`);
+        return 1;
+      }
+      // Its story ids, to see them leave the site; an unreadable digest has none live anyway.
+      const bytes = await readDigestObject(s3, options, key);
+      let storyIds: string[] = [];
+      try {
+        storyIds = bytes === undefined ? [] : acceptDigest(bytes).stories.map((story) => story.storyId);
+      } catch {
+        storyIds = [];
+      }
+      const deadline = Date.now() + options.timeoutMs;
+      const tick = (what: string, ms: number) =>
+        progress.update(key, `waiting for ${what.split(';')[0]}`, ms);
+      const before = await readReport(s3, options, key);
+      await deleteDigest(s3, options, key);
+      const report = await waitForWithdrawReport(s3, options, key, before, deadline, tick);
+      await waitForStoriesGone(
+        options,
+        storyIds,
+        Math.min(report.stories.withdrawn, storyIds.length),
+        deadline,
+        tick,
+      );
+      progress.stop();
+      const n = report.stories.withdrawn;
+      process.stdout.write(`${key}: withdrawn: ${n} ${n === 1 ? 'story' : 'stories'} gone from the site\n`);
+      return 0;
+    } catch (error) {
+      progress.stop();
+      process.stderr.write(
+        `feedwright: ${key}: ${describeAwsFailure(error, 'S3', options.s3Endpoint).message}\n`,
+      );
+      return 2;
+    } finally {
+      s3.destroy();
+    }
+  },
+};

@@ -1,0 +1,253 @@
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { Story } from '@feedwright/digest';
+import type { IngestReport } from '@feedwright/pipeline';
+import { encodePath, storyPageText, storyPath } from '@feedwright/site';
+import { reportKeyFor } from '@feedwright/storage/schema';
+import { describeAwsFailure, EditorToolError } from './editor-clients.ts';
+import type { EditorTarget } from './options.ts';
+
+const POLL_MS = 100;
+
+/** Progress while waiting (a TTY shows it on one line); called about every poll. */
+export type Progress = (what: string, elapsedMs: number) => void;
+
+/** One upload as S3 answered it: what identifies it in ingest's report. */
+export interface Upload {
+  readonly key: string;
+  readonly eTag: string;
+  readonly versionId: string | undefined;
+}
+
+/** The report on the key now, or undefined when there is none. */
+export async function readReport(
+  s3: S3Client,
+  target: EditorTarget,
+  key: string,
+): Promise<IngestReport | undefined> {
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: reportKeyFor(key) }));
+    return JSON.parse((await object.Body?.transformToString('utf8')) ?? 'null') as IngestReport;
+  } catch (error) {
+    // A report being replaced can read as cut-off JSON on an emulator: not there yet, ask again.
+    if ((error as { name?: string }).name === 'NoSuchKey' || error instanceof SyntaxError) return undefined;
+    throw describeAwsFailure(error, 'S3', target.s3Endpoint);
+  }
+}
+
+/** Whether the digest object exists. */
+export async function digestExists(s3: S3Client, target: EditorTarget, key: string): Promise<boolean> {
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: key }));
+    return true;
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name === 'NotFound' || name === 'NoSuchKey') return false;
+    throw describeAwsFailure(error, 'S3', target.s3Endpoint);
+  }
+}
+
+/** Reads the digest object's bytes, or undefined when it is gone. */
+export async function readDigestObject(
+  s3: S3Client,
+  target: EditorTarget,
+  key: string,
+): Promise<Uint8Array | undefined> {
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: key }));
+    return await object.Body?.transformToByteArray();
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+    throw describeAwsFailure(error, 'S3', target.s3Endpoint);
+  }
+}
+
+/** PUTs the digest; resolves with what identifies this upload, or rejects with nothing uploaded. */
+export async function uploadDigest(
+  s3: S3Client,
+  target: EditorTarget,
+  key: string,
+  bytes: Uint8Array,
+): Promise<Upload> {
+  try {
+    const put = await s3.send(
+      new PutObjectCommand({
+        Bucket: target.bucket,
+        Key: key,
+        Body: bytes,
+        ContentType: 'text/plain; charset=utf-8',
+      }),
+    );
+    return { key, eTag: unquote(put.ETag ?? ''), versionId: put.VersionId };
+  } catch (error) {
+    throw describeAwsFailure(error, 'S3', target.s3Endpoint);
+  }
+}
+
+/** Deletes the digest object. */
+export async function deleteDigest(s3: S3Client, target: EditorTarget, key: string): Promise<void> {
+  try {
+    await s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: key }));
+  } catch (error) {
+    throw describeAwsFailure(error, 'S3', target.s3Endpoint);
+  }
+}
+
+/**
+ * Whether `report` is ingest's report on `upload`: the same version where the bucket is versioned,
+ * else the same ETag and a report written after `before` (the report that was there before the PUT;
+ * an identical re-upload has the old ETag, but a new sequencer).
+ */
+function isReportOf(report: IngestReport, upload: Upload, before: IngestReport | undefined): boolean {
+  if (report.status === 'withdrawn' || report.status === 'skipped') return false;
+  if (upload.versionId !== undefined && report.versionId !== undefined)
+    return report.versionId === upload.versionId;
+  if (report.eTag === undefined || unquote(report.eTag) !== upload.eTag) return false;
+  return before === undefined || report.sequencer !== before.sequencer;
+}
+
+/** Polls until `found` gives a value, or fails with a timeout naming `what`. */
+async function waitFor<T>(
+  what: string,
+  deadline: number,
+  found: () => Promise<T | undefined>,
+  progress?: Progress,
+  lastProblem?: () => string | undefined,
+): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = await found();
+    if (value !== undefined) return value;
+    if (Date.now() >= deadline) {
+      const problem = lastProblem?.();
+      throw new EditorToolError(
+        `timed out after ${Math.round((Date.now() - start) / 1000)} s waiting for ${what}` +
+          (problem === undefined ? '' : ` (last: ${problem})`),
+      );
+    }
+    progress?.(what, Date.now() - start);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/** Waits for ingest's report on this upload. */
+export function waitForReport(
+  s3: S3Client,
+  target: EditorTarget,
+  upload: Upload,
+  before: IngestReport | undefined,
+  deadline: number,
+  progress?: Progress,
+): Promise<IngestReport> {
+  return waitFor(
+    `ingest's report (${reportKeyFor(upload.key)}); the upload itself happened`,
+    deadline,
+    async () => {
+      const report = await readReport(s3, target, upload.key);
+      return report !== undefined && isReportOf(report, upload, before) ? report : undefined;
+    },
+    progress,
+  );
+}
+
+/** Waits for the report of a delete, written after `before`. */
+export function waitForWithdrawReport(
+  s3: S3Client,
+  target: EditorTarget,
+  key: string,
+  before: IngestReport | undefined,
+  deadline: number,
+  progress?: Progress,
+): Promise<IngestReport> {
+  return waitFor(
+    `ingest's report (${reportKeyFor(key)}); the object is deleted`,
+    deadline,
+    async () => {
+      const report = await readReport(s3, target, key);
+      return report?.status === 'withdrawn' && report.sequencer !== before?.sequencer ? report : undefined;
+    },
+    progress,
+  );
+}
+
+/** The URL of a site path under the site URL. */
+export const siteUrlOf = (target: EditorTarget, path: string): string =>
+  `${target.siteUrl}${encodePath(path)}`;
+
+/**
+ * Fetches a site page: its status and body, or status 0 and why when the site did not answer (retried
+ * by the caller until its deadline: a busy server may drop a connection).
+ */
+async function fetchPage(url: string): Promise<{ status: number; body: string; problem?: string }> {
+  try {
+    const response = await fetch(url, {
+      headers: { 'cache-control': 'no-cache' },
+      signal: AbortSignal.timeout(10_000),
+    });
+    return { status: response.status, body: response.status === 200 ? await response.text() : '' };
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code ?? String(error);
+    return { status: 0, body: '', problem: `cannot reach the site at ${url} (${code}): check --site-url` };
+  }
+}
+
+/** Waits until every story's page is served with this version's text. */
+export function waitForStoriesLive(
+  target: EditorTarget,
+  stories: readonly Story[],
+  deadline: number,
+  progress?: Progress,
+): Promise<true> {
+  const pending = new Map(stories.map((story) => [story.storyId, story]));
+  let problem: string | undefined;
+  return waitFor(
+    `the stories on the site (${target.siteUrl})`,
+    deadline,
+    async () => {
+      for (const [id, story] of pending) {
+        const page = await fetchPage(siteUrlOf(target, storyPath(id)));
+        problem = page.problem;
+        if (page.status !== 200 || !page.body.includes(storyPageText(story))) return undefined;
+        pending.delete(id);
+      }
+      return true;
+    },
+    progress,
+    () => problem,
+  );
+}
+
+/** Waits until at least `count` of the stories' pages are gone (404/410) from the site. */
+export function waitForStoriesGone(
+  target: EditorTarget,
+  storyIds: readonly string[],
+  count: number,
+  deadline: number,
+  progress?: Progress,
+): Promise<true> {
+  let problem: string | undefined;
+  return waitFor(
+    `the stories to leave the site (${target.siteUrl})`,
+    deadline,
+    async () => {
+      let gone = 0;
+      for (const id of storyIds) {
+        const page = await fetchPage(siteUrlOf(target, storyPath(id)));
+        problem = page.problem;
+        if (page.status === 404 || page.status === 410 || page.status === 403) gone += 1;
+      }
+      return gone >= count ? true : undefined;
+    },
+    progress,
+    () => problem,
+  );
+}
+
+function unquote(eTag: string): string {
+  return eTag.replace(/^W\//, '').replace(/^"|"$/g, '');
+}

@@ -1,0 +1,193 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { resolveTimeZone } from '@feedwright/digest';
+import { LOCAL_DEFAULTS, S3RVER_CREDENTIALS } from '@feedwright/local-stack';
+import { UsageError } from '../command.ts';
+
+/** Where `feedwright publish` and `withdraw` talk to: the local stack's endpoints, or AWS. */
+export interface EditorTarget {
+  /** The S3 endpoint; undefined on AWS (the SDK's own endpoint for the region). */
+  readonly s3Endpoint: string | undefined;
+  /** The DynamoDB endpoint a dry run reads; undefined on AWS. */
+  readonly dynamoEndpoint: string | undefined;
+  readonly bucket: string;
+  /** The table a dry run reads; undefined on AWS without --table. */
+  readonly table: string | undefined;
+  /** Where the site is served (ends with '/'); stories are waited for there. */
+  readonly siteUrl: string;
+  /** Fixed credentials for the local stack; undefined: the SDK's default chain (env, profile…). */
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
+  readonly region: string;
+  readonly timeoutMs: number;
+}
+
+/** Options of `feedwright publish`. */
+export interface PublishOptions extends EditorTarget {
+  readonly files: readonly string[];
+  readonly dryRun: boolean;
+  /** Zone the digests' date lines are read in by a dry run (the stack's `digestTimezone`). */
+  readonly timezone: string;
+}
+
+/** Options of `feedwright withdraw`. */
+export interface WithdrawOptions extends EditorTarget {
+  readonly keyOrFile: string;
+}
+
+const LOCAL_SITE = `http://127.0.0.1:${LOCAL_DEFAULTS.sitePort}/`;
+const LOCAL_S3 = `http://127.0.0.1:${LOCAL_DEFAULTS.s3Port}`;
+const LOCAL_DYNAMO = `http://127.0.0.1:${LOCAL_DEFAULTS.dynamoPort}`;
+const DEFAULT_TIMEOUT_S = 60;
+
+const TARGET_FLAGS = `  --aws                 talk to AWS: credentials and region from the usual AWS environment
+                        or profile; --bucket and --site-url are then required
+  --s3-endpoint URL     S3 endpoint                       default ${LOCAL_S3}
+  --bucket NAME         incoming bucket (stack output IncomingBucketName)
+                                                          default ${LOCAL_DEFAULTS.incomingBucket}
+  --site-url URL        the site (stack output SiteUrl)   default ${LOCAL_SITE}
+  --timeout S           seconds to wait for the outcome   default ${DEFAULT_TIMEOUT_S}`;
+
+/** `feedwright publish --help`. */
+export const PUBLISH_USAGE = `Usage: feedwright publish FILE... [options]
+
+Uploads each digest to digests/<file name> in the incoming bucket, waits for ingest's report of
+this upload, then until its stories are served by the site, and prints the outcome.
+
+Options:
+  --dry-run             upload nothing: parse as ingest would and show what would be added,
+                        updated (with the changed paragraphs) and withdrawn, or the rejection
+  --dynamo-endpoint URL DynamoDB endpoint a dry run reads default ${LOCAL_DYNAMO}
+  --table NAME          table a dry run reads (stack output TableName)
+                                                          default ${LOCAL_DEFAULTS.tableName}
+  --timezone TZ         zone of the digests' date lines (the stack's digestTimezone), for
+                        --dry-run                         default UTC
+${TARGET_FLAGS}
+
+Exit status: 0 all published; 1 a digest was rejected (the previous version stays live);
+2 wrong usage, a timeout, an unreachable endpoint or refused credentials.`;
+
+/** `feedwright withdraw --help`. */
+export const WITHDRAW_USAGE = `Usage: feedwright withdraw KEY_OR_FILE [options]
+
+Deletes the digest object (digests/<name>, or the key given) from the incoming bucket and waits
+until its stories are gone from the site.
+
+Options:
+${TARGET_FLAGS}
+
+Exit status: 0 withdrawn; 1 no such digest; 2 wrong usage, a timeout, an unreachable endpoint or
+refused credentials.`;
+
+const TARGET_OPTIONS = {
+  aws: { type: 'boolean' },
+  's3-endpoint': { type: 'string' },
+  bucket: { type: 'string' },
+  'site-url': { type: 'string' },
+  timeout: { type: 'string' },
+} as const;
+
+/** Reads `feedwright publish`'s flags; bad flags throw a UsageError. */
+export function parsePublishOptions(argv: readonly string[]): PublishOptions {
+  const { values, positionals } = parse(argv, {
+    ...TARGET_OPTIONS,
+    'dry-run': { type: 'boolean' },
+    'dynamo-endpoint': { type: 'string' },
+    table: { type: 'string' },
+    timezone: { type: 'string' },
+  });
+  if (positionals.length === 0) throw new UsageError('name at least one digest file');
+  const target = targetOf(values);
+  const aws = values.aws === true;
+  const dryRun = values['dry-run'] === true;
+  const table = text(values, 'table') ?? (aws ? undefined : LOCAL_DEFAULTS.tableName);
+  if (dryRun && table === undefined)
+    throw new UsageError('--dry-run on AWS needs --table (stack output TableName)');
+  let timezone: string;
+  try {
+    timezone = resolveTimeZone(text(values, 'timezone') ?? 'UTC');
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  return {
+    ...target,
+    dynamoEndpoint: aws ? undefined : url(values, 'dynamo-endpoint', LOCAL_DYNAMO),
+    table,
+    files: positionals,
+    dryRun,
+    timezone,
+  };
+}
+
+/** Reads `feedwright withdraw`'s flags; bad flags throw a UsageError. */
+export function parseWithdrawOptions(argv: readonly string[]): WithdrawOptions {
+  const { values, positionals } = parse(argv, TARGET_OPTIONS);
+  if (positionals.length !== 1) throw new UsageError('name one digest: its key (digests/<name>) or its file');
+  return {
+    ...targetOf(values),
+    dynamoEndpoint: undefined,
+    table: undefined,
+    keyOrFile: positionals[0] ?? '',
+  };
+}
+
+type Values = Record<string, string | boolean | undefined>;
+
+function parse(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>) {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options,
+      strict: true,
+      allowPositionals: true,
+    });
+    return { values: values as Values, positionals };
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function targetOf(values: Values): Omit<EditorTarget, 'dynamoEndpoint' | 'table'> {
+  const aws = values.aws === true;
+  if (aws && values['s3-endpoint'] !== undefined)
+    throw new UsageError('give --aws or --s3-endpoint, not both');
+  const bucket = text(values, 'bucket') ?? (aws ? undefined : LOCAL_DEFAULTS.incomingBucket);
+  if (bucket === undefined) throw new UsageError('--aws needs --bucket (stack output IncomingBucketName)');
+  const siteUrl = url(values, 'site-url', aws ? undefined : LOCAL_SITE);
+  if (siteUrl === undefined) throw new UsageError('--aws needs --site-url (stack output SiteUrl)');
+  const timeout = text(values, 'timeout');
+  const seconds = timeout === undefined ? DEFAULT_TIMEOUT_S : Number(timeout);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+    throw new UsageError(`--timeout must be a number of seconds from 1 to 3600, not '${timeout}'`);
+  }
+  const fromEnv = process.env.AWS_ACCESS_KEY_ID !== undefined && process.env.AWS_ACCESS_KEY_ID !== '';
+  return {
+    s3Endpoint: aws ? undefined : url(values, 's3-endpoint', LOCAL_S3),
+    bucket,
+    siteUrl: siteUrl.endsWith('/') ? siteUrl : `${siteUrl}/`,
+    // The local stack takes s3rver's key; AWS_ACCESS_KEY_ID and friends override it, as on AWS.
+    credentials: aws || fromEnv ? undefined : S3RVER_CREDENTIALS,
+    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    timeoutMs: seconds * 1000,
+  };
+}
+
+function text(values: Values, flag: string): string | undefined {
+  const value = values[flag];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${flag} needs a value`);
+  return value;
+}
+
+function url(values: Values, flag: string, fallback: string | undefined): string | undefined {
+  const value = text(values, flag) ?? fallback;
+  if (value === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new UsageError(`--${flag} must be an absolute http(s) URL, not '${value}'`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new UsageError(`--${flag} must be an absolute http(s) URL, not '${value}'`);
+  }
+  return value;
+}
