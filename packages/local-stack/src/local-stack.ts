@@ -10,7 +10,12 @@ import {
   reconcile,
 } from '@feedwright/pipeline';
 import { resolveSiteConfig } from '@feedwright/site';
-import { createDynamoStoryStore, S3DigestSource, S3SiteStore } from '@feedwright/storage';
+import {
+  createDynamoIssueRegistry,
+  createDynamoStoryStore,
+  S3DigestSource,
+  S3SiteStore,
+} from '@feedwright/storage';
 import { BUCKET_PREFIXES, KEY_PREFIX, reportKeyFor } from '@feedwright/storage/schema';
 import type { S3Event } from 'aws-lambda';
 import { AsyncInvoker, describe } from './async-invoker.ts';
@@ -258,6 +263,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       source: new S3DigestSource({ client: s3 }),
       incomingBucket,
       stories: createDynamoStoryStore({ tableName, client: dynamo }),
+      issues: createDynamoIssueRegistry({ tableName, client: dynamo }),
       site: new S3SiteStore({ bucket: siteBucket, client: s3 }),
       config: resolveSiteConfig({ baseUrl }),
       timezone: options.timezone ?? 'UTC',

@@ -6,7 +6,13 @@ import {
   tooLargeError,
 } from '@feedwright/digest';
 import { acceptMailDigest, type SenderPolicy } from '@feedwright/mail';
-import { type ApplyResult, type DigestSource, NO_STORY_COUNTS, type StoryStore } from '@feedwright/storage';
+import {
+  type ApplyResult,
+  type DigestSource,
+  type IssueRegistry,
+  NO_STORY_COUNTS,
+  type StoryStore,
+} from '@feedwright/storage';
 import { reportKeyFor } from '@feedwright/storage/schema';
 import type { PipelineLogger } from './logger.ts';
 import type { IngestReport } from './report.ts';
@@ -16,6 +22,12 @@ import { type DigestEvent, isMailKey } from './s3-events.ts';
 export interface IngestServices {
   readonly source: DigestSource;
   readonly stories: StoryStore;
+  /**
+   * Where each applied digest's issue (title, summary, date, story ids) is recorded, and a deleted
+   * digest's issue withdrawn, for the site's issue pages and feed.
+   * @default undefined - no issues are recorded
+   */
+  readonly issues?: IssueRegistry;
   /** @default DEFAULT_MAX_DIGEST_BYTES (5 MiB) */
   readonly maxDigestBytes?: number;
   /** IANA zone the digests' wall times are read in. @default 'UTC' */
@@ -89,7 +101,12 @@ function changeOf(event: DigestEvent): { key: string; sequencer: string; at?: st
 async function removed(event: DigestEvent, services: IngestServices): Promise<Outcome> {
   const current = await services.source.headSize(event.bucket, event.key);
   if (current !== undefined) return applyVersion(event, services, undefined, current);
-  const result = await services.stories.withdrawDigest(changeOf(event));
+  const change = changeOf(event);
+  const result = await services.stories.withdrawDigest(change);
+  // A duplicate too: its first delivery may have failed between the stories and the issue.
+  if (result.outcome === 'applied' || result.outcome === 'duplicate') {
+    await services.issues?.withdrawIssue(change);
+  }
   const withdrawn: Outcome = {
     status: 'withdrawn',
     key: event.key,
@@ -135,6 +152,10 @@ async function applyVersion(
 
   const change = { ...changeOf(event), ...(read.eTag === undefined ? {} : { eTag: read.eTag }) };
   const result = await services.stories.applyDigest(change, digest.stories);
+  // After the stories, so a listed issue never names a story not yet written; a duplicate repairs a crash in between.
+  if (result.outcome === 'applied' || result.outcome === 'duplicate') {
+    await services.issues?.recordIssue(change, digest);
+  }
   const applied: Outcome = {
     status: 'ok',
     key: event.key,

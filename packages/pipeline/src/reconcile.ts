@@ -3,6 +3,7 @@ import { buildSite, type SiteConfig } from '@feedwright/site';
 import {
   type CdnInvalidator,
   type DigestSource,
+  type IssueRegistry,
   type LiveStory,
   type ManifestItem,
   md5,
@@ -26,6 +27,8 @@ export interface ReconcileServices {
   readonly source: DigestSource;
   readonly incomingBucket: string;
   readonly stories: ReconcileStore;
+  /** Where a re-applied digest's issue is recorded (or withdrawn), as ingest does. @default undefined - none */
+  readonly issues?: IssueRegistry;
   readonly site: SiteStore;
   readonly config: SiteConfig;
   /** @default DEFAULT_MAX_DIGEST_BYTES */
@@ -115,6 +118,7 @@ export async function reconcile(services: ReconcileServices): Promise<ReconcileR
     const { report } = await ingestDigestEvent(event, {
       source,
       stories,
+      ...(services.issues === undefined ? {} : { issues: services.issues }),
       ...(services.maxDigestBytes === undefined ? {} : { maxDigestBytes: services.maxDigestBytes }),
       ...(services.timezone === undefined ? {} : { timezone: services.timezone }),
       ...(services.mail === undefined ? {} : { mail: services.mail }),

@@ -20,6 +20,13 @@ export {
   type S3DigestSourceOptions,
 } from './digest-source.ts';
 export type { DynamoItemTableOptions } from './dynamo-item-table.ts';
+export {
+  createDynamoIssueRegistry,
+  type IssueDigest,
+  type IssueRecord,
+  type IssueRegistry,
+  TableIssueRegistry,
+} from './issue-registry.ts';
 export type { ItemTable, SortKeyRange } from './item-table.ts';
 export {
   type Item,

@@ -33,7 +33,14 @@ export const KEY_PREFIX = {
 } as const;
 
 /** Sort keys of the singleton items. */
-export const SORT_KEY = { story: 'STORY', manifest: 'MANIFEST' } as const;
+export const SORT_KEY = { story: 'STORY', manifest: 'MANIFEST', issue: 'ISSUE' } as const;
+
+/**
+ * Partition-key prefix of the issue registry: `ISSUES#<yyyy-mm>` holds one item per digest of that UTC
+ * month, sort key `<publishedAt>#<digestKey>`, so a month's issues are ONE Query. A digest's manifest
+ * partition (`DIGEST#<key>`) holds, under sort key `ISSUE`, a pointer to its current issue record.
+ */
+export const ISSUES_PREFIX = 'ISSUES#';
 
 /** Partition of the topic registry: ONE Query lists every topic, so the index page never scans. */
 export const TOPICS_PARTITION = 'TOPICS';

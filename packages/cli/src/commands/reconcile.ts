@@ -5,7 +5,12 @@ import { LOCAL_DEFAULTS, s3rverClient } from '@feedwright/local-stack';
 import { parseAllowedSenders } from '@feedwright/mail';
 import { reconcile } from '@feedwright/pipeline';
 import { resolveSiteConfig, SiteConfigError } from '@feedwright/site';
-import { createDynamoStoryStore, S3DigestSource, S3SiteStore } from '@feedwright/storage';
+import {
+  createDynamoIssueRegistry,
+  createDynamoStoryStore,
+  S3DigestSource,
+  S3SiteStore,
+} from '@feedwright/storage';
 import { type Command, UsageError } from '../command.ts';
 
 const LOCAL_HOST = 'http://127.0.0.1';
@@ -129,6 +134,7 @@ export const reconcileCommand: Command = {
         source: new S3DigestSource({ client: s3 }),
         incomingBucket: options.incomingBucket,
         stories: createDynamoStoryStore({ tableName: options.tableName, client: dynamo }),
+        issues: createDynamoIssueRegistry({ tableName: options.tableName, client: dynamo }),
         site: new S3SiteStore({ bucket: options.siteBucket, client: s3 }),
         config,
         timezone: options.timezone,

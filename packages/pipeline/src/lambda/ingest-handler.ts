@@ -4,7 +4,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_MAX_DIGEST_BYTES } from '@feedwright/digest';
 import type { SenderPolicy } from '@feedwright/mail';
-import { createDynamoStoryStore, S3DigestSource } from '@feedwright/storage';
+import { createDynamoIssueRegistry, createDynamoStoryStore, S3DigestSource } from '@feedwright/storage';
 import type { S3Event } from 'aws-lambda';
 import { ingestDigestEvent } from '../ingest.ts';
 import { digestEventsOf } from '../s3-events.ts';
@@ -48,6 +48,7 @@ export function createIngestHandler(deps: IngestDependencies): (event: S3Event) 
   const services = {
     source: new S3DigestSource({ client: deps.s3 }),
     stories: createDynamoStoryStore({ tableName: deps.tableName, client: deps.dynamo }),
+    issues: createDynamoIssueRegistry({ tableName: deps.tableName, client: deps.dynamo }),
     maxDigestBytes: deps.maxDigestBytes ?? DEFAULT_MAX_DIGEST_BYTES,
     timezone: deps.timezone ?? 'UTC',
     ...(deps.mail === undefined ? {} : { mail: deps.mail }),

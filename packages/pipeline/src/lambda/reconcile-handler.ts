@@ -7,6 +7,7 @@ import type { SenderPolicy } from '@feedwright/mail';
 import { resolveSiteConfig, type SiteConfig } from '@feedwright/site';
 import {
   CloudFrontInvalidator,
+  createDynamoIssueRegistry,
   createDynamoStoryStore,
   S3DigestSource,
   S3SiteStore,
@@ -49,6 +50,7 @@ export function createReconcileHandler(deps: ReconcileDependencies): () => Promi
     source: new S3DigestSource({ client: deps.s3 }),
     incomingBucket: deps.incomingBucket,
     stories: createDynamoStoryStore({ tableName: deps.tableName, client: deps.dynamo }),
+    issues: createDynamoIssueRegistry({ tableName: deps.tableName, client: deps.dynamo }),
     site: new S3SiteStore({ bucket: deps.siteBucket, client: deps.s3 }),
     config: resolveSiteConfig(deps.site),
     logger,
