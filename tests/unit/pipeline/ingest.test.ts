@@ -6,6 +6,7 @@ import {
   MemoryDigestSource,
   MemoryItemTable,
   type StoryItem,
+  TableIssueRegistry,
   TableStoryStore,
 } from '@feedwright/storage';
 import { KEY_PREFIX } from '@feedwright/storage/schema';
@@ -116,6 +117,47 @@ describe('Function: ingestDigestEvent', () => {
     // Assess
     expect(await services.stories.digestStoryIds(KEY)).toEqual([]);
     expect(await services.stories.digestStoryIds('digests/never.txt')).toEqual([]);
+  });
+
+  it('records the digest’s issue under its month, and withdraws it when the digest is deleted', async () => {
+    // Prepare
+    const issues = new TableIssueRegistry(table);
+    const withIssues = { ...services, issues };
+    source.put(BUCKET, KEY, SEED);
+
+    // Act
+    await ingestDigestEvent(created(KEY), withIssues);
+    const recorded = await issues.issuesOfMonth('2020-12');
+    source.delete(BUCKET, KEY);
+    await ingestDigestEvent(removed(KEY), withIssues);
+
+    // Assess
+    expect(recorded).toEqual([
+      {
+        digestKey: KEY,
+        title: 'CX Daily: The Fight Over China’s Law to Protect Personal Data',
+        summary: expect.any(String),
+        date: '2020-12-01',
+        publishedAt: '2020-12-01T09:19:00Z',
+        storyIds: expect.any(Array),
+      },
+    ]);
+    expect(recorded[0]?.storyIds).toHaveLength(15);
+    expect(await issues.issuesOfMonth('2020-12')).toEqual([]);
+  });
+
+  it('records no issue for a rejected digest', async () => {
+    // Prepare
+    const issues = new TableIssueRegistry(table);
+    source.put(BUCKET, KEY, 'Hello\n\nPersonal data /\nA story\n');
+
+    // Act
+    await ingestDigestEvent(created(KEY), { ...services, issues });
+
+    // Assess
+    expect(report()?.status).toBe('rejected');
+    expect(await issues.issuesOfMonth('2020-12')).toEqual([]);
+    expect(table.all()).toEqual([]);
   });
 
   it.each([
