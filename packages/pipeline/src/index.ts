@@ -22,6 +22,7 @@ export {
   reconcile,
 } from './reconcile.ts';
 export { type RenderResult, type RenderServices, renderPlan } from './render.ts';
+export { issuesOfMonth } from './render-issues.ts';
 export { planRender, type RenderPlan, type RenderUnit } from './render-plan.ts';
 export { type IngestReport, reportNotification } from './report.ts';
 export {
