@@ -59,13 +59,28 @@ function storyItem(story: Story) {
   return decision.item;
 }
 
+/** How {@link renderScaling} fills and renders. */
+export interface RenderScalingOptions {
+  /**
+   * Render the archive too (month documents and pages, topic page, sitemap). The stored stories are then
+   * spread 20 a day (a month holds ~600), as a newsletter's back catalogue is, rather than a minute apart:
+   * the archive's cost is its touched months', so what must stay flat is the cost as months are added.
+   * @default false
+   */
+  readonly archive?: boolean;
+}
+
 /**
  * Render time of one topic (its three feeds, the all-stories feeds, the story page, index and
  * OPML) as the archive grows: the table is filled to each size with older stories spread over ten
  * topics, then a new story is written and its stream record rendered, `runs` times. The render
  * handler is the real one, against dynalite and s3rver over HTTP.
  */
-export async function renderScaling(sizes: readonly number[], runs = 11): Promise<Record<string, number>> {
+export async function renderScaling(
+  sizes: readonly number[],
+  runs = 11,
+  options: RenderScalingOptions = {},
+): Promise<Record<string, number>> {
   const dir = await mkdtemp(path.join(tmpdir(), 'feedwright-bench-render-'));
   const s3Emulator = await startS3Emulator({
     host: '127.0.0.1',
@@ -100,6 +115,7 @@ export async function renderScaling(sizes: readonly number[], runs = 11): Promis
       site: { baseUrl: 'https://feeds.example.com/' },
       logger: new Logger({ logLevel: 'SILENT' }),
       metrics: new Metrics({ namespace: 'bench', serviceName: 'bench', singleMetric: false }),
+      ...(options.archive === true ? { archive: true } : {}),
     });
     for (const topic of TOPICS) {
       await fillClient.send(
@@ -108,10 +124,11 @@ export async function renderScaling(sizes: readonly number[], runs = 11): Promis
     }
     // Archive stories are older than every measured one: a day apart, going back from 2020.
     const archiveEnd = Date.UTC(2020, 0, 1);
+    const spacingMs = options.archive === true ? 72 * 60_000 : 60_000;
     let filled = 0;
     let fresh = 0;
     for (const size of [...sizes].sort((a, b) => a - b)) {
-      await fill(fillClient, filled, size, (n) => syntheticStory(n, new Date(archiveEnd - n * 60_000)));
+      await fill(fillClient, filled, size, (n) => syntheticStory(n, new Date(archiveEnd - n * spacingMs)));
       filled = size;
       const samples: number[] = [];
       for (let run = 0; run < runs + WARM_UP; run++) {

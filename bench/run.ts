@@ -45,6 +45,8 @@ async function main(): Promise<void> {
 
     progress('render with 1k and 50k stories stored…');
     const render = await renderScaling([1_000, 50_000]);
+    progress('render with the archive, 1k and 50k stories stored (20 a day)…');
+    const renderArchive = await renderScaling([1_000, 50_000], 11, { archive: true });
 
     progress('upload → feed on the local stack (20 uploads)…');
     const upload = await uploadToFeed(corpus, 20);
@@ -64,6 +66,10 @@ async function main(): Promise<void> {
       render_ms: {
         stored_1k: round(render.stored_1k ?? Number.NaN),
         stored_50k: round(render.stored_50k ?? Number.NaN),
+      },
+      render_archive_ms: {
+        stored_1k: round(renderArchive.stored_1k ?? Number.NaN),
+        stored_50k: round(renderArchive.stored_50k ?? Number.NaN),
       },
       build_1k_s: round(build1k),
       peer_render_ratio: round(peerRatio, 2),
@@ -93,6 +99,7 @@ type Result = {
   upload_to_feed_ms: { p50: number; p95: number };
   reconcile_unchanged: { ms: number; writes: number };
   render_ms: { stored_1k: number; stored_50k: number };
+  render_archive_ms: { stored_1k: number; stored_50k: number };
   build_1k_s: number;
   peer_render_ratio: number;
   bundle_kb: { ingest: number; render: number };
@@ -103,6 +110,7 @@ type Result = {
 
 function table(r: Result): string {
   const ratio = r.render_ms.stored_50k / r.render_ms.stored_1k;
+  const archiveRatio = r.render_archive_ms.stored_50k / r.render_archive_ms.stored_1k;
   const rows: [string, string, string, boolean][] = [
     [
       'parse',
@@ -121,6 +129,13 @@ function table(r: Result): string {
     ],
     ['render, 1k stored', `${r.render_ms.stored_1k} ms`, '', true],
     ['render, 50k stored', `${r.render_ms.stored_50k} ms (×${round(ratio, 2)})`, '≤ ×1.2', ratio <= 1.2],
+    ['render + archive, 1k stored', `${r.render_archive_ms.stored_1k} ms`, '', true],
+    [
+      'render + archive, 50k stored',
+      `${r.render_archive_ms.stored_50k} ms (×${round(archiveRatio, 2)})`,
+      '≤ ×1.2',
+      archiveRatio <= 1.2,
+    ],
     ['build, 1k digests', `${r.build_1k_s} s`, '≤ 10 s', r.build_1k_s <= 10],
     ['feed@6 ÷ feedwright', `×${r.peer_render_ratio}`, '≥ ×1.5', r.peer_render_ratio >= 1.5],
     ['bundle ingest', `${r.bundle_kb.ingest} KB`, '≤ 400 KB', r.bundle_kb.ingest <= 400],

@@ -39,6 +39,12 @@ export interface ReconcileServices {
   readonly now?: () => Date;
   /** The CDN in front of the site: the paths reconcile wrote or deleted are invalidated in one call. */
   readonly cdn?: CdnInvalidator;
+  /**
+   * The site has the archive (render's `archive` switch is on): the bucket is made equal to
+   * `buildSite(stories, config, { issues: [] })`, so reconcile never deletes what render wrote.
+   * @default false
+   */
+  readonly archive?: boolean;
 }
 
 /** What one reconcile found and did. */
@@ -137,12 +143,12 @@ function isRejectedWithoutChange(report: IngestReport, manifest: ManifestItem | 
   return report.status === 'rejected' && manifest !== undefined;
 }
 
-/** The site bucket made equal to `buildSite` of the live stories. */
+/** The site bucket made equal to `buildSite` of the live stories (with the archive when switched on). */
 async function reconcileSite(
   services: ReconcileServices,
 ): Promise<Pick<ReconcileResult, 'written' | 'deleted' | 'unchanged'>> {
   const stories = (await services.stories.liveStories()).map((entry) => entry.story);
-  const wanted = buildSite(stories, services.config);
+  const wanted = buildSite(stories, services.config, services.archive === true ? { issues: [] } : {});
   const listed = new Map((await services.site.list()).map((object) => [object.key, object.eTag]));
   const written: string[] = [];
   let unchanged = 0;

@@ -9,6 +9,7 @@ import {
   renderOpml,
   renderStoryPage,
   renderTopicFeeds,
+  SITEMAP_PAGES_PATH,
   type SiteConfig,
   type SiteFile,
   sortNewestFirst,
@@ -255,7 +256,7 @@ async function renderTopic(slug: string, context: UnitContext): Promise<void> {
 
 async function renderListings(context: UnitContext): Promise<void> {
   const { services, tally } = context;
-  const paths = ['index.html', 'feeds.opml'];
+  const paths = ['index.html', 'feeds.opml', ...(services.archive === undefined ? [] : [SITEMAP_PAGES_PATH])];
   const expected = await headAll(paths, services.site);
   const limit = services.config.indexHeadlines;
   const registered = await services.stories.listTopics();
@@ -278,9 +279,9 @@ async function renderListings(context: UnitContext): Promise<void> {
   for (const file of files) await put(file, expected.get(file.path), services.site, tally);
   if (archive === undefined) return;
   const slugs = listings.map((listing) => listing.topic.slug);
-  for (const file of [...emptyIssueFiles(services.config), sitemapPages(slugs, services.config)]) {
-    await put(file, undefined, services.site, tally);
-  }
+  // The issue files are the same whatever the stories; the pages part depends on the topics queried.
+  for (const file of emptyIssueFiles(services.config)) await put(file, undefined, services.site, tally);
+  await put(sitemapPages(slugs, services.config), expected.get(SITEMAP_PAGES_PATH), services.site, tally);
   for (const month of [...context.plan.sitemapMonths].sort()) await renderSitemapMonthPart(month, archive);
   await renderSitemapIndexFile(archive);
 }

@@ -11,6 +11,7 @@ export {
   ISSUES_INDEX_PATH,
   type Month,
   monthOf,
+  SITEMAP_PAGES_PATH,
   SITEMAP_PATH,
   sitemapMonthPath,
   topicMonthPath,

@@ -94,6 +94,8 @@ export interface PipelineOptions {
   readonly maxDigestBytes?: number;
   /** Wraps the ingest's DynamoDB client, e.g. to inject failures. */
   readonly decorateIngestDynamo?: (client: DynamoDBClient) => void;
+  /** Render writes the archive too (see `RenderDependencies.archive`). @default false */
+  readonly archive?: boolean;
   /** Where ingest sends its reports (SNS on AWS). @default none */
   readonly notifier?: ReportNotifier;
 }
@@ -140,6 +142,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     tableName: emulators.tableName,
     siteBucket: SITE,
     site: { baseUrl: BASE_URL },
+    ...(options.archive === true ? { archive: true } : {}),
     ...quiet('feedwright-render'),
   });
 

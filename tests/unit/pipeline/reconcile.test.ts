@@ -1,6 +1,13 @@
 import { parseDigest } from '@feedwright/digest';
 import { parseAllowedSenders } from '@feedwright/mail';
-import { type DigestEvent, ingestDigestEvent, nextSequencer, reconcile } from '@feedwright/pipeline';
+import {
+  type DigestEvent,
+  ingestDigestEvent,
+  nextSequencer,
+  planRender,
+  reconcile,
+  renderPlan,
+} from '@feedwright/pipeline';
 import { buildSite, resolveSiteConfig } from '@feedwright/site';
 import { MemoryDigestSource, MemoryItemTable, MemorySiteStore, TableStoryStore } from '@feedwright/storage';
 import { describe, expect, it } from 'vitest';
@@ -107,6 +114,42 @@ describe('Function: reconcile', () => {
     expect(result).toMatchObject({ reapplied: [], withdrawn: [], written: [], deleted: [] });
     expect({ writes: site.writes, deletes: site.deletes, reads: source.reads }).toEqual(before);
     expect(bodies(site)).toEqual(expectedSite(source));
+  });
+});
+
+describe('Function: reconcile, with the archive switched on', () => {
+  it('finds the bucket render wrote with the archive right: writes and deletes nothing', async () => {
+    // Prepare
+    const { source, store, site, services } = fixture();
+    source.put(BUCKET, 'digests/a.txt', digestText('Law', 'A court rules', 'Text.'));
+    // Applied, and the site made without the archive: render then adds the archive.
+    await reconcile(services);
+    const stories = await store.liveStories();
+    const plan = planRender([]);
+    const changed = new Set(stories.map(({ story }) => story.storyId));
+    const months = new Set(stories.map(({ story }) => story.publishedAt.slice(0, 7)));
+    await renderPlan(
+      {
+        ...plan,
+        storyIds: changed,
+        topics: new Set(['all', ...stories.map(({ story }) => story.topicSlug)]),
+        listings: true,
+        topicMonths: new Map(
+          ['all', ...stories.map(({ story }) => story.topicSlug)].map((slug) => [slug, months]),
+        ),
+        sitemapMonths: months,
+      },
+      { stories: store, site, config, archive: store },
+    );
+    const before = { writes: site.writes, deletes: site.deletes };
+
+    // Act
+    const result = await reconcile({ ...services, archive: true });
+
+    // Assess
+    expect(result).toMatchObject({ written: [], deleted: [] });
+    expect({ writes: site.writes, deletes: site.deletes }).toEqual(before);
+    expect([...site.files.keys()]).toContain('sitemap.xml');
   });
 });
 

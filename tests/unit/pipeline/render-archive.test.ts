@@ -128,6 +128,31 @@ describe('Function: renderPlan with the archive', () => {
     expectSameAsBuild(site, all, small);
   });
 
+  it('deletes the parts a month no longer needs when stories leave it', async () => {
+    // Prepare
+    const small = resolveSiteConfig({ baseUrl: 'https://feeds.example.com/', maxFeedBytes: 8192 });
+    const crowded = digestStories(
+      '2020-12-02',
+      Array.from({ length: 8 }, (_, index) => ({
+        id: `m${index}`,
+        topic: 'Metals',
+        topicSlug: 'metals',
+        paragraphs: [`Ore ${index}. ${'Smelters ship more copper. '.repeat(60)}`],
+      })),
+    );
+    await stories.applyDigest({ key: 'digests/crowded.txt', sequencer: '04' }, crowded);
+    await render([...october, ...november, ...december, ...crowded], small);
+    await stories.applyDigest({ key: 'digests/crowded.txt', sequencer: '08' }, crowded.slice(0, 1));
+
+    // Act
+    const result = await render(crowded.slice(1), small);
+
+    // Assess
+    expect(result.failed.size).toBe(0);
+    expect(site.files.has('feeds/metals/archive/2020-12-2.xml')).toBe(false);
+    expectSameAsBuild(site, [...october, ...november, ...december, ...crowded.slice(0, 1)], small);
+  });
+
   it('adds a new month rewriting only the newest months, never an older one', async () => {
     // Prepare
     await render([...october, ...november, ...december]);

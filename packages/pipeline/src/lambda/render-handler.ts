@@ -27,6 +27,12 @@ export interface RenderDependencies {
   readonly distributionId?: string;
   /** @default new CloudFrontClient({}) when `distributionId` is given */
   readonly cloudFront?: CloudFrontClient;
+  /**
+   * Write the archive too (topic and month pages, RFC 5005 archive documents, sitemap), as
+   * `feedwright build` does with no issues: see `RenderServices.archive`. Off until issues are in the table.
+   * @default false
+   */
+  readonly archive?: boolean;
 }
 
 /** A record whose render work failed; Lambda retries the batch from the earliest such record. */
@@ -50,8 +56,10 @@ export function createRenderHandler(
 ): (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse> {
   const logger = deps.logger ?? new Logger({ serviceName: 'feedwright-render' });
   const metrics = deps.metrics ?? new Metrics({ namespace: 'feedwright', serviceName: 'feedwright-render' });
+  const stories = createDynamoStoryStore({ tableName: deps.tableName, client: deps.dynamo });
   const services = {
-    stories: createDynamoStoryStore({ tableName: deps.tableName, client: deps.dynamo }),
+    stories,
+    ...(deps.archive === true ? { archive: stories } : {}),
     site: new S3SiteStore({ bucket: deps.siteBucket, client: deps.s3 }),
     config: resolveSiteConfig(deps.site),
     logger,
