@@ -37,6 +37,8 @@ describe('WebSub on the local stack (a capture hub on 127.0.0.1)', { timeout: 90
       dataDir: join(work.path, 'data'),
       inboxDir: null,
       digestsDir: null,
+      // No SMTP inbox: its default port 2525 may be in use.
+      smtpPort: null,
       hubUrl: hub.url,
       log: () => undefined,
     });

@@ -60,6 +60,8 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
       dataDir: join(work.path, 'data'),
       inboxDir: null,
       digestsDir: null,
+      // No SMTP inbox: its default port 2525 may be in use.
+      smtpPort: null,
       log: () => undefined,
     });
     s3 = s3rverClient(stack.s3Endpoint);
