@@ -78,9 +78,10 @@ export class TableIssueRegistry implements IssueRegistry {
 
   async recordIssue(change: DigestChange, digest: IssueDigest): Promise<void> {
     const key = issueKey(change.key, digest.publishedAt);
-    const pointer = await this.#table.get(pointerKey(change.key));
-    if (pointer !== undefined && compareSequencers(String(pointer.sequencer), change.sequencer) > 0) return;
-    await this.#putUnlessNewer({
+    const stale = await this.#claimPointer(change, key);
+    // A newer event of this digest holds the pointer: it owns the issue; undo any record this event wrote.
+    if (stale === null) return this.#tombstone(key, change);
+    await this.#putUnlessNewer(() => ({
       ...key,
       kind: 'issue',
       live: true,
@@ -91,30 +92,13 @@ export class TableIssueRegistry implements IssueRegistry {
       date: digest.date,
       publishedAt: digest.publishedAt,
       storyIds: digest.stories.map((story) => story.storyId),
-    });
-    const previous = recordKeyOf(pointer);
-    if (previous !== undefined && (previous.pk !== key.pk || previous.sk !== key.sk)) {
-      await this.#tombstone(previous, change);
-    }
-    await this.#putUnlessNewer({
-      ...pointerKey(change.key),
-      kind: 'issue-pointer',
-      sequencer: change.sequencer,
-      issuePk: key.pk,
-      issueSk: key.sk,
-    });
+    }));
+    await this.#settle(change, stale);
   }
 
   async withdrawIssue(change: DigestChange): Promise<void> {
-    const pointer = await this.#table.get(pointerKey(change.key));
-    if (pointer === undefined || compareSequencers(String(pointer.sequencer), change.sequencer) > 0) return;
-    const previous = recordKeyOf(pointer);
-    if (previous !== undefined) await this.#tombstone(previous, change);
-    await this.#putUnlessNewer({
-      ...pointerKey(change.key),
-      kind: 'issue-pointer',
-      sequencer: change.sequencer,
-    });
+    const stale = await this.#claimPointer(change, undefined);
+    if (stale !== null) await this.#settle(change, stale);
   }
 
   async issuesOfMonth(month: string): Promise<IssueRecord[]> {
@@ -123,24 +107,84 @@ export class TableIssueRegistry implements IssueRegistry {
     return items.filter((item) => item.kind === 'issue' && item.live === true).map(toIssueRecord);
   }
 
-  async #tombstone(key: ItemKey, change: DigestChange): Promise<void> {
-    await this.#putUnlessNewer({ ...key, kind: 'issue', live: false, sequencer: change.sequencer });
+  /**
+   * Points the digest at `key` (none: withdrawn) unless a newer event already did. Resolves the records
+   * to withdraw (the old one, and any an interrupted earlier event left listed), or `null` when a newer
+   * event holds the pointer. The pointer is the claim: two events of one digest racing each see the
+   * other's key at their compare-and-set, so no record is left orphaned live.
+   */
+  async #claimPointer(change: DigestChange, key: ItemKey | undefined): Promise<ItemKey[] | null> {
+    let stale: ItemKey[] = [];
+    const written = await this.#putUnlessNewer((current) => {
+      const old = recordKeyOf(current);
+      stale = [...staleKeysOf(current), ...(old === undefined ? [] : [old])].filter(
+        (entry, index, all) =>
+          !sameKey(entry, key) && all.findIndex((other) => sameKey(other, entry)) === index,
+      );
+      return {
+        ...pointerKey(change.key),
+        kind: 'issue-pointer',
+        sequencer: change.sequencer,
+        ...(key === undefined ? {} : { issuePk: key.pk, issueSk: key.sk }),
+        stale,
+      };
+    });
+    return written ? stale : null;
   }
 
-  /** A compare-and-set put that gives way to an item a newer event of the same digest wrote. */
-  async #putUnlessNewer(item: Item & { readonly sequencer: string }): Promise<void> {
+  /** Withdraws the stale records, then clears them from the pointer (unless a newer event took it). */
+  async #settle(change: DigestChange, stale: readonly ItemKey[]): Promise<void> {
+    if (stale.length === 0) return;
+    for (const key of stale) await this.#tombstone(key, change);
+    await this.#putUnlessNewer(
+      (current) => ({
+        ...(current ?? pointerKey(change.key)),
+        kind: 'issue-pointer',
+        sequencer: change.sequencer,
+        stale: [],
+      }),
+      pointerKey(change.key),
+    );
+  }
+
+  async #tombstone(key: ItemKey, change: DigestChange): Promise<void> {
+    await this.#putUnlessNewer(() => ({ ...key, kind: 'issue', live: false, sequencer: change.sequencer }));
+  }
+
+  /**
+   * A compare-and-set put of `make(current)` that gives way to an item a newer event of the same digest
+   * wrote; resolves whether it wrote. `at` is the item's key when `make` needs the current item to know it.
+   */
+  async #putUnlessNewer(
+    make: (current: Item | undefined) => Item & { readonly sequencer: string },
+    at?: ItemKey,
+  ): Promise<boolean> {
+    const target = at ?? make(undefined);
+    const sequencer = make(undefined).sequencer;
     for (let attempt = 0; attempt < this.#maxAttempts; attempt += 1) {
-      const current = await this.#table.get(item);
-      if (current !== undefined && compareSequencers(String(current.sequencer), item.sequencer) > 0) return;
+      const current = await this.#table.get({ pk: target.pk, sk: target.sk });
+      if (current !== undefined && compareSequencers(String(current.sequencer), sequencer) > 0) return false;
       const version = typeof current?.version === 'number' ? current.version : undefined;
-      const next: Item = { ...item, version: (version ?? 0) + 1 };
-      if (await this.#table.putIfVersion(next, version)) return;
+      const next: Item = { ...make(current), version: (version ?? 0) + 1 };
+      if (await this.#table.putIfVersion(next, version)) return true;
     }
     throw new ConcurrentIssueUpdateError(
-      `issue item ${item.pk}/${item.sk} kept changing under ${this.#maxAttempts} attempts to write it; ` +
+      `issue item ${target.pk}/${target.sk} kept changing under ${this.#maxAttempts} attempts to write it; ` +
         'the event is failed so that it is retried',
     );
   }
+}
+
+const sameKey = (a: ItemKey, b: ItemKey | undefined): boolean => a.pk === b?.pk && a.sk === b.sk;
+
+function staleKeysOf(pointer: Item | undefined): ItemKey[] {
+  const list = pointer?.stale;
+  return Array.isArray(list)
+    ? list.flatMap((entry: unknown) => {
+        const { pk, sk } = (entry ?? {}) as Partial<ItemKey>;
+        return typeof pk === 'string' && typeof sk === 'string' ? [{ pk, sk }] : [];
+      })
+    : [];
 }
 
 function recordKeyOf(pointer: Item | undefined): ItemKey | undefined {
