@@ -164,8 +164,11 @@ export class TableIssueRegistry implements IssueRegistry {
     for (let attempt = 0; attempt < this.#maxAttempts; attempt += 1) {
       const current = await this.#table.get({ pk: target.pk, sk: target.sk });
       if (current !== undefined && compareSequencers(String(current.sequencer), sequencer) > 0) return false;
+      const made = make(current);
+      // The same content (a duplicate delivery, the same file uploaded again): no write, no stream record.
+      if (current !== undefined && sameContent(current, made)) return true;
       const version = typeof current?.version === 'number' ? current.version : undefined;
-      const next: Item = { ...make(current), version: (version ?? 0) + 1 };
+      const next: Item = { ...made, version: (version ?? 0) + 1 };
       if (await this.#table.putIfVersion(next, version)) return true;
     }
     throw new ConcurrentIssueUpdateError(
@@ -173,6 +176,22 @@ export class TableIssueRegistry implements IssueRegistry {
         'the event is failed so that it is retried',
     );
   }
+}
+
+/** Whether two items hold the same content, their `sequencer` and `version` aside. */
+function sameContent(a: Item, b: Item): boolean {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : typeof value === 'object' && value !== null
+        ? Object.fromEntries(
+            Object.entries(value)
+              .filter(([name]) => name !== 'sequencer' && name !== 'version')
+              .sort(([x], [y]) => (x < y ? -1 : 1))
+              .map(([name, inner]) => [name, canonical(inner)]),
+          )
+        : value;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
 const sameKey = (a: ItemKey, b: ItemKey | undefined): boolean => a.pk === b?.pk && a.sk === b.sk;
