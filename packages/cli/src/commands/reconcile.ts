@@ -6,7 +6,7 @@ import { parseAllowedSenders } from '@feedwright/mail';
 import { reconcile } from '@feedwright/pipeline';
 import { resolveSiteConfig, SiteConfigError } from '@feedwright/site';
 import { createDynamoStoryStore, S3DigestSource, S3SiteStore } from '@feedwright/storage';
-import { type Command, UsageError } from '../command.ts';
+import { asUsageError, type Command, UsageError } from '../command.ts';
 
 const LOCAL_HOST = 'http://127.0.0.1';
 
@@ -48,9 +48,8 @@ export interface ReconcileOptions {
 
 /** Reads the flags of `feedwright reconcile`; bad flags throw a UsageError. */
 export function parseReconcileOptions(argv: readonly string[]): ReconcileOptions {
-  let values: Record<string, string | undefined>;
-  try {
-    ({ values } = parseArgs({
+  const { values } = asUsageError(() =>
+    parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: false,
@@ -64,16 +63,9 @@ export function parseReconcileOptions(argv: readonly string[]): ReconcileOptions
         timezone: { type: 'string' },
         'allowed-senders': { type: 'string' },
       },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  let timezone: string;
-  try {
-    timezone = resolveTimeZone(values.timezone ?? 'UTC');
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+    }),
+  );
+  const timezone: string = asUsageError(() => resolveTimeZone(values.timezone ?? 'UTC'));
   const allowedSenders = values['allowed-senders'];
   if (allowedSenders !== undefined) {
     try {
