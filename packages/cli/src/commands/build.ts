@@ -19,7 +19,7 @@ import { mergeStories, type NamedDigest } from '../build/digests.ts';
 import { collectDigestFiles } from '../build/inputs.ts';
 import { writeSiteTree } from '../build/write-tree.ts';
 import type { Command } from '../command.ts';
-import { UsageError } from '../command.ts';
+import { asUsageError, UsageError } from '../command.ts';
 import { readDigestFile } from '../digest-file.ts';
 
 const usage = `Usage: feedwright build FILE_OR_DIR... --out DIR [options]
@@ -53,12 +53,7 @@ interface BuildOptions {
 }
 
 function parseOptions(argv: readonly string[]): BuildOptions {
-  let parsed: ReturnType<typeof parseWithNode>;
-  try {
-    parsed = parseWithNode(argv);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const parsed: ReturnType<typeof parseWithNode> = asUsageError(() => parseWithNode(argv));
   const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError('name at least one digest file or folder');
   if (values.out === undefined || values.out === '') throw new UsageError('--out DIR is required');

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { LOCAL_DEFAULTS, type LocalStackOptions } from '@feedwright/local-stack';
 import { parseAllowedSenders } from '@feedwright/mail';
 import { resolveSiteConfig } from '@feedwright/site';
-import { UsageError } from '../command.ts';
+import { asUsageError, UsageError } from '../command.ts';
 
 /** `feedwright dev --help`. */
 export const DEV_USAGE = `Usage: feedwright dev [options]
@@ -35,9 +35,8 @@ Ctrl-C stops it.`;
 
 /** Reads the flags of `feedwright dev` into local-stack options; bad flags throw a UsageError. */
 export function parseDevOptions(argv: readonly string[]): LocalStackOptions {
-  let values: Record<string, string | undefined>;
-  try {
-    ({ values } = parseArgs({
+  const { values } = asUsageError(() =>
+    parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: false,
@@ -54,10 +53,8 @@ export function parseDevOptions(argv: readonly string[]): LocalStackOptions {
         timezone: { type: 'string' },
         hub: { type: 'string' },
       },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+    }),
+  );
   return {
     sitePort: port(values, 'site-port'),
     s3Port: port(values, 's3-port'),

@@ -11,7 +11,7 @@ import {
   S3DigestSource,
   S3SiteStore,
 } from '@feedwright/storage';
-import { type Command, UsageError } from '../command.ts';
+import { asUsageError, type Command, UsageError } from '../command.ts';
 
 const LOCAL_HOST = 'http://127.0.0.1';
 
@@ -53,9 +53,8 @@ export interface ReconcileOptions {
 
 /** Reads the flags of `feedwright reconcile`; bad flags throw a UsageError. */
 export function parseReconcileOptions(argv: readonly string[]): ReconcileOptions {
-  let values: Record<string, string | undefined>;
-  try {
-    ({ values } = parseArgs({
+  const { values } = asUsageError(() =>
+    parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: false,
@@ -69,16 +68,9 @@ export function parseReconcileOptions(argv: readonly string[]): ReconcileOptions
         timezone: { type: 'string' },
         'allowed-senders': { type: 'string' },
       },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  let timezone: string;
-  try {
-    timezone = resolveTimeZone(values.timezone ?? 'UTC');
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+    }),
+  );
+  const timezone: string = asUsageError(() => resolveTimeZone(values.timezone ?? 'UTC'));
   const allowedSenders = values['allowed-senders'];
   if (allowedSenders !== undefined) {
     try {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
-import { UsageError } from '../command.ts';
+import { asUsageError, UsageError } from '../command.ts';
 import type { RedriveArguments } from '../redrive/aws.ts';
 
 const usage = `Usage: feedwright redrive --queue-url URL --function-name NAME [--max N] [--dry-run] [--region R]
@@ -33,9 +33,8 @@ function regionOfQueueUrl(queueUrl: string): string | undefined {
 
 /** Reads the flags of `feedwright redrive`; bad flags throw a UsageError. */
 export function parseRedriveArguments(argv: readonly string[]): RedriveArguments {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
+  const { values } = asUsageError(() =>
+    parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: false,
@@ -46,10 +45,8 @@ export function parseRedriveArguments(argv: readonly string[]): RedriveArguments
         'dry-run': { type: 'boolean' },
         region: { type: 'string' },
       },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+    }),
+  );
   const queueUrl = values['queue-url'];
   const functionName = values['function-name'];
   if (typeof queueUrl !== 'string' || typeof functionName !== 'string') {

@@ -1,7 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { resolveTimeZone } from '@feedwright/digest';
 import { LOCAL_DEFAULTS, S3RVER_CREDENTIALS } from '@feedwright/local-stack';
-import { UsageError } from '../command.ts';
+import { asUsageError, UsageError } from '../command.ts';
 
 /** Where `feedwright publish` and `withdraw` talk to: the local stack's endpoints, or AWS. */
 export interface EditorTarget {
@@ -101,12 +101,7 @@ export function parsePublishOptions(argv: readonly string[]): PublishOptions {
   const table = text(values, 'table') ?? (aws ? undefined : LOCAL_DEFAULTS.tableName);
   if (dryRun && table === undefined)
     throw new UsageError('--dry-run on AWS needs --table (stack output TableName)');
-  let timezone: string;
-  try {
-    timezone = resolveTimeZone(text(values, 'timezone') ?? 'UTC');
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const timezone: string = asUsageError(() => resolveTimeZone(text(values, 'timezone') ?? 'UTC'));
   return {
     ...target,
     dynamoEndpoint: aws ? undefined : url(values, 'dynamo-endpoint', LOCAL_DYNAMO),
@@ -132,17 +127,15 @@ export function parseWithdrawOptions(argv: readonly string[]): WithdrawOptions {
 type Values = Record<string, string | boolean | undefined>;
 
 function parse(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>) {
-  try {
-    const { values, positionals } = parseArgs({
+  const { values, positionals } = asUsageError(() =>
+    parseArgs({
       args: [...argv],
       options,
       strict: true,
       allowPositionals: true,
-    });
-    return { values: values as Values, positionals };
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+    }),
+  );
+  return { values: values as Values, positionals };
 }
 
 function targetOf(values: Values): Omit<EditorTarget, 'dynamoEndpoint' | 'table'> {
