@@ -24,9 +24,10 @@ import { readDigestFile } from '../digest-file.ts';
 
 const usage = `Usage: feedwright build FILE_OR_DIR... --out DIR [options]
 
-Renders the whole site (feeds per topic and for all stories, story pages, index.html, feeds.opml,
-topic and month pages, issue pages and feed, RFC 5005 archive documents, sitemap) from digest files,
-with no AWS. A folder contributes its *.txt files and saved e-mails (*.eml), not recursively.
+Renders the whole site (feeds per topic and for all stories, story pages, index.html, feeds.opml)
+from digest files, with no AWS; with --archive also the topic and month pages, issue pages and
+feed, RFC 5005 archive documents and sitemap. A folder contributes its *.txt files and saved
+e-mails (*.eml), not recursively.
 A rejected digest is reported on stderr and the rest is still built.
 
 Options:
@@ -36,6 +37,8 @@ Options:
   --site-title TEXT    site title (default '${DEFAULT_SITE_CONFIG.siteTitle}')
   --items N            items per feed (default ${DEFAULT_SITE_CONFIG.itemsPerFeed})
   --hub URL            WebSub hub the feeds advertise (default none)
+  --archive            write the archive too (the pipeline does not write it yet, so without
+                       this flag the tree equals what the render function writes)
   --max-bytes N        largest digest file accepted, in bytes (default ${DEFAULT_MAX_DIGEST_BYTES})
   -h, --help           show this help
 
@@ -50,6 +53,7 @@ interface BuildOptions {
   readonly timezone: string;
   readonly maxBytes: number;
   readonly site: SiteConfig;
+  readonly archive: boolean;
 }
 
 function parseOptions(argv: readonly string[]): BuildOptions {
@@ -76,7 +80,14 @@ function parseOptions(argv: readonly string[]): BuildOptions {
     if (error instanceof DigestError || error instanceof SiteConfigError) throw new UsageError(error.message);
     throw error;
   }
-  return { inputs: positionals, outDir: values.out, timezone, maxBytes, site };
+  return {
+    inputs: positionals,
+    outDir: values.out,
+    timezone,
+    maxBytes,
+    site,
+    archive: values.archive === true,
+  };
 }
 
 function parseWithNode(argv: readonly string[]) {
@@ -91,6 +102,7 @@ function parseWithNode(argv: readonly string[]) {
       'site-title': { type: 'string' },
       items: { type: 'string' },
       hub: { type: 'string' },
+      archive: { type: 'boolean' },
       'max-bytes': { type: 'string' },
     },
   });
@@ -136,9 +148,13 @@ async function build(options: BuildOptions): Promise<number> {
   }
   let site: SiteFile[];
   try {
-    site = buildSite(mergeStories(digests), options.site, {
-      issues: assignIssueIds(digests.map((entry) => entry.digest)),
-    });
+    // The archive is opt-in until the render function writes issue pages: the default tree is the
+    // one the pipeline converges to (README, "The archive").
+    site = buildSite(
+      mergeStories(digests),
+      options.site,
+      options.archive ? { issues: assignIssueIds(digests.map((entry) => entry.digest)) } : {},
+    );
   } catch (error) {
     if (!(error instanceof InvalidStoryError)) throw error;
     say(`feedwright: cannot render the site: ${error.message}`);
