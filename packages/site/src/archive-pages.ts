@@ -9,7 +9,7 @@ import {
   topicPagePath,
 } from './archive-paths.ts';
 import type { SiteConfig } from './config.ts';
-import { readableDate, rfc3339 } from './dates.ts';
+import { MONTH_NAMES, readableDate, rfc3339 } from './dates.ts';
 import { relativeHref } from './page-links.ts';
 import { htmlPage } from './page-shell.ts';
 import { CACHE_CONTROL_LISTING, CONTENT_TYPES, type SiteFile } from './site-file.ts';
@@ -17,21 +17,6 @@ import { feedAlternates, subscribeLinks } from './story-page.ts';
 import { escapeAttribute, escapeMarkup } from './text.ts';
 import { ALL_STORIES, sortNewestFirst, storyTitle, type TopicRef, topicName } from './topics.ts';
 import { SiteUrls, storyPath } from './urls.ts';
-
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-] as const;
 
 /** 'about <topic> ' in a description, or nothing for all stories. */
 const about = (topic: TopicRef, name: string): string =>

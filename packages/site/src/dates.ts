@@ -9,7 +9,8 @@ export function rfc822(ms: number): string {
   return new Date(ms).toUTCString();
 }
 
-const MONTHS = [
+/** English month names, January first, for dates shown to people. */
+export const MONTH_NAMES = [
   'January',
   'February',
   'March',
@@ -28,6 +29,6 @@ const MONTHS = [
 export function readableDate(ms: number): string {
   const date = new Date(ms);
   const pad = (n: number): string => String(n).padStart(2, '0');
-  const month = MONTHS[date.getUTCMonth()] ?? '';
+  const month = MONTH_NAMES[date.getUTCMonth()] ?? '';
   return `${date.getUTCDate()} ${month} ${date.getUTCFullYear()}, ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())} UTC`;
 }
