@@ -2,11 +2,16 @@ import { writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { DeleteObjectCommand, DeleteObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { type LocalStack, startLocalStack } from '@feedwright/local-stack';
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { type LocalStack, s3rverClient, startLocalStack } from '@feedwright/local-stack';
 import { parseFeed } from '@rowanmanning/feed-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestText, eventually, SAMPLE_DIGESTS, tempDir } from './support.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { digestText, eventually, quietPowertools, SAMPLE_DIGESTS, tempDir } from './support.ts';
 
 interface RawResponse {
   readonly status: number;
@@ -43,12 +48,9 @@ describe('Function: startLocalStack', () => {
     return parseFeed(response.body.toString('utf8')).items.map((item) => item.title ?? '');
   };
 
-  const quietEnv = { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' } as const;
-  const savedEnv = Object.fromEntries(Object.keys(quietEnv).map((name) => [name, process.env[name]]));
-
   beforeAll(async () => {
     // The handlers' INFO logs and EMF metrics would bury the test report.
-    Object.assign(process.env, quietEnv);
+    quietPowertools('WARN');
     work = await tempDir('feedwright-dev-');
     stack = await startLocalStack({
       sitePort: 0,
@@ -60,12 +62,7 @@ describe('Function: startLocalStack', () => {
       digestsDir: SAMPLE_DIGESTS,
       log: () => undefined,
     });
-    s3 = new S3Client({
-      endpoint: stack.s3Endpoint,
-      region: stack.region,
-      forcePathStyle: true,
-      credentials: stack.credentials,
-    });
+    s3 = s3rverClient(stack.s3Endpoint, stack.region);
     await stack.whenIdle();
   });
 
@@ -73,10 +70,7 @@ describe('Function: startLocalStack', () => {
     s3?.destroy();
     await stack?.close();
     await work?.remove();
-    for (const [name, value] of Object.entries(savedEnv)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    vi.unstubAllEnvs();
   });
 
   it('serves the sample digest as an RSS feed that parses', async () => {

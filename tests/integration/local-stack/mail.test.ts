@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { parseDigest } from '@feedwright/digest';
-import { type LocalStack, startLocalStack } from '@feedwright/local-stack';
+import { type LocalStack, s3rverClient, startLocalStack } from '@feedwright/local-stack';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, tempDir } from './support.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { eventually, quietPowertools, tempDir } from './support.ts';
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url);
 const digestFile = (name: string): string => readFileSync(new URL(`digests/${name}.txt`, FIXTURES), 'utf8');
@@ -36,9 +36,6 @@ describe('Local stack: newsletters by e-mail (nodemailer → SMTP → mail/ → 
   let s3: S3Client;
   let smtp: Transporter;
   let work: Awaited<ReturnType<typeof tempDir>>;
-
-  const quietEnv = { POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' } as const;
-  const savedEnv = Object.fromEntries(Object.keys(quietEnv).map((name) => [name, process.env[name]]));
 
   /** Sends one message; resolves with the `mail/` key the SMTP server stored it under. */
   async function send(message: Mail.Options): Promise<string> {
@@ -75,7 +72,7 @@ describe('Local stack: newsletters by e-mail (nodemailer → SMTP → mail/ → 
   }
 
   beforeAll(async () => {
-    Object.assign(process.env, quietEnv);
+    quietPowertools('ERROR');
     work = await tempDir('feedwright-mail-');
     stack = await startLocalStack({
       sitePort: 0,
@@ -88,12 +85,7 @@ describe('Local stack: newsletters by e-mail (nodemailer → SMTP → mail/ → 
       digestsDir: null,
       log: () => undefined,
     });
-    s3 = new S3Client({
-      endpoint: stack.s3Endpoint,
-      region: stack.region,
-      forcePathStyle: true,
-      credentials: stack.credentials,
-    });
+    s3 = s3rverClient(stack.s3Endpoint, stack.region);
     smtp = nodemailer.createTransport({
       host: '127.0.0.1',
       port: stack.smtpPort ?? 0,
@@ -107,10 +99,7 @@ describe('Local stack: newsletters by e-mail (nodemailer → SMTP → mail/ → 
     s3?.destroy();
     await stack?.close();
     await work?.remove();
-    for (const [name, value] of Object.entries(savedEnv)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    vi.unstubAllEnvs();
   });
 
   it('publishes multipart/alternative mail with quoted-printable UTF-8 into its topic feed', async () => {

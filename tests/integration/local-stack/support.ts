@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { vi } from 'vitest';
 
 /** The repository's sample digests folder (what `npm start` loads). */
 export const SAMPLE_DIGESTS = fileURLToPath(new URL('../../../events/digests', import.meta.url));
@@ -46,4 +47,13 @@ export function digestText(options: { date: string; title: string; paragraph?: s
     options.paragraph ?? 'The first paragraph of the uploaded story.',
     '',
   ].join('\n');
+}
+
+/**
+ * Quiets the handlers' Powertools logs (to `level`) and metrics for the tests of one file;
+ * `vi.unstubAllEnvs()` in its afterAll restores what was set before.
+ */
+export function quietPowertools(level: 'WARN' | 'ERROR'): void {
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', level);
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
 }

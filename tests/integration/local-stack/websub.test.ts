@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type LocalStack, s3rverClient, startLocalStack } from '@feedwright/local-stack';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runFeedwrightWith } from '../../support/cli.ts';
 import { type CaptureHub, startCaptureHub } from '../../support/hub-capture.ts';
 import { readWithFeedsmith } from '../../support/validators.ts';
-import { digestText, tempDir } from './support.ts';
+import { digestText, quietPowertools, tempDir } from './support.ts';
 
 const FILES = ['atom.xml', 'feed.json', 'rss.xml'];
 
@@ -14,8 +14,6 @@ describe('WebSub on the local stack (a capture hub on 127.0.0.1)', { timeout: 90
   let hub: CaptureHub;
   let s3: S3Client;
   let work: Awaited<ReturnType<typeof tempDir>>;
-  const quietEnv = { POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' } as const;
-  const savedEnv = Object.fromEntries(Object.keys(quietEnv).map((name) => [name, process.env[name]]));
 
   const feedUrls = (...slugs: string[]) =>
     slugs.flatMap((slug) => FILES.map((file) => new URL(`feeds/${slug}/${file}`, stack.siteUrl).href)).sort();
@@ -27,7 +25,7 @@ describe('WebSub on the local stack (a capture hub on 127.0.0.1)', { timeout: 90
   };
 
   beforeAll(async () => {
-    Object.assign(process.env, quietEnv);
+    quietPowertools('ERROR');
     work = await tempDir('feedwright-websub-');
     hub = await startCaptureHub();
     stack = await startLocalStack({
@@ -50,10 +48,7 @@ describe('WebSub on the local stack (a capture hub on 127.0.0.1)', { timeout: 90
     await stack?.close();
     await hub?.close();
     await work?.remove();
-    for (const [name, value] of Object.entries(savedEnv)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    vi.unstubAllEnvs();
   });
 
   it('publishes exactly the feeds an upload changed, once each, as hub.mode=publish form posts', async () => {

@@ -3,9 +3,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { type LocalStack, s3rverClient, startLocalStack } from '@feedwright/local-stack';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runFeedwrightWith } from '../../support/cli.ts';
-import { digestText, SAMPLE_DIGESTS, tempDir } from '../local-stack/support.ts';
+import { digestText, quietPowertools, SAMPLE_DIGESTS, tempDir } from '../local-stack/support.ts';
 
 const SAMPLE = 'cx-daily-2020-12-01.txt';
 const LOCAL_ENV = { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_PROFILE: undefined };
@@ -24,8 +24,6 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
   let stack: LocalStack;
   let s3: S3Client;
   let work: Awaited<ReturnType<typeof tempDir>>;
-  const quietEnv = { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' } as const;
-  const savedEnv = Object.fromEntries(Object.keys(quietEnv).map((name) => [name, process.env[name]]));
 
   const target = () => [
     '--s3-endpoint',
@@ -51,7 +49,7 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
     );
 
   beforeAll(async () => {
-    Object.assign(process.env, quietEnv);
+    quietPowertools('WARN');
     work = await tempDir('feedwright-publish-');
     stack = await startLocalStack({
       sitePort: 0,
@@ -71,10 +69,7 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
     s3?.destroy();
     await stack?.close();
     await work?.remove();
-    for (const [name, value] of Object.entries(savedEnv)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    vi.unstubAllEnvs();
   });
 
   it('publishes a sample digest: counts, feed and story URLs, exit 0 once the stories are served', async () => {
