@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type LocalStack, s3rverClient, startLocalStack } from '@feedwright/local-stack';
+import { type LocalStack, s3rverClient } from '@feedwright/local-stack';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOfLiveDigests, siteBucket } from '../integration/local-stack/convergence.ts';
-import { tempDir } from '../integration/local-stack/support.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildOfLiveDigests, siteBucket, startBareStack } from '../integration/local-stack/convergence.ts';
+import { quietPowertools, tempDir } from '../integration/local-stack/support.ts';
 import { DIGEST_KEYS, type DigestVersion, digestText, STORY_SLOTS } from './digests.ts';
 
 /**
@@ -21,8 +21,6 @@ const RUNS = positive(process.env.FEEDWRIGHT_MODEL_RUNS, 3);
 const SEED = Number.isSafeInteger(Number(process.env.FEEDWRIGHT_MODEL_SEED))
   ? Number(process.env.FEEDWRIGHT_MODEL_SEED)
   : Math.floor(Math.random() * 2 ** 31);
-const quietEnv = { POWERTOOLS_LOG_LEVEL: 'CRITICAL', POWERTOOLS_METRICS_DISABLED: 'true' } as const;
-
 function positive(value: string | undefined, fallback: number): number {
   const number = Number(value);
   return Number.isSafeInteger(number) && number > 0 ? number : fallback;
@@ -80,17 +78,13 @@ const operationArb: fc.Arbitrary<Operation> = fc.oneof(
 
 describe('Model: the site converges to build of the live digests', () => {
   let work: Awaited<ReturnType<typeof tempDir>>;
-  const saved = Object.fromEntries(Object.keys(quietEnv).map((name) => [name, process.env[name]]));
 
   beforeAll(async () => {
-    Object.assign(process.env, quietEnv);
+    quietPowertools('CRITICAL');
     work = await tempDir('feedwright-model-');
   });
   afterAll(async () => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    vi.unstubAllEnvs();
     await work.remove();
   });
 
@@ -110,17 +104,7 @@ describe('Model: the site converges to build of the live digests', () => {
 });
 
 async function start(dataDir: string): Promise<{ stack: LocalStack; s3: S3Client }> {
-  const stack = await startLocalStack({
-    sitePort: 0,
-    s3Port: 0,
-    dynamoPort: 0,
-    // No SMTP server: this test mails nothing (2525 could be taken by another stack).
-    smtpPort: null,
-    dataDir,
-    digestsDir: null,
-    inboxDir: null,
-    log: () => undefined,
-  });
+  const stack = await startBareStack(dataDir);
   return { stack, s3: s3rverClient(stack.s3Endpoint) };
 }
 

@@ -1,7 +1,25 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { DigestError, decodeDigest, parseDigest } from '@feedwright/digest';
+import { type LocalStack, startLocalStack } from '@feedwright/local-stack';
 import { buildSite, resolveSiteConfig } from '@feedwright/site';
 import { mergeStories, type NamedDigest } from '../../../packages/cli/src/build/digests.ts';
+
+/**
+ * A local stack on free ports over `dataDir`, with nothing but uploads going in: no sample digests,
+ * no inbox, and no SMTP server (2525 could be taken by another stack).
+ */
+export function startBareStack(dataDir: string): Promise<LocalStack> {
+  return startLocalStack({
+    sitePort: 0,
+    s3Port: 0,
+    dynamoPort: 0,
+    smtpPort: null,
+    dataDir,
+    digestsDir: null,
+    inboxDir: null,
+    log: () => undefined,
+  });
+}
 
 /** Every object of a bucket (under `prefix`), by key. */
 async function bucketContents(s3: S3Client, bucket: string, prefix = ''): Promise<Map<string, Buffer>> {

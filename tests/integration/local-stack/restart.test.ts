@@ -1,53 +1,27 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import {
-  type LocalStack,
-  repairS3rverData,
-  s3rverClient,
-  startLocalStack,
-  startS3Emulator,
-} from '@feedwright/local-stack';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOfLiveDigests, siteBucket } from './convergence.ts';
-import { digestText, tempDir } from './support.ts';
-
-const quietEnv = { POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' } as const;
-
-async function start(dataDir: string): Promise<LocalStack> {
-  return startLocalStack({
-    sitePort: 0,
-    s3Port: 0,
-    dynamoPort: 0,
-    // No SMTP server: this test mails nothing (2525 could be taken by another stack).
-    smtpPort: null,
-    dataDir,
-    digestsDir: null,
-    inboxDir: null,
-    log: () => undefined,
-  });
-}
+import { repairS3rverData, s3rverClient, startS3Emulator } from '@feedwright/local-stack';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildOfLiveDigests, siteBucket, startBareStack } from './convergence.ts';
+import { digestText, quietPowertools, tempDir } from './support.ts';
 
 describe('Function: startLocalStack, after a hard stop', () => {
   let work: Awaited<ReturnType<typeof tempDir>>;
-  const saved = Object.fromEntries(Object.keys(quietEnv).map((name) => [name, process.env[name]]));
 
   beforeAll(async () => {
-    Object.assign(process.env, quietEnv);
+    quietPowertools('ERROR');
     work = await tempDir('feedwright-restart-');
   });
   afterAll(async () => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    vi.unstubAllEnvs();
     await work.remove();
   });
 
   it('repairs half-written s3rver files and applies what changed while it was down', async () => {
     // Prepare: a stack publishes two digests, then stops.
     const dataDir = join(work.path, 'data');
-    const first = await start(dataDir);
+    const first = await startBareStack(dataDir);
     const s3 = s3rverClient(first.s3Endpoint);
     const put = (key: string, body: string) =>
       s3.send(new PutObjectCommand({ Bucket: first.incomingBucket, Key: key, Body: body }));
@@ -82,7 +56,7 @@ describe('Function: startLocalStack, after a hard stop', () => {
     await writeFile(join(siteDir, 'index.html._S3rver_metadata.json'), '');
 
     // Act
-    const second = await start(dataDir);
+    const second = await startBareStack(dataDir);
     await second.whenIdle();
 
     // Assess

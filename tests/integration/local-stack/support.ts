@@ -53,7 +53,7 @@ export function digestText(options: { date: string; title: string; paragraph?: s
  * Quiets the handlers' Powertools logs (to `level`) and metrics for the tests of one file;
  * `vi.unstubAllEnvs()` in its afterAll restores what was set before.
  */
-export function quietPowertools(level: 'WARN' | 'ERROR'): void {
+export function quietPowertools(level: 'WARN' | 'ERROR' | 'CRITICAL'): void {
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', level);
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
 }
