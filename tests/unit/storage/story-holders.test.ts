@@ -1,6 +1,6 @@
-import type { Item, ItemKey, ItemTable, SortKeyRange } from '@feedwright/storage';
 import { MemoryItemTable, TableStoryStore } from '@feedwright/storage';
 import { describe, expect, it } from 'vitest';
+import { FailingTable } from './failing-table.ts';
 import { digestStories } from './stories.ts';
 
 const S1 = '0055AED6DCD90281E5';
@@ -16,38 +16,6 @@ function edition(text: string, hour = '09'): ReturnType<typeof digestStories> {
 }
 
 const LAW = '2020-12-01-law';
-
-/** An ItemTable that fails every conditional write after the first `allowed` ones (a crash mid-ingest). */
-class CrashingTable implements ItemTable {
-  #writes = 0;
-  constructor(
-    private readonly inner: ItemTable,
-    private readonly allowed: number,
-  ) {}
-  get(key: ItemKey): Promise<Item | undefined> {
-    return this.inner.get(key);
-  }
-  getMany(keys: readonly ItemKey[]): Promise<Item[]> {
-    return this.inner.getMany(keys);
-  }
-  async putIfVersion(item: ItemKey, expectedVersion: number | undefined): Promise<boolean> {
-    this.#writes += 1;
-    if (this.#writes > this.allowed) throw new Error('the process was killed (injected)');
-    return this.inner.putIfVersion(item, expectedVersion);
-  }
-  put(item: ItemKey): Promise<void> {
-    return this.inner.put(item);
-  }
-  queryIndex(indexName: string, partitionValue: string, limit: number): Promise<Item[]> {
-    return this.inner.queryIndex(indexName, partitionValue, limit);
-  }
-  queryIndexRange(indexName: string, partitionValue: string, range: SortKeyRange): Promise<Item[]> {
-    return this.inner.queryIndexRange(indexName, partitionValue, range);
-  }
-  queryPartition(pk: string): Promise<Item[]> {
-    return this.inner.queryPartition(pk);
-  }
-}
 
 describe('Class: TableStoryStore, a story held by several digests', () => {
   it('shows the text of the digest with the newest date line, whichever was uploaded last', async () => {
@@ -155,7 +123,10 @@ describe('Class: TableStoryStore, a resumed claim', () => {
     const table = new MemoryItemTable();
     const store = new TableStoryStore(table);
     await store.applyDigest({ key: 'digests/a.txt', sequencer: S1 }, edition('X'));
-    const crashing = new TableStoryStore(new CrashingTable(table, 1), { concurrency: 1 });
+    const crashing = new TableStoryStore(
+      new FailingTable(table, (write) => write > 1, 'the process was killed (injected)'),
+      { concurrency: 1 },
+    );
     await expect(crashing.applyDigest({ key: 'digests/a.txt', sequencer: S2 }, edition('Y'))).rejects.toThrow(
       /killed/,
     );

@@ -1,16 +1,15 @@
 import type { Story } from '@feedwright/digest';
 import {
-  type Item,
   type ItemKey,
   type ItemTable,
   isLive,
   MemoryItemTable,
-  type SortKeyRange,
   type StoryItem,
   TableStoryStore,
 } from '@feedwright/storage';
 import { KEY_PREFIX } from '@feedwright/storage/schema';
 import { describe, expect, it } from 'vitest';
+import { FailingTable } from './failing-table.ts';
 import { digestStories } from './stories.ts';
 
 const KEY = 'digests/cx-daily.txt';
@@ -35,39 +34,6 @@ function liveIds(table: MemoryItemTable): string[] {
     .sort();
 }
 
-/** An ItemTable that fails the Nth conditional write, as a DynamoDB outage mid-ingest would. */
-class FailingTable implements ItemTable {
-  #writes = 0;
-  constructor(
-    private readonly inner: ItemTable,
-    private readonly failOnWrite: number,
-  ) {}
-  get(key: ItemKey): Promise<Item | undefined> {
-    return this.inner.get(key);
-  }
-  getMany(keys: readonly ItemKey[]): Promise<Item[]> {
-    return this.inner.getMany(keys);
-  }
-  async putIfVersion(item: ItemKey, expectedVersion: number | undefined): Promise<boolean> {
-    this.#writes += 1;
-    if (this.#writes === this.failOnWrite)
-      throw new Error('ProvisionedThroughputExceededException (injected)');
-    return this.inner.putIfVersion(item, expectedVersion);
-  }
-  put(item: ItemKey): Promise<void> {
-    return this.inner.put(item);
-  }
-  queryIndex(indexName: string, partitionValue: string, limit: number): Promise<Item[]> {
-    return this.inner.queryIndex(indexName, partitionValue, limit);
-  }
-  queryIndexRange(indexName: string, partitionValue: string, range: SortKeyRange): Promise<Item[]> {
-    return this.inner.queryIndexRange(indexName, partitionValue, range);
-  }
-  queryPartition(pk: string): Promise<Item[]> {
-    return this.inner.queryPartition(pk);
-  }
-}
-
 /** An ItemTable whose writer stops, after its Nth successful conditional write, until released. */
 class PausingTable extends FailingTable {
   #successes = 0;
@@ -79,7 +45,7 @@ class PausingTable extends FailingTable {
     inner: ItemTable,
     private readonly pauseAfter: number,
   ) {
-    super(inner, Number.POSITIVE_INFINITY);
+    super(inner, () => false);
     this.paused = new Promise((resolve) => {
       this.#pausedNow = resolve;
     });
@@ -239,7 +205,7 @@ describe('Class: TableStoryStore', () => {
   it('fails when the table fails mid-ingest, and a retry of the same event completes with nothing duplicated', async () => {
     // Prepare: the claim is write 1, the stories 2–4; fail on the third story
     const table = new MemoryItemTable();
-    const store = new TableStoryStore(new FailingTable(table, 4), { concurrency: 1 });
+    const store = new TableStoryStore(new FailingTable(table, (write) => write === 4), { concurrency: 1 });
     await new TableStoryStore(table).applyDigest({ key: KEY, sequencer: S1 }, firstEdition.slice(0, 1));
     const [law, qdlp, banks] = firstEdition as [Story, Story, Story];
     const second = [{ ...law, title: 'Edited' }, qdlp, banks];
