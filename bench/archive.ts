@@ -53,7 +53,7 @@ export async function buildThousand(
     await new Promise<void>((resolve, reject) => {
       execFile(
         bin,
-        ['build', dir, '--out', out, '--base-url', 'https://feeds.example.com/', '--archive'],
+        ['build', dir, '--out', out, '--base-url', 'https://feeds.example.com/'],
         { cwd: root, maxBuffer: 64 * 1024 * 1024 },
         (error) => (error === null ? resolve() : reject(error)),
       );

@@ -533,7 +533,7 @@ describe('FeedwrightStack: failure handling', () => {
     });
   });
 
-  it('feeds render from the stream in bisected, partially-failable, bounded batches of STORY# records', () => {
+  it('feeds render from the stream in bisected, partially-failable, bounded batches of STORY# and ISSUES# records', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: logicalId(stack.render.function) },
       EventSourceArn: getAtt(stack.table, 'StreamArn'),
@@ -546,7 +546,9 @@ describe('FeedwrightStack: failure handling', () => {
       MaximumRecordAgeInSeconds: 3600,
       DestinationConfig: { OnFailure: { Destination: getAtt(stack.renderFailures.queue, 'Arn') } },
       FilterCriteria: {
-        Filters: [{ Pattern: JSON.stringify({ dynamodb: { Keys: { pk: { S: [{ prefix: 'STORY#' }] } } } }) }],
+        Filters: ['STORY#', 'ISSUES#'].map((prefix) => ({
+          Pattern: JSON.stringify({ dynamodb: { Keys: { pk: { S: [{ prefix }] } } } }),
+        })),
       },
     });
   });

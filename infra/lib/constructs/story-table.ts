@@ -1,4 +1,4 @@
-import { KEY_PREFIX, TABLE_INDEXES, TABLE_KEYS } from '@feedwright/storage/schema';
+import { RENDER_STREAM_PREFIXES, TABLE_INDEXES, TABLE_KEYS } from '@feedwright/storage/schema';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -83,13 +83,12 @@ export class StoryTable extends Construct {
         // One batch per shard at a time: two renders of one topic racing could publish older bytes last.
         parallelizationFactor: 1,
         onFailure: new sources.SqsDlq(onFailure),
-        filters: [
+        // Story items and issue records; several filters match when any one does.
+        filters: RENDER_STREAM_PREFIXES.map((prefix) =>
           lambda.FilterCriteria.filter({
-            dynamodb: {
-              Keys: { [TABLE_KEYS.partitionKey]: { S: lambda.FilterRule.beginsWith(KEY_PREFIX.story) } },
-            },
+            dynamodb: { Keys: { [TABLE_KEYS.partitionKey]: { S: lambda.FilterRule.beginsWith(prefix) } } },
           }),
-        ],
+        ),
       }),
     );
     Validations.of(role.node.findChild('DefaultPolicy')).acknowledge({

@@ -16,7 +16,7 @@ import {
   S3DigestSource,
   S3SiteStore,
 } from '@feedwright/storage';
-import { BUCKET_PREFIXES, KEY_PREFIX, reportKeyFor } from '@feedwright/storage/schema';
+import { BUCKET_PREFIXES, RENDER_STREAM_PREFIXES, reportKeyFor } from '@feedwright/storage/schema';
 import type { S3Event } from 'aws-lambda';
 import { AsyncInvoker, describe } from './async-invoker.ts';
 import { LOCAL_DEFAULTS } from './defaults.ts';
@@ -230,8 +230,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     poller = new StreamPoller({
       fn: RENDER_FUNCTION,
       handler: render,
-      // As the CDK event source's filter: only story items concern render.
-      filter: (record) => record.dynamodb?.Keys?.pk?.S?.startsWith(KEY_PREFIX.story) === true,
+      // As the CDK event source's filters: only story items and issue records concern render.
+      filter: (record) =>
+        RENDER_STREAM_PREFIXES.some((prefix) => record.dynamodb?.Keys?.pk?.S?.startsWith(prefix) === true),
       log,
     });
     const streamPoller = poller;

@@ -1,5 +1,6 @@
+import type { Story } from '@feedwright/digest';
 import type { SenderPolicy } from '@feedwright/mail';
-import { buildSite, type SiteConfig } from '@feedwright/site';
+import { buildSite, digestMonthOf, type Issue, type SiteConfig } from '@feedwright/site';
 import {
   type CdnInvalidator,
   type DigestSource,
@@ -13,6 +14,7 @@ import {
 import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
 import { ingestDigestEvent } from './ingest.ts';
 import type { PipelineLogger } from './logger.ts';
+import { issuesOfMonth } from './render-issues.ts';
 import type { IngestReport } from './report.ts';
 import type { DigestEvent } from './s3-events.ts';
 
@@ -43,9 +45,10 @@ export interface ReconcileServices {
   /** The CDN in front of the site: the paths reconcile wrote or deleted are invalidated in one call. */
   readonly cdn?: CdnInvalidator;
   /**
-   * The site has the archive (render's `archive` switch is on): the bucket is made equal to
-   * `buildSite(stories, config, { issues: [] })`, so reconcile never deletes what render wrote.
-   * @default false
+   * The site has the archive (render's `archive` switch, on unless turned off): the bucket is made equal
+   * to `buildSite(stories, config, { issues })`, the issues read from `issues` month by month as render
+   * reads them, so reconcile never deletes what render wrote.
+   * @default true
    */
   readonly archive?: boolean;
 }
@@ -152,7 +155,11 @@ async function reconcileSite(
   services: ReconcileServices,
 ): Promise<Pick<ReconcileResult, 'written' | 'deleted' | 'unchanged'>> {
   const stories = (await services.stories.liveStories()).map((entry) => entry.story);
-  const wanted = buildSite(stories, services.config, services.archive === true ? { issues: [] } : {});
+  const wanted = buildSite(
+    stories,
+    services.config,
+    services.archive === false ? {} : { issues: await issuesOf(stories, services.issues) },
+  );
   const listed = new Map((await services.site.list()).map((object) => [object.key, object.eTag]));
   const written: string[] = [];
   let unchanged = 0;
@@ -174,6 +181,13 @@ async function reconcileSite(
     if ((await services.site.delete(path)) === 'deleted') deleted.push(path);
   }
   return { written, deleted, unchanged };
+}
+
+/** The issues of the months the live stories' digests are filed in: one Query a month. */
+async function issuesOf(stories: readonly Story[], registry: IssueRegistry | undefined): Promise<Issue[]> {
+  if (registry === undefined) return [];
+  const months = [...new Set(stories.map((story) => digestMonthOf(story, `story '${story.storyId}'`)))];
+  return (await Promise.all(months.sort().map((month) => issuesOfMonth(registry, month)))).flat();
 }
 
 /** The sequencer just after `sequencer` (same width), or the lowest one for a key never seen. */

@@ -4,10 +4,10 @@ import {
   type ArchiveRef,
   archivePath,
   ISSUES_INDEX_PATH,
+  issueMonthPath,
+  issuePath,
   type Month,
   monthOf,
-  renderIssueFeeds,
-  renderIssuesIndex,
   renderMonthArchive,
   renderSitemapIndex,
   renderSitemapMonth,
@@ -17,7 +17,6 @@ import {
   SITEMAP_PATH,
   type SiteConfig,
   type SiteFile,
-  type StoryNav,
   sitemapMonthPath,
   sortNewestFirst,
   storyPath,
@@ -25,29 +24,8 @@ import {
   topicMonthPath,
   topicPagePath,
 } from '@feedwright/site';
-import type { ObjectVersion, SiteStore, StoryArchiveReader } from '@feedwright/storage';
-
-/**
- * What the archive units of one render batch share: the month reader, the stories the batch touched
- * (current, strongly consistent state) and the month Queries already made.
- */
-export interface ArchiveContext {
-  readonly archive: StoryArchiveReader;
-  readonly site: SiteStore;
-  readonly config: SiteConfig;
-  /** Ids of the stories the batch touched; `current` holds those still live. */
-  readonly touchedIds: ReadonlySet<string>;
-  readonly current: ReadonlyMap<string, Story>;
-  /** Month Queries of this batch, by `<slug>/<month>`. */
-  readonly months: Map<string, Promise<Story[]>>;
-  /** Writes a file (on the condition `expected`, when given) and counts it. */
-  readonly put: (file: SiteFile, expected?: ObjectVersion) => Promise<void>;
-  /** Deletes a path if it is there and counts it; resolves whether it was there. */
-  readonly remove: (path: string) => Promise<boolean>;
-}
-
-/** A story page's navigation when the table holds no issues yet (as `buildSite` with `issues: []`). */
-export const NO_ISSUE_NAV: StoryNav = { issue: null, previous: null, next: null };
+import type { ArchiveContext } from './archive-context.ts';
+import { shownIssuesOf } from './render-issues.ts';
 
 /**
  * Every live story of a topic in one month, newest first: ONE ranged Query of the index (shared by the
@@ -181,35 +159,32 @@ async function removeParts(slug: string, month: Month, from: number, context: Ar
   }
 }
 
-/**
- * The issue listings and feed while the table holds no issue: empty, as `buildSite` with `issues: []`
- * writes them.
- */
-export const emptyIssueFiles = (config: SiteConfig): SiteFile[] => [
-  renderIssuesIndex([], null, config),
-  ...renderIssueFeeds([], config),
-];
-
 /** sitemaps/pages.xml: index.html, the issue listing and each shown topic's page (`all` included). */
 export const sitemapPages = (slugs: readonly string[], config: SiteConfig): SiteFile =>
   renderSitemapPages(['index.html', ISSUES_INDEX_PATH, ...slugs.map(topicPagePath)], config);
 
 /**
- * sitemaps/<yyyy-mm>.xml from ONE ranged Query of the month (all stories): its story pages and the month
- * pages of `all` and of each topic with a story in it; removed when the month has no story left.
+ * sitemaps/<yyyy-mm>.xml from ONE ranged Query of the month (all stories) and the month's issues: its
+ * story pages, the month pages of `all` and of each topic with a story in it, its issue pages and issue
+ * month page; removed when the month has neither story nor issue left.
  */
 export async function renderSitemapMonthPart(month: Month, context: ArchiveContext): Promise<void> {
   const path = sitemapMonthPath(month);
   const expected = await context.site.head(path);
   const stories = await monthStories(ALL_TOPICS_SLUG, month, context);
-  if (stories.length === 0) {
+  const issues = await shownIssuesOf(month, context);
+  if (stories.length === 0 && issues.length === 0) {
     await context.remove(path);
     return;
   }
-  const slugs = new Set([ALL_TOPICS_SLUG, ...stories.map((story) => story.topicSlug)]);
+  const slugs = new Set(
+    stories.length === 0 ? [] : [ALL_TOPICS_SLUG, ...stories.map((story) => story.topicSlug)],
+  );
   const paths = [
     ...stories.map((story) => storyPath(story.storyId)),
     ...[...slugs].map((slug) => topicMonthPath(slug, month)),
+    ...(issues.length === 0 ? [] : [issueMonthPath(month)]),
+    ...issues.map((issue) => issuePath(issue.issueId)),
   ];
   await context.put(renderSitemapMonth(month, paths, context.config), expected);
 }

@@ -1,5 +1,24 @@
-import { assignIssueIds, type Issue } from '@feedwright/site';
-import type { IssueRecord, IssueRegistry } from '@feedwright/storage';
+import type { Story } from '@feedwright/digest';
+import {
+  ALL_STORIES,
+  arrangeIssues,
+  assignIssueIds,
+  digestMonthOf,
+  ISSUES_INDEX_PATH,
+  type Issue,
+  issueListingFiles,
+  issueMonthPath,
+  issuePath,
+  type Month,
+  NO_ISSUE_NAV,
+  renderIssueMonthPage,
+  renderIssuePage,
+  renderStoryPage,
+  type ShownIssue,
+  type SiteFile,
+} from '@feedwright/site';
+import { type IssueRecord, type IssueRegistry, md5, type ObjectVersion } from '@feedwright/storage';
+import type { ArchiveContext, MonthIssues } from './archive-context.ts';
 
 /**
  * The issues of one UTC month ('yyyy-mm') as the site shows them: ONE Query of the issue registry, ids
@@ -21,4 +40,215 @@ function issueSourceOf(record: IssueRecord) {
     publishedAt: record.publishedAt,
     stories: record.storyIds.map((storyId) => ({ storyId })),
   };
+}
+
+/**
+ * A month's issues and the live stories they hold: ONE Query of the registry and one batch read of the
+ * stories (strongly consistent), shared by the units of a batch. Ownership and visibility are decided
+ * within the month, by `arrangeIssues`, the rule `feedwright build` applies.
+ */
+function monthIssues(month: Month, context: ArchiveContext): Promise<MonthIssues> {
+  let found = context.issueMonths.get(month);
+  if (found === undefined) {
+    found = (async () => {
+      const issues = await issuesOfMonth(context.issues, month);
+      const ids = [...new Set(issues.flatMap((issue) => issue.storyIds))];
+      const stories = ids.length === 0 ? new Map<string, Story>() : await context.getStories(ids);
+      const { shown, nav } = arrangeIssues(stories, issues);
+      return { ids: new Set(issues.map((issue) => issue.issueId)), shown, nav };
+    })();
+    context.issueMonths.set(month, found);
+  }
+  return found;
+}
+
+/** The UTC month of a story's digest, where its issue is filed. */
+const digestMonth = (story: Story): Month => digestMonthOf(story, `story '${story.storyId}'`);
+
+/**
+ * The months with a story, from `month` towards older (`older`) or newer ones, nearest first: the
+ * `all` index's months (one-item Queries), widened by the touched stories' digest months.
+ */
+async function* monthsFrom(month: Month, direction: 'older' | 'newer', context: ArchiveContext) {
+  const touched = [...context.current.values()].map(digestMonth);
+  const beyond = (candidate: Month, from: Month) =>
+    direction === 'older' ? candidate < from : candidate > from;
+  let from = month;
+  for (;;) {
+    const indexed = (await context.archive.adjacentMonths(ALL_STORIES.slug, from))[direction];
+    const candidates = [...(indexed === null ? [] : [indexed]), ...touched.filter((m) => beyond(m, from))];
+    if (candidates.length === 0) return;
+    from = candidates.reduce((a, b) => (beyond(a, b) ? b : a));
+    yield from;
+  }
+}
+
+/** The nearest month in `direction` with a shown issue, or null. */
+async function nearestIssueMonth(
+  month: Month,
+  direction: 'older' | 'newer',
+  context: ArchiveContext,
+): Promise<Month | null> {
+  for await (const candidate of monthsFrom(month, direction, context)) {
+    if ((await monthIssues(candidate, context)).shown.length > 0) return candidate;
+  }
+  return null;
+}
+
+/** What a listing of the bucket said of the objects under some prefixes, as write conditions. */
+class Listed {
+  readonly #prefixes: readonly string[];
+  readonly #eTags = new Map<string, string | undefined>();
+
+  private constructor(prefixes: readonly string[]) {
+    this.#prefixes = prefixes;
+  }
+
+  static async of(prefixes: readonly string[], context: ArchiveContext): Promise<Listed> {
+    const listed = new Listed(prefixes);
+    for (const objects of await Promise.all(prefixes.map((prefix) => context.site.list(prefix)))) {
+      for (const { key, eTag } of objects) listed.#eTags.set(key, eTag);
+    }
+    return listed;
+  }
+
+  keys(prefix: string): string[] {
+    return [...this.#eTags.keys()].filter((key) => key.startsWith(prefix));
+  }
+
+  /**
+   * Writes `file` unless the listing shows the same body, on the condition that it is still what the
+   * listing saw (a path outside the listed prefixes is HEADed by the store instead).
+   */
+  async write(file: SiteFile, context: ArchiveContext): Promise<void> {
+    if (!this.#prefixes.some((prefix) => file.path.startsWith(prefix))) return context.put(file);
+    const eTag = this.#eTags.get(file.path);
+    if (eTag !== undefined && eTag === md5(file.body)) return;
+    const expected: ObjectVersion = this.#eTags.has(file.path)
+      ? { contentHash: undefined, etag: eTag === undefined ? undefined : `"${eTag}"` }
+      : null;
+    return context.put(file, expected);
+  }
+}
+
+/**
+ * The issue unit of one UTC month: each shown issue's page, the pages of the stories they own (with
+ * their issue and neighbours) and of the batch's touched stories that no issue owns yet, the month page;
+ * pages of issues no longer shown removed. The month's issue and story pages are LISTed before the
+ * reads, so each write is on the condition that a newer render did not change it since, and only
+ * changed bodies are written. Rewrites no other month (but the neighbours' month pages when this month
+ * gains its first issue or loses its last).
+ */
+export async function renderIssueMonth(month: Month, context: ArchiveContext): Promise<void> {
+  const issuePrefix = `issues/${month}-`;
+  const [listed, monthPage] = await Promise.all([
+    Listed.of([issuePrefix, `stories/${month}-`], context),
+    context.site.head(issueMonthPath(month)),
+  ]);
+  const { ids, shown, nav } = await monthIssues(month, context);
+  for (const { issue, stories } of shown) {
+    await listed.write(renderIssuePage(issue, stories, context.config), context);
+    for (const story of stories) {
+      await listed.write(renderStoryPage(story, context.config, nav.get(story.storyId)), context);
+    }
+  }
+  for (const story of context.current.values()) {
+    if (nav.has(story.storyId) || digestMonth(story) !== month) continue;
+    await listed.write(renderStoryPage(story, context.config, NO_ISSUE_NAV), context);
+  }
+  const shownPaths = new Set(shown.map(({ issue }) => issuePath(issue.issueId)));
+  for (const path of listed.keys(issuePrefix)) {
+    if (shownPaths.has(path) || !(await isStaleIssuePage(path, month, ids, context))) continue;
+    await context.remove(path);
+  }
+  const hadPage = monthPage !== null;
+  await renderIssueMonthPage_(month, monthPage, context);
+  if (hadPage !== shown.length > 0) {
+    // The month gained its first issue or lost its last: its neighbours' month links change.
+    for (const direction of ['older', 'newer'] as const) {
+      const neighbour = await nearestIssueMonth(month, direction, context);
+      if (neighbour !== null)
+        await renderIssueMonthPage_(neighbour, await context.site.head(issueMonthPath(neighbour)), context);
+    }
+  }
+}
+
+/**
+ * Whether a listed page of month `month` belongs to no issue: not one of the month's (a hidden one is
+ * stale too), nor, for a date on the month's first or last day, one of the neighbour month's.
+ */
+async function isStaleIssuePage(
+  path: string,
+  month: Month,
+  ids: ReadonlySet<string>,
+  context: ArchiveContext,
+): Promise<boolean> {
+  const issueId = path.slice('issues/'.length, -'.html'.length);
+  if (ids.has(issueId)) return true;
+  const day = Number(issueId.slice(8, 10));
+  const edge = day === 1 ? -1 : day >= 28 ? 1 : 0;
+  if (edge === 0) return true;
+  const date = new Date(`${month}-01T00:00:00Z`);
+  date.setUTCMonth(date.getUTCMonth() + edge);
+  const neighbour = date.toISOString().slice(0, 7);
+  return !(await monthIssues(neighbour, context)).ids.has(issueId);
+}
+
+/** issues/<yyyy-mm>.html, linking the nearest months with an issue; removed when the month shows none. */
+async function renderIssueMonthPage_(
+  month: Month,
+  expected: ObjectVersion,
+  context: ArchiveContext,
+): Promise<void> {
+  const { shown } = await monthIssues(month, context);
+  if (shown.length === 0) {
+    await context.remove(issueMonthPath(month));
+    return;
+  }
+  const [older, newer] = await Promise.all([
+    nearestIssueMonth(month, 'older', context),
+    nearestIssueMonth(month, 'newer', context),
+  ]);
+  const newestFirst = [...shown].reverse().map(({ issue }) => issue);
+  await context.put(renderIssueMonthPage(month, newestFirst, { older, newer }, context.config), expected);
+}
+
+/**
+ * issues/index.html and the issue feed: the newest shown issues (up to the feed length), read month by
+ * month from the newest one with a story, and the newest month older than all of them.
+ */
+export async function renderIssueListings(context: ArchiveContext): Promise<void> {
+  const paths = [ISSUES_INDEX_PATH, 'issues/rss.xml', 'issues/atom.xml', 'issues/feed.json'];
+  const expected = new Map(
+    await Promise.all(paths.map(async (path) => [path, await context.site.head(path)] as const)),
+  );
+  const newest = await context.newestStory();
+  const newestFirst: ShownIssue[] = [];
+  const months: Month[] = [];
+  if (newest !== undefined) {
+    // The issue of the newest story may be filed a month later (a digest at the very start of a month).
+    const start = digestMonth(newest);
+    const later = await nearestIssueMonth(start, 'newer', context);
+    const walk = async function* () {
+      if (later !== null) yield later;
+      yield start;
+      yield* monthsFrom(start, 'older', context);
+    };
+    for await (const month of walk()) {
+      const { shown } = await monthIssues(month, context);
+      if (shown.length === 0) continue;
+      months.push(month);
+      // One month past the feed length: the listing links it as "earlier".
+      if (newestFirst.length >= context.config.itemsPerFeed) break;
+      newestFirst.push(...[...shown].reverse());
+    }
+  }
+  for (const file of issueListingFiles(newestFirst, months, context.config)) {
+    await context.put(file, expected.get(file.path));
+  }
+}
+
+/** The shown issues of a month, for its sitemap part. */
+export async function shownIssuesOf(month: Month, context: ArchiveContext): Promise<Issue[]> {
+  return (await monthIssues(month, context)).shown.map(({ issue }) => issue);
 }

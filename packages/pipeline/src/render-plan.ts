@@ -1,6 +1,6 @@
 import { ALL_TOPICS_SLUG } from '@feedwright/digest';
-import { monthOf } from '@feedwright/site';
-import { type StorySiteView, storyChangeOf } from '@feedwright/storage';
+import { digestMonthOf, monthOf } from '@feedwright/site';
+import { type IssueSiteView, issueChangeOf, type StorySiteView, storyChangeOf } from '@feedwright/storage';
 import type { DynamoDBRecord } from 'aws-lambda';
 
 /**
@@ -10,7 +10,13 @@ import type { DynamoDBRecord } from 'aws-lambda';
 export type RenderUnit =
   | { readonly kind: 'story'; readonly storyId: string }
   | { readonly kind: 'topic'; readonly slug: string }
-  | { readonly kind: 'listings' };
+  | { readonly kind: 'listings' }
+  /** Archive only: the issue pages and month page of one UTC month, and its issues' story pages. */
+  | { readonly kind: 'issues'; readonly month: string }
+  /** Archive only: issues/index.html and the issue feed. */
+  | { readonly kind: 'issue-listings' }
+  /** Archive only: the sitemap parts of the plan's `sitemapMonths`, and sitemap.xml. */
+  | { readonly kind: 'sitemap' };
 
 /** What a batch of stream records asks render to do. */
 export interface RenderPlan {
@@ -26,33 +32,62 @@ export interface RenderPlan {
    * change: a new story never rewrites an older month, a back-filled one only its own.
    */
   readonly topicMonths: ReadonlyMap<string, ReadonlySet<string>>;
-  /** The months whose sitemap part lists a changed story's page. */
+  /** The months whose sitemap part lists a changed story's page or a changed issue. */
   readonly sitemapMonths: ReadonlySet<string>;
+  /**
+   * The UTC months whose issues must be rendered again (archive only): the month of a changed issue
+   * record, and the month of a changed story's digest (its time plus its position in seconds).
+   */
+  readonly issueMonths: ReadonlySet<string>;
   /** The units each record touched, by the record's `SequenceNumber`. */
   readonly unitsByRecord: ReadonlyMap<string, readonly string[]>;
 }
 
 /** The id of a unit, as `RenderPlan.unitsByRecord` and render results name it. */
 export function unitId(unit: RenderUnit): string {
-  return unit.kind === 'story'
-    ? `story:${unit.storyId}`
-    : unit.kind === 'topic'
-      ? `topic:${unit.slug}`
-      : 'listings';
+  switch (unit.kind) {
+    case 'story':
+      return `story:${unit.storyId}`;
+    case 'topic':
+      return `topic:${unit.slug}`;
+    case 'issues':
+      return `issues:${unit.month}`;
+    default:
+      return unit.kind;
+  }
 }
 
 /**
  * Reads a batch of stream records into the work it asks for. Records of other item kinds (manifests, the
- * topic registry) are ignored, and so are story writes that change nothing a reader sees (a re-upload
- * moving the digest's sequencer stamp on): those cost no render at all.
+ * topic registry) are ignored, and so are writes that change nothing a reader sees (a re-upload moving
+ * the digest's sequencer stamp on): those cost no render at all.
  */
 export function planRender(records: readonly DynamoDBRecord[]): RenderPlan {
   const storyIds = new Set<string>();
   const topics = new Set<string>();
   const topicMonths = new Map<string, Set<string>>();
   const sitemapMonths = new Set<string>();
+  const issueMonths = new Set<string>();
   const unitsByRecord = new Map<string, string[]>();
+  const touch = (sequenceNumber: string | undefined, units: readonly RenderUnit[]): void => {
+    if (sequenceNumber === undefined) return;
+    unitsByRecord.set(sequenceNumber, [
+      ...new Set([...(unitsByRecord.get(sequenceNumber) ?? []), ...units.map(unitId)]),
+    ]);
+  };
   for (const record of records) {
+    const issue = issueChangeOf(record);
+    if (issue !== undefined) {
+      if (sameIssue(issue.before, issue.after)) continue;
+      issueMonths.add(issue.month);
+      sitemapMonths.add(issue.month);
+      touch(issue.sequenceNumber, [
+        { kind: 'issues', month: issue.month },
+        { kind: 'issue-listings' },
+        { kind: 'sitemap' },
+      ]);
+      continue;
+    }
     const change = storyChangeOf(record);
     if (change === undefined) continue;
     const { storyId, before, after, sequenceNumber } = change;
@@ -62,14 +97,14 @@ export function planRender(records: readonly DynamoDBRecord[]): RenderPlan {
       { kind: 'story', storyId },
       { kind: 'topic', slug: ALL_TOPICS_SLUG },
       { kind: 'listings' },
+      { kind: 'issue-listings' },
+      { kind: 'sitemap' },
     ];
-    for (const view of [before, after])
-      if (view !== null) units.push({ kind: 'topic', slug: view.topicSlug });
-
     storyIds.add(storyId);
-    for (const unit of units) if (unit.kind === 'topic') topics.add(unit.slug);
     for (const view of [before, after]) {
       if (view === null) continue;
+      units.push({ kind: 'topic', slug: view.topicSlug });
+      topics.add(view.topicSlug);
       const month = monthOf(view.publishedAt, `story '${storyId}'`);
       sitemapMonths.add(month);
       for (const slug of [ALL_TOPICS_SLUG, view.topicSlug]) {
@@ -77,14 +112,28 @@ export function planRender(records: readonly DynamoDBRecord[]): RenderPlan {
         months.add(month);
         topicMonths.set(slug, months);
       }
+      const issueMonth = digestMonthOf(view, `story '${storyId}'`);
+      issueMonths.add(issueMonth);
+      // The issue's month part lists the issue only while it holds a live story.
+      sitemapMonths.add(issueMonth);
+      units.push({ kind: 'issues', month: issueMonth });
     }
-    if (sequenceNumber !== undefined) {
-      unitsByRecord.set(sequenceNumber, [
-        ...new Set([...(unitsByRecord.get(sequenceNumber) ?? []), ...units.map(unitId)]),
-      ]);
-    }
+    topics.add(ALL_TOPICS_SLUG);
+    touch(sequenceNumber, units);
   }
-  return { storyIds, topics, listings: storyIds.size > 0, topicMonths, sitemapMonths, unitsByRecord };
+  return {
+    storyIds,
+    topics,
+    listings: storyIds.size > 0,
+    topicMonths,
+    sitemapMonths,
+    issueMonths,
+    unitsByRecord,
+  };
+}
+
+function sameIssue(a: IssueSiteView | null, b: IssueSiteView | null): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function sameView(a: StorySiteView | null, b: StorySiteView | null): boolean {

@@ -20,6 +20,7 @@ import {
 } from '@feedwright/site';
 import {
   type CdnInvalidator,
+  type IssueRegistry,
   mapLimit,
   type ObjectVersion,
   SiteObjectConflictError,
@@ -27,20 +28,25 @@ import {
   type StoryArchiveReader,
   type StoryStore,
 } from '@feedwright/storage';
+import type { ArchiveContext } from './archive-context.ts';
 import type { PipelineLogger } from './logger.ts';
 import {
-  type ArchiveContext,
-  emptyIssueFiles,
   feedArchiveRef,
   monthsToRender,
-  NO_ISSUE_NAV,
   renderSitemapIndexFile,
   renderSitemapMonthPart,
   renderTopicMonth,
   sitemapPages,
   topicPage,
 } from './render-archive.ts';
+import { renderIssueListings, renderIssueMonth } from './render-issues.ts';
 import { type RenderPlan, type RenderUnit, unitId } from './render-plan.ts';
+
+/** What render reads to write the archive: the stories month by month, and the issue registry. */
+export interface RenderArchive {
+  readonly stories: StoryArchiveReader;
+  readonly issues: IssueRegistry;
+}
 
 /** What render needs: the story store to read, the site store to write, and how to render. */
 export interface RenderServices {
@@ -58,13 +64,14 @@ export interface RenderServices {
    */
   readonly cdn?: CdnInvalidator;
   /**
-   * The month reader of the story store. Given, render writes the archive too: topic and month pages,
-   * RFC 5005 archive documents, the feeds' `prev-archive` links and the sitemap, for the (topic, month)
-   * pairs the plan names — what `feedwright build` writes for the same stories with `issues: []` (the
-   * table holds no issue yet: the issue listings and feed stay empty and story pages link no issue).
+   * The month reader of the story store and the issue registry. Given, render writes the archive too,
+   * what `feedwright build` writes for the same digests: topic and month pages, RFC 5005 archive
+   * documents and the feeds' `prev-archive` links for the (topic, month) pairs the plan names; the issue
+   * pages, month pages and story pages (with their issue navigation) of the plan's issue months; the
+   * issue listings and feed; the sitemap parts of the plan's months.
    * @default undefined (no archive)
    */
-  readonly archive?: StoryArchiveReader;
+  readonly archive?: RenderArchive;
 }
 
 /** What one render did to the site bucket. */
@@ -114,16 +121,25 @@ export async function renderPlan(plan: RenderPlan, services: RenderServices): Pr
     writtenFeeds: new Set(),
   };
   const failed = new Map<string, unknown>();
-  if (plan.storyIds.size === 0)
+  const archive = services.archive !== undefined;
+  if (plan.storyIds.size === 0 && (!archive || plan.issueMonths.size === 0))
     return { written: 0, unchanged: 0, deleted: 0, changedPaths: [], changedFeeds: [], failed };
 
   // A story not in the map has been withdrawn (or never existed).
-  const current = await services.stories.getStories([...plan.storyIds]);
-  const context: UnitContext = { services, plan, current, tally, queries: new Map(), months: new Map() };
+  const current =
+    plan.storyIds.size === 0 ? new Map() : await services.stories.getStories([...plan.storyIds]);
+  const context: UnitContext = { services, plan, current, tally, ...freshReads() };
   // Feeds first: they are what readers poll, so they should be fresh soonest.
   const units: RenderUnit[] = [
     ...[...plan.topics].map((slug): RenderUnit => ({ kind: 'topic', slug })),
     ...(plan.listings ? [{ kind: 'listings' } as const] : []),
+    ...(archive
+      ? [
+          ...[...plan.issueMonths].sort().map((month): RenderUnit => ({ kind: 'issues', month })),
+          { kind: 'issue-listings' } as const,
+          ...(plan.sitemapMonths.size > 0 ? [{ kind: 'sitemap' } as const] : []),
+        ]
+      : []),
     ...[...plan.storyIds].map((storyId): RenderUnit => ({ kind: 'story', storyId })),
   ];
   // Each task catches its own failure (recorded per unit), so every unit is tried.
@@ -168,19 +184,32 @@ interface UnitContext {
   readonly queries: Map<string, { readonly limit: number; readonly stories: Promise<Story[]> }>;
   /** Month Queries of this batch (archive only), by `<slug>/<month>`. */
   readonly months: Map<string, Promise<Story[]>>;
+  /** Issue months read by this batch (archive only). */
+  readonly issueMonths: ArchiveContext['issueMonths'];
 }
+
+/** The reads a batch shares, empty: a retry after a conflict must read afresh. */
+const freshReads = () => ({
+  queries: new Map(),
+  months: new Map(),
+  issueMonths: new Map(),
+});
 
 /** The archive units' view of a batch, or undefined when render writes no archive. */
 function archiveContext(context: UnitContext): ArchiveContext | undefined {
   const { services, plan, current, tally } = context;
   if (services.archive === undefined) return undefined;
   return {
-    archive: services.archive,
+    archive: services.archive.stories,
+    issues: services.archive.issues,
+    getStories: (ids) => services.stories.getStories(ids),
+    newestStory: async () => (await newestPatched(ALL_TOPICS_SLUG, 1, context))[0],
     site: services.site,
     config: services.config,
     touchedIds: plan.storyIds,
     current,
     months: context.months,
+    issueMonths: context.issueMonths,
     put: (file, expected) => put(file, expected, services.site, tally),
     remove: (path) => remove(path, services.site, tally),
   };
@@ -191,7 +220,7 @@ async function withRetries(unit: RenderUnit, context: UnitContext): Promise<void
   for (let attempt = 1; ; attempt += 1) {
     try {
       // A retry follows a conflict with a newer render: it must query afresh, not reuse this batch's results.
-      await renderUnit(unit, attempt === 1 ? context : { ...context, queries: new Map(), months: new Map() });
+      await renderUnit(unit, attempt === 1 ? context : { ...context, ...freshReads() });
       return;
     } catch (error) {
       if (!(error instanceof SiteObjectConflictError) || attempt >= attempts) throw error;
@@ -210,6 +239,27 @@ async function renderUnit(unit: RenderUnit, context: UnitContext): Promise<void>
       return renderTopic(unit.slug, context);
     case 'listings':
       return renderListings(context);
+    default:
+      return renderArchiveUnit(unit, context);
+  }
+}
+
+/** The units that exist only with the archive: issues of a month, issue listings, sitemap. */
+async function renderArchiveUnit(
+  unit: Extract<RenderUnit, { kind: 'issues' | 'issue-listings' | 'sitemap' }>,
+  context: UnitContext,
+): Promise<void> {
+  const archive = archiveContext(context);
+  if (archive === undefined) return;
+  switch (unit.kind) {
+    case 'issues':
+      return renderIssueMonth(unit.month, archive);
+    case 'issue-listings':
+      return renderIssueListings(archive);
+    case 'sitemap':
+      for (const month of [...context.plan.sitemapMonths].sort())
+        await renderSitemapMonthPart(month, archive);
+      return renderSitemapIndexFile(archive);
   }
 }
 
@@ -219,8 +269,9 @@ async function renderStory(storyId: string, { services, current, tally }: UnitCo
     await remove(storyPath(storyId), services.site, tally);
     return;
   }
-  const nav = services.archive === undefined ? undefined : NO_ISSUE_NAV;
-  const file = renderStoryPage(story, services.config, nav);
+  // With the archive, a live story's page (which links its issue) is its digest month's issue unit's.
+  if (services.archive !== undefined) return;
+  const file = renderStoryPage(story, services.config);
   // HEADed here rather than inside putIfChanged, so that a page written for the first time (never
   // cached) is told apart from one rewritten (a correction: its cached copy must go).
   await put(file, await services.site.head(file.path), services.site, tally);
@@ -278,12 +329,9 @@ async function renderListings(context: UnitContext): Promise<void> {
   ];
   for (const file of files) await put(file, expected.get(file.path), services.site, tally);
   if (archive === undefined) return;
+  // The pages part of the sitemap depends on the topics shown.
   const slugs = listings.map((listing) => listing.topic.slug);
-  // The issue files are the same whatever the stories; the pages part depends on the topics queried.
-  for (const file of emptyIssueFiles(services.config)) await put(file, undefined, services.site, tally);
   await put(sitemapPages(slugs, services.config), expected.get(SITEMAP_PAGES_PATH), services.site, tally);
-  for (const month of [...context.plan.sitemapMonths].sort()) await renderSitemapMonthPart(month, archive);
-  await renderSitemapIndexFile(archive);
 }
 
 /**

@@ -8,6 +8,17 @@ export function monthOf(publishedAt: string, what: string): Month {
   return new Date(instantOf(publishedAt, what)).toISOString().slice(0, 7);
 }
 
+/**
+ * The UTC month of a story's digest, where its issue is filed: the story's time plus its position in
+ * seconds (the parser dates each story that many seconds before its digest).
+ */
+export function digestMonthOf(
+  story: { readonly publishedAt: string; readonly position: number },
+  what: string,
+): Month {
+  return new Date(instantOf(story.publishedAt, what) + story.position * 1000).toISOString().slice(0, 7);
+}
+
 /** One archive document of a topic: a month, and which part of it (1 = the oldest stories). */
 export interface ArchiveRef {
   readonly month: Month;

@@ -70,17 +70,21 @@ function earlierMonth(shown: readonly Story[], months: readonly Month[]): Month 
   return months.find((month) => month < oldestMonth) ?? null;
 }
 
+/** An issue shown on the site and the live stories it holds, in digest order. */
+export interface ShownIssue {
+  readonly issue: Issue;
+  readonly stories: readonly Story[];
+}
+
 /**
- * The issue pages, listings and feed, and each story's page with its navigation, for live stories
- * (newest first, one per id) and the issues that hold them. A story listed by several issues belongs to
- * the newest; an issue with no live story left is not shown.
+ * Which issue shows which story: a story listed by several issues belongs to the newest (by time, then
+ * id); an issue with no live story of its own is not shown. Resolves the shown issues oldest first and
+ * each owned story's navigation (its issue and neighbours there). `byId` holds the live stories.
  */
-export function issueArchiveFiles(
-  stories: readonly Story[],
+export function arrangeIssues(
+  byId: ReadonlyMap<string, Story>,
   issues: readonly Issue[],
-  config: SiteConfig,
-): { files: SiteFile[]; storyPages: SiteFile[]; issueMonths: Map<Month, Issue[]> } {
-  const byId = new Map(stories.map((story) => [story.storyId, story]));
+): { shown: ShownIssue[]; nav: Map<string, StoryNav> } {
   const oldestFirst = issues
     .map((issue) => {
       assertIssueRenderable(issue);
@@ -90,10 +94,8 @@ export function issueArchiveFiles(
   const issueOf = new Map<string, Issue>();
   for (const { issue } of oldestFirst)
     for (const id of issue.storyIds) if (byId.has(id)) issueOf.set(id, issue);
-
-  const files: SiteFile[] = [];
   const nav = new Map<string, StoryNav>();
-  const shown: { issue: Issue; stories: Story[] }[] = [];
+  const shown: ShownIssue[] = [];
   for (const { issue } of oldestFirst) {
     const own = issueStories(issue, byId).filter((story) => issueOf.get(story.storyId) === issue);
     if (own.length === 0) continue;
@@ -101,8 +103,25 @@ export function issueArchiveFiles(
     own.forEach((story, index) => {
       nav.set(story.storyId, { issue, previous: own[index - 1] ?? null, next: own[index + 1] ?? null });
     });
-    files.push(renderIssuePage(issue, own, config));
   }
+  return { shown, nav };
+}
+
+/** A story page's navigation when it belongs to no shown issue. */
+export const NO_ISSUE_NAV: StoryNav = { issue: null, previous: null, next: null };
+
+/**
+ * The issue pages, listings and feed, and each story's page with its navigation, for live stories
+ * (newest first, one per id) and the issues that hold them (see `arrangeIssues`).
+ */
+export function issueArchiveFiles(
+  stories: readonly Story[],
+  issues: readonly Issue[],
+  config: SiteConfig,
+): { files: SiteFile[]; storyPages: SiteFile[]; issueMonths: Map<Month, Issue[]> } {
+  const byId = new Map(stories.map((story) => [story.storyId, story]));
+  const { shown, nav } = arrangeIssues(byId, issues);
+  const files = shown.map(({ issue, stories: own }) => renderIssuePage(issue, own, config));
   const newestFirst = [...shown].reverse();
   const issueMonths = new Map<Month, Issue[]>();
   for (const { issue } of newestFirst) {
@@ -114,17 +133,29 @@ export function issueArchiveFiles(
     const adjacent = { older: months[index + 1] ?? null, newer: months[index - 1] ?? null };
     files.push(renderIssueMonthPage(month, issueMonths.get(month) ?? [], adjacent, config));
   });
+  files.push(...issueListingFiles(newestFirst, months, config));
+  const storyPages = stories.map((story) =>
+    renderStoryPage(story, config, nav.get(story.storyId) ?? NO_ISSUE_NAV),
+  );
+  return { files, storyPages, issueMonths };
+}
+
+/**
+ * issues/index.html and the issue feed from the newest shown issues (newest first; at least the feed
+ * length of them when there are that many) and the months with a shown issue, newest first (at least
+ * down to the first one older than every issue the listing shows).
+ */
+export function issueListingFiles(
+  newestFirst: readonly ShownIssue[],
+  months: readonly Month[],
+  config: SiteConfig,
+): SiteFile[] {
   const shownIssues = newestFirst.slice(0, config.itemsPerFeed).map((entry) => entry.issue);
   const oldestShown = shownIssues.at(-1);
   const oldestMonth =
     oldestShown === undefined ? null : monthOf(oldestShown.publishedAt, `issue '${oldestShown.issueId}'`);
   const earlier = months.find((month) => oldestMonth !== null && month < oldestMonth) ?? null;
-  files.push(renderIssuesIndex(shownIssues, earlier, config));
-  files.push(...renderIssueFeeds(newestFirst, config));
-  const storyPages = stories.map((story) =>
-    renderStoryPage(story, config, nav.get(story.storyId) ?? { issue: null, previous: null, next: null }),
-  );
-  return { files, storyPages, issueMonths };
+  return [renderIssuesIndex(shownIssues, earlier, config), ...renderIssueFeeds(newestFirst, config)];
 }
 
 /** sitemap.xml and its parts: one for the pages of no month, one per UTC month. */

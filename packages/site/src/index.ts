@@ -8,7 +8,10 @@ export { renderTopicMonthPage, renderTopicPage } from './archive-pages.ts';
 export {
   type ArchiveRef,
   archivePath,
+  digestMonthOf,
   ISSUES_INDEX_PATH,
+  issueMonthPath,
+  issuePath,
   type Month,
   monthOf,
   SITEMAP_PAGES_PATH,
@@ -17,11 +20,16 @@ export {
   topicMonthPath,
   topicPagePath,
 } from './archive-paths.ts';
+export {
+  arrangeIssues,
+  issueListingFiles,
+  NO_ISSUE_NAV,
+  type ShownIssue,
+} from './build-archive.ts';
 export { type BuildSiteOptions, buildSite } from './build-site.ts';
 export { DEFAULT_SITE_CONFIG, resolveSiteConfig, type SiteConfig, SiteConfigError } from './config.ts';
 export { renderIndex } from './index-page.ts';
-export { renderIssueFeeds } from './issue-feed.ts';
-export { renderIssuesIndex } from './issue-pages.ts';
+export { renderIssueMonthPage, renderIssuePage } from './issue-pages.ts';
 export { assignIssueIds, type Issue, type IssueSource, issueIdBase } from './issues.ts';
 export { renderOpml } from './opml.ts';
 export {

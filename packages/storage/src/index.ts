@@ -74,4 +74,11 @@ export {
   type TableStoryStoreOptions,
   type TopicRecord,
 } from './story-store.ts';
-export { type StorySiteView, type StoryStreamChange, storyChangeOf } from './story-stream.ts';
+export {
+  type IssueSiteView,
+  type IssueStreamChange,
+  issueChangeOf,
+  type StorySiteView,
+  type StoryStreamChange,
+  storyChangeOf,
+} from './story-stream.ts';

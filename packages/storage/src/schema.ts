@@ -42,6 +42,12 @@ export const SORT_KEY = { story: 'STORY', manifest: 'MANIFEST', issue: 'ISSUE' }
  */
 export const ISSUES_PREFIX = 'ISSUES#';
 
+/**
+ * Partition-key prefixes of the items whose stream records render reads (story items and issue
+ * records): the CDK event source's filter and the local stack's both come from this list.
+ */
+export const RENDER_STREAM_PREFIXES = [KEY_PREFIX.story, ISSUES_PREFIX] as const;
+
 /** Partition of the topic registry: ONE Query lists every topic, so the index page never scans. */
 export const TOPICS_PARTITION = 'TOPICS';
 

@@ -1,5 +1,5 @@
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
-import { KEY_PREFIX, TABLE_INDEXES } from './schema.ts';
+import { ISSUES_PREFIX, KEY_PREFIX, TABLE_INDEXES } from './schema.ts';
 
 /** What of a story item the site shows; `null` when it is not live (withdrawn, or a bare tombstone). */
 export interface StorySiteView {
@@ -7,6 +7,8 @@ export interface StorySiteView {
   readonly contentHash: string;
   /** When the story was published (ISO 8601, UTC as the parser writes it): places it in its archive month. */
   readonly publishedAt: string;
+  /** Its place in its digest: `publishedAt` plus this many seconds is the digest's time (its issue's). */
+  readonly position: number;
 }
 
 /** A story item's stream record, read as what a reader could see before and after it. */
@@ -41,5 +43,48 @@ function siteView(image: Record<string, AttributeValue> | undefined): StorySiteV
   const contentHash = image.contentHash?.S;
   const publishedAt = image.story?.M?.publishedAt?.S;
   if (topicSlug === undefined || contentHash === undefined || publishedAt === undefined) return null;
-  return { topicSlug, contentHash, publishedAt };
+  const position = Number(image.story?.M?.position?.N ?? '0');
+  return { topicSlug, contentHash, publishedAt, position: Number.isFinite(position) ? position : 0 };
+}
+
+/** What of an issue record the site shows; `null` when it is not live (a tombstone). */
+export interface IssueSiteView {
+  readonly title: string;
+  readonly summary: string;
+  readonly date: string;
+  readonly publishedAt: string;
+  readonly storyIds: readonly string[];
+}
+
+/** An issue record's stream record: the UTC month it is filed under, before and after. */
+export interface IssueStreamChange {
+  /** 'yyyy-mm', from the record's partition (`ISSUES#<yyyy-mm>`). */
+  readonly month: string;
+  readonly before: IssueSiteView | null;
+  readonly after: IssueSiteView | null;
+  readonly sequenceNumber?: string;
+}
+
+/** Reads a table stream record of an issue record (see `IssueRegistry`); `undefined` for other items. */
+export function issueChangeOf(record: DynamoDBRecord): IssueStreamChange | undefined {
+  const pk = record.dynamodb?.Keys?.pk?.S;
+  if (pk === undefined || !pk.startsWith(ISSUES_PREFIX)) return undefined;
+  const sequenceNumber = record.dynamodb?.SequenceNumber;
+  return {
+    month: pk.slice(ISSUES_PREFIX.length),
+    before: issueView(record.dynamodb?.OldImage),
+    after: issueView(record.dynamodb?.NewImage),
+    ...(sequenceNumber === undefined ? {} : { sequenceNumber }),
+  };
+}
+
+function issueView(image: Record<string, AttributeValue> | undefined): IssueSiteView | null {
+  if (image?.live?.BOOL !== true) return null;
+  const [title, summary, date, publishedAt] = ['title', 'summary', 'date', 'publishedAt'].map(
+    (name) => image[name]?.S,
+  );
+  if (title === undefined || summary === undefined || date === undefined || publishedAt === undefined)
+    return null;
+  const storyIds = (image.storyIds?.L ?? []).flatMap((entry) => (entry.S === undefined ? [] : [entry.S]));
+  return { title, summary, date, publishedAt, storyIds };
 }

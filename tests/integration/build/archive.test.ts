@@ -37,7 +37,7 @@ beforeAll(async () => {
   }
   stories = [...byId.values()];
   const out = join(scratch, 'site');
-  const run = await runFeedwright('build', inbox, '--out', out, '--base-url', BASE_URL, '--archive');
+  const run = await runFeedwright('build', inbox, '--out', out, '--base-url', BASE_URL);
   code = run.code;
   tree = await readTree(out);
 }, 120_000);

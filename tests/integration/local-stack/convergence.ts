@@ -1,7 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { DigestError, decodeDigest, parseDigest } from '@feedwright/digest';
 import { type LocalStack, startLocalStack } from '@feedwright/local-stack';
-import { buildSite, resolveSiteConfig } from '@feedwright/site';
+import { assignIssueIds, buildSite, resolveSiteConfig } from '@feedwright/site';
 import { mergeStories, type NamedDigest } from '../../../packages/cli/src/build/digests.ts';
 
 /**
@@ -53,7 +53,8 @@ export async function buildOfLiveDigests(
       if (!(error instanceof DigestError)) throw error;
     }
   }
-  const files = buildSite(mergeStories(digests), resolveSiteConfig({ baseUrl }));
+  const issues = assignIssueIds(digests.map((entry) => entry.digest));
+  const files = buildSite(mergeStories(digests), resolveSiteConfig({ baseUrl }), { issues });
   return new Map(files.map((file) => [file.path, withoutUpdatedTimes(file.body)]));
 }
 

@@ -251,7 +251,11 @@ describe('Function: startLocalStack', () => {
       return found.includes(title) ? found : undefined;
     });
     expect(titles).toContain(title);
-    const all = await feedTitles('all');
+    // The all-stories feed is written by another unit of the same render, maybe a moment later.
+    const all = await eventually('the story in feeds/all', async () => {
+      const found = await feedTitles('all');
+      return found.includes(title) ? found : undefined;
+    });
     expect(all).toContain(title);
   });
 

@@ -15,8 +15,14 @@ describe('WebSub on the local stack (a capture hub on 127.0.0.1)', { timeout: 90
   let s3: S3Client;
   let work: Awaited<ReturnType<typeof tempDir>>;
 
+  /** The subscription feeds of these topics, and of the issues with `'issues'`. */
   const feedUrls = (...slugs: string[]) =>
-    slugs.flatMap((slug) => FILES.map((file) => new URL(`feeds/${slug}/${file}`, stack.siteUrl).href)).sort();
+    slugs
+      .flatMap((slug) => {
+        const folder = slug === 'issues' ? 'issues' : `feeds/${slug}`;
+        return FILES.map((file) => new URL(`${folder}/${file}`, stack.siteUrl).href);
+      })
+      .sort();
   const upload = async (name: string, body: string) => {
     await s3.send(new PutObjectCommand({ Bucket: stack.incomingBucket, Key: `digests/${name}`, Body: body }));
     // The S3 event reaches ingest asynchronously; give it a moment to be seen before waiting for idle.
@@ -56,7 +62,7 @@ describe('WebSub on the local stack (a capture hub on 127.0.0.1)', { timeout: 90
     await upload('websub-1.txt', digestText({ date: 'Mar 01, 2021', title: 'First hub story' }));
 
     // Assess
-    expect(hub.pingedUrls().sort()).toEqual(feedUrls('all', 'local-stack'));
+    expect(hub.pingedUrls().sort()).toEqual(feedUrls('all', 'local-stack', 'issues'));
     for (const ping of hub.pings) {
       expect(ping.mode).toBe('publish');
       expect(ping.contentType).toBe('application/x-www-form-urlencoded');
@@ -92,7 +98,7 @@ describe('WebSub on the local stack (a capture hub on 127.0.0.1)', { timeout: 90
     expect(hub.pings.length).toBe(before);
   });
 
-  it('sends only the changed topic’s and all-stories feeds for an edit', async () => {
+  it('sends only the changed topic’s, all-stories and issue feeds for an edit', async () => {
     // Prepare
     const before = hub.pings.length;
 
@@ -108,7 +114,7 @@ describe('WebSub on the local stack (a capture hub on 127.0.0.1)', { timeout: 90
         .slice(before)
         .flatMap((ping) => ping.urls)
         .sort(),
-    ).toEqual(feedUrls('all', 'local-stack'));
+    ).toEqual(feedUrls('all', 'local-stack', 'issues'));
   });
 
   it('sends nothing for a dry run', async () => {
@@ -151,7 +157,7 @@ describe('WebSub on the local stack (a capture hub on 127.0.0.1)', { timeout: 90
 
     // Assess
     const pinged = hub.pings.slice(before).flatMap((ping) => ping.urls);
-    expect(pinged.sort()).toEqual(feedUrls('local-stack'));
+    expect(pinged.sort()).toEqual(feedUrls('local-stack', 'issues'));
     expect(refused).toBeGreaterThanOrEqual(2);
     const feed = await fetch(new URL('feeds/all/rss.xml', stack.siteUrl));
     expect(await feed.text()).toContain('Second hub story');

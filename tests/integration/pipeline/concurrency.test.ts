@@ -1,10 +1,8 @@
-import { parseDigest } from '@feedwright/digest';
 import type { IngestReport } from '@feedwright/pipeline';
-import { buildSite, resolveSiteConfig } from '@feedwright/site';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWithFeedsmith } from '../../support/validators.ts';
 import { SEED_STORIES, seedOn } from './digests.ts';
-import { BASE_URL, INCOMING, type Pipeline, SITE, startPipeline } from './harness.ts';
+import { expectBucketIsBuild, INCOMING, type Pipeline, SITE, startPipeline } from './harness.ts';
 
 const DAYS = Array.from({ length: 10 }, (_, i) => i + 2);
 /** A stream delivers at most this many records per batch (the stack's batch size is larger; smaller here). */
@@ -54,10 +52,9 @@ describe('Pipeline: ten digests at once', () => {
     );
     expect(personal.items).toHaveLength(DAYS.length);
 
-    const files = await pipeline.siteFiles();
-    const everyStory = DAYS.flatMap((day) => parseDigest(seedOn(day)).stories);
-    const built = buildSite(everyStory, resolveSiteConfig({ baseUrl: BASE_URL }));
-    expect([...files.keys()].sort()).toEqual(built.map((file) => file.path));
-    for (const file of built) expect(files.get(file.path), file.path).toBe(file.body);
+    await expectBucketIsBuild(
+      pipeline,
+      DAYS.map((day) => seedOn(day)),
+    );
   });
 });

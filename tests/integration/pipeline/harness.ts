@@ -2,9 +2,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { parseDigest } from '@feedwright/digest';
 import { createLambdaContext, encodeS3EventKey, StreamRecorder } from '@feedwright/local-stack';
 import { createIngestHandler, createRenderHandler, type ReportNotifier } from '@feedwright/pipeline';
+import { assignIssueIds, buildSite, resolveSiteConfig } from '@feedwright/site';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, S3Event, S3EventRecord } from 'aws-lambda';
+import { expect } from 'vitest';
 import { type Emulators, startEmulators } from '../../support/emulators.ts';
 
 export const INCOMING = 'feedwright-incoming';
@@ -94,8 +97,6 @@ export interface PipelineOptions {
   readonly maxDigestBytes?: number;
   /** Wraps the ingest's DynamoDB client, e.g. to inject failures. */
   readonly decorateIngestDynamo?: (client: DynamoDBClient) => void;
-  /** Render writes the archive too (see `RenderDependencies.archive`). @default false */
-  readonly archive?: boolean;
   /** Where ingest sends its reports (SNS on AWS). @default none */
   readonly notifier?: ReportNotifier;
 }
@@ -142,7 +143,6 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     tableName: emulators.tableName,
     siteBucket: SITE,
     site: { baseUrl: BASE_URL },
-    ...(options.archive === true ? { archive: true } : {}),
     ...quiet('feedwright-render'),
   });
 
@@ -203,4 +203,24 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     stop: () => emulators.stop(),
   };
   return pipeline;
+}
+
+/**
+ * Fails unless the site bucket holds exactly, byte for byte, what `feedwright build` makes of these
+ * digest texts (archive included); resolves the bucket's files.
+ */
+export async function expectBucketIsBuild(
+  pipeline: Pipeline,
+  texts: readonly string[],
+): Promise<Map<string, string>> {
+  const files = await pipeline.siteFiles();
+  const digests = texts.map((text) => parseDigest(text));
+  const built = buildSite(
+    digests.flatMap((digest) => digest.stories),
+    resolveSiteConfig({ baseUrl: BASE_URL }),
+    { issues: assignIssueIds(digests) },
+  );
+  expect([...files.keys()].sort()).toEqual(built.map((file) => file.path));
+  for (const file of built) expect(files.get(file.path), file.path).toBe(file.body);
+  return files;
 }

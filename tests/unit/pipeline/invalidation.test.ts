@@ -26,6 +26,7 @@ function planFor(stories: readonly Story[]): RenderPlan {
     listings: true,
     topicMonths: new Map(),
     sitemapMonths: new Set(),
+    issueMonths: new Set(),
     unitsByRecord: new Map(),
   };
 }

@@ -8,8 +8,14 @@ import {
   reconcile,
   renderPlan,
 } from '@feedwright/pipeline';
-import { buildSite, resolveSiteConfig } from '@feedwright/site';
-import { MemoryDigestSource, MemoryItemTable, MemorySiteStore, TableStoryStore } from '@feedwright/storage';
+import { assignIssueIds, buildSite, resolveSiteConfig } from '@feedwright/site';
+import {
+  MemoryDigestSource,
+  MemoryItemTable,
+  MemorySiteStore,
+  TableIssueRegistry,
+  TableStoryStore,
+} from '@feedwright/storage';
 import { describe, expect, it } from 'vitest';
 import { mergeStories } from '../../../packages/cli/src/build/digests.ts';
 
@@ -34,10 +40,12 @@ function created(key: string): DigestEvent {
 
 function fixture() {
   const source = new MemoryDigestSource();
-  const store = new TableStoryStore(new MemoryItemTable());
+  const table = new MemoryItemTable();
+  const store = new TableStoryStore(table);
+  const issues = new TableIssueRegistry(table);
   const site = new MemorySiteStore();
-  const services = { source, incomingBucket: BUCKET, stories: store, site, config };
-  return { source, store, site, services };
+  const services = { source, incomingBucket: BUCKET, stories: store, issues, site, config };
+  return { source, store, issues, site, services };
 }
 
 /** What `feedwright build` makes of the current objects, by path → body. */
@@ -47,7 +55,8 @@ function expectedSite(source: MemoryDigestSource): Map<string, string> {
     if (!bytes) return [];
     return [{ name: path.slice(BUCKET.length + 1), digest: parseDigest(new TextDecoder().decode(bytes)) }];
   });
-  return new Map(buildSite(mergeStories(digests), config).map((file) => [file.path, file.body]));
+  const issues = assignIssueIds(digests.map((entry) => entry.digest));
+  return new Map(buildSite(mergeStories(digests), config, { issues }).map((file) => [file.path, file.body]));
 }
 
 function bodies(site: MemorySiteStore): Map<string, string> {
@@ -117,39 +126,38 @@ describe('Function: reconcile', () => {
   });
 });
 
-describe('Function: reconcile, with the archive switched on', () => {
-  it('finds the bucket render wrote with the archive right: writes and deletes nothing', async () => {
+describe('Function: reconcile, and render with the archive', () => {
+  it('finds the bucket render wrote right: writes and deletes nothing', async () => {
     // Prepare
-    const { source, store, site, services } = fixture();
+    const { source, store, issues, site, services } = fixture();
     source.put(BUCKET, 'digests/a.txt', digestText('Law', 'A court rules', 'Text.'));
-    // Applied, and the site made without the archive: render then adds the archive.
+    // Applied with the site made by reconcile; then render rewrites the whole of it from the table.
     await reconcile(services);
     const stories = await store.liveStories();
-    const plan = planRender([]);
-    const changed = new Set(stories.map(({ story }) => story.storyId));
     const months = new Set(stories.map(({ story }) => story.publishedAt.slice(0, 7)));
     await renderPlan(
       {
-        ...plan,
-        storyIds: changed,
+        ...planRender([]),
+        storyIds: new Set(stories.map(({ story }) => story.storyId)),
         topics: new Set(['all', ...stories.map(({ story }) => story.topicSlug)]),
         listings: true,
         topicMonths: new Map(
           ['all', ...stories.map(({ story }) => story.topicSlug)].map((slug) => [slug, months]),
         ),
         sitemapMonths: months,
+        issueMonths: months,
       },
-      { stories: store, site, config, archive: store },
+      { stories: store, site, config, archive: { stories: store, issues } },
     );
     const before = { writes: site.writes, deletes: site.deletes };
 
     // Act
-    const result = await reconcile({ ...services, archive: true });
+    const result = await reconcile(services);
 
     // Assess
     expect(result).toMatchObject({ written: [], deleted: [] });
     expect({ writes: site.writes, deletes: site.deletes }).toEqual(before);
-    expect([...site.files.keys()]).toContain('sitemap.xml');
+    expect([...site.files.keys()]).toContain('issues/2020-12-01-a-digest.html');
   });
 });
 

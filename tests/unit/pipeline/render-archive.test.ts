@@ -1,12 +1,20 @@
 import type { Story } from '@feedwright/digest';
 import { type RenderPlan, renderPlan } from '@feedwright/pipeline';
-import { buildSite, monthOf, resolveSiteConfig, type SiteConfig } from '@feedwright/site';
+import {
+  assignIssueIds,
+  buildSite,
+  digestMonthOf,
+  monthOf,
+  resolveSiteConfig,
+  type SiteConfig,
+} from '@feedwright/site';
 import {
   MemoryItemTable,
   MemorySiteStore,
   type PutIfChangedOptions,
   type PutResult,
   type SiteObject,
+  TableIssueRegistry,
   TableStoryStore,
 } from '@feedwright/storage';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -44,8 +52,25 @@ class RecordingSiteStore extends MemorySiteStore {
   }
 }
 
-/** The plan a batch changing these stories yields: their topics, `all`, and their months. */
-function planFor(stories: readonly Story[]): RenderPlan {
+/** A digest as the tests publish it: its stories and what its issue shows. */
+interface TestDigest {
+  readonly title: string;
+  readonly summary: string;
+  readonly date: string;
+  readonly publishedAt: string;
+  readonly stories: readonly Story[];
+}
+
+const digestOf = (stories: readonly Story[], title = 'The daily'): TestDigest => ({
+  title,
+  summary: `What ${title} says.`,
+  date: stories[0]?.publishedAt.slice(0, 10) ?? '2020-01-01',
+  publishedAt: stories[0]?.publishedAt ?? '2020-01-01T09:00:00Z',
+  stories,
+});
+
+/** The plan a batch changing these stories (and issue records of `issueMonths`) yields. */
+function planFor(stories: readonly Story[], issueMonths: readonly string[] = []): RenderPlan {
   const topicMonths = new Map<string, Set<string>>();
   for (const story of stories) {
     const month = monthOf(story.publishedAt, story.storyId);
@@ -57,14 +82,19 @@ function planFor(stories: readonly Story[]): RenderPlan {
     topics: new Set(['all', ...stories.map((story) => story.topicSlug)]),
     listings: true,
     topicMonths,
-    sitemapMonths: new Set(stories.map((story) => monthOf(story.publishedAt, story.storyId))),
+    sitemapMonths: new Set([
+      ...stories.map((story) => monthOf(story.publishedAt, story.storyId)),
+      ...issueMonths,
+    ]),
+    issueMonths: new Set([...stories.map((story) => digestMonthOf(story, story.storyId)), ...issueMonths]),
     unitsByRecord: new Map(),
   };
 }
 
-/** Fails with the first path whose bytes or headers differ from `feedwright build` of `stories`. */
-function expectSameAsBuild(site: MemorySiteStore, stories: readonly Story[], siteConfig = config): void {
-  const expected = buildSite(stories, siteConfig, { issues: [] });
+/** Fails with the first path whose bytes or headers differ from `feedwright build` of `digests`. */
+function expectSameAsBuild(site: MemorySiteStore, digests: readonly TestDigest[], siteConfig = config): void {
+  const stories = digests.flatMap((digest) => digest.stories);
+  const expected = buildSite(stories, siteConfig, { issues: assignIssueIds(digests) });
   expect([...site.files.keys()].sort()).toEqual(expected.map((file) => file.path));
   for (const file of expected) {
     const stored = site.files.get(file.path);
@@ -78,71 +108,87 @@ function expectSameAsBuild(site: MemorySiteStore, stories: readonly Story[], sit
 
 describe('Function: renderPlan with the archive', () => {
   let stories: TableStoryStore;
+  let issues: TableIssueRegistry;
   let site: RecordingSiteStore;
+  let live: Map<string, TestDigest>;
+  let sequence: number;
 
-  beforeEach(async () => {
-    stories = new TableStoryStore(new MemoryItemTable());
-    site = new RecordingSiteStore();
-    await stories.applyDigest({ key: 'digests/10.txt', sequencer: '01' }, october);
-    await stories.applyDigest({ key: 'digests/11.txt', sequencer: '02' }, november);
-    await stories.applyDigest({ key: 'digests/12.txt', sequencer: '03' }, december);
-  });
-
-  const render = (changed: readonly Story[], siteConfig = config) => {
-    site.touched = [];
-    return renderPlan(planFor(changed), { stories, site, config: siteConfig, archive: stories });
+  /** Uploads a digest under `key` (stories, then its issue record, as ingest does). */
+  const publish = async (key: string, digest: TestDigest) => {
+    sequence += 1;
+    const change = { key, sequencer: String(sequence).padStart(4, '0') };
+    await stories.applyDigest(change, digest.stories);
+    await issues.recordIssue(change, digest);
+    live.set(key, digest);
+  };
+  /** Deletes the digest under `key`. */
+  const withdraw = async (key: string) => {
+    sequence += 1;
+    const change = { key, sequencer: String(sequence).padStart(4, '0') };
+    await stories.withdrawDigest(change);
+    await issues.withdrawIssue(change);
+    live.delete(key);
   };
 
-  it('writes the same archive, byte for byte, as feedwright build of the same stories', async () => {
+  beforeEach(async () => {
+    const table = new MemoryItemTable();
+    stories = new TableStoryStore(table);
+    issues = new TableIssueRegistry(table);
+    site = new RecordingSiteStore();
+    live = new Map();
+    sequence = 0;
+    await publish('digests/10.txt', digestOf(october, 'October brief'));
+    await publish('digests/11.txt', digestOf(november, 'November brief'));
+    await publish('digests/12.txt', digestOf(december, 'December brief'));
+  });
+
+  const render = (changed: readonly Story[], siteConfig = config, issueMonths: readonly string[] = []) => {
+    site.touched = [];
+    return renderPlan(planFor(changed, issueMonths), {
+      stories,
+      site,
+      config: siteConfig,
+      archive: { stories, issues },
+    });
+  };
+  const all = () => [...live.values()];
+  const seeded = () => [...october, ...november, ...december];
+
+  it('writes the same archive, byte for byte, as feedwright build of the same digests', async () => {
     // Act
-    const result = await render([...october, ...november, ...december]);
+    const result = await render(seeded());
 
     // Assess
     expect(result.failed.size).toBe(0);
-    expectSameAsBuild(site, [...october, ...november, ...december]);
+    expectSameAsBuild(site, all());
     expect(site.files.has('feeds/metals/archive/2020-11.xml')).toBe(true);
     expect(site.files.has('sitemaps/2020-10.xml')).toBe(true);
+    expect(site.files.has('issues/2020-11-20-november-brief.html')).toBe(true);
+    expect(site.files.get('stories/2020-12-01-law.html')?.body).toContain('2020-12-01-december-brief.html');
   });
 
   it('splits a month into parts as build does when it does not fit the byte budget', async () => {
     // Prepare
     const small = resolveSiteConfig({ baseUrl: 'https://feeds.example.com/', maxFeedBytes: 8192 });
-    const crowded = digestStories(
-      '2020-12-02',
-      Array.from({ length: 8 }, (_, index) => ({
-        id: `m${index}`,
-        topic: 'Metals',
-        topicSlug: 'metals',
-        paragraphs: [`Ore ${index}. ${'Smelters ship more copper. '.repeat(60)}`],
-      })),
-    );
-    await stories.applyDigest({ key: 'digests/crowded.txt', sequencer: '04' }, crowded);
-    const all = [...october, ...november, ...december, ...crowded];
+    const crowded = crowdedDigest();
+    await publish('digests/crowded.txt', digestOf(crowded, 'Crowded'));
 
     // Act
-    const result = await render(all, small);
+    const result = await render([...seeded(), ...crowded], small);
 
     // Assess
     expect(result.failed.size).toBe(0);
     expect(site.files.has('feeds/metals/archive/2020-12-2.xml')).toBe(true);
-    expectSameAsBuild(site, all, small);
+    expectSameAsBuild(site, all(), small);
   });
 
   it('deletes the parts a month no longer needs when stories leave it', async () => {
     // Prepare
     const small = resolveSiteConfig({ baseUrl: 'https://feeds.example.com/', maxFeedBytes: 8192 });
-    const crowded = digestStories(
-      '2020-12-02',
-      Array.from({ length: 8 }, (_, index) => ({
-        id: `m${index}`,
-        topic: 'Metals',
-        topicSlug: 'metals',
-        paragraphs: [`Ore ${index}. ${'Smelters ship more copper. '.repeat(60)}`],
-      })),
-    );
-    await stories.applyDigest({ key: 'digests/crowded.txt', sequencer: '04' }, crowded);
-    await render([...october, ...november, ...december, ...crowded], small);
-    await stories.applyDigest({ key: 'digests/crowded.txt', sequencer: '08' }, crowded.slice(0, 1));
+    const crowded = crowdedDigest();
+    await publish('digests/crowded.txt', digestOf(crowded, 'Crowded'));
+    await render([...seeded(), ...crowded], small);
+    await publish('digests/crowded.txt', digestOf(crowded.slice(0, 1), 'Crowded'));
 
     // Act
     const result = await render(crowded.slice(1), small);
@@ -150,63 +196,148 @@ describe('Function: renderPlan with the archive', () => {
     // Assess
     expect(result.failed.size).toBe(0);
     expect(site.files.has('feeds/metals/archive/2020-12-2.xml')).toBe(false);
-    expectSameAsBuild(site, [...october, ...november, ...december, ...crowded.slice(0, 1)], small);
+    expectSameAsBuild(site, all(), small);
   });
 
   it('adds a new month rewriting only the newest months, never an older one', async () => {
     // Prepare
-    await render([...october, ...november, ...december]);
-    await stories.applyDigest({ key: 'digests/01.txt', sequencer: '05' }, january);
+    await render(seeded());
+    await publish('digests/01.txt', digestOf(january, 'January brief'));
 
     // Act
     await render(january);
 
     // Assess
-    expectSameAsBuild(site, [...october, ...november, ...december, ...january]);
+    expectSameAsBuild(site, all());
     expect(site.touched.filter((path) => /2020-1[01]/.test(path))).toEqual([]);
     expect(site.touched).toContain('feeds/metals/archive/2020-12.xml');
     expect(site.touched).toContain('feeds/metals/archive/2021-01.xml');
+    expect(site.touched).toContain('issues/2021-01-03-january-brief.html');
+    expect(site.touched).toContain('issues/2021-01.html');
+    // December's month page gains its link to January; no December issue or story page changes.
+    expect(site.touched).toContain('issues/2020-12.html');
+    expect(site.touched.filter((path) => path.startsWith('issues/2020-12-'))).toEqual([]);
+    expect(site.touched.filter((path) => path.startsWith('stories/2020-12-'))).toEqual([]);
   });
 
   it('back-fills a digest from years ago touching its month and the next newer one only', async () => {
     // Prepare
-    await render([...october, ...november, ...december]);
-    await stories.applyDigest({ key: 'digests/old.txt', sequencer: '06' }, backfill);
+    await render(seeded());
+    await publish('digests/old.txt', digestOf(backfill, 'Old brief'));
 
     // Act
     await render(backfill);
 
     // Assess
-    expectSameAsBuild(site, [...backfill, ...october, ...november, ...december]);
+    expectSameAsBuild(site, all());
     expect(site.touched.filter((path) => /2020-1[12]/.test(path))).toEqual([]);
     expect(site.touched).toContain('feeds/metals/archive/2019-06.xml');
+    expect(site.touched).toContain('issues/2019-06-01-old-brief.html');
   });
 
-  it('removes the documents, page and sitemap part of a month that loses its last story', async () => {
+  it('removes the documents, pages and sitemap part of a month that loses its last digest', async () => {
     // Prepare
-    await render([...october, ...november, ...december]);
-    await stories.withdrawDigest({ key: 'digests/11.txt', sequencer: '07' });
+    await render(seeded());
+    await withdraw('digests/11.txt');
 
     // Act
-    const result = await render(november);
+    const result = await render(november, config, ['2020-11']);
 
     // Assess
     expect(result.failed.size).toBe(0);
-    expectSameAsBuild(site, [...october, ...december]);
+    expectSameAsBuild(site, all());
     expect(site.files.has('sitemaps/2020-11.xml')).toBe(false);
     expect(site.files.has('feeds/all/archive/2020-11.json')).toBe(false);
+    expect(site.files.has('issues/2020-11-20-november-brief.html')).toBe(false);
+    expect(site.files.has('issues/2020-11.html')).toBe(false);
+  });
+
+  it('renders an issue record that arrives after its stories (its own batch), as build does', async () => {
+    // Prepare: January's stories render before its issue record is in the table.
+    await render(seeded());
+    sequence += 1;
+    await stories.applyDigest(
+      { key: 'digests/01.txt', sequencer: String(sequence).padStart(4, '0') },
+      january,
+    );
+    await render(january);
+    expect(site.files.get('stories/2021-01-03-zinc.html')?.body).not.toContain('issues/2021-01-03');
+    await issues.recordIssue(
+      { key: 'digests/01.txt', sequencer: String(sequence).padStart(4, '0') },
+      digestOf(january, 'January brief'),
+    );
+    live.set('digests/01.txt', digestOf(january, 'January brief'));
+
+    // Act: the batch holding only the issue record.
+    const result = await render([], config, ['2021-01']);
+
+    // Assess
+    expect(result.failed.size).toBe(0);
+    expectSameAsBuild(site, all());
+    expect(site.files.get('stories/2021-01-03-zinc.html')?.body).toContain(
+      'issues/2021-01-03-january-brief.html',
+    );
+  });
+
+  it('moves an issue page when a correction renames it, and relinks its stories', async () => {
+    // Prepare
+    await render(seeded());
+    await publish('digests/12.txt', digestOf(december, 'December brief, corrected'));
+
+    // Act
+    const result = await render([], config, ['2020-12']);
+
+    // Assess
+    expect(result.failed.size).toBe(0);
+    expectSameAsBuild(site, all());
+    expect(site.files.has('issues/2020-12-01-december-brief.html')).toBe(false);
+    expect(site.files.get('stories/2020-12-01-banks.html')?.body).toContain('December brief, corrected');
+  });
+
+  it("tells colliding issues apart by suffix as build does, and relinks a withdrawn story's neighbours", async () => {
+    // Prepare: a second digest with the same date and title under another key.
+    const twin = digestStories('2020-12-01', [
+      { id: 'twin-a', topic: 'Metals', topicSlug: 'metals', publishedAt: '2020-12-01T11:00:00Z' },
+      { id: 'twin-b', topic: 'Metals', topicSlug: 'metals', publishedAt: '2020-12-01T10:59:59Z' },
+      { id: 'twin-c', topic: 'Metals', topicSlug: 'metals', publishedAt: '2020-12-01T10:59:58Z' },
+    ]);
+    await publish('digests/12b.txt', digestOf(twin, 'December brief'));
+    await render([...seeded(), ...twin]);
+    expect(site.files.has('issues/2020-12-01-december-brief-2.html')).toBe(true);
+    await publish('digests/12b.txt', digestOf([twin[0] as Story, twin[2] as Story], 'December brief'));
+
+    // Act
+    const result = await render([twin[1] as Story]);
+
+    // Assess
+    expect(result.failed.size).toBe(0);
+    expectSameAsBuild(site, all());
+    expect(site.files.get('stories/2020-12-01-twin-a.html')?.body).toContain('2020-12-01-twin-c.html');
   });
 
   it('writes nothing when the same batch is rendered again', async () => {
     // Prepare
-    await render([...october, ...november, ...december]);
+    await render(seeded());
     const writes = site.writes;
 
     // Act
-    const result = await render(december);
+    const result = await render(december, config, ['2020-12']);
 
     // Assess
     expect(result.written).toBe(0);
     expect(site.writes).toBe(writes);
   });
 });
+
+/** Eight long Metals stories of one digest: more than an 8 KiB archive document holds. */
+function crowdedDigest(): Story[] {
+  return digestStories(
+    '2020-12-02',
+    Array.from({ length: 8 }, (_, index) => ({
+      id: `m${index}`,
+      topic: 'Metals',
+      topicSlug: 'metals',
+      paragraphs: [`Ore ${index}. ${'Smelters ship more copper. '.repeat(60)}`],
+    })),
+  );
+}

@@ -16,6 +16,90 @@ function monthsOf(topicMonths: ReadonlyMap<string, ReadonlySet<string>>): Record
   return Object.fromEntries([...topicMonths].map(([slug, months]) => [slug, [...months].sort()]));
 }
 
+/** A stream record of an issue record of December 2020 (see `IssueRegistry`), before and after. */
+function issueRecord(
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown> | null,
+  sequenceNumber = '700',
+): DynamoDBRecord {
+  const image = (item: Record<string, unknown> | null) =>
+    item === null
+      ? undefined
+      : {
+          pk: { S: 'ISSUES#2020-12' },
+          sk: { S: '2020-12-01T09:19:00Z#digests/a.txt' },
+          live: { BOOL: item.live !== false },
+          ...(item.live === false
+            ? {}
+            : {
+                title: { S: String(item.title ?? 'CX Daily') },
+                summary: { S: 'A summary.' },
+                date: { S: '2020-12-01' },
+                publishedAt: { S: '2020-12-01T09:19:00Z' },
+                storyIds: { L: [{ S: PERSONAL_DATA_STORY }] },
+              }),
+        };
+  return {
+    eventName: before === null ? 'INSERT' : 'MODIFY',
+    dynamodb: {
+      Keys: { pk: { S: 'ISSUES#2020-12' }, sk: { S: '2020-12-01T09:19:00Z#digests/a.txt' } },
+      SequenceNumber: sequenceNumber,
+      ...(before === null ? {} : { OldImage: image(before) }),
+      ...(after === null ? {} : { NewImage: image(after) }),
+    },
+  } as DynamoDBRecord;
+}
+
+describe('Function: planRender, issue records', () => {
+  it('renders the issues of the month, the issue listings and the sitemap for a new issue', () => {
+    // Act
+    const plan = planRender([issueRecord(null, {})]);
+
+    // Assess
+    expect([...plan.issueMonths]).toEqual(['2020-12']);
+    expect([...plan.sitemapMonths]).toEqual(['2020-12']);
+    expect(plan.storyIds.size).toBe(0);
+    expect(plan.listings).toBe(false);
+    expect(plan.unitsByRecord.get('700')).toEqual(['issues:2020-12', 'issue-listings', 'sitemap']);
+  });
+
+  it('renders the month again when a correction renames the issue, or a delete withdraws it', () => {
+    // Act
+    const renamed = planRender([issueRecord({}, { title: 'CX Daily, corrected' })]);
+    const withdrawn = planRender([issueRecord({}, { live: false })]);
+
+    // Assess
+    expect([...renamed.issueMonths]).toEqual(['2020-12']);
+    expect([...withdrawn.issueMonths]).toEqual(['2020-12']);
+  });
+
+  it('asks for nothing when a tombstone is written again or the record is unchanged', () => {
+    // Act
+    const tombstone = planRender([issueRecord({ live: false }, { live: false })]);
+    const same = planRender([issueRecord({}, {})]);
+
+    // Assess
+    expect(tombstone.issueMonths.size + same.issueMonths.size).toBe(0);
+    expect(tombstone.unitsByRecord.size + same.unitsByRecord.size).toBe(0);
+  });
+
+  it("renders the issues of a changed story's digest month, which its position may push past its own", () => {
+    // Prepare: a story dated 2 s before a digest at midnight on 1 January, third in its digest.
+    const record = structuredClone(only('story-insert'));
+    const story = record.dynamodb?.NewImage?.story?.M;
+    if (story === undefined) throw new Error('sample changed');
+    story.publishedAt = { S: '2020-12-31T23:59:58Z' };
+    story.position = { N: '2' };
+
+    // Act
+    const plan = planRender([record]);
+
+    // Assess
+    expect([...plan.issueMonths]).toEqual(['2021-01']);
+    expect([...plan.sitemapMonths].sort()).toEqual(['2020-12', '2021-01']);
+  });
+});
+
 describe('Function: planRender', () => {
   it('renders the page, the topic, all, and the listings for a new story', () => {
     // Act

@@ -28,6 +28,7 @@ function planFor(stories: readonly Story[], extraTopics: readonly string[] = [])
     listings: true,
     topicMonths: new Map(),
     sitemapMonths: new Set(),
+    issueMonths: new Set(),
     unitsByRecord: new Map(),
   };
 }

@@ -24,10 +24,10 @@ import { readDigestFile } from '../digest-file.ts';
 
 const usage = `Usage: feedwright build FILE_OR_DIR... --out DIR [options]
 
-Renders the whole site (feeds per topic and for all stories, story pages, index.html, feeds.opml)
-from digest files, with no AWS; with --archive also the topic and month pages, issue pages and
-feed, RFC 5005 archive documents and sitemap. A folder contributes its *.txt files and saved
-e-mails (*.eml), not recursively.
+Renders the whole site from digest files, with no AWS, byte for byte what the pipeline writes for
+the same digests: feeds per topic and for all stories, story pages, index.html, feeds.opml, and the
+archive (topic and month pages, issue pages, listings and feed, RFC 5005 archive documents,
+sitemap). A folder contributes its *.txt files and saved e-mails (*.eml), not recursively.
 A rejected digest is reported on stderr and the rest is still built.
 
 Options:
@@ -37,8 +37,8 @@ Options:
   --site-title TEXT    site title (default '${DEFAULT_SITE_CONFIG.siteTitle}')
   --items N            items per feed (default ${DEFAULT_SITE_CONFIG.itemsPerFeed})
   --hub URL            WebSub hub the feeds advertise (default none)
-  --archive            write the archive too (the pipeline does not write it yet, so without
-                       this flag the tree equals what the render function writes)
+  --no-archive         leave the archive out: feeds (without prev-archive links), story pages
+                       (without issue links), index.html and feeds.opml only
   --max-bytes N        largest digest file accepted, in bytes (default ${DEFAULT_MAX_DIGEST_BYTES})
   -h, --help           show this help
 
@@ -86,7 +86,7 @@ function parseOptions(argv: readonly string[]): BuildOptions {
     timezone,
     maxBytes,
     site,
-    archive: values.archive === true,
+    archive: values['no-archive'] !== true,
   };
 }
 
@@ -102,7 +102,7 @@ function parseWithNode(argv: readonly string[]) {
       'site-title': { type: 'string' },
       items: { type: 'string' },
       hub: { type: 'string' },
-      archive: { type: 'boolean' },
+      'no-archive': { type: 'boolean' },
       'max-bytes': { type: 'string' },
     },
   });
@@ -148,8 +148,6 @@ async function build(options: BuildOptions): Promise<number> {
   }
   let site: SiteFile[];
   try {
-    // The archive is opt-in until the render function writes issue pages: the default tree is the
-    // one the pipeline converges to (README, "The archive").
     site = buildSite(
       mergeStories(digests),
       options.site,

@@ -5,7 +5,12 @@ import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { encodePath, resolveSiteConfig, type SiteConfig } from '@feedwright/site';
-import { CloudFrontInvalidator, createDynamoStoryStore, S3SiteStore } from '@feedwright/storage';
+import {
+  CloudFrontInvalidator,
+  createDynamoIssueRegistry,
+  createDynamoStoryStore,
+  S3SiteStore,
+} from '@feedwright/storage';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { renderPlan } from '../render.ts';
 import { planRender } from '../render-plan.ts';
@@ -28,9 +33,9 @@ export interface RenderDependencies {
   /** @default new CloudFrontClient({}) when `distributionId` is given */
   readonly cloudFront?: CloudFrontClient;
   /**
-   * Write the archive too (topic and month pages, RFC 5005 archive documents, sitemap), as
-   * `feedwright build` does with no issues: see `RenderServices.archive`. Off until issues are in the table.
-   * @default false
+   * Write the archive too (topic, month and issue pages, RFC 5005 archive documents, the issue feed, the
+   * sitemap), as `feedwright build` does: see `RenderServices.archive`. Off only for measuring.
+   * @default true
    */
   readonly archive?: boolean;
 }
@@ -59,7 +64,14 @@ export function createRenderHandler(
   const stories = createDynamoStoryStore({ tableName: deps.tableName, client: deps.dynamo });
   const services = {
     stories,
-    ...(deps.archive === true ? { archive: stories } : {}),
+    ...(deps.archive === false
+      ? {}
+      : {
+          archive: {
+            stories,
+            issues: createDynamoIssueRegistry({ tableName: deps.tableName, client: deps.dynamo }),
+          },
+        }),
     site: new S3SiteStore({ bucket: deps.siteBucket, client: deps.s3 }),
     config: resolveSiteConfig(deps.site),
     logger,

@@ -1,0 +1,39 @@
+import type { Story } from '@feedwright/digest';
+import type { Month, ShownIssue, SiteConfig, SiteFile, StoryNav } from '@feedwright/site';
+import type { IssueRegistry, ObjectVersion, SiteStore, StoryArchiveReader } from '@feedwright/storage';
+
+/**
+ * What the archive units of one render batch share: the month reader, the stories the batch touched
+ * (current, strongly consistent state) and the month Queries already made.
+ */
+export interface ArchiveContext {
+  readonly archive: StoryArchiveReader;
+  readonly issues: IssueRegistry;
+  /** Live stories by id, strongly consistent (the story store's `getStories`). */
+  readonly getStories: (storyIds: readonly string[]) => Promise<Map<string, Story>>;
+  /** The newest live story of all (from the index, or one the batch touched), if any. */
+  readonly newestStory: () => Promise<Story | undefined>;
+  readonly site: SiteStore;
+  readonly config: SiteConfig;
+  /** Ids of the stories the batch touched; `current` holds those still live. */
+  readonly touchedIds: ReadonlySet<string>;
+  readonly current: ReadonlyMap<string, Story>;
+  /** Month Queries of this batch, by `<slug>/<month>`. */
+  readonly months: Map<string, Promise<Story[]>>;
+  /** Issue months read by this batch (see `monthIssues`). */
+  readonly issueMonths: Map<Month, Promise<MonthIssues>>;
+  /** Writes a file (on the condition `expected`, when given) and counts it. */
+  readonly put: (file: SiteFile, expected?: ObjectVersion) => Promise<void>;
+  /** Deletes a path if it is there and counts it; resolves whether it was there. */
+  readonly remove: (path: string) => Promise<boolean>;
+}
+
+/** One month's issues as the site shows them. */
+export interface MonthIssues {
+  /** Every issue id of the month, shown or not. */
+  readonly ids: ReadonlySet<string>;
+  /** The issues with a live story of their own, oldest first, with those stories in digest order. */
+  readonly shown: readonly ShownIssue[];
+  /** Each owned story's navigation (its issue and neighbours there). */
+  readonly nav: ReadonlyMap<string, StoryNav>;
+}
