@@ -12,7 +12,7 @@ import { median } from './measure.ts';
  * A corpus digest moved to `day` days after 2023-01-01 (its first line is the date line), so that every
  * copy brings new story ids, issue ids and months: the corpus "moved over 1,000 days".
  */
-function digestOnDay(text: string, day: number): string {
+export function digestOnDay(text: string, day: number): string {
   const date = new Date(Date.UTC(2023, 0, 1 + day));
   const label = date.toLocaleDateString('en-US', {
     month: 'short',
@@ -24,7 +24,11 @@ function digestOnDay(text: string, day: number): string {
 }
 
 /** Writes `count` digests of the corpus over `count` days into a new folder under `work`. */
-async function writeCorpusOverDays(corpus: readonly string[], count: number, work: string): Promise<string> {
+export async function writeCorpusOverDays(
+  corpus: readonly string[],
+  count: number,
+  work: string,
+): Promise<string> {
   const dir = path.join(work, `digests-${count}`);
   await mkdir(dir, { recursive: true });
   for (let day = 0; day < count; day += 1) {
@@ -32,6 +36,16 @@ async function writeCorpusOverDays(corpus: readonly string[], count: number, wor
     await writeFile(path.join(dir, `digest-${String(day).padStart(4, '0')}.txt`), text);
   }
   return dir;
+}
+
+/** Runs the installed `feedwright` bin with `args`, as a user runs it; rejects if it exits non-zero. */
+export function runFeedwright(root: string, args: readonly string[]): Promise<void> {
+  const bin = path.join(root, 'node_modules', '.bin', 'feedwright');
+  return new Promise<void>((resolve, reject) => {
+    execFile(bin, args, { cwd: root, maxBuffer: 64 * 1024 * 1024 }, (error) =>
+      error === null ? resolve() : reject(error),
+    );
+  });
 }
 
 /**
@@ -45,19 +59,11 @@ export async function buildThousand(
   runs = 2,
 ): Promise<number> {
   const dir = await writeCorpusOverDays(corpus, 1_000, work);
-  const bin = path.join(root, 'node_modules', '.bin', 'feedwright');
   let best = Number.POSITIVE_INFINITY;
   for (let run = 0; run < runs; run += 1) {
     const out = await mkdtemp(path.join(tmpdir(), 'feedwright-bench-build-'));
     const start = performance.now();
-    await new Promise<void>((resolve, reject) => {
-      execFile(
-        bin,
-        ['build', dir, '--out', out, '--base-url', 'https://feeds.example.com/'],
-        { cwd: root, maxBuffer: 64 * 1024 * 1024 },
-        (error) => (error === null ? resolve() : reject(error)),
-      );
-    });
+    await runFeedwright(root, ['build', dir, '--out', out, '--base-url', 'https://feeds.example.com/']);
     best = Math.min(best, (performance.now() - start) / 1000);
     await rm(out, { recursive: true, force: true });
   }

@@ -5,23 +5,8 @@ import { performance } from 'node:perf_hooks';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { parseDigest } from '@feedwright/digest';
 import { s3rverClient, startLocalStack } from '@feedwright/local-stack';
+import { digestOnDay } from './archive.ts';
 import { percentile } from './measure.ts';
-
-/**
- * Moves a digest to another day, so that every upload brings stories the site has not seen (new
- * story ids, since ids carry the date). The date line is the first line.
- */
-function onDay(text: string, day: number): string {
-  const date = new Date(Date.UTC(2023, 0, 1 + day));
-  const label = date.toLocaleDateString('en-US', {
-    month: 'short',
-    day: '2-digit',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
-  const body = text.replace(/^\uFEFF?[^\r\n]*/, '');
-  return `${label} 08:00 AM${body}`;
-}
 
 /**
  * Editor-to-reader latency on the local stack: `uploads` digests (the corpus, each moved to a new
@@ -51,7 +36,7 @@ export async function uploadToFeed(
     for (let i = 0; i < uploads; i++) {
       const source = corpus[i % corpus.length];
       if (source === undefined) throw new Error('empty corpus');
-      const text = onDay(source, i);
+      const text = digestOnDay(source, i);
       const first = parseDigest(text).stories[0];
       if (first === undefined) throw new Error('a corpus digest has no stories');
       const feedUrl = new URL(`feeds/${encodeURIComponent(first.topicSlug)}/rss.xml`, stack.siteUrl);
