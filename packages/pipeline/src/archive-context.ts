@@ -36,4 +36,9 @@ export interface MonthIssues {
   readonly shown: readonly ShownIssue[];
   /** Each owned story's navigation (its issue and neighbours there). */
   readonly nav: ReadonlyMap<string, StoryNav>;
+  /**
+   * Every live story the month's digests hold, owned by a shown issue or not (a story only a digest
+   * that is not its issue's text holds belongs to no issue, and its page links none).
+   */
+  readonly stories: ReadonlyMap<string, Story>;
 }

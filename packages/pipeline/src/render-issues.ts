@@ -51,11 +51,14 @@ function monthIssues(month: Month, context: ArchiveContext): Promise<MonthIssues
   let found = context.issueMonths.get(month);
   if (found === undefined) {
     found = (async () => {
-      const issues = await issuesOfMonth(context.issues, month);
-      const ids = [...new Set(issues.flatMap((issue) => issue.storyIds))];
+      const records = await context.issues.issuesOfMonth(month);
+      const issues = assignIssueIds(records.map(issueSourceOf));
+      // Every digest's stories, not only the issues' (a digest that lost its issue to another still
+      // holds stories, whose pages must stop linking the issue).
+      const ids = [...new Set(records.flatMap((record) => record.storyIds))];
       const stories = ids.length === 0 ? new Map<string, Story>() : await context.getStories(ids);
       const { shown, nav } = arrangeIssues(stories, issues);
-      return { ids: new Set(issues.map((issue) => issue.issueId)), shown, nav };
+      return { ids: new Set(issues.map((issue) => issue.issueId)), shown, nav, stories };
     })();
     context.issueMonths.set(month, found);
   }
@@ -145,16 +148,19 @@ export async function renderIssueMonth(month: Month, context: ArchiveContext): P
     Listed.of([issuePrefix, `stories/${month}-`], context),
     context.site.head(issueMonthPath(month)),
   ]);
-  const { ids, shown, nav } = await monthIssues(month, context);
-  for (const { issue, stories } of shown) {
-    await listed.write(renderIssuePage(issue, stories, context.config), context);
-    for (const story of stories) {
-      await listed.write(renderStoryPage(story, context.config, nav.get(story.storyId)), context);
-    }
+  const { ids, shown, nav, stories } = await monthIssues(month, context);
+  for (const { issue, stories: own } of shown) {
+    await listed.write(renderIssuePage(issue, own, context.config), context);
   }
+  // Every story page of the month's digests (and of touched stories whose issue is not recorded yet),
+  // with its issue's navigation or none: only those whose bytes changed are written.
+  const pages = new Map(stories);
   for (const story of context.current.values()) {
-    if (nav.has(story.storyId) || digestMonth(story) !== month) continue;
-    await listed.write(renderStoryPage(story, context.config, NO_ISSUE_NAV), context);
+    if (!pages.has(story.storyId) && digestMonth(story) === month) pages.set(story.storyId, story);
+  }
+  for (const story of pages.values()) {
+    const page = renderStoryPage(story, context.config, nav.get(story.storyId) ?? NO_ISSUE_NAV);
+    await listed.write(page, context);
   }
   const shownPaths = new Set(shown.map(({ issue }) => issuePath(issue.issueId)));
   for (const path of listed.keys(issuePrefix)) {

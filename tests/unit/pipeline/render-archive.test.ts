@@ -315,6 +315,26 @@ describe('Function: renderPlan with the archive', () => {
     expect(site.files.get('stories/2020-12-01-twin-a.html')?.body).toContain('2020-12-01-twin-c.html');
   });
 
+  it("unlinks the pages of a digest's stories when another digest's issue takes over its cluster", async () => {
+    // Prepare: a later digest shares one story with December's: one issue, the later digest's text,
+    // whose stories are the shared one only; December's other story then belongs to no issue.
+    await render(seeded());
+    const [law] = december;
+    if (law === undefined) throw new Error('fixture changed');
+    await publish('digests/12-late.txt', {
+      ...digestOf([law], 'December late'),
+      publishedAt: '2020-12-01T10:00:00Z',
+    });
+
+    // Act: the batch of the new issue record only (the shared story did not change).
+    const result = await render([], config, ['2020-12']);
+
+    // Assess
+    expect(result.failed.size).toBe(0);
+    expectSameAsBuild(site, all());
+    expect(site.files.get('stories/2020-12-01-banks.html')?.body).not.toContain('issues/2020-12-01');
+  });
+
   it('writes nothing when the same batch is rendered again', async () => {
     // Prepare
     await render(seeded());
