@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -41,7 +42,11 @@ export async function backfillThousand(
     dataDir,
     digestsDir: null,
     inboxDir: null,
-    log: () => {},
+    // The stack's own log (failed batches, retries) goes to FEEDWRIGHT_BENCH_LOG when set.
+    log:
+      process.env.FEEDWRIGHT_BENCH_LOG === undefined
+        ? () => {}
+        : (line) => appendFileSync(process.env.FEEDWRIGHT_BENCH_LOG as string, `${line}\n`),
   });
   const s3 = s3rverClient(stack.s3Endpoint, stack.region);
   try {
@@ -55,20 +60,27 @@ export async function backfillThousand(
       for (let i = next++; i < uploads.length; i = next++) {
         const upload = uploads[i];
         if (upload === undefined) break;
-        await s3.send(
-          new PutObjectCommand({
-            Bucket: stack.incomingBucket,
-            Key: upload.key,
-            Body: upload.body,
-            ContentType: 'text/plain; charset=utf-8',
-          }),
-        );
+        await s3
+          .send(
+            new PutObjectCommand({
+              Bucket: stack.incomingBucket,
+              Key: upload.key,
+              Body: upload.body,
+              ContentType: 'text/plain; charset=utf-8',
+            }),
+          )
+          .catch((error: unknown) => {
+            throw new Error(`PUT ${upload.key}: ${String(error)}`);
+          });
       }
     };
     await Promise.all(Array.from({ length: CLIENTS }, client));
     for (;;) {
       await stack.whenIdle();
-      const difference = compare(expected, await bucketETags(s3, stack.siteBucket));
+      const listed = await bucketETags(s3, stack.siteBucket).catch((error: unknown) => {
+        throw new Error(`LIST ${stack.siteBucket}: ${String(error)}`);
+      });
+      const difference = compare(expected, listed);
       if (difference === undefined) break;
       if (performance.now() - start > DEADLINE_MS) {
         throw new Error(

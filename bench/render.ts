@@ -19,6 +19,7 @@ import {
 } from '@feedwright/local-stack';
 import { createRenderHandler } from '@feedwright/pipeline';
 import { decideStoryWrite, topicKey } from '@feedwright/storage';
+import { ISSUES_PREFIX } from '@feedwright/storage/schema';
 import { median } from './measure.ts';
 
 const TOPICS = Array.from({ length: 10 }, (_, i) => ({ slug: `topic-${i}`, name: `Topic ${i}` }));
@@ -115,7 +116,7 @@ export async function renderScaling(
       site: { baseUrl: 'https://feeds.example.com/' },
       logger: new Logger({ logLevel: 'SILENT' }),
       metrics: new Metrics({ namespace: 'bench', serviceName: 'bench', singleMetric: false }),
-      ...(options.archive === true ? { archive: true } : {}),
+      archive: options.archive === true,
     });
     for (const topic of TOPICS) {
       await fillClient.send(
@@ -128,7 +129,13 @@ export async function renderScaling(
     let filled = 0;
     let fresh = 0;
     for (const size of [...sizes].sort((a, b) => a - b)) {
-      await fill(fillClient, filled, size, (n) => syntheticStory(n, new Date(archiveEnd - n * spacingMs)));
+      await fill(fillClient, filled, size, (n) => {
+        const story = syntheticStory(n, new Date(archiveEnd - n * spacingMs));
+        // With the archive, every 20 stories (a day's) are one digest: its issue record, as ingest writes it.
+        return options.archive === true && n % 20 === 0
+          ? [storyItem(story), issueItem(n, story.publishedAt)]
+          : [storyItem(story)];
+      });
       filled = size;
       const samples: number[] = [];
       for (let run = 0; run < runs + WARM_UP; run++) {
@@ -160,19 +167,39 @@ export async function renderScaling(
   return results;
 }
 
+/**
+ * The issue record of the digest holding stories `first`…`first + 19`, laid out as `TableIssueRegistry`
+ * writes it (see `@feedwright/storage/schema`, "ISSUES#").
+ */
+function issueItem(first: number, publishedAt: string): Record<string, unknown> {
+  const digestKey = `digests/bench-day-${first / 20}.txt`;
+  return {
+    pk: `${ISSUES_PREFIX}${publishedAt.slice(0, 7)}`,
+    sk: `${publishedAt}#${digestKey}`,
+    kind: 'issue',
+    live: true,
+    sequencer: '0000000000000001',
+    digestKey,
+    title: `Bench daily ${first / 20}`,
+    summary: 'A day of synthetic stories.',
+    date: publishedAt.slice(0, 10),
+    publishedAt,
+    storyIds: Array.from({ length: 20 }, (_, index) => `bench-${first + index}`),
+    version: 1,
+  };
+}
+
 async function fill(
   client: DynamoDBDocumentClient,
   from: number,
   to: number,
-  make: (n: number) => Story,
+  itemsOf: (n: number) => readonly object[],
 ): Promise<void> {
+  const items = [];
+  for (let n = from; n < to; n++) items.push(...itemsOf(n));
   const batches: Record<string, unknown>[][] = [];
-  for (let n = from; n < to; n += 25) {
-    const batch: Record<string, unknown>[] = [];
-    for (let i = n; i < Math.min(n + 25, to); i++)
-      batch.push(storyItem(make(i)) as unknown as Record<string, unknown>);
-    batches.push(batch);
-  }
+  for (let n = 0; n < items.length; n += 25)
+    batches.push(items.slice(n, n + 25) as Record<string, unknown>[]);
   let next = 0;
   const worker = async () => {
     while (next < batches.length) {

@@ -538,7 +538,7 @@ describe('FeedwrightStack: failure handling', () => {
       FunctionName: { Ref: logicalId(stack.render.function) },
       EventSourceArn: getAtt(stack.table, 'StreamArn'),
       StartingPosition: 'TRIM_HORIZON',
-      BatchSize: 100,
+      BatchSize: 500,
       MaximumBatchingWindowInSeconds: 1,
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],

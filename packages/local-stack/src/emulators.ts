@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
-import { allowS3rverContinuationTokens } from './s3rver-list-tokens.ts';
+import { applyS3rverShims } from './s3rver-shims.ts';
 import { closeServer } from './site-server.ts';
 
 // s3rver and dynalite are CommonJS without type declarations; these are the parts used here.
@@ -91,7 +91,7 @@ export async function startS3Emulator(options: {
   readonly buckets: readonly string[];
 }): Promise<S3Emulator> {
   await mkdir(options.directory, { recursive: true });
-  allowS3rverContinuationTokens();
+  applyS3rverShims();
   const S3rver = require('s3rver') as S3rverConstructor;
   const instance = new S3rver({
     port: options.port,

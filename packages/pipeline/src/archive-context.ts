@@ -20,6 +20,8 @@ export interface ArchiveContext {
   readonly current: ReadonlyMap<string, Story>;
   /** Month Queries of this batch, by `<slug>/<month>`. */
   readonly months: Map<string, Promise<Story[]>>;
+  /** Neighbour-month Queries of this batch, by `<slug>/<month>` (see `indexedAdjacentMonths`). */
+  readonly adjacent: Map<string, Promise<AdjacentMonths>>;
   /** Issue months read by this batch (see `monthIssues`). */
   readonly issueMonths: Map<Month, Promise<MonthIssues>>;
   /** Writes a file (on the condition `expected`, when given) and counts it. */
@@ -41,4 +43,25 @@ export interface MonthIssues {
    * that is not its issue's text holds belongs to no issue, and its page links none).
    */
   readonly stories: ReadonlyMap<string, Story>;
+}
+
+/** The nearest months before and after a month with a live story of a topic, or null. */
+export interface AdjacentMonths {
+  readonly older: Month | null;
+  readonly newer: Month | null;
+}
+
+/** `adjacentMonths` of the story index (two one-item Queries), asked once per batch. */
+export function indexedAdjacentMonths(
+  slug: string,
+  month: Month,
+  context: ArchiveContext,
+): Promise<AdjacentMonths> {
+  const key = `${slug}/${month}`;
+  let found = context.adjacent.get(key);
+  if (found === undefined) {
+    found = context.archive.adjacentMonths(slug, month);
+    context.adjacent.set(key, found);
+  }
+  return found;
 }

@@ -24,7 +24,8 @@ import {
   topicMonthPath,
   topicPagePath,
 } from '@feedwright/site';
-import type { ArchiveContext } from './archive-context.ts';
+import { type ArchiveContext, indexedAdjacentMonths } from './archive-context.ts';
+import { Listed } from './listed.ts';
 import { shownIssuesOf } from './render-issues.ts';
 
 /**
@@ -55,8 +56,7 @@ async function adjacentMonths(
   month: Month,
   context: ArchiveContext,
 ): Promise<{ older: Month | null; newer: Month | null }> {
-  const found = await context.archive.adjacentMonths(slug, month);
-  let { older, newer } = found;
+  let { older, newer } = await indexedAdjacentMonths(slug, month, context);
   for (const story of context.current.values()) {
     if (!inTopic(story, slug)) continue;
     const other = monthOf(story.publishedAt, `story '${story.storyId}'`);
@@ -106,57 +106,56 @@ export async function topicPage(
 
 /**
  * A topic's documents and page of one month, from ONE ranged Query of that month (plus the neighbour
- * months' Queries for the links): written when changed, removed (every part) when the month has no story
- * left, and parts the month no longer needs removed. Rewrites no other month.
+ * months' Queries for the links) and ONE listing of the month's documents (which parts there are): written when changed, removed
+ * (every part) when the month has no story left, and parts the month no longer needs removed. Rewrites
+ * no other month. Resolves whether the neighbours' links to it changed: the month gained its first
+ * story, lost its last, or changed its number of parts (its newest part is what the newer month links).
  */
-export async function renderTopicMonth(
-  topic: TopicRef,
-  month: Month,
-  context: ArchiveContext,
-): Promise<void> {
+async function renderTopicMonth(topic: TopicRef, month: Month, context: ArchiveContext): Promise<boolean> {
   const { site, config } = context;
   const pagePath = topicMonthPath(topic.slug, month);
-  const firstParts = [pagePath, archivePath(topic.slug, { month, part: 1 }, 'atom')];
-  const expected = new Map(
-    await Promise.all(firstParts.map(async (path) => [path, await site.head(path)] as const)),
-  );
+  const partsPrefix = archivePath(topic.slug, { month, part: 1 }, 'atom').replace(/\.xml$/, '');
+  const [listed, expectedPage] = await Promise.all([Listed.of([partsPrefix], context), site.head(pagePath)]);
+  const partsBefore = listed.keys(partsPrefix).filter((path) => path.endsWith('.xml')).length;
   const stories = await monthStories(topic.slug, month, context);
   if (stories.length === 0) {
     await context.remove(pagePath);
-    await removeParts(topic.slug, month, 1, context);
-    return;
+    for (const path of listed.keys(partsPrefix)) await context.remove(path);
+    return partsBefore > 0;
   }
   const adjacent = await adjacentMonths(topic.slug, month, context);
   const older = await newestRef(topic, adjacent.older, context);
   const archive = renderMonthArchive(topic, month, stories, { older, newer: adjacent.newer }, config);
-  for (const file of archive.files) await context.put(file, expected.get(file.path));
-  await removeParts(topic.slug, month, archive.parts + 1, context);
-  await context.put(renderTopicMonthPage(topic, month, stories, adjacent, config), expected.get(pagePath));
+  // HEADed, not compared with the listing: a part's Cache-Control changes alone when a newer part or
+  // month comes (a JSON page links only older pages, so its body stays the same).
+  for (const file of archive.files) await context.put(file);
+  const wanted = new Set(archive.files.map((file) => file.path));
+  for (const path of listed.keys(partsPrefix)) if (!wanted.has(path)) await context.remove(path);
+  await context.put(renderTopicMonthPage(topic, month, stories, adjacent, config), expectedPage);
+  return partsBefore !== archive.parts;
 }
 
-/** The months whose documents a change to `months` of a topic may alter: those and their neighbours. */
-export async function monthsToRender(
-  slug: string,
+/**
+ * A topic's archive for a change to `months`: those months, then the neighbours of each whose links
+ * changed (see `renderTopicMonth`): a story added to a month that already had one rewrites that month
+ * only.
+ */
+export async function renderTopicMonths(
+  topic: TopicRef,
   months: Iterable<Month>,
   context: ArchiveContext,
-): Promise<Month[]> {
-  const all = new Set<Month>();
-  for (const month of months) {
-    all.add(month);
-    // A month that gains its first story or loses its last one changes its neighbours' links.
-    const { older, newer } = await adjacentMonths(slug, month, context);
-    if (older !== null) all.add(older);
-    if (newer !== null) all.add(newer);
+): Promise<void> {
+  const touched = [...new Set(months)].sort();
+  const moved: Month[] = [];
+  for (const month of touched) if (await renderTopicMonth(topic, month, context)) moved.push(month);
+  const neighbours = new Set<Month>();
+  for (const month of moved) {
+    const { older, newer } = await adjacentMonths(topic.slug, month, context);
+    for (const neighbour of [older, newer]) {
+      if (neighbour !== null && !touched.includes(neighbour)) neighbours.add(neighbour);
+    }
   }
-  return [...all].sort();
-}
-
-async function removeParts(slug: string, month: Month, from: number, context: ArchiveContext): Promise<void> {
-  for (let part = from; ; part += 1) {
-    const atom = await context.remove(archivePath(slug, { month, part }, 'atom'));
-    const json = await context.remove(archivePath(slug, { month, part }, 'json'));
-    if (!atom && !json) return;
-  }
+  for (const month of [...neighbours].sort()) await renderTopicMonth(topic, month, context);
 }
 
 /** sitemaps/pages.xml: index.html, the issue listing and each shown topic's page (`all` included). */

@@ -15,10 +15,10 @@ import {
   renderIssuePage,
   renderStoryPage,
   type ShownIssue,
-  type SiteFile,
 } from '@feedwright/site';
-import { type IssueRecord, type IssueRegistry, md5, type ObjectVersion } from '@feedwright/storage';
-import type { ArchiveContext, MonthIssues } from './archive-context.ts';
+import type { IssueRecord, IssueRegistry, ObjectVersion } from '@feedwright/storage';
+import { type ArchiveContext, indexedAdjacentMonths, type MonthIssues } from './archive-context.ts';
+import { Listed } from './listed.ts';
 
 /**
  * The issues of one UTC month ('yyyy-mm') as the site shows them: ONE Query of the issue registry, ids
@@ -78,7 +78,7 @@ async function* monthsFrom(month: Month, direction: 'older' | 'newer', context: 
     direction === 'older' ? candidate < from : candidate > from;
   let from = month;
   for (;;) {
-    const indexed = (await context.archive.adjacentMonths(ALL_STORIES.slug, from))[direction];
+    const indexed = (await indexedAdjacentMonths(ALL_STORIES.slug, from, context))[direction];
     const candidates = [...(indexed === null ? [] : [indexed]), ...touched.filter((m) => beyond(m, from))];
     if (candidates.length === 0) return;
     from = candidates.reduce((a, b) => (beyond(a, b) ? b : a));
@@ -96,42 +96,6 @@ async function nearestIssueMonth(
     if ((await monthIssues(candidate, context)).shown.length > 0) return candidate;
   }
   return null;
-}
-
-/** What a listing of the bucket said of the objects under some prefixes, as write conditions. */
-class Listed {
-  readonly #prefixes: readonly string[];
-  readonly #eTags = new Map<string, string | undefined>();
-
-  private constructor(prefixes: readonly string[]) {
-    this.#prefixes = prefixes;
-  }
-
-  static async of(prefixes: readonly string[], context: ArchiveContext): Promise<Listed> {
-    const listed = new Listed(prefixes);
-    for (const objects of await Promise.all(prefixes.map((prefix) => context.site.list(prefix)))) {
-      for (const { key, eTag } of objects) listed.#eTags.set(key, eTag);
-    }
-    return listed;
-  }
-
-  keys(prefix: string): string[] {
-    return [...this.#eTags.keys()].filter((key) => key.startsWith(prefix));
-  }
-
-  /**
-   * Writes `file` unless the listing shows the same body, on the condition that it is still what the
-   * listing saw (a path outside the listed prefixes is HEADed by the store instead).
-   */
-  async write(file: SiteFile, context: ArchiveContext): Promise<void> {
-    if (!this.#prefixes.some((prefix) => file.path.startsWith(prefix))) return context.put(file);
-    const eTag = this.#eTags.get(file.path);
-    if (eTag !== undefined && eTag === md5(file.body)) return;
-    const expected: ObjectVersion = this.#eTags.has(file.path)
-      ? { contentHash: undefined, etag: eTag === undefined ? undefined : `"${eTag}"` }
-      : null;
-    return context.put(file, expected);
-  }
 }
 
 /**
@@ -167,14 +131,19 @@ export async function renderIssueMonth(month: Month, context: ArchiveContext): P
     if (shownPaths.has(path) || !(await isStaleIssuePage(path, month, ids, context))) continue;
     await context.remove(path);
   }
+  // A hidden issue dated outside the month (a non-UTC date line at the month's turn) is not listed.
+  for (const issueId of ids) {
+    const path = issuePath(issueId);
+    if (!shownPaths.has(path) && !path.startsWith(issuePrefix)) await context.remove(path);
+  }
   const hadPage = monthPage !== null;
-  await renderIssueMonthPage_(month, monthPage, context);
+  await writeIssueMonthPage(month, monthPage, context);
   if (hadPage !== shown.length > 0) {
     // The month gained its first issue or lost its last: its neighbours' month links change.
     for (const direction of ['older', 'newer'] as const) {
       const neighbour = await nearestIssueMonth(month, direction, context);
       if (neighbour !== null)
-        await renderIssueMonthPage_(neighbour, await context.site.head(issueMonthPath(neighbour)), context);
+        await writeIssueMonthPage(neighbour, await context.site.head(issueMonthPath(neighbour)), context);
     }
   }
 }
@@ -201,7 +170,7 @@ async function isStaleIssuePage(
 }
 
 /** issues/<yyyy-mm>.html, linking the nearest months with an issue; removed when the month shows none. */
-async function renderIssueMonthPage_(
+async function writeIssueMonthPage(
   month: Month,
   expected: ObjectVersion,
   context: ArchiveContext,

@@ -32,10 +32,9 @@ import type { ArchiveContext } from './archive-context.ts';
 import type { PipelineLogger } from './logger.ts';
 import {
   feedArchiveRef,
-  monthsToRender,
   renderSitemapIndexFile,
   renderSitemapMonthPart,
-  renderTopicMonth,
+  renderTopicMonths,
   sitemapPages,
   topicPage,
 } from './render-archive.ts';
@@ -184,6 +183,8 @@ interface UnitContext {
   readonly queries: Map<string, { readonly limit: number; readonly stories: Promise<Story[]> }>;
   /** Month Queries of this batch (archive only), by `<slug>/<month>`. */
   readonly months: Map<string, Promise<Story[]>>;
+  /** Neighbour-month Queries of this batch (archive only). */
+  readonly adjacent: ArchiveContext['adjacent'];
   /** Issue months read by this batch (archive only). */
   readonly issueMonths: ArchiveContext['issueMonths'];
 }
@@ -192,6 +193,7 @@ interface UnitContext {
 const freshReads = () => ({
   queries: new Map(),
   months: new Map(),
+  adjacent: new Map(),
   issueMonths: new Map(),
 });
 
@@ -209,6 +211,7 @@ function archiveContext(context: UnitContext): ArchiveContext | undefined {
     touchedIds: plan.storyIds,
     current,
     months: context.months,
+    adjacent: context.adjacent,
     issueMonths: context.issueMonths,
     put: (file, expected) => put(file, expected, services.site, tally),
     remove: (path) => remove(path, services.site, tally),
@@ -288,8 +291,7 @@ async function renderTopic(slug: string, context: UnitContext): Promise<void> {
   const topic: TopicRef = slug === ALL_TOPICS_SLUG ? ALL_STORIES : { slug, name: topicName(slug, stories) };
   if (archive !== undefined) {
     // Months first: the feeds link the newest month's documents, which must be there when they do.
-    const months = await monthsToRender(slug, context.plan.topicMonths.get(slug) ?? [], archive);
-    for (const month of months) await renderTopicMonth(topic, month, archive);
+    await renderTopicMonths(topic, context.plan.topicMonths.get(slug) ?? [], archive);
   }
   if (stories.length === 0 && slug !== ALL_TOPICS_SLUG) {
     for (const path of [...paths, ...(archive === undefined ? [] : [pagePath])]) {

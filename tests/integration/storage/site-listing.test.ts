@@ -13,26 +13,42 @@ afterAll(async () => {
 });
 
 describe('S3SiteStore.list on s3rver', () => {
-  // s3rver seals ListObjectsV2 continuation tokens with DES, which Node's OpenSSL 3 lacks: without the
-  // local stack's stand-in every listing past 1,000 keys (reconcile's, the bench's) fails with a 500.
-  it('lists more than one page (1,000 keys) of a bucket, every key once, in order', async () => {
-    // Prepare
+  // s3rver seals ListObjectsV2 continuation tokens with DES, which Node's OpenSSL 3 lacks, and pages
+  // in the order of its directory walk, not of the keys: without the local stack's shims every
+  // listing past 1,000 keys (reconcile's, the bench's) failed with a 500, and then lost `feeds.opml`.
+  it('lists more than one page (1,000 keys) of a bucket, every key once, in key order', async () => {
+    // Prepare: `feeds.opml` sorts before `feeds/…`, `a-b` before `a.xml`, `z.html` after all.
     const site = new S3SiteStore({ bucket: 'feedwright-site', client: emulators.s3Client() });
-    const paths = Array.from(
+    const archive = Array.from(
       { length: 1_005 },
-      (_, index) => `stories/s-${String(index).padStart(4, '0')}.html`,
+      (_, i) => `feeds/t/archive/${String(i).padStart(4, '0')}.xml`,
     );
-    await mapLimit(paths, 16, (path) =>
+    const paths = [
+      'feeds.opml',
+      ...archive,
+      'feeds/t/archive/a-b.xml',
+      'feeds/t/archive/a.xml',
+      'index.html',
+      'z.html',
+    ].sort();
+    const put = (path: string) =>
       site.putIfChanged({
         path,
         body: path,
-        contentType: 'text/html; charset=utf-8',
+        contentType: 'text/plain; charset=utf-8',
         cacheControl: 'no-cache',
-      }),
+      });
+    // The top-level files come after the `feeds/` directory exists, so a directory walk meets them later.
+    const late = new Set(['feeds.opml', 'index.html', 'z.html']);
+    await mapLimit(
+      paths.filter((path) => !late.has(path)),
+      16,
+      put,
     );
+    for (const path of late) await put(path);
 
     // Act
-    const listed = await site.list('stories/');
+    const listed = await site.list();
 
     // Assess
     expect(listed.map((object) => object.key)).toEqual(paths);
