@@ -282,10 +282,10 @@ describe('FeedwrightStack: functions', () => {
     });
   });
 
-  it('gives render 1024 MB / 60 s and a base URL on the distribution domain', () => {
+  it('gives render 1024 MB / 120 s and a base URL on the distribution domain', () => {
     expect(resource(stack.render.function).Properties).toMatchObject({
       MemorySize: 1024,
-      Timeout: 60,
+      Timeout: 120,
       Environment: {
         Variables: {
           TABLE_NAME: { Ref: logicalId(stack.table) },
@@ -538,7 +538,7 @@ describe('FeedwrightStack: failure handling', () => {
       FunctionName: { Ref: logicalId(stack.render.function) },
       EventSourceArn: getAtt(stack.table, 'StreamArn'),
       StartingPosition: 'TRIM_HORIZON',
-      BatchSize: 500,
+      BatchSize: 1000,
       MaximumBatchingWindowInSeconds: 1,
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],

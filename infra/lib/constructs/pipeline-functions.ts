@@ -96,11 +96,12 @@ export class PipelineFunctions extends Construct {
       depsLockFilePath,
       description: 'feedwright: re-render the feeds and pages of the topics a stream batch touched',
       serviceName: 'feedwright-render',
-      // Renders three feed formats per touched topic plus "all", story pages and the index, and
-      // compares each with the stored object: 1024 MB (~0.6 vCPU) keeps a batch of 100 stories
-      // across a few topics to a couple of seconds; 60 s covers S3 latency spikes on many objects.
+      // Renders three feed formats per touched topic plus "all", story pages, the touched months of
+      // the archive and the index, and compares each with the stored object: 1024 MB (~0.6 vCPU);
+      // a batch of up to 1,000 records (a back-fill of ~100 digests) took ~7 s on the emulators, and
+      // 120 s covers S3 latency spikes on many objects.
       memorySize: 1024,
-      timeout: Duration.seconds(60),
+      timeout: Duration.seconds(120),
       environment: {
         TABLE_NAME: table.table.tableName,
         SITE_BUCKET: site.bucket.bucketName,

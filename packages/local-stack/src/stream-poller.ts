@@ -16,7 +16,7 @@ export interface StreamPollerOptions {
    * @default 100
    */
   readonly batchWindowMs?: number;
-  /** @default 500, as the CDK event source's */
+  /** @default 1000, as the CDK event source's */
   readonly batchSize?: number;
   readonly log: (line: string) => void;
 }
@@ -79,7 +79,7 @@ export class StreamPoller {
 
   #schedule(): void {
     if (this.#running || this.#timer !== undefined || this.#queue.length === 0) return;
-    const batchSize = this.#options.batchSize ?? 500;
+    const batchSize = this.#options.batchSize ?? 1000;
     const window = this.#options.batchWindowMs ?? 100;
     const due = this.#closed || this.#queue.length >= batchSize;
     const wait = due ? 0 : Math.max(0, this.#oldestArrival + window - Date.now());
@@ -92,7 +92,7 @@ export class StreamPoller {
   async #drain(): Promise<void> {
     this.#running = true;
     // Records left over from a full batch have waited their window already: they go next.
-    const batch = this.#queue.splice(0, this.#options.batchSize ?? 500);
+    const batch = this.#queue.splice(0, this.#options.batchSize ?? 1000);
     try {
       await this.#deliver(batch);
     } finally {

@@ -5,6 +5,7 @@ import {
   GetItemCommand,
   type GetItemCommandOutput,
 } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { TABLE_KEYS } from '@feedwright/storage/schema';
 import type { DynamoDBRecord, AttributeValue as StreamAttributeValue } from 'aws-lambda';
 
@@ -34,6 +35,9 @@ interface WriteTarget {
 }
 
 const RECORDER_NAME = 'feedwrightStreamRecorder';
+const ASK_OLD_IMAGE_NAME = 'feedwrightStreamRecorderOldImage';
+/** Set on a command's context when the recorder added `ReturnValues: ALL_OLD` to its PutItem. */
+const OLD_IMAGE_ASKED = 'feedwrightOldImageAsked';
 /** Sequence numbers are decimal strings of one width, so string order is numeric order, as on a shard. */
 const SEQUENCE_BASE = 100_000_000_000_000_000_000n;
 
@@ -46,7 +50,9 @@ const SEQUENCE_BASE = 100_000_000_000_000_000_000n;
  * A write that changes nothing (or fails) yields none.
  *
  * Images are read with strongly consistent GetItem just before and after the write while a per-item
- * lock is held, so writes to one item through this recorder are serialised and their images exact.
+ * lock is held, so writes to one item through this recorder are serialised and their images exact; a
+ * PutItem that asks for no return values is sent with `ReturnValues: ALL_OLD` instead, its old image
+ * taken from the answer (which the caller does not see) and its new image being the item it put.
  */
 export class StreamRecorder {
   readonly #region: string;
@@ -71,8 +77,20 @@ export class StreamRecorder {
   attach(client: DynamoDBClient): () => void {
     client.middlewareStack.add(
       (next, context) => async (args) => {
-        const targets = this.#targetsOf(context.commandName, args.input as Record<string, unknown>);
+        const input = args.input as Record<string, unknown>;
+        const targets = this.#targetsOf(context.commandName, input);
         if (targets.length === 0) return next(args);
+        const [only] = targets;
+        if ((context as Record<string, unknown>)[OLD_IMAGE_ASKED] === true && only !== undefined) {
+          // One request instead of three: the old image comes back with the write (ALL_OLD, asked for
+          // below), and the new one is the item put, which a PutItem stores whole.
+          return this.#withLocks([lockId(only)], async () => {
+            const result = await next(args);
+            const { Attributes: old, ...rest } = result.output as { Attributes?: Record<string, unknown> };
+            this.#emit(only, oldImageOf(old, context), input.Item as Record<string, AttributeValue>);
+            return { ...result, output: rest } as typeof result;
+          });
+        }
         return this.#withLocks(
           targets.map((target) => lockId(target)),
           async () => {
@@ -96,8 +114,18 @@ export class StreamRecorder {
       // write is recorded once whatever the number of HTTP attempts.
       { step: 'build', name: RECORDER_NAME, override: true },
     );
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as Record<string, unknown>;
+        if (context.commandName !== 'PutItemCommand' || input.ReturnValues !== undefined) return next(args);
+        (context as Record<string, unknown>)[OLD_IMAGE_ASKED] = true;
+        return next({ ...args, input: { ...input, ReturnValues: 'ALL_OLD' } });
+      },
+      { step: 'initialize', name: ASK_OLD_IMAGE_NAME, override: true },
+    );
     return () => {
       client.middlewareStack.remove(RECORDER_NAME);
+      client.middlewareStack.remove(ASK_OLD_IMAGE_NAME);
     };
   }
 
@@ -215,6 +243,22 @@ export class StreamRecorder {
       if (this.#locks.get(id) === tail) this.#locks.delete(id);
     };
   }
+}
+
+/**
+ * The old image a PutItem returned: DynamoDB JSON, or, for a command of lib-dynamodb's document client
+ * (which unmarshals the answer before the recorder sees it), plain values marshalled back.
+ */
+function oldImageOf(
+  attributes: Record<string, unknown> | undefined,
+  context: object,
+): Record<string, AttributeValue> | undefined {
+  if (attributes === undefined) return undefined;
+  const features = (context as { __aws_sdk_context?: { features?: Record<string, unknown> } })
+    .__aws_sdk_context?.features;
+  return features?.DDB_MAPPER === undefined
+    ? (attributes as Record<string, AttributeValue>)
+    : marshall(attributes, { removeUndefinedValues: true });
 }
 
 function lockId(target: WriteTarget): string {

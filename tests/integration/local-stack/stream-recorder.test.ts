@@ -1,4 +1,4 @@
-import { BatchWriteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StreamRecorder } from '@feedwright/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +54,44 @@ describe('Class: StreamRecorder', () => {
     const sequence = records.map((record) => BigInt(record.dynamodb?.SequenceNumber ?? '0'));
     expect([...sequence].sort((a, b) => (a < b ? -1 : 1))).toEqual(sequence);
     expect(new Set(sequence).size).toBe(3);
+  });
+
+  it('records a PutItem over an item with its exact old image, through either client, and hides ALL_OLD', async () => {
+    // Prepare
+    const key = { pk: 'STORY#p', sk: 'STORY' };
+    const first = { ...key, version: 1, tags: ['a', 'b'], story: { title: 'One', position: 0 } };
+    await documents.send(new PutCommand({ TableName: emulators.tableName, Item: first }));
+    recorder.take();
+
+    // Act: the document client, then the low-level one, each over the previous item.
+    const viaDocuments = await documents.send(
+      new PutCommand({ TableName: emulators.tableName, Item: { ...first, version: 2 } }),
+    );
+    const viaClient = await client.send(
+      new PutItemCommand({
+        TableName: emulators.tableName,
+        Item: { pk: { S: 'STORY#p' }, sk: { S: 'STORY' }, version: { N: '3' } },
+      }),
+    );
+    const [second, third] = recorder.take();
+
+    // Assess
+    expect(second?.dynamodb?.OldImage).toEqual({
+      pk: { S: 'STORY#p' },
+      sk: { S: 'STORY' },
+      version: { N: '1' },
+      tags: { L: [{ S: 'a' }, { S: 'b' }] },
+      story: { M: { title: { S: 'One' }, position: { N: '0' } } },
+    });
+    expect(second?.dynamodb?.NewImage?.version).toEqual({ N: '2' });
+    expect(third?.dynamodb?.OldImage?.version).toEqual({ N: '2' });
+    expect(third?.dynamodb?.NewImage).toEqual({
+      pk: { S: 'STORY#p' },
+      sk: { S: 'STORY' },
+      version: { N: '3' },
+    });
+    expect(viaDocuments.Attributes).toBeUndefined();
+    expect(viaClient.Attributes).toBeUndefined();
   });
 
   it('records nothing when a write leaves the item as it was or fails its condition', async () => {
