@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { s3rverClient, startLocalStack } from '@feedwright/local-stack';
+import { isolatedStackOptions, s3rverClient, startLocalStack } from '@feedwright/local-stack';
 import { runFeedwright, writeCorpusOverDays } from './archive.ts';
 
 const CLIENTS = 8;
@@ -34,20 +34,14 @@ export async function backfillThousand(
 
   const dataDir = await mkdtemp(path.join(tmpdir(), 'feedwright-bench-stack-'));
   const out = await mkdtemp(path.join(tmpdir(), 'feedwright-bench-backfill-'));
-  const stack = await startLocalStack({
-    sitePort: 0,
-    s3Port: 0,
-    dynamoPort: 0,
-    smtpPort: null,
-    dataDir,
-    digestsDir: null,
-    inboxDir: null,
-    // The stack's own log (failed batches, retries) goes to FEEDWRIGHT_BENCH_LOG when set.
-    log:
-      process.env.FEEDWRIGHT_BENCH_LOG === undefined
-        ? () => {}
-        : (line) => appendFileSync(process.env.FEEDWRIGHT_BENCH_LOG as string, `${line}\n`),
-  });
+  // The stack's own log (failed batches, retries) goes to FEEDWRIGHT_BENCH_LOG when set.
+  const logFile = process.env.FEEDWRIGHT_BENCH_LOG;
+  const stack = await startLocalStack(
+    isolatedStackOptions(
+      dataDir,
+      logFile === undefined ? undefined : (line) => appendFileSync(logFile, `${line}\n`),
+    ),
+  );
   const s3 = s3rverClient(stack.s3Endpoint, stack.region);
   try {
     // The expected site, built before the clock starts, under the base URL the stack renders with.

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { parseDigest } from '@feedwright/digest';
-import { s3rverClient, startLocalStack } from '@feedwright/local-stack';
+import { isolatedStackOptions, s3rverClient, startLocalStack } from '@feedwright/local-stack';
 import { digestOnDay } from './archive.ts';
 import { percentile } from './measure.ts';
 
@@ -18,16 +18,7 @@ export async function uploadToFeed(
   uploads = 20,
 ): Promise<{ p50: number; p95: number; reconcileMs: number; reconcileWrites: number }> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'feedwright-bench-stack-'));
-  const stack = await startLocalStack({
-    sitePort: 0,
-    s3Port: 0,
-    dynamoPort: 0,
-    smtpPort: null,
-    dataDir,
-    digestsDir: null,
-    inboxDir: null,
-    log: () => {},
-  });
+  const stack = await startLocalStack(isolatedStackOptions(dataDir));
   const s3 = s3rverClient(stack.s3Endpoint, stack.region);
   const samples: number[] = [];
   let reconcileMs = Number.NaN;

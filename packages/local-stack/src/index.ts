@@ -25,6 +25,7 @@ export {
 export { type InboxOptions, type InboxWatcher, isDigestFile, watchInbox } from './inbox-watcher.ts';
 export { createLambdaContext, type LocalFunction } from './lambda-context.ts';
 export {
+  isolatedStackOptions,
   type LocalStack,
   type LocalStackOptions,
   type SampleReport,

@@ -38,6 +38,26 @@ import { StreamPoller } from './stream-poller.ts';
 import { StreamRecorder } from './stream-recorder.ts';
 
 /** Options of {@link startLocalStack}; every one has the default of DESIGN.md's "Local stack". */
+/**
+ * Options for a stack that shares nothing with others on the machine (tests, benchmarks): free ports,
+ * data under `dataDir`, no sample digests, no inbox, and no SMTP server (2525 could be taken).
+ */
+export function isolatedStackOptions(
+  dataDir: string,
+  log: (line: string) => void = () => undefined,
+): LocalStackOptions {
+  return {
+    sitePort: 0,
+    s3Port: 0,
+    dynamoPort: 0,
+    smtpPort: null,
+    dataDir,
+    digestsDir: null,
+    inboxDir: null,
+    log,
+  };
+}
+
 export interface LocalStackOptions {
   /** @default '127.0.0.1' */
   readonly host?: string;

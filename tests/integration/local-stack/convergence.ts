@@ -1,24 +1,12 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { DigestError, decodeDigest, parseDigest } from '@feedwright/digest';
-import { type LocalStack, startLocalStack } from '@feedwright/local-stack';
+import { isolatedStackOptions, type LocalStack, startLocalStack } from '@feedwright/local-stack';
 import { assignIssueIds, buildSite, resolveSiteConfig } from '@feedwright/site';
 import { mergeStories, type NamedDigest } from '../../../packages/cli/src/build/digests.ts';
 
-/**
- * A local stack on free ports over `dataDir`, with nothing but uploads going in: no sample digests,
- * no inbox, and no SMTP server (2525 could be taken by another stack).
- */
+/** A local stack on free ports over `dataDir`, with nothing but uploads going in. */
 export function startBareStack(dataDir: string): Promise<LocalStack> {
-  return startLocalStack({
-    sitePort: 0,
-    s3Port: 0,
-    dynamoPort: 0,
-    smtpPort: null,
-    dataDir,
-    digestsDir: null,
-    inboxDir: null,
-    log: () => undefined,
-  });
+  return startLocalStack(isolatedStackOptions(dataDir));
 }
 
 /** Every object of a bucket (under `prefix`), by key. */

@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type LocalStack, s3rverClient, startLocalStack } from '@feedwright/local-stack';
+import {
+  isolatedStackOptions,
+  type LocalStack,
+  s3rverClient,
+  startLocalStack,
+} from '@feedwright/local-stack';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runFeedwrightWith } from '../../support/cli.ts';
 import { type CaptureHub, startCaptureHub } from '../../support/hub-capture.ts';
@@ -34,18 +39,7 @@ describe('WebSub on the local stack (a capture hub on 127.0.0.1)', { timeout: 90
     quietPowertools('ERROR');
     work = await tempDir('feedwright-websub-');
     hub = await startCaptureHub();
-    stack = await startLocalStack({
-      sitePort: 0,
-      s3Port: 0,
-      dynamoPort: 0,
-      dataDir: join(work.path, 'data'),
-      inboxDir: null,
-      digestsDir: null,
-      // No SMTP inbox: its default port 2525 may be in use.
-      smtpPort: null,
-      hubUrl: hub.url,
-      log: () => undefined,
-    });
+    stack = await startLocalStack({ ...isolatedStackOptions(join(work.path, 'data')), hubUrl: hub.url });
     s3 = s3rverClient(stack.s3Endpoint);
   });
 

@@ -2,7 +2,12 @@ import { copyFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { type LocalStack, s3rverClient, startLocalStack } from '@feedwright/local-stack';
+import {
+  isolatedStackOptions,
+  type LocalStack,
+  s3rverClient,
+  startLocalStack,
+} from '@feedwright/local-stack';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runFeedwrightWith } from '../../support/cli.ts';
 import { digestText, quietPowertools, SAMPLE_DIGESTS, tempDir } from '../local-stack/support.ts';
@@ -51,17 +56,7 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
   beforeAll(async () => {
     quietPowertools('WARN');
     work = await tempDir('feedwright-publish-');
-    stack = await startLocalStack({
-      sitePort: 0,
-      s3Port: 0,
-      dynamoPort: 0,
-      dataDir: join(work.path, 'data'),
-      inboxDir: null,
-      digestsDir: null,
-      // No SMTP inbox: its default port 2525 may be in use.
-      smtpPort: null,
-      log: () => undefined,
-    });
+    stack = await startLocalStack(isolatedStackOptions(join(work.path, 'data')));
     s3 = s3rverClient(stack.s3Endpoint);
   });
 
@@ -127,6 +122,8 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
     const { mkdir } = await import('node:fs/promises');
     await mkdir(join(work.path, 'bad'));
     await writeFile(bad, 'no date line here\n\nnor any section\n');
+    // The edit above returned once its story was served; the rest of its render may still be going.
+    await stack.whenIdle();
     const before = await siteText('feeds/all/rss.xml');
 
     // Act
