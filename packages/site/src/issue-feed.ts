@@ -1,26 +1,17 @@
 import { instantOf, type Story } from '@feedwright/digest';
 import { ISSUES_INDEX_PATH, issuePath } from './archive-paths.ts';
-import { atom1Parts } from './atom1.ts';
 import type { SiteConfig } from './config.ts';
 import { rfc822, rfc3339 } from './dates.ts';
-import { type FeedEntry, type FeedModel, feedModel, headlineOnly } from './feed-model.ts';
-import { assemble, entriesThatFit, type FeedParts } from './feed-parts.ts';
+import { type FeedEntry, type FeedModel, feedModel } from './feed-model.ts';
 import { issueFeedPath } from './issue-pages.ts';
 import { type Issue, issueTitle } from './issues.ts';
-import { jsonFeedParts } from './json-feed.ts';
-import { rss2Parts } from './rss2.ts';
-import {
-  CACHE_CONTROL_FEED_WEBSUB,
-  CACHE_CONTROL_LISTING,
-  CONTENT_TYPES,
-  type SiteFile,
-} from './site-file.ts';
+import type { SiteFile } from './site-file.ts';
 import { storyBodyHtml } from './story-html.ts';
 import { cleanText, escapeAttribute, escapeCleanText, visibleText } from './text.ts';
+import { feedFilesWithinBudget } from './topic-feeds.ts';
 import { storyTitle, topicName } from './topics.ts';
-import { FEED_FORMATS, type FeedFormat, SiteUrls } from './urls.ts';
+import { SiteUrls } from './urls.ts';
 
-const SERIALISERS = { rss: rss2Parts, atom: atom1Parts, json: jsonFeedParts } as const;
 /** The category every issue entry carries: the issue feed is one "topic" of its own. */
 const ISSUE_CATEGORY = { term: 'issues', label: 'Issues' } as const;
 
@@ -100,21 +91,5 @@ export function renderIssueFeeds(
     updatedRfc822: selected[0]?.publishedRfc822 ?? null,
     entries: selected,
   });
-  const partsOf = (selected: readonly FeedEntry[]): Record<FeedFormat, FeedParts> => {
-    const model = modelOf(selected);
-    return { rss: SERIALISERS.rss(model), atom: SERIALISERS.atom(model), json: SERIALISERS.json(model) };
-  };
-  let parts = partsOf(entries);
-  let count = Math.min(...FEED_FORMATS.map((format) => entriesThatFit(parts[format], config.maxFeedBytes)));
-  const first = entries[0];
-  if (count === 0 && first !== undefined) {
-    parts = partsOf([headlineOnly(first)]);
-    count = 1;
-  }
-  return FEED_FORMATS.map((format) => ({
-    path: issueFeedPath(format),
-    body: assemble(parts[format], count),
-    contentType: CONTENT_TYPES[format],
-    cacheControl: config.hubUrl === null ? CACHE_CONTROL_LISTING : CACHE_CONTROL_FEED_WEBSUB,
-  }));
+  return feedFilesWithinBudget(entries, modelOf, issueFeedPath, config);
 }

@@ -3,7 +3,7 @@ import { archiveUrls } from './archive.ts';
 import type { ArchiveRef } from './archive-paths.ts';
 import { atom1Parts } from './atom1.ts';
 import type { SiteConfig } from './config.ts';
-import { type FeedEntry, feedEntry, feedModel, headlineOnly } from './feed-model.ts';
+import { type FeedEntry, type FeedModel, feedEntry, feedModel, headlineOnly } from './feed-model.ts';
 import { assemble, entriesThatFit, type FeedParts } from './feed-parts.ts';
 import { jsonFeedParts } from './json-feed.ts';
 import { rss2Parts } from './rss2.ts';
@@ -40,11 +40,26 @@ export function renderTopicFeeds(
   const newest = newestUnique(stories, config.itemsPerFeed);
   const entries = newest.map((story) => feedEntry(story, urls));
 
+  const modelOf = (selected: readonly FeedEntry[]): FeedModel => ({
+    ...feedModel(topic, selected, config, urls),
+    ...(history === undefined ? {} : { history }),
+  });
+  return feedFilesWithinBudget(entries, modelOf, (format) => feedPath(topic.slug, format), config);
+}
+
+/**
+ * A subscription feed's three files (RSS, Atom, JSON Feed) from its entries, newest first: the same
+ * entries in each, the oldest dropped until every format fits `maxFeedBytes`; if even the newest
+ * alone is over, it is kept as its headline. Topic feeds and the issue feed are made by this.
+ */
+export function feedFilesWithinBudget(
+  entries: readonly FeedEntry[],
+  modelOf: (selected: readonly FeedEntry[]) => FeedModel,
+  pathOf: (format: FeedFormat) => string,
+  config: SiteConfig,
+): SiteFile[] {
   const partsOf = (selected: readonly FeedEntry[]): Record<FeedFormat, FeedParts> => {
-    const model = {
-      ...feedModel(topic, selected, config, urls),
-      ...(history === undefined ? {} : { history }),
-    };
+    const model = modelOf(selected);
     return { rss: SERIALISERS.rss(model), atom: SERIALISERS.atom(model), json: SERIALISERS.json(model) };
   };
 
@@ -57,7 +72,7 @@ export function renderTopicFeeds(
   }
 
   return FEED_FORMATS.map((format) => ({
-    path: feedPath(topic.slug, format),
+    path: pathOf(format),
     body: assemble(parts[format], count),
     contentType: CONTENT_TYPES[format],
     cacheControl: config.hubUrl === null ? CACHE_CONTROL_LISTING : CACHE_CONTROL_FEED_WEBSUB,
