@@ -6,22 +6,8 @@ import { performance } from 'node:perf_hooks';
 import { parseDigest, type Story } from '@feedwright/digest';
 import { renderTopicFeeds, resolveSiteConfig, storyPath } from '@feedwright/site';
 import { Feed } from 'feed';
+import { digestOnDay } from '../tests/support/archive.ts';
 import { median } from './measure.ts';
-
-/**
- * A corpus digest moved to `day` days after 2023-01-01 (its first line is the date line), so that every
- * copy brings new story ids, issue ids and months: the corpus "moved over 1,000 days".
- */
-export function digestOnDay(text: string, day: number): string {
-  const date = new Date(Date.UTC(2023, 0, 1 + day));
-  const label = date.toLocaleDateString('en-US', {
-    month: 'short',
-    day: '2-digit',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
-  return `${label} 08:00 AM${text.replace(/^\uFEFF?[^\r\n]*/, '')}`;
-}
 
 /** Writes `count` digests of the corpus over `count` days into a new folder under `work`. */
 export async function writeCorpusOverDays(

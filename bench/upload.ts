@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { parseDigest } from '@feedwright/digest';
 import { isolatedStackOptions, s3rverClient, startLocalStack } from '@feedwright/local-stack';
-import { digestOnDay } from './archive.ts';
+import { digestOnDay } from '../tests/support/archive.ts';
 import { percentile } from './measure.ts';
 
 /**

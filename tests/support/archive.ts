@@ -16,7 +16,7 @@ export async function readTree(dir: string): Promise<Map<string, string>> {
 
 /**
  * A digest moved to `day` days after 2023-01-01 (the date line is the first line), so that every copy
- * brings new story ids.
+ * brings new story ids (and issue ids and months: the bench moves its corpus over 1,000 days with it).
  */
 export function digestOnDay(text: string, day: number): string {
   const date = new Date(Date.UTC(2023, 0, 1 + day));

@@ -1,28 +1,17 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type LocalStack, s3rverClient } from '@feedwright/local-stack';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LocalStack } from '@feedwright/local-stack';
+import { describe, expect, it } from 'vitest';
 import { siteProblems } from '../../support/validators.ts';
-import { buildOfLiveDigests, siteBucket, startBareStack } from './convergence.ts';
-import { quietPowertools, SAMPLE_DIGESTS, tempDir } from './support.ts';
+import { buildOfLiveDigests, siteBucket } from './convergence.ts';
+import { SAMPLE_DIGESTS, useIsolatedStack } from './support.ts';
 
 describe('Function: startLocalStack, the archive', { timeout: 90_000 }, () => {
-  let work: Awaited<ReturnType<typeof tempDir>>;
   let stack: LocalStack;
   let s3: S3Client;
-
-  beforeAll(async () => {
-    quietPowertools('ERROR');
-    work = await tempDir('feedwright-stack-archive-');
-    stack = await startBareStack(join(work.path, 'data'));
-    s3 = s3rverClient(stack.s3Endpoint);
-  });
-  afterAll(async () => {
-    s3?.destroy();
-    await stack?.close();
-    await work?.remove();
-    vi.unstubAllEnvs();
+  useIsolatedStack('feedwright-stack-archive-', (started) => {
+    ({ stack, s3 } = started);
   });
 
   it('gives, byte for byte, what feedwright build makes of the live digests over many months', async () => {

@@ -2,7 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { vi } from 'vitest';
+import type { S3Client } from '@aws-sdk/client-s3';
+import {
+  isolatedStackOptions,
+  type LocalStack,
+  type LocalStackOptions,
+  s3rverClient,
+  startLocalStack,
+} from '@feedwright/local-stack';
+import { afterAll, beforeAll, vi } from 'vitest';
 
 /** The repository's sample digests folder (what `npm start` loads). */
 export const SAMPLE_DIGESTS = fileURLToPath(new URL('../../../events/digests', import.meta.url));
@@ -56,4 +64,42 @@ export function digestText(options: { date: string; title: string; paragraph?: s
 export function quietPowertools(level: 'WARN' | 'ERROR' | 'CRITICAL'): void {
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', level);
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+}
+
+/** What {@link useIsolatedStack} starts for a file's tests. */
+export interface IsolatedStack {
+  readonly stack: LocalStack;
+  /** An S3 client on the stack's s3rver. */
+  readonly s3: S3Client;
+  /** A temp dir of the file's own (the stack's data is under `data/`). */
+  readonly work: Awaited<ReturnType<typeof tempDir>>;
+}
+
+/**
+ * A local stack of the calling file's own (see `isolatedStackOptions`), started in a `beforeAll` with
+ * Powertools quieted to `level` and handed to `started`, and closed with its client and temp dir in an
+ * `afterAll`. `options` is read when the stack starts (after the file's earlier `beforeAll`s).
+ */
+export function useIsolatedStack(
+  prefix: string,
+  started: (stack: IsolatedStack) => void,
+  options: { readonly level?: 'WARN' | 'ERROR'; readonly stack?: () => Partial<LocalStackOptions> } = {},
+): void {
+  let running: IsolatedStack | undefined;
+  beforeAll(async () => {
+    quietPowertools(options.level ?? 'ERROR');
+    const work = await tempDir(prefix);
+    const stack = await startLocalStack({
+      ...isolatedStackOptions(join(work.path, 'data')),
+      ...options.stack?.(),
+    });
+    running = { stack, s3: s3rverClient(stack.s3Endpoint), work };
+    started(running);
+  });
+  afterAll(async () => {
+    running?.s3.destroy();
+    await running?.stack.close();
+    await running?.work.remove();
+    vi.unstubAllEnvs();
+  });
 }

@@ -1,16 +1,11 @@
 import { join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import {
-  isolatedStackOptions,
-  type LocalStack,
-  s3rverClient,
-  startLocalStack,
-} from '@feedwright/local-stack';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LocalStack } from '@feedwright/local-stack';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFeedwrightWith } from '../../support/cli.ts';
 import { type CaptureHub, startCaptureHub } from '../../support/hub-capture.ts';
 import { readWithFeedsmith } from '../../support/validators.ts';
-import { digestText, quietPowertools, tempDir } from './support.ts';
+import { digestText, type tempDir, useIsolatedStack } from './support.ts';
 
 const FILES = ['atom.xml', 'feed.json', 'rss.xml'];
 
@@ -36,20 +31,18 @@ describe('WebSub on the local stack (a capture hub on 127.0.0.1)', { timeout: 90
   };
 
   beforeAll(async () => {
-    quietPowertools('ERROR');
-    work = await tempDir('feedwright-websub-');
     hub = await startCaptureHub();
-    stack = await startLocalStack({ ...isolatedStackOptions(join(work.path, 'data')), hubUrl: hub.url });
-    s3 = s3rverClient(stack.s3Endpoint);
   });
-
   afterAll(async () => {
-    s3?.destroy();
-    await stack?.close();
     await hub?.close();
-    await work?.remove();
-    vi.unstubAllEnvs();
   });
+  useIsolatedStack(
+    'feedwright-websub-',
+    (started) => {
+      ({ stack, s3, work } = started);
+    },
+    { stack: () => ({ hubUrl: hub.url }) },
+  );
 
   it('publishes exactly the feeds an upload changed, once each, as hub.mode=publish form posts', async () => {
     // Act

@@ -2,15 +2,10 @@ import { copyFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import {
-  isolatedStackOptions,
-  type LocalStack,
-  s3rverClient,
-  startLocalStack,
-} from '@feedwright/local-stack';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LocalStack } from '@feedwright/local-stack';
+import { describe, expect, it } from 'vitest';
 import { runFeedwrightWith } from '../../support/cli.ts';
-import { digestText, quietPowertools, SAMPLE_DIGESTS, tempDir } from '../local-stack/support.ts';
+import { digestText, SAMPLE_DIGESTS, type tempDir, useIsolatedStack } from '../local-stack/support.ts';
 
 const SAMPLE = 'cx-daily-2020-12-01.txt';
 const LOCAL_ENV = { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_PROFILE: undefined };
@@ -53,19 +48,13 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
       (object) => object.Key,
     );
 
-  beforeAll(async () => {
-    quietPowertools('WARN');
-    work = await tempDir('feedwright-publish-');
-    stack = await startLocalStack(isolatedStackOptions(join(work.path, 'data')));
-    s3 = s3rverClient(stack.s3Endpoint);
-  });
-
-  afterAll(async () => {
-    s3?.destroy();
-    await stack?.close();
-    await work?.remove();
-    vi.unstubAllEnvs();
-  });
+  useIsolatedStack(
+    'feedwright-publish-',
+    (started) => {
+      ({ stack, s3, work } = started);
+    },
+    { level: 'WARN' },
+  );
 
   it('publishes a sample digest: counts, feed and story URLs, exit 0 once the stories are served', async () => {
     // Prepare

@@ -11,6 +11,7 @@ import {
 } from '@feedwright/storage';
 import { KEY_PREFIX } from '@feedwright/storage/schema';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { digestEventsIn } from './digest-events.ts';
 
 const SEED = readFileSync(new URL('../../fixtures/digests/cx-daily-2020-12-01.txt', import.meta.url), 'utf8');
 const BUCKET = 'feedwright-incoming';
@@ -18,28 +19,9 @@ const KEY = 'digests/cx daily.txt';
 const REPORT = `${BUCKET}/reports/${KEY}.json`;
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
 
-let sequencer = 0x0055aed6dcd9028000n;
-function created(key = KEY, size?: number): DigestEvent {
-  sequencer += 16n;
-  return {
-    kind: 'created',
-    bucket: BUCKET,
-    key,
-    sequencer: sequencer.toString(16).toUpperCase(),
-    eventName: 'ObjectCreated:Put',
-    ...(size === undefined ? {} : { size }),
-  };
-}
-function removed(key = KEY): DigestEvent {
-  sequencer += 16n;
-  return {
-    kind: 'removed',
-    bucket: BUCKET,
-    key,
-    sequencer: sequencer.toString(16).toUpperCase(),
-    eventName: 'ObjectRemoved:Delete',
-  };
-}
+const events = digestEventsIn(BUCKET);
+const created = (key = KEY, size?: number): DigestEvent => events.created(key, size);
+const removed = (key = KEY): DigestEvent => events.removed(key);
 
 describe('Function: ingestDigestEvent', () => {
   let source: MemoryDigestSource;

@@ -1,13 +1,6 @@
 import { parseDigest } from '@feedwright/digest';
 import { parseAllowedSenders } from '@feedwright/mail';
-import {
-  type DigestEvent,
-  ingestDigestEvent,
-  nextSequencer,
-  planRender,
-  reconcile,
-  renderPlan,
-} from '@feedwright/pipeline';
+import { ingestDigestEvent, nextSequencer, planRender, reconcile, renderPlan } from '@feedwright/pipeline';
 import { assignIssueIds, buildSite, resolveSiteConfig } from '@feedwright/site';
 import {
   MemoryDigestSource,
@@ -18,6 +11,7 @@ import {
 } from '@feedwright/storage';
 import { describe, expect, it } from 'vitest';
 import { mergeStories } from '../../../packages/cli/src/build/digests.ts';
+import { digestEventsIn } from './digest-events.ts';
 
 const BUCKET = 'feedwright-incoming';
 const config = resolveSiteConfig({ baseUrl: 'https://feeds.example.com' });
@@ -26,17 +20,7 @@ function digestText(topic: string, title: string, body: string): string {
   return `Dec 01, 2020 09:19 AM\n\nA digest\n\nA summary.\n\n${topic} /\n\n${title}\n\n${body}\n`;
 }
 
-let sequencer = 0x0055aed6dcd9028000n;
-function created(key: string): DigestEvent {
-  sequencer += 16n;
-  return {
-    kind: 'created',
-    bucket: BUCKET,
-    key,
-    sequencer: sequencer.toString(16).toUpperCase(),
-    eventName: 'ObjectCreated:Put',
-  };
-}
+const { created } = digestEventsIn(BUCKET);
 
 function fixture() {
   const source = new MemoryDigestSource();

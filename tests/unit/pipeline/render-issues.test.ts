@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { acceptDigest } from '@feedwright/digest';
-import { type DigestEvent, ingestDigestEvent, issuesOfMonth } from '@feedwright/pipeline';
+import { ingestDigestEvent, issuesOfMonth } from '@feedwright/pipeline';
 import { assignIssueIds } from '@feedwright/site';
 import {
   MemoryDigestSource,
@@ -9,6 +9,7 @@ import {
   TableStoryStore,
 } from '@feedwright/storage';
 import { describe, expect, it } from 'vitest';
+import { digestEventsIn } from './digest-events.ts';
 
 const SEED = readFileSync(new URL('../../fixtures/digests/cx-daily-2020-12-01.txt', import.meta.url), 'utf8');
 /** Another digest of the same day with the same title: its issue id collides with SEED's. */
@@ -28,17 +29,7 @@ const EVENING = [
 ].join('\n');
 const BUCKET = 'feedwright-incoming';
 
-let sequencer = 0x10n;
-const created = (key: string): DigestEvent => {
-  sequencer += 16n;
-  return {
-    kind: 'created',
-    bucket: BUCKET,
-    key,
-    sequencer: sequencer.toString(16).toUpperCase(),
-    eventName: 'ObjectCreated:Put',
-  };
-};
+const { created } = digestEventsIn(BUCKET);
 
 describe('Function: issuesOfMonth', () => {
   it('gives the issues `feedwright build` assigns to the same digests: colliding ids suffixed, a re-upload one issue', async () => {
