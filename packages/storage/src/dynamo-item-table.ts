@@ -5,6 +5,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { ItemTable, SortKeyRange } from './item-table.ts';
 import type { Item, ItemKey } from './items.ts';
@@ -111,30 +112,23 @@ export class DynamoItemTable implements ItemTable {
     const index = INDEX_KEYS.get(indexName);
     if (index === undefined) throw new Error(`no index named ${indexName} in table.ts`);
     // One page for a feed's newest N; reconcile asks for everything and follows the pages.
-    const items: Item[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const output = await this.#documents.send(
-        new QueryCommand({
-          TableName: this.#tableName,
-          IndexName: indexName,
-          KeyConditionExpression: '#p = :p',
-          ExpressionAttributeNames: { '#p': index.partitionKey },
-          ExpressionAttributeValues: { ':p': partitionValue },
-          ScanIndexForward: false,
-          Limit: Math.min(limit - items.length, MAX_QUERY_PAGE),
-          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-        }),
-      );
-      items.push(...((output.Items ?? []) as Item[]));
-      startKey = output.LastEvaluatedKey;
-    } while (startKey !== undefined && items.length < limit);
-    return items;
+    return this.#queryPages(
+      {
+        TableName: this.#tableName,
+        IndexName: indexName,
+        KeyConditionExpression: '#p = :p',
+        ExpressionAttributeNames: { '#p': index.partitionKey },
+        ExpressionAttributeValues: { ':p': partitionValue },
+        ScanIndexForward: false,
+      },
+      { limit, pageLimit: (found) => Math.min(limit - found, MAX_QUERY_PAGE) },
+    );
   }
 
   async queryIndexRange(indexName: string, partitionValue: string, range: SortKeyRange): Promise<Item[]> {
     const index = INDEX_KEYS.get(indexName);
     if (index === undefined) throw new Error(`no index named ${indexName} in table.ts`);
+    const { limit } = range;
     const names: Record<string, string> = { '#p': index.partitionKey };
     const values: Record<string, unknown> = { ':p': partitionValue };
     let condition = '#p = :p';
@@ -150,47 +144,59 @@ export class DynamoItemTable implements ItemTable {
       condition += ' AND #s < :to';
       values[':to'] = range.to;
     }
-    const items: Item[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const output = await this.#documents.send(
-        new QueryCommand({
-          TableName: this.#tableName,
-          IndexName: indexName,
-          KeyConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ScanIndexForward: range.oldestFirst === true,
-          ...(range.limit === undefined ? {} : { Limit: range.limit + 1 }),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of (output.Items ?? []) as Item[]) {
-        if (range.to === undefined || String(item[index.sortKey]) < range.to) items.push(item);
-      }
-      startKey = output.LastEvaluatedKey;
-    } while (startKey !== undefined && (range.limit === undefined || items.length < range.limit));
-    return range.limit === undefined ? items : items.slice(0, range.limit);
+    return this.#queryPages(
+      {
+        TableName: this.#tableName,
+        IndexName: indexName,
+        KeyConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ScanIndexForward: range.oldestFirst === true,
+      },
+      {
+        ...(limit === undefined ? {} : { limit, pageLimit: () => limit + 1 }),
+        keep: (item) => range.to === undefined || String(item[index.sortKey]) < range.to,
+      },
+    );
   }
 
   async queryPartition(pk: string): Promise<Item[]> {
+    return this.#queryPages({
+      TableName: this.#tableName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey },
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+    });
+  }
+
+  /**
+   * A Query followed page by page: the items `keep` accepts (all by default), until the last page or
+   * until `limit` are found (then cut to `limit`); `pageLimit` gives each page's Limit from the count
+   * found so far.
+   */
+  async #queryPages(
+    input: Omit<QueryCommandInput, 'Limit' | 'ExclusiveStartKey'>,
+    options: {
+      readonly limit?: number;
+      readonly pageLimit?: (found: number) => number;
+      readonly keep?: (item: Item) => boolean;
+    } = {},
+  ): Promise<Item[]> {
     const items: Item[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const output = await this.#documents.send(
         new QueryCommand({
-          TableName: this.#tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey },
-          ExpressionAttributeValues: { ':pk': pk },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
+          ...input,
+          ...(options.pageLimit === undefined ? {} : { Limit: options.pageLimit(items.length) }),
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
         }),
       );
-      items.push(...((output.Items ?? []) as Item[]));
+      for (const item of (output.Items ?? []) as Item[]) if (options.keep?.(item) ?? true) items.push(item);
       startKey = output.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return items;
+    } while (startKey !== undefined && (options.limit === undefined || items.length < options.limit));
+    return options.limit === undefined ? items : items.slice(0, options.limit);
   }
 }
 
