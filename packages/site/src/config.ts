@@ -4,8 +4,13 @@ import { cleanText } from './text.ts';
 export interface SiteConfig {
   /** Absolute http(s) URL the site is served from; ends with '/' after normalisation. */
   readonly baseUrl: string;
-  /** @default 'feedwright' */
+  /** The publication's name: page titles, feed titles, the OPML. @default 'feedwright' */
   readonly siteTitle: string;
+  /**
+   * What the publication is, in a sentence: the front page, every page's description, the feeds'
+   * description and subtitle. @default 'News digests, story by story: by topic, by issue, in every feed format.'
+   */
+  readonly description: string;
   /** Author named in every feed and entry. @default 'feedwright editors' */
   readonly author: string;
   /** Language tag of the text (`xml:lang`, `<language>`, JSON Feed `language`). @default 'en' */
@@ -26,12 +31,27 @@ export interface SiteConfig {
    * `hubs`) and that render pings when a feed changes; null for none. @default null
    */
   readonly hubUrl: string | null;
+  /**
+   * A square icon the operator provides (PNG, SVG…): a path under the base URL (`icon.png`, a file the
+   * operator puts in the site, which render never touches) or an absolute http(s) URL. Pages link it as
+   * their icon; Atom `<icon>`, JSON Feed `icon` and `favicon` name it. null: the site's own `favicon.svg`.
+   * @default null
+   */
+  readonly icon: string | null;
+  /**
+   * A wide logo the operator provides, as `icon` (a path under the base URL or an absolute URL): RSS
+   * `<image>`, Atom `<logo>`, the front page's header and the share card's image. null: none. @default null
+   */
+  readonly logo: string | null;
+  /** An address that takes digests by mail, shown in the front page's subscribe block; null for none. @default null */
+  readonly mailIn: string | null;
 }
 
 /** The defaults; `baseUrl` is the local stack's site (`npm start`). */
 export const DEFAULT_SITE_CONFIG: SiteConfig = Object.freeze({
   baseUrl: 'http://127.0.0.1:8787/',
   siteTitle: 'feedwright',
+  description: 'News digests, story by story: by topic, by issue, in every feed format.',
   author: 'feedwright editors',
   language: 'en',
   itemsPerFeed: 50,
@@ -39,6 +59,9 @@ export const DEFAULT_SITE_CONFIG: SiteConfig = Object.freeze({
   indexHeadlines: 5,
   tagDate: '2020',
   hubUrl: null,
+  icon: null,
+  logo: null,
+  mailIn: null,
 });
 
 /** A site setting that cannot work; the message names the setting and what it accepts. */
@@ -62,6 +85,7 @@ export function resolveSiteConfig(partial: Partial<SiteConfig> = {}): SiteConfig
   return Object.freeze({
     baseUrl: normaliseBaseUrl(pick('baseUrl')),
     siteTitle: requireText('siteTitle', pick('siteTitle')),
+    description: requireText('description', pick('description'), 500),
     author: requireText('author', pick('author')),
     language: requireMatch(
       'language',
@@ -74,6 +98,9 @@ export function resolveSiteConfig(partial: Partial<SiteConfig> = {}): SiteConfig
     indexHeadlines: requireInteger('indexHeadlines', pick('indexHeadlines'), 1, 100),
     tagDate: requireTagDate(pick('tagDate')),
     hubUrl: requireHubUrl(partial.hubUrl ?? DEFAULT_SITE_CONFIG.hubUrl),
+    icon: requireAsset('icon', partial.icon ?? DEFAULT_SITE_CONFIG.icon),
+    logo: requireAsset('logo', partial.logo ?? DEFAULT_SITE_CONFIG.logo),
+    mailIn: requireMailAddress(partial.mailIn ?? DEFAULT_SITE_CONFIG.mailIn),
   });
 }
 
@@ -131,12 +158,51 @@ function requireHubUrl(value: string | null): string | null {
   return url.href;
 }
 
-function requireText(key: keyof SiteConfig, value: string): string {
+function requireText(key: keyof SiteConfig, value: string, max = 200): string {
   const text = typeof value === 'string' ? cleanText(value).trim() : '';
-  if (text === '' || text.length > 200) {
-    throw new SiteConfigError(`${key} must be non-empty text of at most 200 characters`);
+  if (text === '' || text.length > max) {
+    throw new SiteConfigError(`${key} must be non-empty text of at most ${max} characters`);
   }
   return text;
+}
+
+// A file of the site: path segments of URL-safe characters, no dot-segment, no leading slash.
+const SITE_PATH = /^(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9._~-]+(?:\/[A-Za-z0-9._~-]+)*$/;
+
+/** A path under the base URL, or an absolute http(s) URL; '' counts as none. */
+function requireAsset(key: 'icon' | 'logo', value: string | null): string | null {
+  if (value === null || value === '') return null;
+  if (typeof value !== 'string') throw new SiteConfigError(`${key} must be a path or a URL`);
+  if (SITE_PATH.test(value)) return value;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new SiteConfigError(
+      `${key} '${value}' is neither a path under the base URL (such as 'icon.png') nor an absolute URL`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new SiteConfigError(`${key} '${value}' must use http or https`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new SiteConfigError(`${key} '${value}' must not carry credentials`);
+  }
+  return url.href;
+}
+
+// Deliberately loose (RFC 5321 allows far more); it only has to refuse what is clearly not an address.
+const MAIL_ADDRESS =
+  /^[^\s@<>"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+
+function requireMailAddress(value: string | null): string | null {
+  if (value === null || value === '') return null;
+  if (typeof value !== 'string' || !MAIL_ADDRESS.test(value)) {
+    throw new SiteConfigError(
+      `mailIn '${String(value)}' must be an e-mail address such as 'news@example.com'`,
+    );
+  }
+  return value;
 }
 
 function requireMatch(key: keyof SiteConfig, value: string, pattern: RegExp, what: string): string {

@@ -11,6 +11,7 @@ describe('resolveSiteConfig', () => {
     expect(config).toEqual({
       baseUrl: 'http://127.0.0.1:8787/',
       siteTitle: 'feedwright',
+      description: 'News digests, story by story: by topic, by issue, in every feed format.',
       author: 'feedwright editors',
       language: 'en',
       itemsPerFeed: 50,
@@ -18,8 +19,48 @@ describe('resolveSiteConfig', () => {
       indexHeadlines: 5,
       tagDate: '2020',
       hubUrl: null,
+      icon: null,
+      logo: null,
+      mailIn: null,
     });
     expect(DEFAULT_SITE_CONFIG.baseUrl).toBe(config.baseUrl);
+  });
+
+  it('takes the identity of the publication: description, icon and logo as site paths or URLs, a mail-in address', () => {
+    // Act
+    const config = resolveSiteConfig({
+      siteTitle: ' CX Daily ',
+      description: 'China’s tech news,\u0000 daily.',
+      icon: 'brand/icon.png',
+      logo: 'https://cdn.example.com/logo.png',
+      mailIn: 'digests@example.com',
+    });
+    const none = resolveSiteConfig({ icon: '', logo: '', mailIn: '' });
+
+    // Assess
+    expect(config).toMatchObject({
+      siteTitle: 'CX Daily',
+      description: 'China’s tech news, daily.',
+      icon: 'brand/icon.png',
+      logo: 'https://cdn.example.com/logo.png',
+      mailIn: 'digests@example.com',
+    });
+    expect(none).toMatchObject({ icon: null, logo: null, mailIn: null });
+  });
+
+  it.each([
+    [{ description: '  ' }, /description must be non-empty text of at most 500 characters/],
+    [{ description: 'x'.repeat(501) }, /description must be non-empty/],
+    [{ icon: '../secret.png' }, /icon '\.\.\/secret\.png' is neither a path/],
+    [{ icon: '/icon.png' }, /icon '\/icon\.png' is neither a path/],
+    [{ logo: 'javascript:alert(1)' }, /logo 'javascript:alert\(1\)' must use http or https/],
+    [{ logo: 'https://user:pw@example.com/logo.png' }, /logo .* must not carry credentials/],
+    [{ mailIn: 'not an address' }, /mailIn 'not an address' must be an e-mail address/],
+    [{ mailIn: 'a@localhost' }, /mailIn 'a@localhost' must be an e-mail address/],
+  ])('refuses an unusable identity setting %j, naming it', (partial, message) => {
+    // Act & Assess
+    expect(() => resolveSiteConfig(partial)).toThrow(SiteConfigError);
+    expect(() => resolveSiteConfig(partial)).toThrow(message);
   });
 
   it('adds the trailing slash to a base URL and keeps its path', () => {
