@@ -1,6 +1,7 @@
-import { assertRenderable, instantOf, type Story } from '@feedwright/digest';
+import { assertRenderable, type Story } from '@feedwright/digest';
 import {
   CACHE_CONTROL_ARCHIVE,
+  digestInstantOf,
   ISSUES_INDEX_PATH,
   type Month,
   monthOf,
@@ -33,7 +34,7 @@ function storyListHtml(stories: readonly Story[], prefix: string): string {
   if (stories.length === 0) return '<p>No stories yet.</p>';
   const items = stories.map((story) => {
     assertRenderable(story);
-    const at = instantOf(story.publishedAt, `story '${story.storyId}'`);
+    const at = digestInstantOf(story, `story '${story.storyId}'`);
     return `<li><a href="${relativeHref(prefix, storyPath(story.storyId))}">${escapeMarkup(storyTitle(story))}</a> <time datetime="${rfc3339(at)}">${readableDate(at)}</time></li>`;
   });
   return `<ul>\n${items.join('\n')}\n</ul>`;

@@ -9,14 +9,23 @@ export function monthOf(publishedAt: string, what: string): Month {
 }
 
 /**
- * The UTC month of a story's digest, where its issue is filed: the story's time plus its position in
- * seconds (the parser dates each story that many seconds before its digest).
+ * The time a story's digest states, in ms: the story's own instant plus its position in seconds (the
+ * parser dates each story that many seconds before its digest, so that feed readers keep the digest's
+ * order). Feeds sort and date by the story's instant; pages show people this one, the digest's.
  */
+export function digestInstantOf(
+  story: { readonly publishedAt: string; readonly position: number },
+  what: string,
+): number {
+  return instantOf(story.publishedAt, what) + story.position * 1000;
+}
+
+/** The UTC month of a story's digest, where its issue is filed. */
 export function digestMonthOf(
   story: { readonly publishedAt: string; readonly position: number },
   what: string,
 ): Month {
-  return new Date(instantOf(story.publishedAt, what) + story.position * 1000).toISOString().slice(0, 7);
+  return new Date(digestInstantOf(story, what)).toISOString().slice(0, 7);
 }
 
 /** One archive document of a topic: a month, and which part of it (1 = the oldest stories). */

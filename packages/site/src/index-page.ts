@@ -1,5 +1,5 @@
-import { assertRenderable, instantOf } from '@feedwright/digest';
-import { ISSUES_INDEX_PATH, topicPagePath } from './archive-paths.ts';
+import { assertRenderable } from '@feedwright/digest';
+import { digestInstantOf, ISSUES_INDEX_PATH, topicPagePath } from './archive-paths.ts';
 import type { SiteConfig } from './config.ts';
 import { readableDate, rfc3339 } from './dates.ts';
 import { issueFeedAlternates, issueSubscribeLinks } from './issue-pages.ts';
@@ -34,7 +34,7 @@ export function renderIndex(
     const headlines = sortNewestFirst(latest).slice(0, config.indexHeadlines);
     const items = headlines.map((story) => {
       assertRenderable(story);
-      const at = instantOf(story.publishedAt, `story '${story.storyId}'`);
+      const at = digestInstantOf(story, `story '${story.storyId}'`);
       return `<li><a href="${escapeAttribute(encodePath(storyPath(story.storyId)))}">${x(storyTitle(story))}</a> <time datetime="${rfc3339(at)}">${readableDate(at)}</time></li>`;
     });
     return [

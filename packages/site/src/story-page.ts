@@ -1,4 +1,5 @@
-import { assertRenderable, instantOf, type Story } from '@feedwright/digest';
+import { assertRenderable, type Story } from '@feedwright/digest';
+import { digestInstantOf } from './archive-paths.ts';
 import type { SiteConfig } from './config.ts';
 import { readableDate, rfc3339 } from './dates.ts';
 import { updatedInstant } from './feed-model.ts';
@@ -59,7 +60,8 @@ export function renderStoryPage(story: Story, config: SiteConfig, nav?: StoryNav
     slug: story.topicSlug,
     name: topicName({ slug: story.topicSlug, name: story.topic }),
   };
-  const at = instantOf(story.publishedAt, `story '${story.storyId}'`);
+  // The time its digest states: the story's own instant is a few seconds earlier, for feed order.
+  const at = digestInstantOf(story, `story '${story.storyId}'`);
   const changed = updatedInstant(story, at);
   const title = storyTitle(story);
   const body = [
