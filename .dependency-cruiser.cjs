@@ -1,5 +1,5 @@
 /**
- * The package graph is the architecture (STYLE.md): data flows S3 → ingest → store → stream →
+ * The package graph is the architecture (docs/architecture.md): data flows S3 → ingest → store → stream →
  * render → site, and imports follow it. `npm run lint` runs this; `npm run graph` draws it.
  *
  *   digest                      imports nothing of ours

@@ -1,10 +1,10 @@
 /**
- * Draws the package graph into README.md from the code: dependency-cruiser reads the imports of
+ * Draws the package graph into docs/architecture.md from the code: dependency-cruiser reads the imports of
  * packages/, functions/ and infra/ (collapsed to one node each), and this turns its JSON into a
- * Mermaid flowchart between the README's `<!-- package-graph -->` markers.
+ * Mermaid flowchart between the `<!-- package-graph -->` markers of docs/architecture.md.
  *
- *   npm run graph            rewrite the README's graph
- *   npm run graph -- --check fail (exit 1) when the README's graph is not the code's (npm run lint)
+ *   npm run graph            rewrite the graph in docs/architecture.md
+ *   npm run graph -- --check fail (exit 1) when the drawn graph is not the code's (npm run lint)
  *
  * Either way it fails when a workspace's package.json does not declare exactly the @feedwright
  * packages its code imports.
@@ -14,7 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const README = `${ROOT}README.md`;
+const README = `${ROOT}docs/architecture.md`;
 const START = '<!-- package-graph:start (npm run graph) -->';
 const END = '<!-- package-graph:end -->';
 
@@ -100,12 +100,12 @@ const graph = [
 const readme = readFileSync(README, 'utf8');
 const start = readme.indexOf(START);
 const end = readme.indexOf(END);
-if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} section`);
+if (start < 0 || end < start) throw new Error(`docs/architecture.md has no ${START} … ${END} section`);
 const updated = `${readme.slice(0, start + START.length)}\n${graph}\n${readme.slice(end)}`;
 
 if (process.argv.includes('--check')) {
   if (updated !== readme) {
-    process.stderr.write("README.md: the package graph is not the code's; run npm run graph\n");
+    process.stderr.write("docs/architecture.md: the package graph is not the code's; run npm run graph\n");
     process.exitCode = 1;
   }
 } else if (updated !== readme) {

@@ -109,8 +109,8 @@ export class PipelineFunction extends Construct {
         ),
         // Bundle the AWS SDK v3 instead of using the runtime's copy: the deployed code then runs the
         // exact client versions package-lock.json pins and the tests exercised, and a runtime SDK
-        // update can't change behaviour underneath us. It is most of the bundle (see the README's
-        // Performance section), yet loads faster from one file than the runtime's copy from many.
+        // update can't change behaviour underneath us. It is most of the bundle (see
+        // docs/performance.md), yet loads faster from one file than the runtime's copy from many.
         bundleAwsSDK: true,
       },
       ...(props.asyncInvoke === undefined

@@ -1,4 +1,4 @@
-/** Default names and ports of the local stack (DESIGN.md, "Local stack"). */
+/** Default names and ports of the local stack (docs/local-stack.md). */
 export const LOCAL_DEFAULTS = {
   tableName: 'feedwright',
   incomingBucket: 'feedwright-incoming',

@@ -37,7 +37,6 @@ import { startSmtpInbox } from './smtp-inbox.ts';
 import { StreamPoller } from './stream-poller.ts';
 import { StreamRecorder } from './stream-recorder.ts';
 
-/** Options of {@link startLocalStack}; every one has the default of DESIGN.md's "Local stack". */
 /**
  * Options for a stack that shares nothing with others on the machine (tests, benchmarks): free ports,
  * data under `dataDir`, no sample digests, no inbox, and no SMTP server (2525 could be taken).

@@ -8,7 +8,7 @@ import { CreateBucketCommand, type S3Client, S3ServiceException } from '@aws-sdk
 import { TABLE_INDEXES, TABLE_KEYS } from '@feedwright/storage/schema';
 
 /**
- * Creates the feedwright table (key schema and GSIs of `table.ts`, on-demand, stream with new and old
+ * Creates the feedwright table (key schema and GSIs of `@feedwright/storage/schema`, on-demand, stream with new and old
  * images) unless it exists, and waits until it is ACTIVE. For emulators and tests: on AWS the CDK
  * stack creates the table.
  */

@@ -17,7 +17,7 @@ export interface StreamRecorderOptions {
   readonly accountId?: string;
   /** The stream label in `eventSourceARN`. @default '2024-01-01T00:00:00.000' */
   readonly streamLabel?: string;
-  /** Key attribute names of the recorded tables. @default the `pk`/`sk` of table.ts */
+  /** Key attribute names of the recorded tables. @default the `pk`/`sk` of `@feedwright/storage/schema` */
   readonly keyAttributes?: readonly string[];
   /**
    * Keep records for {@link StreamRecorder.take}. Turn off when only subscribers consume them (the local

@@ -6,7 +6,7 @@ import { escapeAttribute, escapeCleanText, escapeRssText } from './text.ts';
 /**
  * RSS 2.0 with the Atom (self link), content (`content:encoded`) and Dublin Core (`dc:creator`)
  * namespaces. Written directly rather than through `feed@6`, whose serialiser breaks on hostile text
- * (see the README). No CDATA anywhere: text is entity-escaped, HTML fields are escaped HTML.
+ * (see docs/decisions.md). No CDATA anywhere: text is entity-escaped, HTML fields are escaped HTML.
  */
 export function rss2Parts(feed: FeedModel): FeedParts {
   const x = escapeRssText;

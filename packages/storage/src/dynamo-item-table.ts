@@ -110,7 +110,7 @@ export class DynamoItemTable implements ItemTable {
 
   async queryIndex(indexName: string, partitionValue: string, limit: number): Promise<Item[]> {
     const index = INDEX_KEYS.get(indexName);
-    if (index === undefined) throw new Error(`no index named ${indexName} in table.ts`);
+    if (index === undefined) throw new Error(`no index named ${indexName} in TABLE_INDEXES (schema.ts)`);
     // One page for a feed's newest N; reconcile asks for everything and follows the pages.
     return this.#queryPages(
       {
@@ -127,7 +127,7 @@ export class DynamoItemTable implements ItemTable {
 
   async queryIndexRange(indexName: string, partitionValue: string, range: SortKeyRange): Promise<Item[]> {
     const index = INDEX_KEYS.get(indexName);
-    if (index === undefined) throw new Error(`no index named ${indexName} in table.ts`);
+    if (index === undefined) throw new Error(`no index named ${indexName} in TABLE_INDEXES (schema.ts)`);
     const { limit } = range;
     const names: Record<string, string> = { '#p': index.partitionKey };
     const values: Record<string, unknown> = { ':p': partitionValue };

@@ -474,7 +474,7 @@ export interface DynamoStoryStoreOptions extends TableStoryStoreOptions {
   readonly client?: DynamoDBClient;
 }
 
-/** The story store on a DynamoDB table laid out as `table.ts` says. */
+/** The story store on a DynamoDB table laid out as `@feedwright/storage/schema` says. */
 export function createDynamoStoryStore(options: DynamoStoryStoreOptions): TableStoryStore {
   return new TableStoryStore(
     new DynamoItemTable({ tableName: options.tableName, client: options.client }),

@@ -53,7 +53,7 @@ export async function siteBucket(s3: S3Client, bucket: string): Promise<Map<stri
 }
 
 /**
- * The one place the bucket may differ from `build` (README, "Corrections are visible"): the updated
+ * The one place the bucket may differ from `build` (docs/site.md, "Corrections are visible"): the updated
  * times of corrected stories, and the feed dates that follow from them.
  */
 function withoutUpdatedTimes(body: string): string {

@@ -22,7 +22,7 @@ Makes the table match the incoming bucket and the site bucket match the live sto
 events, retries or crashes left behind: current digests the table does not record are applied again,
 digests with no current object withdrawn, missing or stale site files written, extra ones deleted.
 Changes nothing when all agree. Talks to a running 'feedwright dev' (npm start) by default; on AWS,
-invoke the stack's reconcile function instead (see README, "Reconcile").
+invoke the stack's reconcile function instead (see docs/architecture.md, "Reconcile").
 
 Options:
   --s3-endpoint URL        S3 (s3rver)                     default ${LOCAL_HOST}:${LOCAL_DEFAULTS.s3Port}
