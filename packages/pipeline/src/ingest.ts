@@ -68,10 +68,12 @@ export async function ingestDigestEvent(event: DigestEvent, services: IngestServ
     event.kind === 'removed'
       ? await removed(event, services)
       : await applyVersion(event, services, event.versionId, event.size);
-  const { ifMissing, ...rest } = outcome;
+  const { ifMissing, settle, ...rest } = outcome;
   const reportKey = reportKeyFor(event.key);
-  // A duplicate of the applied event: its first delivery may have failed right after the commit.
-  const repair = ifMissing !== undefined && !(await services.source.hasReport(event.bucket, reportKey));
+  // A duplicate of the applied event: its first delivery may have stopped right after the commit, before
+  // the report (an unsettled manifest: the report there, if any, is an older upload's).
+  const repair =
+    ifMissing !== undefined && (settle || !(await services.source.hasReport(event.bucket, reportKey)));
   const chosen = repair && ifMissing ? ifMissing : rest;
   const report: IngestReport = {
     ...chosen,
@@ -81,12 +83,19 @@ export async function ingestDigestEvent(event: DigestEvent, services: IngestServ
   };
   const persisted = report.status !== 'skipped';
   if (persisted) await services.source.putReport(event.bucket, reportKey, report);
+  // The last write: until it, reconcile takes the digest for unfinished (see `StoryStore.settleDigest`).
+  if (settle) await services.stories.settleDigest(changeOf(event));
   return { report, persisted };
 }
 
 type Outcome = Omit<IngestReport, 'processedAt'> & {
-  /** For a duplicate of the applied event: the report to write if the bucket has none. */
+  /**
+   * For a duplicate of the applied event: its report, written when the first delivery did not settle
+   * the digest, or when the bucket has none.
+   */
   readonly ifMissing?: Omit<IngestReport, 'processedAt'>;
+  /** This event is the applied one and is not settled yet: settle it once its report is written. */
+  readonly settle?: boolean;
 };
 
 function changeOf(event: DigestEvent): { key: string; sequencer: string; at?: string } {
@@ -103,7 +112,7 @@ async function removed(event: DigestEvent, services: IngestServices): Promise<Ou
   if (current !== undefined) return applyVersion(event, services, undefined, current);
   const change = changeOf(event);
   const result = await services.stories.withdrawDigest(change);
-  // A duplicate too: its first delivery may have failed between the stories and the issue.
+  // A duplicate too: its first delivery may have stopped between the stories and the issue.
   if (result.outcome === 'applied' || result.outcome === 'duplicate') {
     await services.issues?.withdrawIssue(change);
   }
@@ -114,9 +123,14 @@ async function removed(event: DigestEvent, services: IngestServices): Promise<Ou
     stories: result.counts,
     warnings: [],
   };
-  if (result.outcome === 'applied') return withdrawn;
+  return outcomeOf(event, result, withdrawn);
+}
+
+/** The outcome of an event the store applied, found a duplicate of, or skipped. */
+function outcomeOf(event: DigestEvent, result: ApplyResult, done: Outcome): Outcome {
+  if (result.outcome === 'applied') return { ...done, settle: true };
   return result.outcome === 'duplicate'
-    ? { ...skipped(event, result), ifMissing: withdrawn }
+    ? { ...skipped(event, result), ifMissing: done, settle: result.settled !== true }
     : skipped(event, result);
 }
 
@@ -164,10 +178,7 @@ async function applyVersion(
     warnings: digest.warnings,
     digest: { title: digest.title, date: digest.date, publishedAt: digest.publishedAt },
   };
-  if (result.outcome === 'applied') return applied;
-  return result.outcome === 'duplicate'
-    ? { ...skipped(event, result), ifMissing: applied }
-    : skipped(event, result);
+  return outcomeOf(event, result, applied);
 }
 
 /**

@@ -1,9 +1,9 @@
-import type { Story } from '@feedwright/digest';
 import type { SenderPolicy } from '@feedwright/mail';
-import { buildSite, digestMonthOf, type Issue, type SiteConfig } from '@feedwright/site';
+import { buildSite, digestMonthOf, type SiteConfig } from '@feedwright/site';
 import {
   type CdnInvalidator,
   type DigestSource,
+  type IssueRecord,
   type IssueRegistry,
   type LiveStory,
   type ManifestItem,
@@ -14,7 +14,7 @@ import {
 import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
 import { ingestDigestEvent } from './ingest.ts';
 import type { PipelineLogger } from './logger.ts';
-import { issuesOfMonth } from './render-issues.ts';
+import { issuesOfRecords } from './render-issues.ts';
 import type { IngestReport } from './report.ts';
 import type { DigestEvent } from './s3-events.ts';
 
@@ -57,9 +57,12 @@ export interface ReconcileServices {
 export interface ReconcileResult {
   /** Current digests in the incoming bucket. */
   readonly digests: number;
-  /** Digests whose current version was applied again (new, changed, pending or wrongly withdrawn). */
+  /**
+   * Digests whose current version was applied again (new, changed, pending or wrongly withdrawn), or
+   * finished (applied, but a crash came before its issue record or report).
+   */
   readonly reapplied: readonly string[];
-  /** Digest keys with no current object whose stories were withdrawn. */
+  /** Digest keys with no current object whose stories were withdrawn (or whose withdrawal was finished). */
   readonly withdrawn: readonly string[];
   /** Site objects written (missing or stale), deleted (extra), and left alone. */
   readonly written: readonly string[];
@@ -73,11 +76,14 @@ export interface ReconcileResult {
  * 1. every current digest whose manifest does not record its current version (by ETag), or is pending
  *    or withdrawn, has its current version applied again; the stories of keys with no current object
  *    are withdrawn. Both go through ingest, with a sequencer one above the manifest's, so a real event
- *    still in flight (always newer) wins after it.
+ *    still in flight (always newer) wins after it. A digest whose manifest is applied but not settled
+ *    (a crash after the commit, before the issue record or the report) has that event delivered again,
+ *    as a duplicate, which writes them; deleted digests are found by their reports for this.
  * 2. the site bucket is made to equal what the live stories render to (`buildSite`): missing and
  *    stale objects written, extra ones deleted.
- * Cheap when nothing differs: one listing of each bucket, one batch read of the manifests, one
- * paginated Query of the live stories, and MD5s compared with the listed ETags; nothing is written.
+ * Cheap when nothing differs: one listing of each bucket (and of the reports), one batch read of the
+ * manifests, one paginated Query of the live stories, and MD5s compared with the listed ETags; nothing
+ * is written.
  */
 export async function reconcile(services: ReconcileServices): Promise<ReconcileResult> {
   const { source, incomingBucket: bucket, stories } = services;
@@ -90,9 +96,17 @@ export async function reconcile(services: ReconcileServices): Promise<ReconcileR
   const objects = new Map(
     listed.filter((object) => !object.key.endsWith('/')).map((object) => [object.key, object.eTag]),
   );
-  const live = await stories.liveStories();
+  let live = await stories.liveStories();
+  let records = await issueRecordsOf(live, services.issues);
   const holders = new Set(live.flatMap((entry) => entry.holders));
-  const keys = [...new Set([...objects.keys(), ...holders])].sort();
+  // A deleted digest is found by its report or its issue: a crash after its delete's commit may have
+  // left the report of its last upload, or its issue live.
+  const reported = (await source.listObjects(bucket, BUCKET_PREFIXES.reports)).flatMap((object) => {
+    const key = digestKeyOfReport(object.key);
+    return key === undefined ? [] : [key];
+  });
+  const issued = [...records.values()].flat().map((record) => record.digestKey);
+  const keys = [...new Set([...objects.keys(), ...holders, ...reported, ...issued])].sort();
   const manifests = await stories.manifests(keys);
   const eventTime = (services.now?.() ?? new Date()).toISOString();
 
@@ -102,21 +116,25 @@ export async function reconcile(services: ReconcileServices): Promise<ReconcileR
     const manifest = manifests.get(key);
     const present = objects.has(key);
     const eTag = objects.get(key);
-    const inStep = present
+    const current = present
       ? manifest !== undefined &&
         manifest.state === 'applied' &&
         !manifest.deleted &&
         eTag !== undefined &&
         manifest.eTag === eTag
-      : !holders.has(key);
-    if (inStep) continue;
+      : !holders.has(key) && (manifest === undefined || manifest.deleted);
+    if (current && (manifest === undefined || manifest.settled === true)) continue;
     const event: DigestEvent = {
       kind: present ? 'created' : 'removed',
       bucket,
       key,
-      sequencer: nextSequencer(manifest?.sequencer),
+      // An applied event that was not settled (its issue record or report may be missing) is delivered
+      // again as itself, a duplicate, which writes what it lacks; anything else is applied anew.
+      sequencer: current && manifest !== undefined ? manifest.sequencer : nextSequencer(manifest?.sequencer),
       eventName: present ? 'ObjectCreated:Put' : 'ObjectRemoved:Delete',
       eventTime,
+      // As S3's event would: the report names the version it is about, which `publish` waits for.
+      ...(eTag === undefined ? {} : { eTag }),
     };
     const { report } = await ingestDigestEvent(event, {
       source,
@@ -132,7 +150,11 @@ export async function reconcile(services: ReconcileServices): Promise<ReconcileR
     (present ? reapplied : withdrawn).push(key);
   }
 
-  const site = await reconcileSite(services);
+  if (reapplied.length + withdrawn.length > 0) {
+    live = await stories.liveStories();
+    records = await issueRecordsOf(live, services.issues);
+  }
+  const site = await reconcileSite(services, live, records);
   const changed = [...site.written, ...site.deleted];
   if (services.cdn !== undefined && changed.length > 0) await services.cdn.invalidate(changed);
   services.logger?.info('reconciled', {
@@ -145,6 +167,13 @@ export async function reconcile(services: ReconcileServices): Promise<ReconcileR
   return { digests: objects.size, reapplied, withdrawn, ...site };
 }
 
+/** `reports/digests/a.txt.json` → `digests/a.txt`; `undefined` for a report of no digest prefix. */
+function digestKeyOfReport(reportKey: string): string | undefined {
+  if (!reportKey.startsWith(BUCKET_PREFIXES.reports) || !reportKey.endsWith('.json')) return undefined;
+  const key = reportKey.slice(BUCKET_PREFIXES.reports.length, -'.json'.length);
+  return key.startsWith(BUCKET_PREFIXES.digests) || key.startsWith(BUCKET_PREFIXES.mail) ? key : undefined;
+}
+
 /** A rejected current version leaves the table as it was; it is not counted as re-applied. */
 function isRejectedWithoutChange(report: IngestReport, manifest: ManifestItem | undefined): boolean {
   return report.status === 'rejected' && manifest !== undefined;
@@ -153,13 +182,12 @@ function isRejectedWithoutChange(report: IngestReport, manifest: ManifestItem | 
 /** The site bucket made equal to `buildSite` of the live stories (with the archive when switched on). */
 async function reconcileSite(
   services: ReconcileServices,
+  live: readonly LiveStory[],
+  records: ReadonlyMap<string, readonly IssueRecord[]>,
 ): Promise<Pick<ReconcileResult, 'written' | 'deleted' | 'unchanged'>> {
-  const stories = (await services.stories.liveStories()).map((entry) => entry.story);
-  const wanted = buildSite(
-    stories,
-    services.config,
-    services.archive === false ? {} : { issues: await issuesOf(stories, services.issues) },
-  );
+  const stories = live.map((entry) => entry.story);
+  const issues = [...records.values()].flatMap((month) => issuesOfRecords(month));
+  const wanted = buildSite(stories, services.config, services.archive === false ? {} : { issues });
   const listed = new Map((await services.site.list()).map((object) => [object.key, object.eTag]));
   const written: string[] = [];
   let unchanged = 0;
@@ -183,11 +211,21 @@ async function reconcileSite(
   return { written, deleted, unchanged };
 }
 
-/** The issues of the months the live stories' digests are filed in: one Query a month. */
-async function issuesOf(stories: readonly Story[], registry: IssueRegistry | undefined): Promise<Issue[]> {
-  if (registry === undefined) return [];
-  const months = [...new Set(stories.map((story) => digestMonthOf(story, `story '${story.storyId}'`)))];
-  return (await Promise.all(months.sort().map((month) => issuesOfMonth(registry, month)))).flat();
+/**
+ * The issue records of the months the live stories' digests are filed in, by month (sorted): one Query
+ * a month.
+ */
+async function issueRecordsOf(
+  live: readonly LiveStory[],
+  registry: IssueRegistry | undefined,
+): Promise<Map<string, IssueRecord[]>> {
+  if (registry === undefined) return new Map();
+  const months = [
+    ...new Set(live.map(({ story }) => digestMonthOf(story, `story '${story.storyId}'`))),
+  ].sort();
+  return new Map(
+    await Promise.all(months.map(async (month) => [month, await registry.issuesOfMonth(month)] as const)),
+  );
 }
 
 /** The sequencer just after `sequencer` (same width), or the lowest one for a key never seen. */

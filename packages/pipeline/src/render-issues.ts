@@ -29,7 +29,12 @@ import { Listed } from './listed.ts';
  * straddles a UTC month boundary) the same month: assigning per month is what makes it one Query.
  */
 export async function issuesOfMonth(registry: IssueRegistry, month: string): Promise<Issue[]> {
-  return assignIssueIds((await registry.issuesOfMonth(month)).map(issueSourceOf));
+  return issuesOfRecords(await registry.issuesOfMonth(month));
+}
+
+/** The issues of one month's records, as {@link issuesOfMonth} gives them. */
+export function issuesOfRecords(records: readonly IssueRecord[]): Issue[] {
+  return assignIssueIds(records.map(issueSourceOf));
 }
 
 function issueSourceOf(record: IssueRecord) {

@@ -151,7 +151,7 @@ export interface MemoryVersion {
  * An in-memory, version-aware digest source for unit tests, behaving as a versioned S3 bucket: each put
  * adds a version, a delete adds a delete marker, deleting a version by id removes it (a delete marker
  * too, which undeletes), and the current object is the newest version unless that is a delete marker.
- * Reports are kept as parsed JSON.
+ * Reports are kept as parsed JSON, and listed as objects of the bucket.
  */
 export class MemoryDigestSource implements DigestSource {
   readonly versions = new Map<string, MemoryVersion[]>();
@@ -225,6 +225,10 @@ export class MemoryDigestSource implements DigestSource {
       const key = path.slice(bucket.length + 1);
       const current = versions.at(-1)?.bytes;
       if (path.startsWith(`${bucket}/${prefix}`) && current) listed.push({ key, eTag: md5(current) });
+    }
+    for (const [path, report] of this.reports) {
+      if (!path.startsWith(`${bucket}/${prefix}`)) continue;
+      listed.push({ key: path.slice(bucket.length + 1), eTag: md5(JSON.stringify(report)) });
     }
     return listed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }

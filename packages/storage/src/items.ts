@@ -66,6 +66,12 @@ export interface ManifestItem extends ItemKey {
   readonly counts?: ManifestCounts;
   /** The ETag (unquoted) of the object version applied: reconcile compares it with a bucket listing. */
   readonly eTag?: string;
+  /**
+   * Set once what follows the commit is written too (the issue record, the report): the manifest's last
+   * write. An applied manifest without it is an upload a crash stopped after its commit; the retry of
+   * its event, or reconcile, finishes it.
+   */
+  readonly settled?: boolean;
 }
 
 /** Story counts kept on the manifest (the same shape a report shows). */

@@ -52,6 +52,11 @@ export type ApplyOutcome =
 export interface ApplyResult {
   readonly outcome: ApplyOutcome;
   readonly counts: StoryCounts;
+  /**
+   * For a `duplicate`: whether the first delivery settled the digest (see {@link StoryStore.settleDigest}),
+   * i.e. wrote what follows the commit. When not, the duplicate writes it.
+   */
+  readonly settled?: boolean;
 }
 
 /** One upload (or delete) of a digest object. */
@@ -87,6 +92,11 @@ export interface StoryStore {
   applyDigest(change: DigestChange, stories: readonly Story[]): Promise<ApplyResult>;
   /** The digest object was deleted: withdraw its stories (those no other digest has). */
   withdrawDigest(change: DigestChange): Promise<ApplyResult>;
+  /**
+   * Marks the applied event `change` as finished: its issue record and report are written too. The
+   * manifest's last write; a no-op when a newer event holds the digest or it is settled already.
+   */
+  settleDigest(change: DigestChange): Promise<void>;
   /**
    * Where an event stands against what the store applied for its key, without changing anything: a
    * rejected upload uses it so that an older event never overwrites a newer upload's report.
@@ -145,7 +155,9 @@ export const NO_STORY_COUNTS: StoryCounts = { total: 0, added: 0, updated: 0, wi
  * with the digest key and sequencer), withdraws the stale ones, and COMMITS the manifest. A crash
  * anywhere leaves a `pending` claim that the retry of the same event resumes; an older event is refused
  * at the claim; a newer upload that claims over an unfinished one withdraws what that one may have
- * written, and the per-story stamps stop the slower writer from undoing it.
+ * written, and the per-story stamps stop the slower writer from undoing it. Once the caller has written
+ * what follows (the issue record, the report), it SETTLES the manifest: an applied manifest that is not
+ * settled is an upload a crash stopped after its commit, which reconcile finishes.
  */
 export class TableStoryStore implements StoryStore, StoryArchiveReader {
   readonly #table: ItemTable;
@@ -164,6 +176,27 @@ export class TableStoryStore implements StoryStore, StoryArchiveReader {
 
   withdrawDigest(change: DigestChange): Promise<ApplyResult> {
     return this.#apply(change, null);
+  }
+
+  async settleDigest(change: DigestChange): Promise<void> {
+    for (let attempt = 0; attempt < this.#maxAttempts; attempt += 1) {
+      const raw = await this.#table.get(manifestKey(change.key));
+      const manifest = raw === undefined ? undefined : toManifestItem(raw);
+      if (
+        manifest === undefined ||
+        manifest.state !== 'applied' ||
+        manifest.settled === true ||
+        compareSequencers(manifest.sequencer, change.sequencer) !== 0
+      ) {
+        return;
+      }
+      const settled: ManifestItem = { ...manifest, settled: true, version: manifest.version + 1 };
+      if (await this.#table.putIfVersion(settled, manifest.version)) return;
+    }
+    throw new ConcurrentUpdateError(
+      `the manifest of ${change.key} kept changing under ${this.#maxAttempts} attempts to settle it; ` +
+        'the event is failed so that it is retried',
+    );
   }
 
   async orderOf(change: DigestChange): Promise<ClaimDecision['kind']> {
@@ -254,7 +287,11 @@ export class TableStoryStore implements StoryStore, StoryArchiveReader {
     const contentHash = stories === null ? null : digestContentHash(stories);
     const claim = await this.#claim(change, stories, contentHash);
     if (claim.kind !== 'claimed') {
-      return { outcome: claim.outcome, counts: claim.counts ?? { ...NO_STORY_COUNTS, total } };
+      return {
+        outcome: claim.outcome,
+        counts: claim.counts ?? { ...NO_STORY_COUNTS, total },
+        ...(claim.settled === undefined ? {} : { settled: claim.settled }),
+      };
     }
     const { manifest, prefetched } = claim;
 
@@ -286,7 +323,7 @@ export class TableStoryStore implements StoryStore, StoryArchiveReader {
     contentHash: string | null,
   ): Promise<
     | { kind: 'claimed'; manifest: ManifestItem; prefetched: Map<string, StoryItem> }
-    | { kind: 'done'; outcome: ApplyOutcome; counts?: StoryCounts }
+    | { kind: 'done'; outcome: ApplyOutcome; counts?: StoryCounts; settled?: boolean }
   > {
     for (let attempt = 0; attempt < this.#maxAttempts; attempt += 1) {
       const raw = await this.#table.get(manifestKey(change.key));
@@ -296,6 +333,7 @@ export class TableStoryStore implements StoryStore, StoryArchiveReader {
         return {
           kind: 'done',
           outcome: 'duplicate',
+          settled: previous?.settled === true,
           ...(previous?.counts ? { counts: previous.counts } : {}),
         };
       }
@@ -310,6 +348,8 @@ export class TableStoryStore implements StoryStore, StoryArchiveReader {
           sequencer: change.sequencer,
           version: previous.version + 1,
           counts: { ...NO_STORY_COUNTS, total, unchanged: total },
+          // This upload's issue record and report are still to be written.
+          settled: false,
         };
         if (await this.#table.putIfVersion(moved, previous.version)) {
           return { kind: 'done', outcome: 'applied', counts: moved.counts };

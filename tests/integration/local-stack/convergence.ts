@@ -3,6 +3,7 @@ import { DigestError, decodeDigest, parseDigest } from '@feedwright/digest';
 import { isolatedStackOptions, type LocalStack, startLocalStack } from '@feedwright/local-stack';
 import { assignIssueIds, buildSite, resolveSiteConfig } from '@feedwright/site';
 import { mergeStories, type NamedDigest } from '../../../packages/cli/src/build/digests.ts';
+import { withoutUpdatedTimes } from '../../support/updated-times.ts';
 
 /** A local stack on free ports over `dataDir`, with nothing but uploads going in. */
 export function startBareStack(dataDir: string): Promise<LocalStack> {
@@ -50,16 +51,4 @@ export async function buildOfLiveDigests(
 export async function siteBucket(s3: S3Client, bucket: string): Promise<Map<string, string>> {
   const contents = await bucketContents(s3, bucket);
   return new Map([...contents].map(([key, body]) => [key, withoutUpdatedTimes(body.toString('utf8'))]));
-}
-
-/**
- * The one place the bucket may differ from `build` (docs/site.md, "Corrections are visible"): the updated
- * times of corrected stories, and the feed dates that follow from them.
- */
-function withoutUpdatedTimes(body: string): string {
-  return body
-    .replace(/<updated>[^<]*<\/updated>/g, '<updated/>')
-    .replace(/<lastBuildDate>[^<]*<\/lastBuildDate>/g, '<lastBuildDate/>')
-    .replace(/,"date_modified":"[^"]*"/g, '')
-    .replace(/<p class="updated">.*?<\/p>\n?/g, '');
 }

@@ -38,6 +38,7 @@ function lagging(store: StoryStore, hidden: ReadonlySet<string>): StoryStore {
   return {
     applyDigest: (change, stories) => store.applyDigest(change, stories),
     withdrawDigest: (change) => store.withdrawDigest(change),
+    settleDigest: (change) => store.settleDigest(change),
     orderOf: (change) => store.orderOf(change),
     listTopics: () => store.listTopics(),
     getStory: (id) => store.getStory(id),
