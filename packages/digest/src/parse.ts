@@ -1,17 +1,12 @@
 import { endsWithPeriod, isFooterStart, isHeadlineLike, isQuickHits, labelTopic } from './classify.ts';
+import { parseDateLine } from './date-line.ts';
 import { DigestError } from './errors.ts';
+import { formatInstant, formatWallDate, instantFormatter } from './format-time.ts';
 import { isSpaceCode, type Line, scanLines } from './lines.ts';
 import { isListItem } from './list.ts';
 import type { Digest, ParseOptions, Story } from './model.ts';
 import { storyIdFor, topicSlugFor } from './slug.ts';
-import {
-  formatInstant,
-  formatWallDate,
-  instantFormatter,
-  parseDateLine,
-  resolveTimeZone,
-  wallTimeToInstant,
-} from './time.ts';
+import { resolveTimeZone, wallTimeToInstant } from './time-zone.ts';
 
 /** A section: its label's topic and the non-blank lines up to the next label. */
 interface Section {
