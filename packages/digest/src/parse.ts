@@ -1,5 +1,5 @@
 import { endsWithPeriod, isFooterStart, isHeadlineLike, isQuickHits, labelTopic } from './classify.ts';
-import { parseDateLine } from './date-line.ts';
+import { type DateLine, parseDateLine } from './date-line.ts';
 import { DigestError } from './errors.ts';
 import { formatInstant, formatWallDate, instantFormatter } from './format-time.ts';
 import { isSpaceCode, type Line, scanLines } from './lines.ts';
@@ -250,6 +250,42 @@ function splitBody(lines: readonly Line[]): { paragraphs: string[]; related: str
  */
 export function parseDigest(text: string, options: ParseOptions = {}): Digest {
   const timezone = resolveTimeZone(options.timezone ?? 'UTC');
+  const lines = readLines(text);
+  const dateLine = lines[0] as Line;
+  const warnings: string[] = [];
+  const replaced = countReplacementChars(text);
+  if (replaced.count > 0) {
+    warnings.push(
+      `${replaced.count} character(s) could not be read (invalid bytes replaced with U+FFFD); check the text near line ${scanLines(text.slice(0, replaced.first + 1)).at(-1)?.lineNo ?? 1}`,
+    );
+  }
+  const { wall, epochMs } = readDateLine(dateLine, timezone, warnings);
+  const { sections, firstLabel, spacing } = splitSections(lines);
+  const preamble = lines.slice(1, firstLabel);
+  const titleLine = preamble[0];
+  if (titleLine === undefined) {
+    throw new DigestError(
+      'NO_TITLE',
+      'no title: the line after the date must be the digest title, but the first section starts there',
+    );
+  }
+  const summary = readSummary(preamble, spacing, warnings);
+  attachTrailingCaptions(sections, spacing);
+  const drafts = draftStories(sections, summary.caption, warnings);
+  const digestDate = formatWallDate(wall);
+  return {
+    title: titleLine.text,
+    summary: summary.text,
+    publishedAt: formatInstant(epochMs),
+    date: digestDate,
+    timezone,
+    stories: finishStories(drafts, digestDate, epochMs, warnings),
+    warnings,
+  };
+}
+
+/** The text's non-blank lines, after refusing an empty text, NUL characters and a blank text. */
+function readLines(text: string): Line[] {
   if (text.length === 0) {
     throw new DigestError(
       'EMPTY',
@@ -265,33 +301,40 @@ export function parseDigest(text: string, options: ParseOptions = {}): Digest {
     );
   }
   const lines = scanLines(text);
-  const dateLine = lines[0];
-  if (dateLine === undefined) {
+  if (lines.length === 0) {
     throw new DigestError(
       'BLANK',
       'the digest has only blank lines (spaces, tabs or non-breaking spaces): it has no date, title or stories',
     );
   }
-  const warnings: string[] = [];
-  const replaced = countReplacementChars(text);
-  if (replaced.count > 0) {
-    warnings.push(
-      `${replaced.count} character(s) could not be read (invalid bytes replaced with U+FFFD); check the text near line ${scanLines(text.slice(0, replaced.first + 1)).at(-1)?.lineNo ?? 1}`,
-    );
-  }
+  return lines;
+}
 
-  const date = parseDateLine(dateLine.text);
+/** The first line as the digest's wall time and instant in `timezone`; oddities become warnings. */
+function readDateLine(
+  line: Line,
+  timezone: string,
+  warnings: string[],
+): { wall: DateLine['wall']; epochMs: number } {
+  const date = parseDateLine(line.text);
   if (date === undefined) {
     throw new DigestError(
       'NO_DATE',
-      `no date line: the first line must be a date like ${DATE_EXAMPLE}, not ${quote(dateLine.text)}`,
+      `no date line: the first line must be a date like ${DATE_EXAMPLE}, not ${quote(line.text)}`,
     );
   }
   if (!date.hasTime) warnings.push('the date line has no time of day; read as 00:00');
   const instant = wallTimeToInstant(date.wall, timezone);
   if (instant.note !== undefined) warnings.push(instant.note);
+  return { wall: date.wall, epochMs: instant.epochMs };
+}
 
-  // Section boundaries, the footer and the spacing, in one pass over the lines.
+/** Section boundaries, the footer and the spacing, in one pass over the lines after the date. */
+function splitSections(lines: readonly Line[]): {
+  sections: Section[];
+  firstLabel: number;
+  spacing: Spacing;
+} {
   const sections: Section[] = [];
   const gapCounts = new Array<number>(MAX_COUNTED_GAP + 1).fill(0);
   let firstLabel = -1;
@@ -314,28 +357,27 @@ export function parseDigest(text: string, options: ParseOptions = {}): Digest {
       "no sections: no line is a section label like 'Personal data /' (a topic followed by ' /' on a line of its own)",
     );
   }
+  return { sections, firstLabel, spacing: spacingOf(gapCounts) };
+}
 
-  const preamble = lines.slice(1, firstLabel);
-  const titleLine = preamble[0];
-  if (titleLine === undefined) {
-    throw new DigestError(
-      'NO_TITLE',
-      'no title: the line after the date must be the digest title, but the first section starts there',
-    );
-  }
-  const spacing = spacingOf(gapCounts);
-  const summary = readSummary(preamble, spacing, warnings);
-  let pendingCaption = summary.caption;
-
+/** Moves a caption standing at the end of a section (after a wider gap) to the next section. */
+function attachTrailingCaptions(sections: Section[], spacing: Spacing): void {
   for (let k = 1; k < sections.length; k++) {
     const previous = sections[k - 1] as Section;
     if (isTrailingCaption(previous, spacing)) {
       (sections[k] as Section).caption = (previous.lines.pop() as Line).text;
     }
   }
+}
 
+/**
+ * The stories of the sections in text order: one per section, or one per line under "Quick hits /";
+ * each caption goes to the first story after it. `caption` is the one before the first section.
+ */
+function draftStories(sections: readonly Section[], caption: string | null, warnings: string[]): Draft[] {
   const drafts: Draft[] = [];
   const slugOwners = new Map<string, string>();
+  let pendingCaption = caption;
   for (const section of sections) {
     if (section.caption !== null) {
       if (pendingCaption !== null) {
@@ -390,17 +432,7 @@ export function parseDigest(text: string, options: ParseOptions = {}): Digest {
       'no stories: the digest has section labels but no story under any of them (a title line follows each label)',
     );
   }
-  const digestDate = formatWallDate(date.wall);
-  const stories = finishStories(drafts, digestDate, instant.epochMs, warnings);
-  return {
-    title: titleLine.text,
-    summary: summary.text,
-    publishedAt: formatInstant(instant.epochMs),
-    date: digestDate,
-    timezone,
-    stories,
-    warnings,
-  };
+  return drafts;
 }
 
 /**
