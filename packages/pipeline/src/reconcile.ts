@@ -64,7 +64,10 @@ export interface ReconcileResult {
   readonly reapplied: readonly string[];
   /** Digest keys with no current object whose stories were withdrawn (or whose withdrawal was finished). */
   readonly withdrawn: readonly string[];
-  /** Site objects written (missing or stale), deleted (extra), and left alone. */
+  /**
+   * Site objects written (missing or stale), deleted (extra, and written by the pipeline), and left
+   * alone (the operator's own objects count here too).
+   */
   readonly written: readonly string[];
   readonly deleted: readonly string[];
   readonly unchanged: number;
@@ -78,9 +81,10 @@ export interface ReconcileResult {
  *    are withdrawn. Both go through ingest, with a sequencer one above the manifest's, so a real event
  *    still in flight (always newer) wins after it. A digest whose manifest is applied but not settled
  *    (a crash after the commit, before the issue record or the report) has that event delivered again,
- *    as a duplicate, which writes them; deleted digests are found by their reports for this.
+ *    as a duplicate, which writes them; deleted digests are found by their reports and live issues.
  * 2. the site bucket is made to equal what the live stories render to (`buildSite`): missing and
- *    stale objects written, extra ones deleted.
+ *    stale objects written, extra ones deleted if the pipeline wrote them (they carry its content hash:
+ *    an operator's `robots.txt` or `.well-known/…` stays).
  * Cheap when nothing differs: one listing of each bucket (and of the reports), one batch read of the
  * manifests, one paginated Query of the live stories, and MD5s compared with the listed ETags; nothing
  * is written.
@@ -206,7 +210,9 @@ async function reconcileSite(
   const deleted: string[] = [];
   for (const path of listed.keys()) {
     if (paths.has(path)) continue;
-    if ((await services.site.delete(path)) === 'deleted') deleted.push(path);
+    const result = await services.site.delete(path);
+    if (result === 'deleted') deleted.push(path);
+    else if (result === 'foreign') unchanged += 1;
   }
   return { written, deleted, unchanged };
 }

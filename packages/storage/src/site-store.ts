@@ -25,7 +25,8 @@ export type ObjectVersion = {
 } | null;
 
 export type PutResult = 'written' | 'unchanged';
-export type DeleteResult = 'deleted' | 'absent';
+/** `foreign`: the object is there but the pipeline did not write it (the operator's own): left alone. */
+export type DeleteResult = 'deleted' | 'absent' | 'foreign';
 
 /** Options of {@link SiteStore.putIfChanged}. */
 export interface PutIfChangedOptions {
@@ -49,7 +50,11 @@ export interface SiteStore {
   head(path: string): Promise<ObjectVersion>;
   /** Writes `file` unless the stored object already has the same body, Content-Type and Cache-Control. */
   putIfChanged(file: SiteObject, options?: PutIfChangedOptions): Promise<PutResult>;
-  /** Removes the object if it is there. */
+  /**
+   * Removes the object if it is there and the pipeline wrote it: it carries the content hash that
+   * `putIfChanged` stores ({@link CONTENT_HASH_METADATA}). Anything else in the bucket (`robots.txt`,
+   * `.well-known/…`) is the operator's, and stays.
+   */
   delete(path: string): Promise<DeleteResult>;
   /**
    * Every object of the site (or of those whose path starts with `prefix`) with its ETag (unquoted; the
@@ -136,7 +141,9 @@ export class S3SiteStore implements SiteStore {
   }
 
   async delete(path: string): Promise<DeleteResult> {
-    if ((await this.head(path)) === null) return 'absent';
+    const current = await this.head(path);
+    if (current === null) return 'absent';
+    if (current.contentHash === undefined) return 'foreign';
     await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: path }));
     return 'deleted';
   }
@@ -164,15 +171,24 @@ function isPreconditionFailure(error: unknown): boolean {
   );
 }
 
-/** An in-memory site store for unit tests; `writes` counts PUTs so tests can prove "nothing written". */
+/**
+ * An in-memory site store for unit tests; `writes` counts PUTs so tests can prove "nothing written".
+ * `putForeign` stands for an object the operator put there (no content hash).
+ */
 export class MemorySiteStore implements SiteStore {
-  readonly files = new Map<string, SiteObject & { readonly etag: string }>();
+  readonly files = new Map<string, SiteObject & { readonly etag: string; readonly foreign?: true }>();
   writes = 0;
   deletes = 0;
 
   async head(path: string): Promise<ObjectVersion> {
     const file = this.files.get(path);
-    return file === undefined ? null : { contentHash: siteObjectHash(file), etag: file.etag };
+    if (file === undefined) return null;
+    return { contentHash: file.foreign ? undefined : siteObjectHash(file), etag: file.etag };
+  }
+
+  /** An object put by someone else than the pipeline, as an operator's `aws s3 cp` would. */
+  putForeign(file: SiteObject): void {
+    this.files.set(file.path, { ...file, etag: `"${md5(file.body)}"`, foreign: true });
   }
 
   async putIfChanged(file: SiteObject, options: PutIfChangedOptions = {}): Promise<PutResult> {
@@ -188,6 +204,7 @@ export class MemorySiteStore implements SiteStore {
   }
 
   async delete(path: string): Promise<DeleteResult> {
+    if (this.files.get(path)?.foreign) return 'foreign';
     if (!this.files.delete(path)) return 'absent';
     this.deletes += 1;
     return 'deleted';

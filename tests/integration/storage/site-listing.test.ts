@@ -1,3 +1,4 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { mapLimit, S3SiteStore } from '@feedwright/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulators, startEmulators } from '../../support/emulators.ts';
@@ -52,5 +53,35 @@ describe('S3SiteStore.list on s3rver', () => {
 
     // Assess
     expect(listed.map((object) => object.key)).toEqual(paths);
+  });
+});
+
+describe('S3SiteStore.delete on s3rver', () => {
+  it("deletes what the pipeline wrote and leaves an operator's object (no content hash) alone", async () => {
+    // Prepare
+    const client = emulators.s3Client();
+    const site = new S3SiteStore({ bucket: 'feedwright-site', client });
+    await site.putIfChanged({
+      path: 'stories/gone.html',
+      body: 'gone',
+      contentType: 'text/html; charset=utf-8',
+      cacheControl: 'no-cache',
+    });
+    await client.send(
+      new PutObjectCommand({
+        Bucket: 'feedwright-site',
+        Key: '.well-known/security.txt',
+        Body: 'Contact: mailto:security@example.com\n',
+        ContentType: 'text/plain; charset=utf-8',
+      }),
+    );
+
+    // Act
+    const results = [await site.delete('stories/gone.html'), await site.delete('.well-known/security.txt')];
+
+    // Assess
+    expect(results).toEqual(['deleted', 'foreign']);
+    expect(await site.head('stories/gone.html')).toBeNull();
+    expect(await site.head('.well-known/security.txt')).not.toBeNull();
   });
 });

@@ -92,6 +92,30 @@ describe('Function: reconcile', () => {
     expect(bodies(site)).toEqual(expectedSite(source));
   });
 
+  it("leaves the operator's own objects alone: only what the pipeline wrote is deleted", async () => {
+    // Prepare
+    const { source, site, services } = fixture();
+    source.put(BUCKET, 'digests/a.txt', digestText('Law', 'A court rules', 'Text.'));
+    const own = (path: string) => ({ path, body: `${path}\n`, contentType: 'text/plain', cacheControl: 'x' });
+    site.putForeign(own('robots.txt'));
+    site.putForeign(own('.well-known/security.txt'));
+    await site.putIfChanged(own('stories/stale.html'));
+
+    // Act
+    const result = await reconcile(services);
+
+    // Assess
+    expect(result.deleted).toEqual(['stories/stale.html']);
+    expect([...site.files.keys()]).toEqual(
+      expect.arrayContaining(['robots.txt', '.well-known/security.txt']),
+    );
+    const built = expectedSite(source);
+    expect([...site.files.keys()].filter((path) => !built.has(path)).sort()).toEqual([
+      '.well-known/security.txt',
+      'robots.txt',
+    ]);
+  });
+
   it('writes and deletes nothing, and re-reads no digest, when nothing differs', async () => {
     // Prepare
     const { source, site, services } = fixture();
