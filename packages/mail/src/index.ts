@@ -1,7 +1,7 @@
 /**
  * Newsletters by e-mail: a raw message (as SES stores it under `mail/`, as the local SMTP server
  * writes it, or as an `.eml` file) → the digest text, and who may publish. Pure, no I/O: MIME is
- * read by postal-mime, HTML-only mail turned into text by html-to-text.
+ * read from its raw bytes (charsets by the WHATWG Encoding Standard), HTML walked as a DOM (parse5).
  *
  * @packageDocumentation
  */

@@ -7,8 +7,10 @@ import {
   type ParseOptions,
   tooLargeError,
 } from '@feedwright/digest';
-import PostalMime, { type Email } from 'postal-mime';
-import { unwrapForwarded } from './forwarded.ts';
+import PostalMime, { addressParser, type Email } from 'postal-mime';
+import { findDigest } from './find-digest.ts';
+import { htmlToDigestLines } from './html-lines.ts';
+import { type MimeText, mimeText, TooManyPartsError } from './mime-text.ts';
 import {
   checkSender,
   type MailHeader,
@@ -27,6 +29,8 @@ export interface ReadMailOptions {
 export interface MailDigestText {
   /** The `From:` address, or undefined when the message has none. */
   readonly from: string | undefined;
+  /** Every address of every `From:` header: more than one is refused by {@link checkSender}. */
+  readonly fromAddresses: readonly string[];
   readonly subject: string | undefined;
   /** The verdicts SES added to the message's headers (empty for mail that did not pass SES). */
   readonly verdicts: SesReceiptVerdicts;
@@ -43,84 +47,119 @@ function asMessageError(error: DigestError): DigestError {
   return new DigestError(error.code, error.message.replace(/^the file\b/, "the message's text"));
 }
 
-/**
- * HTML → text for an HTML-only newsletter: one line per paragraph or heading (no wrapping), blank
- * lines between blocks, headings as written (not upper-cased), no link targets or images, so that
- * the digest parser sees the same lines as in a plain-text copy.
- */
-async function htmlToDigestText(html: string): Promise<string> {
-  // Loaded on first use: only HTML-only mail needs it, so ingest's cold start does not evaluate it.
-  const { convert } = await import('html-to-text');
-  const asWritten = { uppercase: false, leadingLineBreaks: 2, trailingLineBreaks: 2 };
-  return convert(html, {
-    wordwrap: false,
-    selectors: [
-      { selector: 'a', options: { ignoreHref: true } },
-      { selector: 'img', format: 'skip' },
-      { selector: 'h1', options: asWritten },
-      { selector: 'h2', options: asWritten },
-      { selector: 'h3', options: asWritten },
-      { selector: 'h4', options: asWritten },
-      { selector: 'h5', options: asWritten },
-      { selector: 'h6', options: asWritten },
-      { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
-    ],
-  });
+/** A message read: its headers (by postal-mime) and its text parts (decoded from raw bytes). */
+interface OpenedMail {
+  readonly email: Email;
+  readonly body: MimeText;
 }
 
-async function openMail(bytes: Uint8Array, options: ReadMailOptions): Promise<Email> {
+/** The top-level header block of a raw message, with the blank line that ends it. */
+function headerBlock(bytes: Uint8Array): Uint8Array {
+  for (let i = 0; i < bytes.length - 1; i++) {
+    if (bytes[i] !== 0x0a) continue;
+    if (bytes[i + 1] === 0x0a) return bytes.subarray(0, i + 2);
+    if (bytes[i + 1] === 0x0d && bytes[i + 2] === 0x0a) return bytes.subarray(0, i + 3);
+  }
+  return bytes;
+}
+
+function unreadable(what: string): DigestError {
+  return new DigestError(
+    'UNREADABLE',
+    `the message cannot be read as e-mail: ${what}; mail the digest as the text of an ordinary message`,
+  );
+}
+
+/** postal-mime's reasons in words a sender can act on. */
+function whyUnreadable(error: Error): string {
+  const size = /Maximum header size of (\d+) bytes exceeded/.exec(error.message)?.[1];
+  if (size !== undefined) return `its header is over ${Number(size) / 1024 / 1024} MiB`;
+  return error.message;
+}
+
+async function openMail(bytes: Uint8Array, options: ReadMailOptions): Promise<OpenedMail> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DIGEST_BYTES;
   if (bytes.length > maxBytes) throw tooLargeError(bytes.length, maxBytes);
   if (bytes.length === 0) {
     throw new DigestError('EMPTY', 'the message is empty: mail the digest as the text of a message');
   }
+  let body: MimeText;
   try {
-    return await PostalMime.parse(bytes, { attachmentEncoding: 'arraybuffer' });
+    body = mimeText(bytes);
   } catch (error) {
-    throw new DigestError(
-      'UNREADABLE',
-      `the message cannot be read as e-mail (${(error as Error).message}): mail the digest as the text of an ordinary message`,
-    );
+    if (error instanceof TooManyPartsError) {
+      throw unreadable(error.message);
+    }
+    throw error;
+  }
+  try {
+    // The headers only: the body's parts were read above, each decoded from its own bytes.
+    return { email: await PostalMime.parse(headerBlock(bytes)), body };
+  } catch (error) {
+    throw unreadable(whyUnreadable(error as Error));
   }
 }
 
-function senderOf(email: Email): Pick<MailDigestText, 'from' | 'subject' | 'verdicts' | 'headers'> {
+/** Every mailbox of every `From:` header (groups flattened), in order. */
+function fromAddressesOf(email: Email): string[] {
+  return email.headers
+    .filter((header) => header.key === 'from')
+    .flatMap((header) => addressParser(header.value, { flatten: true }))
+    .map((mailbox) => ('address' in mailbox ? (mailbox.address ?? '') : ''))
+    .filter((address) => address.length > 0);
+}
+
+function senderOf(
+  email: Email,
+): Pick<MailDigestText, 'from' | 'fromAddresses' | 'subject' | 'verdicts' | 'headers'> {
   const from = email.from?.address;
   return {
     from: from === undefined || from.length === 0 ? undefined : from,
+    fromAddresses: fromAddressesOf(email),
     subject: email.subject,
     verdicts: sesVerdictsFromHeaders(email.headers),
     headers: email.headers.map(({ key, value }) => ({ key, value })),
   };
 }
 
-async function textOf(email: Email): Promise<Pick<MailDigestText, 'text' | 'warnings'>> {
-  const warnings: string[] = [];
-  let body: string;
-  if (email.text !== undefined && email.text.trim().length > 0) {
-    body = email.text;
-  } else if (email.html !== undefined && email.html.trim().length > 0) {
-    body = await htmlToDigestText(email.html);
-    warnings.push(
-      'the message has no plain-text part: its HTML part was turned into text, which may place lines differently; send the digest as plain text',
-    );
-  } else if (email.text !== undefined || email.html !== undefined) {
+/** Where the digest stands in a message: its plain-text part, else its HTML part's lines. */
+function digestBody(parts: MimeText): { text: string; warnings: string[] } | undefined {
+  const plain = parts.plain !== undefined && parts.plain.trim().length > 0 ? findDigest(parts.plain) : undefined;
+  if (plain?.found) return { text: plain.text, warnings: [] };
+  const html =
+    parts.html !== undefined && parts.html.trim().length > 0 ? findDigest(htmlToDigestLines(parts.html)) : undefined;
+  if (html !== undefined && (html.found || plain === undefined)) {
+    return {
+      text: html.text,
+      warnings: [
+        plain === undefined
+          ? 'the message has no plain-text part: its HTML part was read, which may place lines differently; send the digest as plain text'
+          : 'the plain-text part holds no digest (no date line): its HTML part was read',
+      ],
+    };
+  }
+  return plain === undefined ? undefined : { text: plain.text, warnings: [] };
+}
+
+function textOf({ body: parts }: OpenedMail): Pick<MailDigestText, 'text' | 'warnings'> {
+  const body = digestBody(parts);
+  if (body === undefined && (parts.plain !== undefined || parts.html !== undefined)) {
     throw new DigestError(
       'BLANK',
       "the message's text is blank: mail the digest as the text of the message, not as an attachment",
     );
-  } else {
-    const attached = email.attachments.length;
+  }
+  if (body === undefined) {
+    const attached = parts.parts;
     throw new DigestError(
       'NO_TEXT',
       `the message has no text part${attached === 1 ? ' (only an attachment, which is ignored)' : attached > 1 ? ` (only ${attached} attachments, which are ignored)` : ''}: mail the digest as the text of the message`,
     );
   }
-  const { text: unwrapped } = unwrapForwarded(body);
   try {
     // The decoded text as UTF-8 bytes: the same binary, NUL and blank checks as an uploaded file.
-    const text = decodeDigest(new TextEncoder().encode(unwrapped), { maxBytes: Number.POSITIVE_INFINITY });
-    return { text, warnings };
+    const text = decodeDigest(new TextEncoder().encode(body.text), { maxBytes: Number.POSITIVE_INFINITY });
+    return { text, warnings: body.warnings };
   } catch (error) {
     if (error instanceof DigestError) throw asMessageError(error);
     throw error;
@@ -128,21 +167,25 @@ async function textOf(email: Email): Promise<Pick<MailDigestText, 'text' | 'warn
 }
 
 /**
- * Reads a raw e-mail message (RFC 5322, as SES stores it or as an `.eml` file holds it) with
- * postal-mime and returns its digest text.
+ * Reads a raw e-mail message (RFC 5322, as SES stores it or as an `.eml` file holds it) and
+ * returns its digest text.
  *
- * The text is the `text/plain` part, decoded from quoted-printable or base64 and from its charset.
- * Only when there is no plain part is the HTML part used, turned into text by html-to-text, with a
- * warning. Attachments are ignored. A forwarded newsletter is unwrapped ({@link unwrapForwarded}).
- * The text then passes the same checks as a file's bytes (binary data, NUL bytes).
+ * The headers are read by postal-mime; the body's parts from the message's own bytes, each
+ * decoded from quoted-printable or base64 and then from its charset by the WHATWG Encoding
+ * Standard (`mimeText`). The digest is the `text/plain` part's; when that part holds no date line
+ * (or there is none), the HTML part's lines are used (`htmlToDigestLines`), with a warning. In
+ * either, the digest is found from its date line to its end, with an e-mail service's frame and a
+ * forwarder's note around it dropped (`findDigest`). Attachments are ignored. The text then passes
+ * the same checks as a file's bytes (binary data, NUL bytes).
  *
  * @throws {DigestError} `TOO_LARGE` (from the message's size, before it is read), `EMPTY`,
- *   `UNREADABLE` (not MIME postal-mime can read), `BLANK`, `BINARY`, `NUL_BYTES`, or `NO_TEXT` for
- *   a message with neither a plain nor an HTML part.
+ *   `UNREADABLE` (a header over 2 MiB, or more parts than a message may have, each said in
+ *   words), `BLANK`, `BINARY`, `NUL_BYTES`, or `NO_TEXT` for a message with neither a plain nor
+ *   an HTML part.
  */
 export async function readMail(bytes: Uint8Array, options: ReadMailOptions = {}): Promise<MailDigestText> {
-  const email = await openMail(bytes, options);
-  return { ...senderOf(email), ...(await textOf(email)) };
+  const opened = await openMail(bytes, options);
+  return { ...senderOf(opened.email), ...textOf(opened) };
 }
 
 /** Adds the message's warnings (an HTML-only message) before the parser's own. */
@@ -183,11 +226,11 @@ export async function acceptMailDigest(
   bytes: Uint8Array,
   options: AcceptMailOptions,
 ): Promise<{ readonly mail: MailDigestText; readonly digest: Digest }> {
-  const email = await openMail(bytes, options);
-  const sender = senderOf(email);
-  const refusal = checkSender(sender.from, sender.verdicts, options.policy);
+  const opened = await openMail(bytes, options);
+  const sender = senderOf(opened.email);
+  const refusal = checkSender(sender.fromAddresses, sender.verdicts, options.policy);
   if (refusal !== undefined) throw new DigestError('SENDER_REFUSED', refusal.reason);
-  const mail = { ...sender, ...(await textOf(email)) };
+  const mail = { ...sender, ...textOf(opened) };
   return { mail, digest: parseMailText(mail, options) };
 }
 

@@ -21,6 +21,8 @@ export interface SesReceiptVerdicts {
   readonly spfDomain?: string;
   /** Domains of the DKIM signatures that passed (`header.d=` / `header.i=`). */
   readonly dkimDomains?: readonly string[];
+  /** The From domain DMARC was evaluated for (`dmarc=pass header.from=…`). */
+  readonly dmarcDomain?: string;
 }
 
 /** One header of a message, in document order (postal-mime's shape: lower-case `key`). */
@@ -97,15 +99,18 @@ export function sesVerdictsFromHeaders(headers: readonly MailHeader[]): SesRecei
       }
     }
     for (const [, property, value] of clause.matchAll(
-      /\b(envelope-from|smtp\.mailfrom|header\.[di])=(\S+)/gi,
+      /\b(envelope-from|smtp\.mailfrom|header\.(?:from|[di]))=(\S+)/gi,
     )) {
       const domain = domainOf(value as string);
       if (domain.length === 0) continue;
       const name = (property as string).toLowerCase();
+      if (current === 'dmarc' && name === 'header.from' && verdicts.dmarcDomain === undefined) {
+        verdicts.dmarcDomain = domain;
+      }
       if (current === 'spf' && (name === 'envelope-from' || name === 'smtp.mailfrom')) {
         if (verdicts.spfDomain === undefined) verdicts.spfDomain = domain;
       }
-      if (current === 'dkim' && name.startsWith('header.') && /^dkim\s*=\s*pass\b/i.test(clause)) {
+      if (current === 'dkim' && (name === 'header.d' || name === 'header.i') && /^dkim\s*=\s*pass\b/i.test(clause)) {
         dkimDomains.push(domain);
       }
     }
@@ -171,18 +176,30 @@ function aligned(domain: string, fromDomain: string): boolean {
 /**
  * Decides whether a message's sender may publish.
  *
+ * 0. The message must have exactly one `From:` address: two `From:` headers, or one naming two
+ *    mailboxes, let a message claim an allowed sender and another at once, and which one a mail
+ *    reader shows is anyone's guess.
  * 1. The `From:` address must be on the allow-list (when there is one).
  * 2. Through SES: the spam and virus verdicts must not be `FAIL`, and the `From:` address must be
- *    authenticated: DMARC passed, or SPF passed for an envelope domain aligned with the `From:`
- *    domain, or a DKIM signature of an aligned domain passed. SPF or DKIM passing for some other
- *    domain is what a forged `From:` looks like, so it does not count.
+ *    authenticated: DMARC passed for the From domain itself (`header.from=` equal to it), or SPF
+ *    passed for an envelope domain aligned with the `From:` domain, or a DKIM signature of an
+ *    aligned domain passed. DMARC, SPF or DKIM passing for some other domain is what a forged
+ *    `From:` looks like, so it does not count.
+ *
+ * `from` is the message's `From:` addresses (one string for a message known to have one).
  */
 export function checkSender(
-  from: string | undefined,
+  from: string | readonly string[] | undefined,
   verdicts: SesReceiptVerdicts,
   policy: SenderPolicy,
 ): SenderRefusal | undefined {
-  const address = from?.trim().toLowerCase();
+  const addresses = from === undefined ? [] : typeof from === 'string' ? [from] : from;
+  if (addresses.length > 1) {
+    return {
+      reason: `the message has ${addresses.length} From: addresses (${addresses.join(', ')}): a message that claims more than one sender cannot publish; send it from one address`,
+    };
+  }
+  const address = addresses[0]?.trim().toLowerCase();
   if (address === undefined || !/^[^\s@]+@[^\s@]+$/.test(address)) {
     return { reason: 'the message has no From: address, so its sender cannot be checked' };
   }
@@ -200,7 +217,7 @@ export function checkSender(
   if (verdicts.virusVerdict?.status === 'FAIL') {
     return { reason: `SES found a virus in the message from ${address} (virus verdict FAIL)` };
   }
-  if (verdicts.dmarcVerdict?.status === 'PASS') return undefined;
+  if (verdicts.dmarcVerdict?.status === 'PASS' && verdicts.dmarcDomain === fromDomain) return undefined;
   const spfPass =
     verdicts.spfVerdict?.status === 'PASS' &&
     verdicts.spfDomain !== undefined &&
@@ -211,7 +228,11 @@ export function checkSender(
   if (spfPass || dkimPass) return undefined;
   const spf = verdicts.spfVerdict?.status ?? 'missing';
   const dkim = verdicts.dkimVerdict?.status ?? 'missing';
+  const dmarc =
+    verdicts.dmarcVerdict === undefined
+      ? ''
+      : `, DMARC ${verdicts.dmarcVerdict.status}${verdicts.dmarcDomain ? ` for ${verdicts.dmarcDomain}` : ''}`;
   return {
-    reason: `the From: address ${address} is not authenticated (SPF ${spf}${verdicts.spfDomain ? ` for ${verdicts.spfDomain}` : ''}, DKIM ${dkim}${verdicts.dkimDomains ? ` for ${verdicts.dkimDomains.join(', ')}` : ''}): a forged sender cannot publish; the sender's domain needs SPF or DKIM for ${fromDomain}`,
+    reason: `the From: address ${address} is not authenticated (SPF ${spf}${verdicts.spfDomain ? ` for ${verdicts.spfDomain}` : ''}, DKIM ${dkim}${verdicts.dkimDomains ? ` for ${verdicts.dkimDomains.join(', ')}` : ''}${dmarc}): a forged sender cannot publish; the sender's domain needs SPF, DKIM or DMARC for ${fromDomain}`,
   };
 }

@@ -35,7 +35,7 @@ describe('Function: parseMailDigest, on the .eml fixtures', () => {
     expect(digest).toEqual(expected);
   });
 
-  it('reads an HTML-only message through html-to-text, with the same stories and a warning', async () => {
+  it('reads an HTML-only message from its HTML part, with the same stories and a warning', async () => {
     // Prepare
     const expected = textDigest('cx-daily-2020-12-01');
 
@@ -45,7 +45,7 @@ describe('Function: parseMailDigest, on the .eml fixtures', () => {
     // Assess
     expect(digest.stories).toEqual(expected.stories);
     expect(digest.title).toBe(expected.title);
-    expect(digest.warnings[0]).toMatch(/no plain-text part: its HTML part was turned into text/);
+    expect(digest.warnings[0]).toMatch(/no plain-text part: its HTML part was read/);
   });
 
   it('ignores attachments, even a text/plain one', async () => {
@@ -225,5 +225,43 @@ describe('Function: acceptMailDigest', () => {
     // Assess
     expect(error.code).toBe('SENDER_REFUSED');
     expect(error.message).toMatch(/not authenticated/);
+  });
+});
+
+describe('Function: readMail, on messages built to be hard to read', () => {
+  it('refuses a message with 40,000 attachments by saying it has too many parts', async () => {
+    // Prepare
+    const part = '--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="a.bin"\r\n\r\nAA==\r\n';
+    const raw = Buffer.concat([
+      Buffer.from(
+        `${FROM}\r\nSubject: Daily\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${seedText}\r\n`,
+      ),
+      Buffer.from(part.repeat(40_000)),
+      Buffer.from('--b--\r\n'),
+    ]);
+
+    // Act
+    const error = await digestErrorOfAsync(readMail(raw));
+
+    // Assess
+    expect(error.code).toBe('UNREADABLE');
+    expect(error.message).toBe(
+      'the message cannot be read as e-mail: it has 40,001 parts (attachments and the like), over the 1,000 a message may have; mail the digest as the text of an ordinary message',
+    );
+    expect(error.message).not.toMatch(/Maximum header size/);
+  });
+
+  it('refuses a message whose own header is over 2 MiB in words, not postal-mime’s', async () => {
+    // Prepare
+    const raw = rawMessage([FROM, ...Array.from({ length: 30_000 }, (_, i) => `X-Padding-${i}: ${'x'.repeat(60)}`)], seedText);
+
+    // Act
+    const error = await digestErrorOfAsync(readMail(raw, { maxBytes: 10 * 1024 * 1024 }));
+
+    // Assess
+    expect(error.code).toBe('UNREADABLE');
+    expect(error.message).toBe(
+      'the message cannot be read as e-mail: its header is over 2 MiB; mail the digest as the text of an ordinary message',
+    );
   });
 });

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import {
+  acceptMailDigest,
   checkSender,
   parseAllowedSenders,
   readMail,
@@ -6,7 +8,7 @@ import {
   sesVerdictsFromHeaders,
 } from '@feedwright/mail';
 import { describe, expect, it } from 'vitest';
-import { eml, rawMessage } from './mail-fixtures.ts';
+import { digestErrorOfAsync, eml, rawMessage, TEXT_DIR } from './mail-fixtures.ts';
 
 const ALLOWED = parseAllowedSenders('editor@x.com, @newsletter.example.com');
 const SES = { allowedSenders: ALLOWED, verdicts: 'ses' } as const;
@@ -69,6 +71,7 @@ describe('Function: sesVerdictsFromHeaders', () => {
       dmarcVerdict: { status: 'PASS' },
       spfDomain: 'mail.newsletter.example.com',
       dkimDomains: ['newsletter.example.com'],
+      dmarcDomain: 'newsletter.example.com',
     });
   });
 
@@ -242,5 +245,111 @@ describe('Function: sesVerdictsFromHeaders, on headers read by postal-mime', () 
     // Assess
     expect(mail.verdicts).toEqual(sesVerdictsFromHeaders(rawHeaders(SES_HEADERS)));
     expect(mail.verdicts.dkimDomains).toEqual(['newsletter.example.com']);
+  });
+});
+
+describe('Function: checkSender, on a message with more than one From: address', () => {
+  it('refuses two addresses, naming both, even when the first is allowed', () => {
+    // Act
+    const refusal = checkSender(['editor@x.com', 'evil@attacker.example'], PASSING, {
+      verdicts: 'trusted',
+      allowedSenders: ALLOWED,
+    });
+
+    // Assess
+    expect(refusal?.reason).toBe(
+      'the message has 2 From: addresses (editor@x.com, evil@attacker.example): a message that claims more than one sender cannot publish; send it from one address',
+    );
+  });
+
+  it('refuses it when no allow-list is set too', () => {
+    // Act + Assess
+    expect(checkSender(['a@x.com', 'b@y.com'], {}, { verdicts: 'trusted' })?.reason).toMatch(/2 From: addresses/);
+  });
+});
+
+describe('Function: acceptMailDigest, on a message with more than one From: address', () => {
+  const digest = readFileSync(`${TEXT_DIR}cx-daily-2020-12-01.txt`, 'utf8');
+  const policies = {
+    trusted: { verdicts: 'trusted', allowedSenders: parseAllowedSenders('editor@example.com') },
+    ses: { verdicts: 'ses', allowedSenders: parseAllowedSenders('editor@example.com') },
+  } as const;
+  const sesHeaders = [
+    'X-SES-Spam-Verdict: PASS',
+    'X-SES-Virus-Verdict: PASS',
+    'Authentication-Results: amazonses.com; spf=pass envelope-from=bounce@example.com; dkim=pass header.i=@example.com; dmarc=pass header.from=example.com;',
+  ];
+
+  it.each([
+    ['two From: headers', ['From: editor@example.com', 'From: evil@attacker.com']],
+    ['one From: header with two addresses', ['From: editor@example.com, evil@attacker.com']],
+    ['one From: header with a group of two', ['From: Editors: editor@example.com, evil@attacker.com;']],
+    ['the forged address first', ['From: evil@attacker.com', 'From: editor@example.com']],
+  ])('refuses %s, locally and through SES', async (_, fromHeaders) => {
+    for (const [name, policy] of Object.entries(policies)) {
+      // Prepare
+      const raw = rawMessage([...(name === 'ses' ? sesHeaders : []), ...fromHeaders, 'Subject: Daily'], digest);
+
+      // Act
+      const error = await digestErrorOfAsync(acceptMailDigest(raw, { policy }));
+
+      // Assess
+      expect(error.code).toBe('SENDER_REFUSED');
+      expect(error.message).toMatch(/^the message has 2 From: addresses \(.*evil@attacker\.com.*\)/);
+    }
+  });
+
+  it('accepts the same message with one From: address', async () => {
+    // Prepare
+    const raw = rawMessage([...sesHeaders, 'From: Editor <editor@example.com>', 'Subject: Daily'], digest);
+
+    // Act
+    const { digest: parsed } = await acceptMailDigest(raw, { policy: policies.ses });
+
+    // Assess
+    expect(parsed.stories.length).toBeGreaterThan(0);
+  });
+});
+
+describe('Function: checkSender, on the DMARC verdict', () => {
+  it('refuses dmarc=pass for another domain than the From: domain', () => {
+    // Prepare
+    const headers = rawHeaders([
+      'X-SES-Spam-Verdict: PASS',
+      'X-SES-Virus-Verdict: PASS',
+      'Authentication-Results: amazonses.com; spf=pass envelope-from=bounce@attacker.com; dkim=pass header.i=@attacker.com; dmarc=pass header.from=attacker.com;',
+    ]);
+    const verdicts = sesVerdictsFromHeaders(headers);
+
+    // Act
+    const refusal = checkSender('editor@x.com', verdicts, SES);
+
+    // Assess
+    expect(verdicts.dmarcDomain).toBe('attacker.com');
+    expect(refusal?.reason).toMatch(/^the From: address editor@x.com is not authenticated \(.*DMARC PASS for attacker\.com\)/);
+  });
+
+  it('accepts dmarc=pass for the From: domain itself, with SPF and DKIM for a mailing service', () => {
+    // Prepare
+    const verdicts = sesVerdictsFromHeaders(
+      rawHeaders([
+        'Authentication-Results: amazonses.com; spf=pass envelope-from=bounce@mcsv.example; dkim=pass header.i=@mcsv.example; dmarc=pass header.from=x.com;',
+      ]),
+    );
+
+    // Act + Assess
+    expect(checkSender('editor@x.com', verdicts, SES)).toBeUndefined();
+  });
+
+  it('does not take a DMARC pass that names no domain for the From: domain', () => {
+    // Act
+    const refusal = checkSender(
+      'editor@x.com',
+      { dmarcVerdict: { status: 'PASS' }, spfVerdict: { status: 'FAIL' }, dkimVerdict: { status: 'FAIL' } },
+      SES,
+    );
+
+    // Assess
+    expect(refusal?.reason).toMatch(/not authenticated/);
   });
 });
