@@ -12,7 +12,8 @@ const LABELS: Readonly<Record<string, string>> = {
   'iso-8859-2': 'csisolatin2 iso-8859-2 iso-ir-101 iso8859-2 iso88592 iso_8859-2 iso_8859-2:1987 l2 latin2',
   'iso-8859-3': 'csisolatin3 iso-8859-3 iso-ir-109 iso8859-3 iso88593 iso_8859-3 iso_8859-3:1988 l3 latin3',
   'iso-8859-4': 'csisolatin4 iso-8859-4 iso-ir-110 iso8859-4 iso88594 iso_8859-4 iso_8859-4:1988 l4 latin4',
-  'iso-8859-5': 'csisolatincyrillic cyrillic iso-8859-5 iso-ir-144 iso8859-5 iso88595 iso_8859-5 iso_8859-5:1988',
+  'iso-8859-5':
+    'csisolatincyrillic cyrillic iso-8859-5 iso-ir-144 iso8859-5 iso88595 iso_8859-5 iso_8859-5:1988',
   'iso-8859-6':
     'arabic asmo-708 csiso88596e csiso88596i csisolatinarabic ecma-114 iso-8859-6 iso-8859-6-e iso-8859-6-i iso-ir-127 iso8859-6 iso88596 iso_8859-6 iso_8859-6:1987',
   'iso-8859-7':
@@ -74,7 +75,9 @@ const CODECS: Readonly<Record<string, string>> = {
 };
 
 const ENCODING_BY_LABEL: ReadonlyMap<string, string> = new Map(
-  Object.entries(LABELS).flatMap(([name, labels]) => labels.split(' ').map((label) => [label, name] as const)),
+  Object.entries(LABELS).flatMap(([name, labels]) =>
+    labels.split(' ').map((label) => [label, name] as const),
+  ),
 );
 
 /**
@@ -82,7 +85,7 @@ const ENCODING_BY_LABEL: ReadonlyMap<string, string> = new Map(
  * standard reads labels (case and surrounding white space ignored), with the `cpNNN`/`x-`
  * spellings mail clients add; undefined for a label it does not know.
  */
-export function encodingForLabel(label: string): string | undefined {
+function encodingForLabel(label: string): string | undefined {
   const key = label.trim().toLowerCase().replace(/^"|"$/g, '');
   const known = ENCODING_BY_LABEL.get(key);
   if (known !== undefined) return known;
@@ -107,7 +110,9 @@ export function decodeCharset(bytes: Uint8Array, label: string | undefined): str
   if (encoding === 'iso-2022-jp') return new TextDecoder('iso-2022-jp').decode(bytes);
   const codec = CODECS[encoding] ?? encoding;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const text = iconv.decode(buffer, codec, { stripBOM: encoding === 'utf-8' || encoding.startsWith('utf-16') });
+  const text = iconv.decode(buffer, codec, {
+    stripBOM: encoding === 'utf-8' || encoding.startsWith('utf-16'),
+  });
   if (!encoding.startsWith('windows-')) return text;
   // The standard's windows-125x indexes give the bytes they leave unassigned in 0x80–0x9F their
   // C1 code points; iconv-lite gives U+FFFD. One character per byte, so positions line up.

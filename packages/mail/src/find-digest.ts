@@ -6,7 +6,9 @@ const QUOTE = /^>[ \t]?/;
 
 /** A line as the digest parser will see it: `>` quoting and the spaces around it gone. */
 function bare(line: string): string {
-  return line.replace(QUOTE_PREFIX, '').replace(/^[\s\u00a0\u200b-\u200d\ufeff]+|[\s\u00a0\u200b-\u200d\ufeff]+$/g, '');
+  return line
+    .replace(QUOTE_PREFIX, '')
+    .replace(/^[\s\u00a0\u200b-\u200d\ufeff]+|[\s\u00a0\u200b-\u200d\ufeff]+$/g, '');
 }
 
 function isDateLine(line: string): boolean {
@@ -30,17 +32,17 @@ const FRAME_LINE = new RegExp(
     String.raw`^unsubscribe\b`,
     String.raw`\bunsubscribe\s*(?:[|·•]|$|here\b|from this list|https?:)`,
     String.raw`[|·•]\s*unsubscribe\b`,
-    String.raw`^(?:update|manage|change) (?:your )?(?:subscription|email|mailing)? ?(?:preferences|settings|subscription)`,
-    String.raw`^(?:you are|you're|you were) (?:receiving|subscribed|signed up)`,
-    String.raw`^you (?:received|got|are getting) this`,
-    String.raw`^(?:this email|this message|this newsletter) was sent`,
+    '^(?:update|manage|change) (?:your )?(?:subscription|email|mailing)? ?(?:preferences|settings|subscription)',
+    "^(?:you are|you're|you were) (?:receiving|subscribed|signed up)",
+    '^you (?:received|got|are getting) this',
+    '^(?:this email|this message|this newsletter) was sent',
     String.raw`^(?:copyright\s*)?(?:©|\(c\)|copyright)\s*(?:\d{4}|[\p{L}])`,
     String.raw`\ball rights reserved\b`,
-    String.raw`^our mailing address`,
-    String.raw`^want to change how you receive`,
-    String.raw`^view (?:this |it )?(?:email|post|newsletter|issue|message)? ?(?:in|on) (?:your|the|a) (?:browser|web)`,
-    String.raw`^forwarded this (?:email|newsletter)`,
-    String.raw`^(?:if you )?no longer (?:want|wish) to receive`,
+    '^our mailing address',
+    '^want to change how you receive',
+    '^view (?:this |it )?(?:email|post|newsletter|issue|message)? ?(?:in|on) (?:your|the|a) (?:browser|web)',
+    '^forwarded this (?:email|newsletter)',
+    '^(?:if you )?no longer (?:want|wish) to receive',
     String.raw`^powered by\b`,
   ].join('|'),
   'iu',
@@ -57,7 +59,7 @@ const FRAME_NEIGHBOUR = new RegExp(
     String.raw`\b\d+[a-z]?,?\s+[\p{L} .'-]+\b(?:street|st\.?|road|rd\.?|avenue|ave\.?|boulevard|blvd\.?|lane|ln\.?|drive|dr\.?|way|plaza|square|suite|floor)\b`,
     String.raw`\b(?:p\.?\s?o\.?\s+box|pmb)\s+\d+`,
     String.raw`^sent (?:with|by|via|from)\b`,
-    String.raw`^(?:share|tweet|forward)(?: this)?(?: (?:email|newsletter|post))?$`,
+    '^(?:share|tweet|forward)(?: this)?(?: (?:email|newsletter|post))?$',
   ].join('|'),
   'iu',
 );

@@ -79,7 +79,7 @@ const BLOCKS = new Set([
 ]);
 
 /** Padding that e-mail services put after a preheader, and other characters that show nothing. */
-const INVISIBLE = /^[\s\u00a0\u00ad\u034f\u180e\u200b-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]*$/;
+const INVISIBLE = /^(?:[\s\u00a0\u00ad\u180e\u200b-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]|\u034f)*$/;
 
 function attribute(element: Element, name: string): string | undefined {
   return element.attrs.find((attr) => attr.name === name)?.value;
@@ -285,7 +285,10 @@ function walk(node: Node, state: WalkState): void {
   if (isHidden(element, style, state)) return;
   const tag = element.tagName;
   const out = state.out;
-  if (tag === 'br') return out.lineBreak();
+  if (tag === 'br') {
+    out.lineBreak();
+    return;
+  }
   if (tag === 'img') {
     if (isPhoto(element, style)) out.photo();
     return;

@@ -11,7 +11,7 @@ export interface MimeText {
 }
 
 /** The most parts a message may have: a newsletter has two or three, with a few images. */
-export const MAX_MIME_PARTS = 1000;
+const MAX_MIME_PARTS = 1000;
 /** How deep multiparts may nest before the message is taken for a hostile one. */
 const MAX_DEPTH = 50;
 
@@ -47,7 +47,10 @@ function headerFields(block: string): Map<string, string> {
 }
 
 /** `text/plain; charset="iso-8859-1"; format=flowed` → the value and its parameters. */
-function structured(value: string | undefined, fallback: string): { value: string; params: Map<string, string> } {
+function structured(
+  value: string | undefined,
+  fallback: string,
+): { value: string; params: Map<string, string> } {
   const params = new Map<string, string>();
   if (value === undefined) return { value: fallback, params };
   const pieces = value.match(/(?:"(?:[^"\\]|\\.)*"|[^;])+/g) ?? [];
@@ -63,7 +66,9 @@ function structured(value: string | undefined, fallback: string): { value: strin
     // RFC 2231: charset*=utf-8''value (the language and the percent-encoding are dropped).
     if (key.endsWith('*')) {
       key = key.slice(0, -1);
-      param = param.replace(/^[^']*'[^']*'/, '').replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+      param = param
+        .replace(/^[^']*'[^']*'/, '')
+        .replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
     }
     if (!params.has(key)) params.set(key, param);
   }
@@ -73,7 +78,8 @@ function structured(value: string | undefined, fallback: string): { value: strin
 function splitPart(raw: string, defaultType: string): Part {
   const end = /\r?\n\r?\n/.exec(raw);
   const block = raw.startsWith('\n') || raw.startsWith('\r\n') ? '' : end ? raw.slice(0, end.index) : raw;
-  const body = block.length === 0 ? raw.replace(/^\r?\n/, '') : end ? raw.slice(end.index + end[0].length) : '';
+  const body =
+    block.length === 0 ? raw.replace(/^\r?\n/, '') : end ? raw.slice(end.index + end[0].length) : '';
   const fields = headerFields(block);
   const type = structured(fields.get('content-type'), defaultType);
   return {
@@ -105,9 +111,11 @@ function multipartBodies(body: string, boundary: string): string[] {
 }
 
 function quotedPrintable(body: string): string {
-  return body.replace(/[ \t]+(?=\r?\n)/g, '').replace(/=(?:\r?\n|([0-9A-Fa-f]{2}))/g, (_, hex: string | undefined) =>
-    hex === undefined ? '' : String.fromCharCode(Number.parseInt(hex, 16)),
-  );
+  return body
+    .replace(/[ \t]+(?=\r?\n)/g, '')
+    .replace(/=(?:\r?\n|([0-9A-Fa-f]{2}))/g, (_, hex: string | undefined) =>
+      hex === undefined ? '' : String.fromCharCode(Number.parseInt(hex, 16)),
+    );
 }
 
 /** The part's bytes, undone from its Content-Transfer-Encoding. */

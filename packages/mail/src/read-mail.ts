@@ -9,7 +9,6 @@ import {
 } from '@feedwright/digest';
 import PostalMime, { addressParser, type Email } from 'postal-mime';
 import { findDigest } from './find-digest.ts';
-import { htmlToDigestLines } from './html-lines.ts';
 import { type MimeText, mimeText, TooManyPartsError } from './mime-text.ts';
 import {
   checkSender,
@@ -123,11 +122,17 @@ function senderOf(
 }
 
 /** Where the digest stands in a message: its plain-text part, else its HTML part's lines. */
-function digestBody(parts: MimeText): { text: string; warnings: string[] } | undefined {
-  const plain = parts.plain !== undefined && parts.plain.trim().length > 0 ? findDigest(parts.plain) : undefined;
+async function digestBody(parts: MimeText): Promise<{ text: string; warnings: string[] } | undefined> {
+  const plain =
+    parts.plain !== undefined && parts.plain.trim().length > 0 ? findDigest(parts.plain) : undefined;
   if (plain?.found) return { text: plain.text, warnings: [] };
-  const html =
-    parts.html !== undefined && parts.html.trim().length > 0 ? findDigest(htmlToDigestLines(parts.html)) : undefined;
+  let html: ReturnType<typeof findDigest> | undefined;
+  if (parts.html !== undefined && parts.html.trim().length > 0) {
+    // Loaded on first use: only mail whose digest is in its HTML needs parse5, so ingest's cold
+    // start does not evaluate it.
+    const { htmlToDigestLines } = await import('./html-lines.ts');
+    html = findDigest(htmlToDigestLines(parts.html));
+  }
   if (html !== undefined && (html.found || plain === undefined)) {
     return {
       text: html.text,
@@ -141,8 +146,8 @@ function digestBody(parts: MimeText): { text: string; warnings: string[] } | und
   return plain === undefined ? undefined : { text: plain.text, warnings: [] };
 }
 
-function textOf({ body: parts }: OpenedMail): Pick<MailDigestText, 'text' | 'warnings'> {
-  const body = digestBody(parts);
+async function textOf({ body: parts }: OpenedMail): Promise<Pick<MailDigestText, 'text' | 'warnings'>> {
+  const body = await digestBody(parts);
   if (body === undefined && (parts.plain !== undefined || parts.html !== undefined)) {
     throw new DigestError(
       'BLANK',
@@ -185,7 +190,7 @@ function textOf({ body: parts }: OpenedMail): Pick<MailDigestText, 'text' | 'war
  */
 export async function readMail(bytes: Uint8Array, options: ReadMailOptions = {}): Promise<MailDigestText> {
   const opened = await openMail(bytes, options);
-  return { ...senderOf(opened.email), ...textOf(opened) };
+  return { ...senderOf(opened.email), ...(await textOf(opened)) };
 }
 
 /** Adds the message's warnings (an HTML-only message) before the parser's own. */
@@ -230,7 +235,7 @@ export async function acceptMailDigest(
   const sender = senderOf(opened.email);
   const refusal = checkSender(sender.fromAddresses, sender.verdicts, options.policy);
   if (refusal !== undefined) throw new DigestError('SENDER_REFUSED', refusal.reason);
-  const mail = { ...sender, ...textOf(opened) };
+  const mail = { ...sender, ...(await textOf(opened)) };
   return { mail, digest: parseMailText(mail, options) };
 }
 

@@ -110,7 +110,11 @@ export function sesVerdictsFromHeaders(headers: readonly MailHeader[]): SesRecei
       if (current === 'spf' && (name === 'envelope-from' || name === 'smtp.mailfrom')) {
         if (verdicts.spfDomain === undefined) verdicts.spfDomain = domain;
       }
-      if (current === 'dkim' && (name === 'header.d' || name === 'header.i') && /^dkim\s*=\s*pass\b/i.test(clause)) {
+      if (
+        current === 'dkim' &&
+        (name === 'header.d' || name === 'header.i') &&
+        /^dkim\s*=\s*pass\b/i.test(clause)
+      ) {
         dkimDomains.push(domain);
       }
     }

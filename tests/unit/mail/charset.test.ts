@@ -53,7 +53,12 @@ describe('Function: parseMailDigest, on legacy charsets', () => {
 
   it('decodes a quoted-printable windows-1252 plain-text part the same way', async () => {
     // Prepare
-    const raw = singlePart('text/plain', 'windows-1252', 'quoted-printable', quotedPrintable(windows1252(seedText)));
+    const raw = singlePart(
+      'text/plain',
+      'windows-1252',
+      'quoted-printable',
+      quotedPrintable(windows1252(seedText)),
+    );
 
     // Act
     const { digest } = await parseMailDigest(raw);

@@ -9,7 +9,10 @@ const seedText = readFileSync(`${TEXT_DIR}cx-daily-2020-12-01.txt`, 'utf8');
 const seed = parseDigest(decodeDigest(readFileSync(`${TEXT_DIR}cx-daily-2020-12-01.txt`)));
 
 function htmlMessage(html: string): Uint8Array {
-  return rawMessage([FROM, 'Subject: Daily', 'MIME-Version: 1.0', 'Content-Type: text/html; charset=utf-8'], html);
+  return rawMessage(
+    [FROM, 'Subject: Daily', 'MIME-Version: 1.0', 'Content-Type: text/html; charset=utf-8'],
+    html,
+  );
 }
 
 /** The seed as HTML with `markup` put in after its first story's first paragraph. */
@@ -23,19 +26,37 @@ function seedWith(markup: string): string {
 describe('Function: parseMailDigest, on hidden text in an HTML-only message', () => {
   it.each([
     ['a display:none span', '<span style="display:none">Hidden words.</span>'],
-    ['a display: none !important div', '<div style="DISPLAY: none !important; font-size:1px">Hidden words.</div>'],
+    [
+      'a display: none !important div',
+      '<div style="DISPLAY: none !important; font-size:1px">Hidden words.</div>',
+    ],
     ['a visibility:hidden paragraph', '<p style="visibility:hidden">Hidden words.</p>'],
     ['an element with the hidden attribute', '<div hidden><p>Hidden words.</p><p>Hidden headline</p></div>'],
     ['a template', '<template><p>Hidden words.</p><p>Hidden headline</p></template>'],
     ['a noscript', '<noscript><p>Hidden words.</p></noscript>'],
-    ['an iframe with fallback text', '<iframe src="https://example.com/x">Hidden words. Hidden headline</iframe>'],
-    ['a style and a script', '<style>p { color: red } Hidden</style><script>var hidden = "Hidden words.";</script>'],
+    [
+      'an iframe with fallback text',
+      '<iframe src="https://example.com/x">Hidden words. Hidden headline</iframe>',
+    ],
+    [
+      'a style and a script',
+      '<style>p { color: red } Hidden</style><script>var hidden = "Hidden words.";</script>',
+    ],
     ['an Outlook conditional comment', '<!--[if mso]><p>Hidden words.</p><p>Hidden headline</p><![endif]-->'],
     ['an mso-hide:all block', '<div style="mso-hide:all; max-height:0; overflow:hidden">Hidden words.</div>'],
-    ['a zero-height overflow-hidden block', '<div style="max-height:0px;overflow:hidden">Hidden words.</div>'],
+    [
+      'a zero-height overflow-hidden block',
+      '<div style="max-height:0px;overflow:hidden">Hidden words.</div>',
+    ],
     ['an opacity:0 span', '<span style="opacity: 0">Hidden words.</span>'],
-    ['a class hidden by the style sheet', '<style>.preheader { display: none; }</style><p class="preheader">Hidden words.</p>'],
-    ['an image’s alt text and a tracking pixel', '<p><img src="https://t.example/o.gif" width="1" height="1" alt="Hidden words."></p>'],
+    [
+      'a class hidden by the style sheet',
+      '<style>.preheader { display: none; }</style><p class="preheader">Hidden words.</p>',
+    ],
+    [
+      'an image’s alt text and a tracking pixel',
+      '<p><img src="https://t.example/o.gif" width="1" height="1" alt="Hidden words."></p>',
+    ],
   ])('leaves out %s', async (_, markup) => {
     // Act
     const { digest } = await parseMailDigest(htmlMessage(seedWith(markup)));
@@ -62,9 +83,15 @@ describe('Function: parseMailDigest, on hidden text in an HTML-only message', ()
 describe('Function: parseMailDigest, on HTML layouts', () => {
   it('reads a table layout with long titles and paragraphs unwrapped, one line per row', async () => {
     // Prepare
-    const blocks = seedText.replace(/\r\n/g, '\n').split(/\n\n/).filter((b) => b.trim());
+    const blocks = seedText
+      .replace(/\r\n/g, '\n')
+      .split(/\n\n/)
+      .filter((b) => b.trim());
     const rows = blocks
-      .map((block) => `<tr><td style="padding:0 24px;font-family:Georgia,serif;font-size:16px;line-height:24px">${block.replace(/&/g, '&amp;').replace(/\n/g, '<br>\n')}</td></tr>`)
+      .map(
+        (block) =>
+          `<tr><td style="padding:0 24px;font-family:Georgia,serif;font-size:16px;line-height:24px">${block.replace(/&/g, '&amp;').replace(/\n/g, '<br>\n')}</td></tr>`,
+      )
       .join('\n');
     const html = `<table width="100%" cellpadding="0" cellspacing="0"><tr><td align="center"><table width="600" role="presentation">${rows}</table></td></tr></table>`;
 
@@ -92,7 +119,9 @@ describe('Function: parseMailDigest, on HTML layouts', () => {
 
   it('keeps a body list’s items as list items, with their markers', async () => {
     // Prepare
-    const html = seedWith('<p>The draft would:</p><ul><li>Ban selling data</li><li>Fine offenders</li></ul><ol start="3"><li>Third</li></ol>');
+    const html = seedWith(
+      '<p>The draft would:</p><ul><li>Ban selling data</li><li>Fine offenders</li></ul><ol start="3"><li>Third</li></ol>',
+    );
 
     // Act
     const { digest } = await parseMailDigest(htmlMessage(html));

@@ -41,7 +41,9 @@ export function quotedPrintable(bytes: Uint8Array): string {
     }
     if (byte === 0x0d && bytes[i + 1] === 0x0a) continue;
     const piece =
-      byte === 0x3d || byte < 0x20 || byte > 0x7e ? `=${byte.toString(16).toUpperCase().padStart(2, '0')}` : String.fromCharCode(byte);
+      byte === 0x3d || byte < 0x20 || byte > 0x7e
+        ? `=${byte.toString(16).toUpperCase().padStart(2, '0')}`
+        : String.fromCharCode(byte);
     if (line.length + piece.length > 75) {
       lines.push(`${line}=`);
       line = '';
@@ -49,15 +51,17 @@ export function quotedPrintable(bytes: Uint8Array): string {
     line += piece;
   }
   lines.push(line);
-  return lines.map((l) => l.replace(/[ \t]$/, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)).join('\r\n');
+  return lines
+    .map((l) => l.replace(/[ \t]$/, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`))
+    .join('\r\n');
 }
 
 /** A digest's text as simple HTML: one `<p>` per block, `<br>` between its lines, text escaped. */
 export function digestAsHtml(text: string): string {
-  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const blocks = text
     .replace(/\r\n?/g, '\n')
     .split(/\n\n/)
     .filter((block) => block.trim().length > 0);
-  return `<!doctype html><html><body>${blocks.map((block) => `<p>${block.split('\n').map(escape).join('<br>')}</p>`).join('\n')}</body></html>`;
+  return `<!doctype html><html><body>${blocks.map((block) => `<p>${block.split('\n').map(escapeHtml).join('<br>')}</p>`).join('\n')}</body></html>`;
 }

@@ -231,7 +231,8 @@ describe('Function: acceptMailDigest', () => {
 describe('Function: readMail, on messages built to be hard to read', () => {
   it('refuses a message with 40,000 attachments by saying it has too many parts', async () => {
     // Prepare
-    const part = '--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="a.bin"\r\n\r\nAA==\r\n';
+    const part =
+      '--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="a.bin"\r\n\r\nAA==\r\n';
     const raw = Buffer.concat([
       Buffer.from(
         `${FROM}\r\nSubject: Daily\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${seedText}\r\n`,
@@ -253,7 +254,10 @@ describe('Function: readMail, on messages built to be hard to read', () => {
 
   it('refuses a message whose own header is over 2 MiB in words, not postal-mime’s', async () => {
     // Prepare
-    const raw = rawMessage([FROM, ...Array.from({ length: 30_000 }, (_, i) => `X-Padding-${i}: ${'x'.repeat(60)}`)], seedText);
+    const raw = rawMessage(
+      [FROM, ...Array.from({ length: 30_000 }, (_, i) => `X-Padding-${i}: ${'x'.repeat(60)}`)],
+      seedText,
+    );
 
     // Act
     const error = await digestErrorOfAsync(readMail(raw, { maxBytes: 10 * 1024 * 1024 }));

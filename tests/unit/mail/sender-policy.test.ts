@@ -264,7 +264,9 @@ describe('Function: checkSender, on a message with more than one From: address',
 
   it('refuses it when no allow-list is set too', () => {
     // Act + Assess
-    expect(checkSender(['a@x.com', 'b@y.com'], {}, { verdicts: 'trusted' })?.reason).toMatch(/2 From: addresses/);
+    expect(checkSender(['a@x.com', 'b@y.com'], {}, { verdicts: 'trusted' })?.reason).toMatch(
+      /2 From: addresses/,
+    );
   });
 });
 
@@ -288,7 +290,10 @@ describe('Function: acceptMailDigest, on a message with more than one From: addr
   ])('refuses %s, locally and through SES', async (_, fromHeaders) => {
     for (const [name, policy] of Object.entries(policies)) {
       // Prepare
-      const raw = rawMessage([...(name === 'ses' ? sesHeaders : []), ...fromHeaders, 'Subject: Daily'], digest);
+      const raw = rawMessage(
+        [...(name === 'ses' ? sesHeaders : []), ...fromHeaders, 'Subject: Daily'],
+        digest,
+      );
 
       // Act
       const error = await digestErrorOfAsync(acceptMailDigest(raw, { policy }));
@@ -326,7 +331,9 @@ describe('Function: checkSender, on the DMARC verdict', () => {
 
     // Assess
     expect(verdicts.dmarcDomain).toBe('attacker.com');
-    expect(refusal?.reason).toMatch(/^the From: address editor@x.com is not authenticated \(.*DMARC PASS for attacker\.com\)/);
+    expect(refusal?.reason).toMatch(
+      /^the From: address editor@x.com is not authenticated \(.*DMARC PASS for attacker\.com\)/,
+    );
   });
 
   it('accepts dmarc=pass for the From: domain itself, with SPF and DKIM for a mailing service', () => {
