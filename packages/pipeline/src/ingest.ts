@@ -175,6 +175,8 @@ async function applyVersion(
     key: event.key,
     sequencer: event.sequencer,
     stories: result.counts,
+    ...(result.held === undefined ? {} : { held: result.held }),
+    ...(result.renamed === undefined ? {} : { renamed: result.renamed }),
     warnings: digest.warnings,
     digest: { title: digest.title, date: digest.date, publishedAt: digest.publishedAt },
   };

@@ -8,6 +8,7 @@ import {
   type LiveStory,
   type ManifestItem,
   md5,
+  nextSequencer,
   type SiteStore,
   type StoryStore,
 } from '@feedwright/storage';
@@ -234,9 +235,4 @@ async function issueRecordsOf(
   );
 }
 
-/** The sequencer just after `sequencer` (same width), or the lowest one for a key never seen. */
-export function nextSequencer(sequencer: string | undefined): string {
-  if (sequencer === undefined) return '0';
-  const next = (BigInt(`0x${sequencer}`) + 1n).toString(16).toUpperCase();
-  return next.padStart(sequencer.length, '0');
-}
+export { nextSequencer };

@@ -1,4 +1,4 @@
-import type { StoryCounts } from '@feedwright/storage';
+import type { HeldStory, RenamedStory, StoryCounts } from '@feedwright/storage';
 
 /**
  * The processing report ingest writes to `reports/<key>.json` in the incoming bucket.
@@ -14,6 +14,13 @@ export interface IngestReport {
   readonly eTag?: string;
   readonly versionId?: string;
   readonly stories: StoryCounts;
+  /**
+   * Stories of this upload whose text readers will not see: another digest holding the same story ranks
+   * first (newer date line, or the same and a name that sorts first). Absent when there are none.
+   */
+  readonly held?: readonly HeldStory[];
+  /** Stories of the previous version this upload replaces under a corrected headline. Absent when none. */
+  readonly renamed?: readonly RenamedStory[];
   /** What the parser tolerated but an editor may want to fix. */
   readonly warnings: readonly string[];
   /** Why the digest was rejected or the event skipped, in words an editor can act on. */

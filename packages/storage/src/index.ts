@@ -29,6 +29,7 @@ export {
 } from './issue-registry.ts';
 export type { ItemTable, SortKeyRange } from './item-table.ts';
 export {
+  type HeldStory,
   type Item,
   type ItemKey,
   isLive,
@@ -36,6 +37,8 @@ export {
   type ManifestItem,
   md5,
   type OwnerStamp,
+  type RenamedStory,
+  type ShownBecause,
   type StoryItem,
   storyContentHash,
   type TopicItem,
@@ -43,8 +46,17 @@ export {
 } from './items.ts';
 export { mapLimit } from './map-limit.ts';
 export { MemoryItemTable } from './memory-item-table.ts';
-export { type ClaimDecision, decideStoryWrite, type StoryChange, type StoryDecision } from './rules.ts';
-export { compareSequencers, isValidSequencer } from './sequencer.ts';
+export {
+  type ClaimDecision,
+  decideStoryWrite,
+  type PlannedStory,
+  pairRenamed,
+  planUpload,
+  type StoryChange,
+  type StoryDecision,
+  type UploadPlan,
+} from './rules.ts';
+export { compareSequencers, isValidSequencer, nextSequencer } from './sequencer.ts';
 export {
   CONTENT_HASH_METADATA,
   type DeleteResult,

@@ -72,6 +72,29 @@ export interface ManifestItem extends ItemKey {
    * its event, or reconcile, finishes it.
    */
   readonly settled?: boolean;
+  /** Stories of the upload whose text another holder gives (found at the claim, reported with the counts). */
+  readonly held?: readonly HeldStory[];
+  /** Stories of the previous version the upload replaces under a corrected headline. */
+  readonly renamed?: readonly RenamedStory[];
+}
+
+/** Why another holder's text is shown: its date line is newer, or it is the same and its name sorts first. */
+export type ShownBecause = 'newer-date' | 'name-first';
+
+/** A story of an upload whose text will not show, because another digest holding it ranks first. */
+export interface HeldStory {
+  readonly storyId: string;
+  /** The headline in this upload. */
+  readonly title: string;
+  /** The digest key whose text readers see. */
+  readonly shownFrom: string;
+  readonly because: ShownBecause;
+}
+
+/** A story of the previous version that the upload replaces by one under a new headline (a new id). */
+export interface RenamedStory {
+  readonly from: { readonly storyId: string; readonly title: string };
+  readonly to: { readonly storyId: string; readonly title: string };
 }
 
 /** Story counts kept on the manifest (the same shape a report shows). */

@@ -1,10 +1,14 @@
 import { compareHolders, holderName, type Story } from '@feedwright/digest';
 import {
   feedSortKey,
+  type HeldStory,
   isLive,
+  type ManifestCounts,
   type ManifestItem,
   manifestKey,
   type OwnerStamp,
+  type RenamedStory,
+  type ShownBecause,
   type StoryItem,
   storyContentHash,
   storyKey,
@@ -252,4 +256,143 @@ export function decideStoryWithdraw(
   const item = settle(current, storyId, owners, texts, changedAt);
   const change: StoryChange = texts.size > 0 ? 'kept' : wasLive ? 'withdrawn' : 'absent';
   return { kind: 'write', item, change };
+}
+
+/** What an upload does to one story, with the text readers see before and after. */
+export interface PlannedStory {
+  readonly storyId: string;
+  readonly change: StoryChange;
+  /** The text shown now, when the story is live. */
+  readonly before?: Story;
+  /** The text shown after the upload, when the story stays live. */
+  readonly after?: Story;
+}
+
+/** What an upload does, story by story: what ingest applies and what a dry run shows. */
+export interface UploadPlan {
+  readonly counts: ManifestCounts;
+  /** The upload's stories, then the ones it withdraws, in that order. */
+  readonly stories: readonly PlannedStory[];
+  readonly held: readonly HeldStory[];
+  readonly renamed: readonly RenamedStory[];
+}
+
+/**
+ * The one plan of an upload of digest `digestKey` at `sequencer` that has `stories` (`null`: a delete) and
+ * lets go of `staleIds`, against the story items `current` holds: ingest counts and reports it when it
+ * claims the digest, and `feedwright publish --dry-run` prints it, so the two never disagree. `unchanged`:
+ * the upload's stories hash the same as the applied version (no story is written). Pure.
+ */
+export function planUpload(input: {
+  readonly digestKey: string;
+  readonly sequencer: string;
+  readonly stories: readonly Story[] | null;
+  readonly staleIds: readonly string[];
+  readonly current: ReadonlyMap<string, StoryItem>;
+  readonly unchanged?: boolean;
+  readonly at?: string;
+}): UploadPlan {
+  const { digestKey, sequencer, current, at } = input;
+  const stories = input.stories ?? [];
+  const shownText = (item: StoryItem | undefined) => (isLive(item) ? item?.story : undefined);
+  const written = stories.map((story): { story: Story; plan: PlannedStory; item: StoryItem | undefined } => {
+    const before = current.get(story.storyId);
+    if (input.unchanged === true) {
+      return { story, item: before, plan: withTexts(story.storyId, 'unchanged', before, before) };
+    }
+    const decision = decideStoryWrite(before, digestKey, sequencer, story, at);
+    const after = decision.kind === 'write' ? decision.item : before;
+    return { story, item: after, plan: withTexts(story.storyId, decision.change, before, after) };
+  });
+  const withdrawn = input.staleIds.map((id) => {
+    const before = current.get(id);
+    const decision = decideStoryWithdraw(before, digestKey, sequencer, id, at);
+    return withTexts(id, decision.change, before, decision.kind === 'write' ? decision.item : before);
+  });
+  const planned = [...written.map((entry) => entry.plan), ...withdrawn];
+  const count = (wanted: StoryChange) => planned.filter((plan) => plan.change === wanted).length;
+  const held = written.flatMap(({ story, item }) => {
+    const shown = shownText(item);
+    const by = item?.writtenBy;
+    if (shown === undefined || by === undefined || by === digestKey) return [];
+    if (storyContentHash(shown) === storyContentHash(story)) return [];
+    const because: ShownBecause =
+      Date.parse(item?.owners[by]?.at ?? shown.publishedAt) !== Date.parse(digestInstantOf(story))
+        ? 'newer-date'
+        : 'name-first';
+    return [{ storyId: story.storyId, title: story.title, shownFrom: by, because }];
+  });
+  const gone = withdrawn.flatMap((plan) => (plan.change === 'withdrawn' && plan.before ? [plan.before] : []));
+  const added = written.flatMap(({ story, plan }) => (plan.change === 'added' ? [story] : []));
+  return {
+    counts: {
+      total: stories.length,
+      added: count('added'),
+      updated: count('updated'),
+      withdrawn: count('withdrawn'),
+      unchanged: count('unchanged'),
+    },
+    stories: planned,
+    held,
+    renamed: pairRenamed(gone, added),
+  };
+}
+
+function withTexts(
+  storyId: string,
+  change: StoryChange,
+  before: StoryItem | undefined,
+  after: StoryItem | undefined,
+): PlannedStory {
+  const shownBefore = isLive(before) ? before?.story : undefined;
+  const shownAfter = isLive(after) ? after?.story : undefined;
+  return {
+    storyId,
+    change,
+    ...(shownBefore === undefined ? {} : { before: shownBefore }),
+    ...(shownAfter === undefined ? {} : { after: shownAfter }),
+  };
+}
+
+/**
+ * The withdrawn stories that an added one plainly replaces under a corrected headline: the same topic, and
+ * the same place in the digest with most of the body kept, or the same body (non-empty) elsewhere. Each
+ * story pairs at most once, first match in digest order.
+ */
+export function pairRenamed(withdrawn: readonly Story[], added: readonly Story[]): RenamedStory[] {
+  const free = [...withdrawn];
+  const pairs: RenamedStory[] = [];
+  for (const story of added) {
+    const index = free.findIndex((old) => isSameStory(old, story));
+    const old = free[index];
+    if (old === undefined) continue;
+    free.splice(index, 1);
+    pairs.push({
+      from: { storyId: old.storyId, title: old.title },
+      to: { storyId: story.storyId, title: story.title },
+    });
+  }
+  return pairs;
+}
+
+function isSameStory(old: Story, story: Story): boolean {
+  if (old.topicSlug !== story.topicSlug) return false;
+  if (old.position === story.position) {
+    // Most of the old body's words are still there: a corrected headline, perhaps a corrected sentence.
+    const words = wordsOf(story.paragraphs);
+    const oldWords = [...wordsOf(old.paragraphs)];
+    return oldWords.filter((word) => words.has(word)).length * 2 >= oldWords.length;
+  }
+  const body = old.paragraphs.join('\n');
+  return body !== '' && body === story.paragraphs.join('\n');
+}
+
+function wordsOf(paragraphs: readonly string[]): Set<string> {
+  return new Set(
+    paragraphs
+      .join(' ')
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean),
+  );
 }

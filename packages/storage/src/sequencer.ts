@@ -16,3 +16,10 @@ export function compareSequencers(a: string, b: string): number {
 export function isValidSequencer(value: string): boolean {
   return /^[0-9A-Fa-f]{1,128}$/.test(value);
 }
+
+/** The sequencer just after `sequencer` (same width), or the lowest one for a key never seen. */
+export function nextSequencer(sequencer: string | undefined): string {
+  if (sequencer === undefined) return '0';
+  const next = (BigInt(`0x${sequencer}`) + 1n).toString(16).toUpperCase();
+  return next.padStart(sequencer.length, '0');
+}

@@ -4,12 +4,14 @@ import { DynamoItemTable } from './dynamo-item-table.ts';
 import type { ItemTable } from './item-table.ts';
 import {
   digestContentHash,
+  type HeldStory,
   type Item,
   indexPartition,
   isLive,
   type ManifestCounts,
   type ManifestItem,
   manifestKey,
+  type RenamedStory,
   type StoryItem,
   storyKey,
   type TopicItem,
@@ -26,11 +28,13 @@ import {
   decideStoryWithdraw,
   decideStoryWrite,
   isUnchangedReupload,
+  planUpload,
   type StoryChange,
   type StoryDecision,
+  type UploadPlan,
 } from './rules.ts';
 import { TOPICS_PARTITION } from './schema.ts';
-import { compareSequencers } from './sequencer.ts';
+import { compareSequencers, nextSequencer } from './sequencer.ts';
 
 /**
  * How many stories an upload changed: `total` in the upload (0 for a delete), `withdrawn` = left the
@@ -57,6 +61,10 @@ export interface ApplyResult {
    * i.e. wrote what follows the commit. When not, the duplicate writes it.
    */
   readonly settled?: boolean;
+  /** Stories of the upload whose text another digest gives (see `planUpload`); absent when none. */
+  readonly held?: readonly HeldStory[];
+  /** Stories of the previous version replaced under a corrected headline; absent when none. */
+  readonly renamed?: readonly RenamedStory[];
 }
 
 /** One upload (or delete) of a digest object. */
@@ -115,6 +123,11 @@ export interface StoryStore {
    * never ingested or has been deleted. What a dry run compares a new version against.
    */
   digestStoryIds(digestKey: string): Promise<readonly string[]>;
+  /**
+   * What uploading `stories` as digest `digestKey` would do now, by the same plan ingest applies
+   * (`planUpload`): reads only, strongly consistent. What `feedwright publish --dry-run` prints.
+   */
+  planUpload(digestKey: string, stories: readonly Story[]): Promise<UploadPlan>;
 }
 
 /** Options of {@link TableStoryStore}. */
@@ -289,8 +302,9 @@ export class TableStoryStore implements StoryStore, StoryArchiveReader {
     if (claim.kind !== 'claimed') {
       return {
         outcome: claim.outcome,
-        counts: claim.counts ?? { ...NO_STORY_COUNTS, total },
+        counts: claim.manifest?.counts ?? { ...NO_STORY_COUNTS, total },
         ...(claim.settled === undefined ? {} : { settled: claim.settled }),
+        ...(claim.manifest === undefined ? {} : notesOf(claim.manifest)),
       };
     }
     const { manifest, prefetched } = claim;
@@ -314,6 +328,7 @@ export class TableStoryStore implements StoryStore, StoryArchiveReader {
     return {
       outcome: committed ? 'applied' : 'superseded',
       counts: manifest.counts ?? { ...NO_STORY_COUNTS, total },
+      ...notesOf(manifest),
     };
   }
 
@@ -323,7 +338,7 @@ export class TableStoryStore implements StoryStore, StoryArchiveReader {
     contentHash: string | null,
   ): Promise<
     | { kind: 'claimed'; manifest: ManifestItem; prefetched: Map<string, StoryItem> }
-    | { kind: 'done'; outcome: ApplyOutcome; counts?: StoryCounts; settled?: boolean }
+    | { kind: 'done'; outcome: ApplyOutcome; manifest?: ManifestItem; settled?: boolean }
   > {
     for (let attempt = 0; attempt < this.#maxAttempts; attempt += 1) {
       const raw = await this.#table.get(manifestKey(change.key));
@@ -334,25 +349,34 @@ export class TableStoryStore implements StoryStore, StoryArchiveReader {
           kind: 'done',
           outcome: 'duplicate',
           settled: previous?.settled === true,
-          ...(previous?.counts ? { counts: previous.counts } : {}),
+          ...(previous ? { manifest: previous } : {}),
         };
       }
       if (decision.kind === 'older') return { kind: 'done', outcome: 'older' };
 
       if (decision.kind === 'claim' && isUnchangedReupload(previous, contentHash) && previous) {
         // Same stories as the applied version: move the sequencer on, touch no story.
-        const total = stories?.length ?? 0;
+        const { held: _held, renamed: _renamed, ...kept } = previous;
+        const plan = planUpload({
+          digestKey: change.key,
+          sequencer: change.sequencer,
+          stories,
+          staleIds: [],
+          current: await this.#storyItems(previous.storyIds),
+          unchanged: true,
+        });
         const moved: ManifestItem = {
-          ...previous,
+          ...kept,
           ...eTagOf(change),
           sequencer: change.sequencer,
           version: previous.version + 1,
-          counts: { ...NO_STORY_COUNTS, total, unchanged: total },
+          counts: plan.counts,
+          ...planNotes(plan),
           // This upload's issue record and report are still to be written.
           settled: false,
         };
         if (await this.#table.putIfVersion(moved, previous.version)) {
-          return { kind: 'done', outcome: 'applied', counts: moved.counts };
+          return { kind: 'done', outcome: 'applied', manifest: moved };
         }
         continue;
       }
@@ -364,16 +388,11 @@ export class TableStoryStore implements StoryStore, StoryArchiveReader {
               ...claimManifest(previous, change.key, change.sequencer, stories, contentHash),
               ...eTagOf(change),
             };
-      const ids = [...planned.storyIds, ...planned.staleIds];
-      const prefetched = new Map(
-        (await this.#table.getMany(ids.map(storyKey))).map(toStoryItem).map((item) => [item.storyId, item]),
-      );
+      const prefetched = await this.#storyItems([...planned.storyIds, ...planned.staleIds]);
       if (planned === previous) return { kind: 'claimed', manifest: planned, prefetched };
-      // The counts are what the upload changes relative to what it found, kept so a resumed retry reports them.
+      // The plan is what the upload changes relative to what it found, kept so a resumed retry reports it.
       const manifest: ManifestItem =
-        planned.counts === undefined
-          ? { ...planned, counts: plannedCounts(planned, change, stories, prefetched) }
-          : planned;
+        planned.counts === undefined ? withPlan(planned, change, stories, prefetched) : planned;
       if (await this.#table.putIfVersion(manifest, previous?.version)) {
         return { kind: 'claimed', manifest, prefetched };
       }
@@ -382,6 +401,26 @@ export class TableStoryStore implements StoryStore, StoryArchiveReader {
       `the manifest of ${change.key} kept changing under ${this.#maxAttempts} attempts to claim it; ` +
         'the event is failed so that it is retried',
     );
+  }
+
+  /** The story items of these ids (strongly consistent), by id; ids never written are absent. */
+  async #storyItems(ids: readonly string[]): Promise<Map<string, StoryItem>> {
+    const items = await this.#table.getMany(ids.map(storyKey));
+    return new Map(items.map(toStoryItem).map((item) => [item.storyId, item]));
+  }
+
+  async planUpload(digestKey: string, stories: readonly Story[]): Promise<UploadPlan> {
+    const raw = await this.#table.get(manifestKey(digestKey));
+    const previous = raw === undefined ? undefined : toManifestItem(raw);
+    // The next event of this key: newer than anything the manifest or the stories' stamps have seen.
+    const sequencer = nextSequencer(previous?.sequencer);
+    const contentHash = digestContentHash(stories);
+    const unchanged = isUnchangedReupload(previous, contentHash);
+    const staleIds = unchanged
+      ? []
+      : claimManifest(previous, digestKey, sequencer, stories, contentHash).staleIds;
+    const current = await this.#storyItems([...stories.map((story) => story.storyId), ...staleIds]);
+    return planUpload({ digestKey, sequencer, stories, staleIds, current, unchanged });
   }
 
   async #casStory(
@@ -478,32 +517,38 @@ function eTagOf(change: DigestChange): { eTag?: string } {
   return change.eTag === undefined ? {} : { eTag: change.eTag };
 }
 
-function plannedCounts(
+/** The claim's manifest with the plan's counts and notes ({@link planUpload}: what a dry run prints too). */
+function withPlan(
   manifest: ManifestItem,
   change: DigestChange,
   stories: readonly Story[] | null,
   current: ReadonlyMap<string, StoryItem>,
-): StoryCounts {
-  const changes = [
-    ...(stories ?? []).map(
-      (story) =>
-        decideStoryWrite(current.get(story.storyId), change.key, change.sequencer, story, change.at).change,
-    ),
-    ...manifest.staleIds.map(
-      (id) => decideStoryWithdraw(current.get(id), change.key, change.sequencer, id, change.at).change,
-    ),
-  ];
-  return countChanges(stories?.length ?? 0, changes);
+): ManifestItem {
+  const plan = planUpload({
+    digestKey: change.key,
+    sequencer: change.sequencer,
+    stories,
+    staleIds: manifest.staleIds,
+    current,
+    ...(change.at === undefined ? {} : { at: change.at }),
+  });
+  const { held: _held, renamed: _renamed, ...rest } = manifest;
+  return { ...rest, counts: plan.counts, ...planNotes(plan) };
 }
 
-function countChanges(total: number, changes: readonly StoryChange[]): StoryCounts {
-  const count = (wanted: StoryChange) => changes.filter((c) => c === wanted).length;
+/** The plan's notes as the manifest keeps them: only those there are. */
+function planNotes(plan: UploadPlan): Pick<ManifestItem, 'held' | 'renamed'> {
   return {
-    total,
-    added: count('added'),
-    updated: count('updated'),
-    withdrawn: count('withdrawn'),
-    unchanged: count('unchanged'),
+    ...(plan.held.length > 0 ? { held: plan.held } : {}),
+    ...(plan.renamed.length > 0 ? { renamed: plan.renamed } : {}),
+  };
+}
+
+/** The notes a manifest kept, for the result of its upload. */
+function notesOf(manifest: ManifestItem): Pick<ApplyResult, 'held' | 'renamed'> {
+  return {
+    ...(manifest.held === undefined ? {} : { held: manifest.held }),
+    ...(manifest.renamed === undefined ? {} : { renamed: manifest.renamed }),
   };
 }
 

@@ -170,7 +170,10 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
     await feedwright('publish', one);
     const replaced = join(work.path, 'dry2', 'one-replaced', 'one.txt');
     await mkdir(join(work.path, 'dry2', 'one-replaced'));
-    await writeFile(replaced, digestText({ date: 'Jan 06, 2021', title: 'Story two' }));
+    await writeFile(
+      replaced,
+      digestText({ date: 'Jan 06, 2021', title: 'Story two', paragraph: 'Quite another story altogether.' }),
+    );
     const empty = join(work.path, 'dry2', 'empty.txt');
     await writeFile(empty, '');
 

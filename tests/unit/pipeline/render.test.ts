@@ -44,6 +44,7 @@ function lagging(store: StoryStore, hidden: ReadonlySet<string>): StoryStore {
     getStory: (id) => store.getStory(id),
     getStories: (ids) => store.getStories(ids),
     digestStoryIds: (key) => store.digestStoryIds(key),
+    planUpload: (key, stories) => store.planUpload(key, stories),
     newestStories: async (slug, limit) =>
       (await store.newestStories(slug, limit)).filter((story) => !hidden.has(story.storyId)),
   };

@@ -6,6 +6,7 @@ import { feedPath, storyPath } from '@feedwright/site';
 import { createDynamoStoryStore, type StoryCounts } from '@feedwright/storage';
 import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
 import type { Command } from '../command.ts';
+import { heldNotes, renamedNotes } from '../publish/correction-notes.ts';
 import { type DryRunPlan, planDryRun, storyDiff } from '../publish/dry-run.ts';
 import {
   describeAwsFailure,
@@ -26,9 +27,14 @@ import { mapLimit, ProgressLine } from '../publish/progress.ts';
 /** Files uploaded and waited for at once. */
 const CONCURRENCY = 4;
 
-/** How one file went: its exit code (0 published, 1 rejected, 2 the tool failed), and what to print. */
+/**
+ * How one file went: its exit code (0 published, 1 rejected or published with stories whose text another
+ * digest gives, 2 the tool failed), and what to print.
+ */
 interface FileOutcome {
   readonly code: 0 | 1 | 2;
+  /** Published, but some of its stories show another digest's text. */
+  readonly held?: true;
   readonly stdout: readonly string[];
   readonly stderr: readonly string[];
 }
@@ -58,10 +64,13 @@ export const publishCommand: Command = {
       });
       progress.stop();
       if (options.files.length > 1) {
-        const count = (code: number) => outcomes.filter((outcome) => outcome.code === code).length;
+        const count = (code: number) =>
+          outcomes.filter((outcome) => outcome.code === code && outcome.held === undefined).length;
+        const held = outcomes.filter((outcome) => outcome.held).length;
         const verb = options.dryRun ? 'would publish' : 'published';
+        const heldPart = held === 0 ? '' : ` (${held} with stories showing another digest's text)`;
         process.stdout.write(
-          `${options.files.length} files: ${count(0)} ${verb}, ${count(1)} rejected, ${count(2)} failed\n`,
+          `${options.files.length} files: ${count(0) + held} ${verb}${heldPart}, ${count(1)} rejected, ${count(2)} failed\n`,
         );
       }
       return Math.max(0, ...outcomes.map((outcome) => outcome.code));
@@ -117,23 +126,32 @@ async function publishFile(file: string, options: PublishOptions, clients: Clien
       ],
     };
   }
+  // Stories whose text another digest gives will never show this file's: say so now, wait for the rest.
+  const held = report.held ?? [];
+  const heldIds = new Set(held.map((story) => story.storyId));
   // The stories as this tool reads them: their text is what the site must show (zone-independent).
   const digest = parseOrUndefined(bytes, options.timezone);
   if (digest !== undefined) {
     try {
-      await waitForStoriesLive(options, digest.stories, deadline, tick);
+      const shown = digest.stories.filter((story) => !heldIds.has(story.storyId));
+      await waitForStoriesLive(options, shown, deadline, tick);
     } finally {
       clients.progress.done(file);
     }
   }
   return {
-    code: 0,
+    code: held.length > 0 ? 1 : 0,
+    ...(held.length > 0 ? { held: true as const } : {}),
     stdout: [
       `${file}: published: ${countsLine(report.stories)}`,
       ...report.warnings.map((warning) => `  warning: ${warning}`),
+      ...renamedNotes(report.renamed ?? []),
       ...(digest === undefined ? [] : urlLines(options, digest)),
     ],
-    stderr: [],
+    stderr: heldNotes(basename(file), held).flatMap(({ headline, lines }) => [
+      `feedwright: ${file}: ${headline}`,
+      ...lines,
+    ]),
   };
 }
 
@@ -162,24 +180,32 @@ async function dryRun(
   } catch (error) {
     throw describeAwsFailure(error, 'DynamoDB', options.dynamoEndpoint);
   }
-  const counts: StoryCounts = {
-    total: digest.stories.length,
-    added: plan.added.length,
-    updated: plan.updated.length,
-    withdrawn: plan.withdrawn.length,
-    unchanged: plan.unchanged.length,
-  };
+  // A corrected headline shows as what it is, not as an added and a withdrawn story.
+  const renamedFrom = new Set(plan.renamed.map(({ from }) => from.storyId));
+  const renamedTo = new Set(plan.renamed.map(({ to }) => to.storyId));
   return {
     code: 0,
     stdout: [
-      `${file}: dry run, nothing uploaded: would publish ${countsLine(counts)}`,
+      `${file}: dry run, nothing uploaded: would publish ${countsLine(plan.counts)}`,
       ...digest.warnings.map((warning) => `  warning: ${warning}`),
-      ...plan.added.map((story) => `  + added: ${story.title} (${story.storyId})`),
+      ...plan.added
+        .filter((story) => !renamedTo.has(story.storyId))
+        .map((story) => `  + added: ${story.title} (${story.storyId})`),
+      ...renamedNotes(plan.renamed),
       ...plan.updated.flatMap(({ before, after }) => [
         `  ~ updated: ${after.title} (${after.storyId})`,
         ...storyDiff(before, after).map((line) => `      ${line}`),
       ]),
-      ...plan.withdrawn.map((story) => `  - withdrawn: ${story.title} (${story.storyId})`),
+      ...plan.withdrawn
+        .filter((story) => !renamedFrom.has(story.storyId))
+        .map((story) => `  - withdrawn: ${story.title} (${story.storyId})`),
+      ...plan.kept.map(
+        (story) => `  = stays live (another digest has it): ${story.title} (${story.storyId})`,
+      ),
+      ...heldNotes(basename(file), plan.held).flatMap(({ headline, lines }) => [
+        `  ! ${headline}`,
+        ...lines.map((line) => `  ${line}`),
+      ]),
     ],
     stderr: [],
   };

@@ -1,38 +1,55 @@
 import type { Story } from '@feedwright/digest';
-import { type StoryStore, storyContentHash } from '@feedwright/storage';
+import type { HeldStory, RenamedStory, StoryCounts, StoryStore } from '@feedwright/storage';
 
-/** What publishing a digest would change, against the live state of the table. */
+/** What publishing a digest would change, against the live state of the table: ingest's own plan. */
 export interface DryRunPlan {
+  readonly counts: StoryCounts;
   readonly added: readonly Story[];
+  /** Stories whose shown text changes: `after` is what readers would see (another holder's, maybe). */
   readonly updated: ReadonlyArray<{ readonly before: Story; readonly after: Story }>;
-  /** Live stories of the digest's current version that the new one no longer has. */
+  /** Live stories of the digest's current version that leave the site. */
   readonly withdrawn: readonly Story[];
-  readonly unchanged: readonly Story[];
+  /** Live stories of the digest's current version it no longer has, that another digest keeps live. */
+  readonly kept: readonly Story[];
+  readonly unchanged: readonly string[];
+  readonly held: readonly HeldStory[];
+  readonly renamed: readonly RenamedStory[];
 }
 
 /**
- * Compares a digest's parsed stories with what the table holds for its key (the manifest's story ids)
- * and for each story id (the live story). Reads only; strongly consistent.
+ * What ingest would do with these stories as digest `digestKey`, by the plan ingest itself applies
+ * (`StoryStore.planUpload`): so the counts printed are the counts the report will give. Reads only.
  */
 export async function planDryRun(
   store: StoryStore,
   digestKey: string,
   stories: readonly Story[],
 ): Promise<DryRunPlan> {
-  const currentIds = await store.digestStoryIds(digestKey);
-  const newIds = new Set(stories.map((story) => story.storyId));
-  const live = await store.getStories([...new Set([...newIds, ...currentIds])]);
+  const plan = await store.planUpload(digestKey, stories);
+  const byId = new Map(stories.map((story) => [story.storyId, story]));
   const added: Story[] = [];
   const updated: { before: Story; after: Story }[] = [];
-  const unchanged: Story[] = [];
-  for (const story of stories) {
-    const before = live.get(story.storyId);
-    if (before === undefined) added.push(story);
-    else if (storyContentHash(before) === storyContentHash(story)) unchanged.push(story);
-    else updated.push({ before, after: story });
+  const withdrawn: Story[] = [];
+  const kept: Story[] = [];
+  const unchanged: string[] = [];
+  for (const { storyId, change, before, after } of plan.stories) {
+    if (change === 'added') added.push(after ?? (byId.get(storyId) as Story));
+    else if (change === 'updated' && before !== undefined && after !== undefined)
+      updated.push({ before, after });
+    else if (change === 'withdrawn' && before !== undefined) withdrawn.push(before);
+    else if (change === 'kept' && before !== undefined) kept.push(before);
+    else if (change === 'unchanged') unchanged.push(storyId);
   }
-  const withdrawn = currentIds.filter((id) => !newIds.has(id)).flatMap((id) => live.get(id) ?? []);
-  return { added, updated, withdrawn, unchanged };
+  return {
+    counts: plan.counts,
+    added,
+    updated,
+    withdrawn,
+    kept,
+    unchanged,
+    held: plan.held,
+    renamed: plan.renamed,
+  };
 }
 
 const MAX_LINE = 160;

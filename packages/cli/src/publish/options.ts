@@ -53,8 +53,9 @@ Uploads each digest to digests/<file name> in the incoming bucket, waits for ing
 this upload, then until its stories are served by the site, and prints the outcome.
 
 Options:
-  --dry-run             upload nothing: parse as ingest would and show what would be added,
-                        updated (with the changed paragraphs) and withdrawn, or the rejection
+  --dry-run             upload nothing: parse and plan as ingest would and show what would be
+                        added, updated (with the changed paragraphs), withdrawn, renamed and
+                        shown from another digest, or the rejection
   --dynamo-endpoint URL DynamoDB endpoint a dry run reads default ${LOCAL_DYNAMO}
   --table NAME          table a dry run reads (stack output TableName)
                                                           default ${LOCAL_DEFAULTS.tableName}
@@ -62,7 +63,8 @@ Options:
                         --dry-run                         default UTC
 ${TARGET_FLAGS}
 
-Exit status: 0 all published; 1 a digest was rejected (the previous version stays live);
+Exit status: 0 all published; 1 a digest was rejected (the previous version stays live), or
+published with stories that show another digest's text (the message says which, and what to do);
 2 wrong usage, a timeout, an unreachable endpoint or refused credentials.`;
 
 /** `feedwright withdraw --help`. */
