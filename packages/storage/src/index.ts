@@ -40,7 +40,6 @@ export {
   type RenamedStory,
   type ShownBecause,
   type StoryItem,
-  storyContentHash,
   type TopicItem,
   topicKey,
 } from './items.ts';
@@ -51,7 +50,6 @@ export {
   decideStoryWrite,
   type PlannedStory,
   pairRenamed,
-  planUpload,
   type StoryChange,
   type StoryDecision,
   type UploadPlan,
