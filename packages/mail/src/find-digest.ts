@@ -60,6 +60,8 @@ const FRAME_NEIGHBOUR = new RegExp(
     String.raw`\b(?:p\.?\s?o\.?\s+box|pmb)\s+\d+`,
     String.raw`^sent (?:with|by|via|from)\b`,
     '^(?:share|tweet|forward)(?: this)?(?: (?:email|newsletter|post))?$',
+    // A post's action bar (Substack, Ghost): "Like  Comment  Restack", "Share | Reply".
+    String.raw`^(?:(?:like|comment|comments|restack|share|reply|forward|subscribe|upgrade|listen|read in app|open in app)\b[\s|·•]*)+$`,
   ].join('|'),
   'iu',
 );
@@ -84,27 +86,44 @@ function unquoteAll(lines: string[]): string[] {
   return current;
 }
 
+/** Index of the first line of the block (run of non-blank lines) that line `i` is in. */
+function blockStart(lines: readonly string[], i: number, floor: number): number {
+  let start = i;
+  while (start - 1 > floor && !isBlank(lines[start - 1] as string)) start--;
+  return start;
+}
+
 /**
- * Index of the first line of the boilerplate after the digest: the first {@link FRAME_LINE} after
- * the last section label and before the digest's own footer, taken back over the footer lines
- * standing just above it (social links, an address, blank lines). `lines.length` when there is none.
+ * Index of the first line of the boilerplate after the digest: the block (lines with no blank
+ * line between them, such as an address written with `<br>`s) of the first {@link FRAME_LINE}
+ * after the last section label and before the digest's own footer, taken back over the blocks
+ * just above it that hold footer lines (social links, an address, an action bar).
+ * `lines.length` when there is none.
  */
 function frameAfter(lines: readonly string[], lastLabel: number): number {
-  let first = lines.length;
+  let frame = -1;
   for (let i = lastLabel + 1; i < lines.length; i++) {
     const line = bare(lines[i] as string);
     if (isFooterStart(line)) return lines.length;
     if (isFrameLine(line)) {
-      first = i;
+      frame = i;
       break;
     }
   }
-  if (first === lines.length) return first;
-  // Keep at least the line after the label (the story's title).
-  while (first - 1 > lastLabel + 1) {
-    const above = bare(lines[first - 1] as string);
-    if (above.length > 0 && !FRAME_NEIGHBOUR.test(above) && !isFrameLine(above)) break;
-    first--;
+  if (frame < 0) return lines.length;
+  // Keep at least the first line under the label (the story's title, or the first quick hit).
+  let floor = lastLabel + 1;
+  while (floor < frame && isBlank(lines[floor] as string)) floor++;
+  if (floor >= frame) return frame;
+  let first = Math.max(blockStart(lines, frame, floor), floor + 1);
+  for (;;) {
+    let above = first - 1;
+    while (above > floor && isBlank(lines[above] as string)) above--;
+    if (above <= floor) break;
+    const start = blockStart(lines, above, floor);
+    const block = lines.slice(start, above + 1).map(bare);
+    if (!block.some((line) => FRAME_NEIGHBOUR.test(line) || isFrameLine(line))) break;
+    first = Math.max(start, floor + 1);
   }
   return first;
 }
