@@ -55,6 +55,33 @@ function asciiSubject(text: string): string {
   return ascii.length > MAX_SUBJECT ? `${ascii.slice(0, MAX_SUBJECT - 3)}...` : ascii;
 }
 
+/** What an editor should know of a published upload's stories: another digest's text shown, headlines changed. */
+function correctionNotes(report: IngestReport): string {
+  const notes: string[] = [];
+  const byHolder = new Map<string, HeldStory[]>();
+  for (const story of report.held ?? []) {
+    byHolder.set(story.shownFrom, [...(byHolder.get(story.shownFrom) ?? []), story]);
+  }
+  for (const [key, held] of byHolder) {
+    const other = key.replace(/^digests\//, '');
+    const why =
+      held[0]?.because === 'newer-date'
+        ? 'its date line is newer'
+        : 'the same date line, and its name sorts first';
+    notes.push(
+      [
+        `${held.length} ${held.length === 1 ? 'story shows' : 'stories show'} the text of ${other}, not this file's (${why}):`,
+        ...held.map((story) => `- ${story.title}`),
+        `To show this file's text: withdraw ${other}, or upload this file as ${other}.`,
+      ].join('\n'),
+    );
+  }
+  for (const { from, to } of report.renamed ?? []) {
+    notes.push(`Headline changed: ${from.title} -> ${to.title} (the story has a new address and feed item).`);
+  }
+  return notes.map((note) => `\n\n${note}`).join('');
+}
+
 /**
  * The notification of a written report (`skipped` ones are never sent): the subject an editor sees in
  * the inbox, one readable summary, then the report as JSON for tools.
@@ -74,7 +101,7 @@ export function reportNotification(report: IngestReport): ReportNotification {
     summary = `${file} was deleted: ${report.stories.withdrawn} of its stories left the feeds.`;
   } else {
     subject = `Published: ${file} (${stories})`;
-    summary = `${file} is published: ${stories} (${counts}).${report.digest === undefined ? '' : `\n${report.digest.title}`}`;
+    summary = `${file} is published: ${stories} (${counts}).${report.digest === undefined ? '' : `\n${report.digest.title}`}${correctionNotes(report)}`;
   }
   const warnings =
     report.warnings.length === 0 ? '' : `\n\nWarnings:\n${report.warnings.map((w) => `- ${w}`).join('\n')}`;

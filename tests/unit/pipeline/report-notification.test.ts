@@ -26,6 +26,38 @@ describe('Function: reportNotification', () => {
     expect(JSON.parse(message.slice(message.indexOf('{')))).toEqual(OK);
   });
 
+  it('tells which stories show another digest’s text and what to do, and which headlines changed', () => {
+    // Prepare
+    const report: IngestReport = {
+      ...OK,
+      key: 'digests/weekly-2024-05-07v2.txt',
+      held: [
+        {
+          storyId: '2024-05-07-economy-rates-hold',
+          title: 'Rates hold',
+          shownFrom: 'digests/weekly-2024-05-07.txt',
+          because: 'name-first',
+        },
+      ],
+      renamed: [
+        {
+          from: { storyId: '2024-05-07-city-mayor-resigns', title: 'Mayor resigns' },
+          to: { storyId: '2024-05-07-city-mayor-quits', title: 'Mayor quits' },
+        },
+      ],
+    };
+
+    // Act
+    const { message } = reportNotification(report);
+
+    // Assess
+    expect(message).toContain(
+      "1 story shows the text of weekly-2024-05-07.txt, not this file's (the same date line, and its name sorts first):\n- Rates hold\n" +
+        "To show this file's text: withdraw weekly-2024-05-07.txt, or upload this file as weekly-2024-05-07.txt.",
+    );
+    expect(message).toContain('Headline changed: Mayor resigns -> Mayor quits');
+  });
+
   it('titles a rejection with its reason, in ASCII and under 100 characters as SNS requires', () => {
     // Prepare
     const report: IngestReport = {
