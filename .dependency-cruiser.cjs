@@ -4,7 +4,8 @@
  *
  *   digest                      imports nothing of ours
  *   site, storage, mail         digest only
- *   pipeline                    digest, site, storage, mail
+ *   search                      digest, site, storage
+ *   pipeline                    digest, site, storage, mail, search
  *   functions, local-stack,     anything below, never each other's internals;
  *   cli, infra                  nothing imports functions/
  *
@@ -32,9 +33,10 @@ module.exports = {
     layer('site', ['digest']),
     layer('storage', ['digest']),
     layer('mail', ['digest']),
-    layer('pipeline', ['digest', 'site', 'storage', 'mail']),
-    layer('local-stack', ['digest', 'site', 'storage', 'mail', 'pipeline']),
-    layer('cli', ['digest', 'site', 'storage', 'mail', 'pipeline', 'local-stack']),
+    layer('search', ['digest', 'site', 'storage']),
+    layer('pipeline', ['digest', 'site', 'storage', 'mail', 'search']),
+    layer('local-stack', ['digest', 'site', 'storage', 'mail', 'search', 'pipeline']),
+    layer('cli', ['digest', 'site', 'storage', 'mail', 'search', 'pipeline', 'local-stack']),
     {
       name: 'nothing-imports-functions',
       comment:

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { SEARCH_PAGE_PATH, SEARCH_SCRIPT_PATH } from '@feedwright/site';
 import { parseFeed as rowanParseFeed } from '@rowanmanning/feed-parser';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsImport from 'ajv-formats';
@@ -178,19 +179,58 @@ export function htmlValidatorProblems(body: string): string[] {
   );
 }
 
+/** What a page may hold beyond plain HTML. */
+export interface HtmlAllowance {
+  /**
+   * The page is the search page: its one script, the site's own `search.js` as a module with an
+   * integrity hash, is expected.
+   * @default false
+   */
+  readonly searchPage?: boolean;
+}
+
+/** A search box: a GET form to the site's own search page, which navigates and runs nothing. */
+function isSearchForm(element: HtmlElement): boolean {
+  const attribute = (name: string) => element.attrs.find((attr) => attr.name === name)?.value;
+  return (
+    (attribute('method') ?? 'get').toLowerCase() === 'get' &&
+    (attribute('action') ?? '').split('/').pop() === SEARCH_PAGE_PATH
+  );
+}
+
+/** The search page's script: `<script type="module" src="search.js" integrity="sha384-…">`, empty. */
+function isSearchScript(element: HtmlElement): boolean {
+  const attribute = (name: string) => element.attrs.find((attr) => attr.name === name)?.value;
+  return (
+    attribute('type') === 'module' &&
+    attribute('src') === SEARCH_SCRIPT_PATH &&
+    /^sha384-[A-Za-z0-9+/]+=*$/.test(attribute('integrity') ?? '') &&
+    element.childNodes.length === 0
+  );
+}
+
 /**
  * What a browser would run or load from a page, read with parse5 (the WHATWG parsing algorithm): any
  * <script>, inline event handler, javascript: URL, embedded object or frame, and any HTML parse error;
- * plus every html-validate finding.
+ * plus every html-validate finding. A search box (a GET form to the search page) is not live, and the
+ * search page's own script is expected there (see {@link HtmlAllowance}).
  */
-export function htmlProblems(body: string): string[] {
+export function htmlProblems(body: string, allow: HtmlAllowance = {}): string[] {
   const problems: string[] = [...htmlValidatorProblems(body)];
   const document = parseHtml(body, {
     onParseError: (error) => problems.push(`parse error ${error.code} at line ${error.startLine}`),
   });
   let styles = 0;
+  let scripts = 0;
   for (const element of walk(document)) {
+    const expected =
+      (element.tagName === 'form' && isSearchForm(element)) ||
+      (element.tagName === 'script' &&
+        allow.searchPage === true &&
+        isSearchScript(element) &&
+        ++scripts === 1);
     if (
+      !expected &&
       ['script', 'iframe', 'object', 'embed', 'img', 'svg', 'math', 'form', 'base'].includes(element.tagName)
     ) {
       problems.push(`live <${element.tagName}> element`);
@@ -355,7 +395,7 @@ export async function siteProblems(files: readonly CheckedFile[]): Promise<strin
       } else if (file.path.endsWith('.opml')) {
         if (readOpml(file.body).length === 0) local(['no outlines']);
       } else if (file.path.endsWith('.html')) {
-        local(htmlProblems(file.body));
+        local(htmlProblems(file.body, { searchPage: file.path === SEARCH_PAGE_PATH }));
       }
     } catch (error) {
       local([`unreadable: ${(error as Error).message}`]);

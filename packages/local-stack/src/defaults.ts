@@ -9,4 +9,6 @@ export const LOCAL_DEFAULTS = {
   smtpPort: 2525,
   /** The largest message the SMTP server takes: SES's own limit for received mail (40 MB). */
   smtpMaxBytes: 40 * 1024 * 1024,
+  /** The search index is rebuilt this long after stories change, and at most this often while they do. */
+  searchIndexIntervalMs: 3000,
 } as const;

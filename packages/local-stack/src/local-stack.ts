@@ -9,6 +9,7 @@ import {
   type ReconcileResult,
   reconcile,
 } from '@feedwright/pipeline';
+import { refreshSearchIndex } from '@feedwright/search';
 import { resolveSiteConfig } from '@feedwright/site';
 import {
   createDynamoIssueRegistry,
@@ -16,7 +17,12 @@ import {
   S3DigestSource,
   S3SiteStore,
 } from '@feedwright/storage';
-import { BUCKET_PREFIXES, RENDER_STREAM_PREFIXES, reportKeyFor } from '@feedwright/storage/schema';
+import {
+  BUCKET_PREFIXES,
+  KEY_PREFIX,
+  RENDER_STREAM_PREFIXES,
+  reportKeyFor,
+} from '@feedwright/storage/schema';
 import type { S3Event } from 'aws-lambda';
 import { AsyncInvoker, describe } from './async-invoker.ts';
 import { LOCAL_DEFAULTS } from './defaults.ts';
@@ -32,6 +38,7 @@ import type { LocalFunction } from './lambda-context.ts';
 import { createTable } from './provision.ts';
 import { createSequencer, isIngestedObject, type ObjectChange, toS3EventRecord } from './s3-notifications.ts';
 import { repairS3rverData } from './s3rver-repair.ts';
+import { DebouncedIndexer } from './search-indexer.ts';
 import { startSiteServer } from './site-server.ts';
 import { startSmtpInbox } from './smtp-inbox.ts';
 import { StreamPoller } from './stream-poller.ts';
@@ -53,6 +60,7 @@ export function isolatedStackOptions(
     dataDir,
     digestsDir: null,
     inboxDir: null,
+    searchIndexIntervalMs: null,
     log,
   };
 }
@@ -86,6 +94,12 @@ export interface LocalStackOptions {
   readonly timezone?: string;
   /** WebSub hub the feeds advertise and render notifies of changed feeds. @default none */
   readonly hubUrl?: string;
+  /**
+   * The search index (`pagefind/`, `search.html`) is rebuilt this long after stories change, and at most
+   * this often while they keep changing; null: no search index.
+   * @default 3000
+   */
+  readonly searchIndexIntervalMs?: number | null;
   /** @default 'feedwright' */
   readonly tableName?: string;
   /** @default 'feedwright-incoming' */
@@ -132,7 +146,7 @@ export interface LocalStack {
   readonly samples: readonly string[];
   /** The ingest reports of the sample digests, as far as they are written. */
   sampleReports(): Promise<SampleReport[]>;
-  /** Resolves once every upload seen so far has gone through ingest and render. */
+  /** Resolves once every upload seen so far has gone through ingest and render (and the search index). */
   whenIdle(): Promise<void>;
   /** Runs one reconcile of the incoming bucket, the table and the site bucket (see `reconcile`). */
   reconcile(): Promise<ReconcileResult>;
@@ -231,6 +245,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const recorder = new StreamRecorder({ region: REGION, accountId: ACCOUNT_ID, buffer: false });
     recorder.attach(dynamo);
     recorder.subscribe((record) => poller?.push([record]));
+    const searchIndex = startSearchIndexer(options, {
+      stories: createDynamoStoryStore({ tableName, client: dynamo }),
+      site: new S3SiteStore({ bucket: siteBucket, client: s3 }),
+      config: resolveSiteConfig({ baseUrl }),
+      log,
+    });
+    if (searchIndex !== undefined) {
+      // As the search-index function's event source: a change of any story item.
+      recorder.subscribe((record) => {
+        if (record.dynamodb?.Keys?.pk?.S?.startsWith(KEY_PREFIX.story) === true) searchIndex.touch();
+      });
+      closers.push(() => searchIndex.close());
+    }
     // Local mail is trusted (nothing here checks SPF or DKIM); only the allow-list applies.
     const mail: SenderPolicy = {
       verdicts: 'trusted',
@@ -300,6 +327,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Uploads accepted while the stack was down or starting (their events are lost) and whatever a
     // hard stop left half-done: applied now, before anything new arrives.
     if (options.reconcileAtStart ?? true) await reconcileNow();
+    // The index of what the table holds now, whatever happened while the stack was down.
+    searchIndex?.touch();
 
     const upload = async (name: string, bytes: Buffer) => {
       await s3.send(
@@ -351,9 +380,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         await smtp?.idle();
         await ingestInvoker.idle();
         await streamPoller.idle();
+        await searchIndex?.idle();
         if (
           ingestInvoker.pending === 0 &&
           !streamPoller.busy &&
+          (searchIndex === undefined || !searchIndex.busy) &&
           (inbox === undefined || !inbox.busy) &&
           (smtp === undefined || !smtp.busy)
         ) {
@@ -397,6 +428,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await closeAll();
     throw error;
   }
+}
+
+/** The debounced search indexer of the stack, unless `searchIndexIntervalMs` is null. */
+function startSearchIndexer(
+  options: LocalStackOptions,
+  services: Omit<Parameters<typeof refreshSearchIndex>[0], 'archive'> & { log: (line: string) => void },
+): DebouncedIndexer | undefined {
+  const intervalMs =
+    options.searchIndexIntervalMs === undefined
+      ? LOCAL_DEFAULTS.searchIndexIntervalMs
+      : options.searchIndexIntervalMs;
+  if (intervalMs === null) return undefined;
+  return new DebouncedIndexer({
+    intervalMs,
+    rebuild: async () => {
+      const result = await refreshSearchIndex(services);
+      services.log(
+        `search: ${result.stories} stories indexed; wrote ${result.written.length}, deleted ${result.deleted.length}`,
+      );
+    },
+    onError: (error) => services.log(`search: ${describe(error)}`),
+  });
 }
 
 /**

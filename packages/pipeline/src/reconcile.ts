@@ -1,5 +1,5 @@
 import type { SenderPolicy } from '@feedwright/mail';
-import { buildSite, digestMonthOf, type SiteConfig } from '@feedwright/site';
+import { buildSite, digestMonthOf, isSearchPath, type SiteConfig } from '@feedwright/site';
 import {
   type CdnInvalidator,
   type DigestSource,
@@ -85,7 +85,8 @@ export interface ReconcileResult {
  *    as a duplicate, which writes them; deleted digests are found by their reports and live issues.
  * 2. the site bucket is made to equal what the live stories render to (`buildSite`): missing and
  *    stale objects written, extra ones deleted if the pipeline wrote them (they carry its content hash:
- *    an operator's `robots.txt` or `.well-known/…` stays).
+ *    an operator's `robots.txt` or `.well-known/…` stays), but the search page and index, which the
+ *    search indexer keeps (see `isSearchPath`).
  * Cheap when nothing differs: one listing of each bucket (and of the reports), one batch read of the
  * manifests, one paginated Query of the live stories, and MD5s compared with the listed ETags; nothing
  * is written.
@@ -210,7 +211,8 @@ async function reconcileSite(
   const paths = new Set(wanted.map((file) => file.path));
   const deleted: string[] = [];
   for (const path of listed.keys()) {
-    if (paths.has(path)) continue;
+    // The search page and index are the search indexer's: it rebuilds them after the stories change.
+    if (paths.has(path) || isSearchPath(path)) continue;
     const result = await services.site.delete(path);
     if (result === 'deleted') deleted.push(path);
     else if (result === 'foreign') unchanged += 1;

@@ -33,12 +33,26 @@ export { renderIssueMonthPage, renderIssuePage } from './issue-pages.ts';
 export { assignIssueIds, type Issue, type IssueSource, issueIdBase } from './issues.ts';
 export { renderOpml } from './opml.ts';
 export {
+  contentSecurityPolicyFor,
   FEEDS_CORS,
   responseHeadersFor,
+  SEARCH_CONTENT_SECURITY_POLICY,
   SECURITY_HEADERS,
   SITE_CONTENT_SECURITY_POLICY,
 } from './response-headers.ts';
-export { CONTENT_TYPES, type SiteFile } from './site-file.ts';
+export {
+  isSearchPath,
+  renderSearchPage,
+  renderSearchScript,
+  SEARCH_INDEX_PREFIX,
+  SEARCH_PAGE_PATH,
+  SEARCH_QUERY_PARAM,
+  SEARCH_SCRIPT_PATH,
+  type SearchPageOptions,
+  type SearchRecord,
+  searchRecords,
+} from './search.ts';
+export { CACHE_CONTROL_LISTING, CONTENT_TYPES, type SiteFile } from './site-file.ts';
 export { renderSitemapIndex, renderSitemapMonth, renderSitemapPages } from './sitemap.ts';
 export type { StoryNav } from './story-nav.ts';
 export { renderStoryPage, storyPageText } from './story-page.ts';

@@ -17,7 +17,21 @@ const CONTENT_SECURITY_POLICY = [
   `style-src 'sha256-${STYLE_HASH}'`,
   "img-src 'self'",
   "base-uri 'none'",
-  "form-action 'none'",
+  "form-action 'self'",
+].join('; ');
+
+// The search page alone runs a script: its own module from the site and Pagefind's, which compiles its
+// WebAssembly ('wasm-unsafe-eval', not 'unsafe-eval'), starts a worker and fetches the index, all from
+// the site itself. Every other page keeps the policy above, with no script at all.
+const SEARCH_PAGE_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "connect-src 'self'",
+  `style-src 'sha256-${STYLE_HASH}'`,
+  "img-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
 ].join('; ');
 
 /** A `<link rel="alternate">` for feed autodiscovery. */
@@ -35,6 +49,12 @@ export interface PageOptions {
   readonly alternates: readonly AlternateLink[];
   /** Trusted HTML: every text in it must already be escaped. */
   readonly body: string;
+  /**
+   * A module script of the site that the page loads (its relative URL, and its Subresource Integrity
+   * hash); only the search page has one, and only a page with one gets a policy that lets scripts run.
+   * @default undefined - no script
+   */
+  readonly script?: { readonly src: string; readonly integrity: string };
 }
 
 /** A complete HTML page: readable without JavaScript, with canonical and autodiscovery links and a CSP. */
@@ -42,7 +62,7 @@ export function htmlPage(page: PageOptions): string {
   const a = escapeAttribute;
   const head = [
     '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${a(CONTENT_SECURITY_POLICY)}">`,
+    `<meta http-equiv="Content-Security-Policy" content="${a(page.script === undefined ? CONTENT_SECURITY_POLICY : SEARCH_PAGE_CONTENT_SECURITY_POLICY)}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="referrer" content="strict-origin-when-cross-origin">',
     `<title>${escapeMarkup(page.title)}</title>`,
@@ -53,6 +73,11 @@ export function htmlPage(page: PageOptions): string {
         `<link rel="alternate" type="${a(link.type)}" title="${a(link.title)}" href="${a(link.href)}">`,
     ),
     `<style>${STYLE}</style>`,
+    ...(page.script === undefined
+      ? []
+      : [
+          `<script type="module" src="${a(page.script.src)}" integrity="${a(page.script.integrity)}"></script>`,
+        ]),
   ];
   return `<!doctype html>\n<html lang="${a(page.language)}">\n<head>\n${head.join('\n')}\n</head>\n<body>\n${page.body}\n</body>\n</html>\n`;
 }

@@ -4,22 +4,58 @@
  * the two cannot drift.
  */
 
+import { SEARCH_INDEX_PREFIX, SEARCH_PAGE_PATH } from './search.ts';
+
 /**
- * The pages are static HTML with one inline `<style>`: no scripts, frames, forms or third-party
- * anything. Everything not named here is refused, so hostile digest text could not run even if an
- * escaping bug let it through. Every page also carries its own, stricter meta CSP (the style by hash);
- * browsers enforce both, so this header is the floor for every object, feeds and OPML included.
+ * The pages are static HTML with one inline `<style>`: no scripts, frames or third-party anything; the
+ * one form is the search box, a GET to the site's own search page. Everything not named here is refused,
+ * so hostile digest text could not run even if an escaping bug let it through. Every page also carries
+ * its own, stricter meta CSP (the style by hash); browsers enforce both, so this header is the floor for
+ * every object, feeds and OPML included.
  */
 export const SITE_CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "img-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "base-uri 'none'",
-  "form-action 'none'",
+  "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** The security headers on every response. */
+/**
+ * The policy of the search page and of the search index's files, and only of those: Pagefind's script and
+ * the page's own from the site ('self'), Pagefind compiling its WebAssembly ('wasm-unsafe-eval', which
+ * allows no `eval` of JavaScript), its worker (`pagefind/pagefind-worker.js`, which takes this policy from
+ * its own response) and its fetches of the index, all from the site itself.
+ */
+export const SEARCH_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * The paths served with {@link SEARCH_CONTENT_SECURITY_POLICY}, as CloudFront path patterns (a cache
+ * behaviour each); everything else gets {@link SITE_CONTENT_SECURITY_POLICY}.
+ */
+const SEARCH_POLICY_PATH_PATTERNS = [SEARCH_PAGE_PATH, `${SEARCH_INDEX_PREFIX}*`] as const;
+
+/** The Content-Security-Policy of the object `key`: the search policy on the search paths, else the site's. */
+export function contentSecurityPolicyFor(key: string): string {
+  return SEARCH_POLICY_PATH_PATTERNS.some((pattern) =>
+    pattern.endsWith('*') ? key.startsWith(pattern.slice(0, -1)) : key === pattern,
+  )
+    ? SEARCH_CONTENT_SECURITY_POLICY
+    : SITE_CONTENT_SECURITY_POLICY;
+}
+
+/** The security headers on every response (the search paths: with {@link SEARCH_CONTENT_SECURITY_POLICY}). */
 export const SECURITY_HEADERS = {
   contentSecurityPolicy: SITE_CONTENT_SECURITY_POLICY,
   /** `X-Content-Type-Options`. */
@@ -47,7 +83,8 @@ export const FEEDS_CORS = {
 } as const;
 
 /**
- * The headers CloudFront adds to a GET or HEAD of the object `key`: the security headers, and on
+ * The headers CloudFront adds to a GET or HEAD of the object `key`: the security headers (the CSP by
+ * {@link contentSecurityPolicyFor}), and on
  * feeds, for a request carrying `Origin`, the CORS headers (CloudFront sends CORS headers only to
  * CORS requests).
  */
@@ -56,7 +93,7 @@ export function responseHeadersFor(
   request: { readonly origin?: string; readonly https: boolean },
 ): Record<string, string> {
   const headers: Record<string, string> = {
-    'Content-Security-Policy': SECURITY_HEADERS.contentSecurityPolicy,
+    'Content-Security-Policy': contentSecurityPolicyFor(key),
     'X-Content-Type-Options': SECURITY_HEADERS.contentTypeOptions,
     'X-Frame-Options': SECURITY_HEADERS.frameOptions,
     'Referrer-Policy': SECURITY_HEADERS.referrerPolicy,

@@ -14,6 +14,7 @@ export const CONTENT_TYPES = Object.freeze({
   json: 'application/feed+json; charset=utf-8',
   opml: 'text/x-opml; charset=utf-8',
   html: 'text/html; charset=utf-8',
+  javascript: 'text/javascript; charset=utf-8',
 });
 
 /**

@@ -183,8 +183,11 @@ export function md5(data: string | Uint8Array): string {
   return createHash('md5').update(data).digest('hex');
 }
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+/** The SHA-256 of `text` (UTF-8), followed by `bytes` when given. */
+export function sha256(text: string, bytes?: Uint8Array): string {
+  const hash = createHash('sha256').update(text, 'utf8');
+  if (bytes !== undefined) hash.update(bytes);
+  return hash.digest('hex');
 }
 
 /** Thrown when an item read from the table is not of the shape this code writes; a person must look at it. */

@@ -13,7 +13,8 @@ import { bareETag, md5, sha256 } from './items.ts';
 export interface SiteObject {
   /** Path under the site root, no leading slash (`feeds/all/rss.xml`). */
   readonly path: string;
-  readonly body: string;
+  /** The bytes: text (written as UTF-8) or binary (the search index). */
+  readonly body: string | Uint8Array;
   readonly contentType: string;
   readonly cacheControl: string;
 }
@@ -68,7 +69,8 @@ export const CONTENT_HASH_METADATA = 'content-sha256';
 
 /** The hash compared by `putIfChanged`: a change of headers alone is a change too. */
 function siteObjectHash(file: SiteObject): string {
-  return sha256(`${file.contentType}\n${file.cacheControl}\n${file.body}`);
+  const head = `${file.contentType}\n${file.cacheControl}\n`;
+  return typeof file.body === 'string' ? sha256(`${head}${file.body}`) : sha256(head, file.body);
 }
 
 /** Options of {@link S3SiteStore}. */
@@ -122,7 +124,7 @@ export class S3SiteStore implements SiteStore {
         new PutObjectCommand({
           Bucket: this.#bucket,
           Key: file.path,
-          Body: Buffer.from(file.body, 'utf8'),
+          Body: typeof file.body === 'string' ? Buffer.from(file.body, 'utf8') : file.body,
           ContentType: file.contentType,
           CacheControl: file.cacheControl,
           Metadata: { [CONTENT_HASH_METADATA]: contentHash },

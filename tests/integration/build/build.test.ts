@@ -2,6 +2,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { decodeDigest, parseDigest } from '@feedwright/digest';
+import { isSearchPath } from '@feedwright/site';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runFeedwright } from '../../support/cli.ts';
 import { readWithFeedsmith, siteProblems } from '../../support/validators.ts';
@@ -64,7 +65,15 @@ describe('feedwright build', () => {
       ...new Set(stories.map((story) => `stories/${story.storyId}.html`)),
     ].sort();
     // With --no-archive, feeds, story pages and listings only; the archive is checked in archive.test.ts.
-    expect([...tree.keys()]).toEqual(expected);
+    expect([...tree.keys()].filter((path) => !isSearchPath(path))).toEqual(expected);
+    expect([...tree.keys()].filter(isSearchPath)).toEqual(
+      expect.arrayContaining([
+        'search.html',
+        'search.js',
+        'pagefind/pagefind-entry.json',
+        'pagefind/pagefind.js',
+      ]),
+    );
     expect(await siteProblems(asFiles(tree).filter((file) => !ARCHIVE.test(file.path)))).toEqual([]);
     expect(run.stderr.trim()).toBe(
       `built ${tree.size} files from ${names.length} digests (0 rejected) into ${out}`,
@@ -106,6 +115,30 @@ describe('feedwright build', () => {
     const page = [...treeOne].find(([path]) => path.includes('personal-data-cover-story'))?.[1] ?? '';
     expect(page).toContain('more than 8,100 apps (corrected)');
     expect(await siteProblems(asFiles(treeOne).filter((file) => !ARCHIVE.test(file.path)))).toEqual([]);
+  });
+
+  it('writes the search index of the stories built, removing index files an earlier build left', async () => {
+    // Prepare
+    const out = join(scratch, 'search');
+    const alone = join(scratch, 'search-alone');
+    await runFeedwright('build', SEED, HOSTILE, '--out', out, '--base-url', BASE_URL);
+    const before = await readTree(out);
+
+    // Act
+    const run = await runFeedwright('build', CORRECTED, '--out', out, '--base-url', BASE_URL);
+    await runFeedwright('build', CORRECTED, '--out', alone, '--base-url', BASE_URL);
+
+    // Assess: the index is exactly that of a build of the one digest into an empty folder.
+    expect(run.code).toBe(0);
+    const index = (tree: Map<string, string>) => [...tree].filter(([path]) => path.startsWith('pagefind/'));
+    const after = index(await readTree(out));
+    expect(after).toEqual(index(await readTree(alone)));
+    expect(index(before)).not.toEqual(after);
+    const entry = JSON.parse(new Map(after).get('pagefind/pagefind-entry.json') ?? '{}') as {
+      languages?: Record<string, { page_count: number }>;
+    };
+    const stories = parseDigest(await readFile(CORRECTED, 'utf8')).stories;
+    expect(entry.languages?.en?.page_count).toBe(new Set(stories.map((story) => story.storyId)).size);
   });
 
   it('reports a rejected digest with its reason, builds the rest, shows progress and exits 1', async () => {

@@ -4,7 +4,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { handler as ingestEntry } from '@feedwright/fn-ingest';
 import { handler as renderEntry } from '@feedwright/fn-render';
+import { handler as searchIndexEntry } from '@feedwright/fn-search-index';
 import { createIngestHandler, createRenderHandler } from '@feedwright/pipeline';
+import { createSearchIndexHandler } from '@feedwright/search';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadS3Event, loadStreamEvent } from './events.ts';
@@ -69,6 +71,28 @@ describe('Lambda entries', () => {
     await expect(renderEntry(loadStreamEvent('story-insert'), context)).rejects.toThrow(
       /TABLE_NAME is not set/,
     );
+    await expect(searchIndexEntry(loadStreamEvent('story-insert'), context)).rejects.toThrow(
+      /TABLE_NAME is not set/,
+    );
+  });
+});
+
+describe('Function: createSearchIndexHandler', () => {
+  it('fails the invocation when the stories cannot be read, so that the stream retries the batch', async () => {
+    // Prepare
+    const { s3, dynamo, calls } = unreachableClients();
+    const rebuild = createSearchIndexHandler({
+      s3,
+      dynamo,
+      tableName: 'feedwright',
+      siteBucket: 'site',
+      site: { baseUrl: 'https://feeds.example.com/' },
+      ...quiet('feedwright-search-index'),
+    });
+
+    // Act & Assess
+    await expect(rebuild(loadStreamEvent('story-insert'))).rejects.toThrow(/no AWS in unit tests/);
+    expect(calls).toEqual(['QueryCommand']);
   });
 });
 

@@ -44,7 +44,12 @@ function expectedSite(source: MemoryDigestSource): Map<string, string> {
 }
 
 function bodies(site: MemorySiteStore): Map<string, string> {
-  return new Map([...site.files].map(([path, file]) => [path, file.body]));
+  return new Map(
+    [...site.files].map(([path, file]) => [
+      path,
+      typeof file.body === 'string' ? file.body : Buffer.from(file.body).toString('utf8'),
+    ]),
+  );
 }
 
 describe('Function: reconcile', () => {

@@ -6,18 +6,21 @@ import {
   InvalidStoryError,
   resolveTimeZone,
 } from '@feedwright/digest';
+import { buildSearchFiles, SearchIndexError } from '@feedwright/search';
 import {
   assignIssueIds,
   buildSite,
   DEFAULT_SITE_CONFIG,
   resolveSiteConfig,
+  SEARCH_INDEX_PREFIX,
   type SiteConfig,
   SiteConfigError,
   type SiteFile,
 } from '@feedwright/site';
+import type { SiteObject } from '@feedwright/storage';
 import { mergeStories, type NamedDigest } from '../build/digests.ts';
 import { collectDigestFiles } from '../build/inputs.ts';
-import { writeSiteTree } from '../build/write-tree.ts';
+import { removeStaleFiles, writeSiteTree } from '../build/write-tree.ts';
 import type { Command } from '../command.ts';
 import { asUsageError, UsageError } from '../command.ts';
 import { readDigestFile } from '../digest-file.ts';
@@ -27,7 +30,7 @@ const usage = `Usage: feedwright build FILE_OR_DIR... --out DIR [options]
 Renders the whole site from digest files, with no AWS, byte for byte what the pipeline writes for
 the same digests: feeds per topic and for all stories, story pages, index.html, feeds.opml, and the
 archive (topic and month pages, issue pages, listings and feed, RFC 5005 archive documents,
-sitemap). A folder contributes its *.txt files and saved e-mails (*.eml), not recursively.
+sitemap), and the search page with its index (search.html, search.js, pagefind/). A folder contributes its *.txt files and saved e-mails (*.eml), not recursively.
 A rejected digest is reported on stderr and the rest is still built.
 
 Options:
@@ -146,23 +149,28 @@ async function build(options: BuildOptions): Promise<number> {
     say(`feedwright: nothing to build: no digest was accepted (${rejected} rejected)`);
     return 1;
   }
+  const stories = mergeStories(digests);
   let site: SiteFile[];
+  let search: SiteObject[];
   try {
     site = buildSite(
-      mergeStories(digests),
+      stories,
       options.site,
       options.archive ? { issues: assignIssueIds(digests.map((entry) => entry.digest)) } : {},
     );
+    search = await buildSearchFiles(stories, options.site, { archive: options.archive });
   } catch (error) {
-    if (!(error instanceof InvalidStoryError)) throw error;
+    if (!(error instanceof InvalidStoryError || error instanceof SearchIndexError)) throw error;
     say(`feedwright: cannot render the site: ${error.message}`);
     return 1;
   }
   const outDir = resolve(options.outDir);
-  await writeSiteTree(outDir, site);
+  await writeSiteTree(outDir, [...site, ...search]);
+  // The index's file names follow its content: those of an earlier build into this folder are stale.
+  await removeStaleFiles(outDir, SEARCH_INDEX_PREFIX, new Set(search.map((file) => file.path)));
   const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
   say(
-    `built ${plural(site.length, 'file')} from ${plural(digests.length, 'digest')} (${rejected} rejected) into ${outDir}`,
+    `built ${plural(site.length + search.length, 'file')} from ${plural(digests.length, 'digest')} (${rejected} rejected) into ${outDir}`,
   );
   return rejected > 0 ? 1 : 0;
 }

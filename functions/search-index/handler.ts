@@ -1,0 +1,40 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { requireEnv } from '@feedwright/pipeline';
+import { createSearchIndexHandler } from '@feedwright/search';
+import middy from '@middy/core';
+import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+
+const s3 = new S3Client({});
+const dynamo = new DynamoDBClient({});
+const logger = new Logger({ serviceName: 'feedwright-search-index' });
+const metrics = new Metrics({ namespace: 'feedwright', serviceName: 'feedwright-search-index' });
+let rebuild: ReturnType<typeof createSearchIndexHandler> | undefined;
+
+/**
+ * Lambda entry: env TABLE_NAME, SITE_BUCKET, SITE_BASE_URL, SITE_TITLE?, PAGEFIND_EXTENDED_BINARY_PATH
+ * (Pagefind's indexer, bundled beside the handler), POWERTOOLS_*. Read on the first invocation, so
+ * importing needs none.
+ */
+export const handler = middy<DynamoDBStreamEvent, void, Error, Context>()
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .handler(async (event) => {
+    rebuild ??= createSearchIndexHandler({
+      s3,
+      dynamo,
+      logger,
+      metrics,
+      tableName: requireEnv('TABLE_NAME'),
+      siteBucket: requireEnv('SITE_BUCKET'),
+      site: {
+        baseUrl: requireEnv('SITE_BASE_URL'),
+        siteTitle: process.env.SITE_TITLE || undefined,
+      },
+    });
+    await rebuild(event);
+  });
