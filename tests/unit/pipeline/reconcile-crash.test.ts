@@ -67,7 +67,12 @@ function differences(site: Map<string, string>, build: Map<string, string>): str
 }
 
 function bodies(site: MemorySiteStore): Map<string, string> {
-  return new Map([...site.files].map(([path, file]) => [path, file.body]));
+  return new Map(
+    [...site.files].map(([path, file]) => [
+      path,
+      typeof file.body === 'string' ? file.body : Buffer.from(file.body).toString('utf8'),
+    ]),
+  );
 }
 
 type Report = { status: string; digest?: { title: string } };
