@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
@@ -19,6 +21,10 @@ export interface RepairedObject {
  *   answer. Every request for the key, and every listing of its bucket, fails with `UnknownError`
  *   until the files are gone, so the object is removed (object, MD5 and metadata); reconcile then
  *   withdraws a digest it was, or rewrites a site file it was.
+ * - an object whose bytes do not hash to its recorded MD5: s3rver writes the MD5 and the metadata
+ *   before the bytes are all on disk, so a stop mid-PUT leaves a short file that s3rver would serve
+ *   with the whole object's ETag. Removed too: reconcile rewrites a site file, and a digest cut short
+ *   was never accepted (its client got no answer).
  * - an MD5 file that is not 32 hex digits: dropped, s3rver recomputes it from the object.
  */
 export async function repairS3rverData(directory: string): Promise<RepairedObject[]> {
@@ -26,8 +32,8 @@ export async function repairS3rverData(directory: string): Promise<RepairedObjec
   const removed = new Set<string>();
   for (const file of await filesUnder(directory)) {
     if (file.endsWith(METADATA_SUFFIX)) {
-      if (await readable(file)) continue;
       const base = file.slice(0, -METADATA_SUFFIX.length);
+      if ((await readable(file)) && (await wholeObject(base))) continue;
       await Promise.all(
         [file, `${base}${OBJECT_SUFFIX}`, `${base}${MD5_SUFFIX}`].map((path) => rm(path, { force: true })),
       );
@@ -41,6 +47,27 @@ export async function repairS3rverData(directory: string): Promise<RepairedObjec
     }
   }
   return repaired;
+}
+
+/** Whether the object's bytes hash to its recorded MD5 (or it records none that could be checked). */
+async function wholeObject(base: string): Promise<boolean> {
+  const recorded = (await readFile(`${base}${MD5_SUFFIX}`, 'utf8').catch(() => '')).trim();
+  if (!/^[0-9a-f]{32}$/.test(recorded)) return true;
+  try {
+    return (await md5Of(`${base}${OBJECT_SUFFIX}`)) === recorded;
+  } catch {
+    return false;
+  }
+}
+
+function md5Of(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('md5');
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')))
+      .on('error', reject);
+  });
 }
 
 async function readable(metadataFile: string): Promise<boolean> {

@@ -169,11 +169,17 @@ async function handle(
   response.end(isHead ? undefined : payload);
 }
 
+/** The stored bytes of an object never matched its ETag: a file cut short, answered 502, never 200. */
+class TornObjectError extends Error {
+  override readonly name = 'TornObjectError';
+}
+
 /**
  * Reads an object and its bytes as one consistent version. S3 replaces objects atomically, but
  * s3rver writes the new bytes over the old file and its MD5 afterwards, so a read racing the
  * render function's write can see half a feed: the bytes are checked against the ETag (the MD5
- * of a single-part upload) and read again until they agree.
+ * of a single-part upload) and read again until they agree. Bytes that never agree (a file a hard
+ * stop cut short, until the next start's repair) are an error, never an answer.
  */
 async function readWholeObject(
   s3: S3Client,
@@ -181,15 +187,24 @@ async function readWholeObject(
   key: string,
 ): Promise<{ object: GetObjectCommandOutput; body: Buffer } | undefined> {
   for (let attempt = 1; ; attempt += 1) {
+    let read: { object: GetObjectCommandOutput; body: Buffer } | undefined;
     try {
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      const body = await readBody(object.Body);
-      if (isWholeObject(body, object.ETag) || attempt >= CONSISTENT_READ_ATTEMPTS) return { object, body };
+      read = { object, body: await readBody(object.Body) };
     } catch (error) {
       if (isMissingObject(error)) return undefined;
       // A file shrinking under s3rver's read ends the body early, or its half-written metadata
       // fails to parse: both are the same race, and pass.
       if (attempt >= CONSISTENT_READ_ATTEMPTS) throw error;
+    }
+    if (read !== undefined) {
+      if (isWholeObject(read.body, read.object.ETag)) return read;
+      if (attempt >= CONSISTENT_READ_ATTEMPTS) {
+        throw new TornObjectError(
+          `${bucket}/${key}: its ${read.body.length} stored bytes do not match its ETag ` +
+            `${read.object.ETag ?? '(none)'}; the object file was cut short (a restart of the stack repairs it)`,
+        );
+      }
     }
     await new Promise((resolve) => setTimeout(resolve, CONSISTENT_READ_PAUSE_MS));
   }

@@ -18,11 +18,12 @@ describe('Function: repairS3rverData', () => {
   async function object(
     key: string,
     metadata: string,
-    md5 = 'd41d8cd98f00b204e9800998ecf8427e',
+    md5 = '841a2d689ad86bd1611447453c22c6fc',
+    body = 'body',
   ): Promise<void> {
     const base = join(directory, 'bucket', key);
     await mkdir(join(base, '..'), { recursive: true });
-    await writeFile(`${base}._S3rver_object`, 'body');
+    await writeFile(`${base}._S3rver_object`, body);
     await writeFile(`${base}._S3rver_object.md5`, md5);
     await writeFile(`${base}._S3rver_metadata.json`, metadata);
   }
@@ -41,6 +42,23 @@ describe('Function: repairS3rverData', () => {
       'whole.txt._S3rver_metadata.json',
       'whole.txt._S3rver_object',
       'whole.txt._S3rver_object.md5',
+    ]);
+  });
+
+  it('removes an object whose bytes a hard stop cut short of its recorded MD5', async () => {
+    // Prepare: the MD5 of 'body', over two of its bytes.
+    await object('feeds/all/rss.xml', '{"content-type":"application/rss+xml"}', undefined, 'bo');
+    await object('feeds/all/atom.xml', '{"content-type":"application/atom+xml"}');
+
+    // Act
+    const repaired = await repairS3rverData(directory);
+
+    // Assess
+    expect(repaired).toEqual([{ path: join('bucket', 'feeds', 'all', 'rss.xml'), action: 'removed' }]);
+    expect((await readdir(join(directory, 'bucket', 'feeds', 'all'))).sort()).toEqual([
+      'atom.xml._S3rver_metadata.json',
+      'atom.xml._S3rver_object',
+      'atom.xml._S3rver_object.md5',
     ]);
   });
 
