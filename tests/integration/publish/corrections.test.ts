@@ -67,19 +67,22 @@ describe('feedwright publish: an editor’s corrections', { timeout: 180_000 }, 
     const copy = join(work.path, 'weekly', 'weekly-2024-05-07v2.txt');
     await writeFile(first, weeklyText());
     await writeFile(copy, weeklyText({ rates: 'The bank held rates at 4.5 per cent.' }));
+    const other = join(work.path, 'weekly', 'weekly-2024-05-14.txt');
+    await writeFile(other, weeklyText().replace('May 07, 2024', 'May 14, 2024'));
     const published = await feedwright('publish', first);
     expect(published.code, published.stderr).toBe(0);
 
     // Act
     const dry = await feedwright('publish', '--dry-run', copy);
-    const run = await feedwright('publish', copy);
+    const run = await feedwright('publish', copy, other);
 
     // Assess: the dry run said what ingest then did, and both told whose text shows.
     expect(dry.code, dry.stderr).toBe(0);
     expect(run.stderr).not.toContain('timed out');
     expect(run.code, run.stderr).toBe(1);
-    expect(COUNTS.exec(run.stdout)?.[1]).toBe('0 added, 0 updated, 0 withdrawn, 4 unchanged');
-    expect(COUNTS.exec(dry.stdout)?.[1]).toBe(COUNTS.exec(run.stdout)?.[1]);
+    const copyLine = run.stdout.split('\n').find((line) => line.startsWith(`${copy}: published:`)) ?? '';
+    expect(COUNTS.exec(copyLine)?.[1]).toBe('0 added, 0 updated, 0 withdrawn, 4 unchanged');
+    expect(COUNTS.exec(dry.stdout)?.[1]).toBe(COUNTS.exec(copyLine)?.[1]);
     const held =
       `1 story shows the text of weekly-2024-05-07.txt, not this file's (the same date line, ` +
       `and "weekly-2024-05-07.txt" sorts before "weekly-2024-05-07v2.txt")`;
@@ -91,6 +94,9 @@ describe('feedwright publish: an editor’s corrections', { timeout: 180_000 }, 
         'or publish this file as weekly-2024-05-07.txt',
     );
     expect(await pageText('2024-05-07-economy-rates-hold')).toContain('4 per cent');
+    expect(run.stdout.trim().split('\n').at(-1)).toBe(
+      "2 files: 2 published (1 with stories showing another digest's text), 0 rejected, 0 failed",
+    );
   });
 
   it('following that advice, withdrawing the first copy, shows the corrected copy’s text', async () => {

@@ -301,6 +301,49 @@ describe('Function: ingestDigestEvent', () => {
     await expect(attempt).rejects.toThrow('InternalServerError');
     expect(source.reports.size).toBe(0);
   });
+
+  it('reports the stories whose text another digest gives, and a headline a correction changed', async () => {
+    // Prepare
+    source.put(BUCKET, 'digests/a.txt', SEED);
+    await ingestDigestEvent(created('digests/a.txt'), services);
+    source.put(BUCKET, 'digests/b.txt', SEED.replace('China is moving closer', 'China moved closer'));
+    // Another day's digest, held by no other: its corrected headline takes the story off its old address.
+    const nextDay = SEED.replace('Dec 01, 2020', 'Dec 02, 2020');
+    source.put(BUCKET, 'digests/next.txt', nextDay);
+    await ingestDigestEvent(created('digests/next.txt'), services);
+    const retitled = nextDay.replace(
+      'China is about to expand pilot programs for outbound investment',
+      'China to expand pilot programs for outbound investment',
+    );
+
+    // Act
+    const copy = await ingestDigestEvent(created('digests/b.txt'), services);
+    source.put(BUCKET, 'digests/next.txt', retitled);
+    const corrected = await ingestDigestEvent(created('digests/next.txt'), services);
+
+    // Assess
+    expect(copy.report.stories).toMatchObject({ added: 0, updated: 0, unchanged: 15 });
+    expect(copy.report.held).toEqual([
+      {
+        storyId: expect.stringContaining('investment'),
+        title: 'China is about to expand pilot programs for outbound investment',
+        shownFrom: 'digests/a.txt',
+        because: 'name-first',
+      },
+    ]);
+    expect(corrected.report.renamed).toEqual([
+      {
+        from: {
+          storyId: expect.stringContaining('china-is-about-to-expand'),
+          title: 'China is about to expand pilot programs for outbound investment',
+        },
+        to: {
+          storyId: expect.stringContaining('china-to-expand'),
+          title: 'China to expand pilot programs for outbound investment',
+        },
+      },
+    ]);
+  });
 });
 
 describe('Function: ingestDigestEvent, on mailed digests (mail/ keys)', () => {
