@@ -137,25 +137,31 @@ async function renderTopicMonth(topic: TopicRef, month: Month, context: ArchiveC
 
 /**
  * A topic's archive for a change to `months`: those months, then the neighbours of each whose links
- * changed (see `renderTopicMonth`): a story added to a month that already had one rewrites that month
- * only.
+ * changed (see `renderTopicMonth`), and so on: a neighbour rendered from the table may itself gain its
+ * first story or lose its last here (the table is ahead of the stream: its own records come in a later
+ * batch, which then finds nothing changed), so its neighbours are relinked now. A story added to a month
+ * that already had one rewrites that month only.
  */
 export async function renderTopicMonths(
   topic: TopicRef,
   months: Iterable<Month>,
   context: ArchiveContext,
 ): Promise<void> {
-  const touched = [...new Set(months)].sort();
-  const moved: Month[] = [];
-  for (const month of touched) if (await renderTopicMonth(topic, month, context)) moved.push(month);
-  const neighbours = new Set<Month>();
-  for (const month of moved) {
-    const { older, newer } = await adjacentMonths(topic.slug, month, context);
-    for (const neighbour of [older, newer]) {
-      if (neighbour !== null && !touched.includes(neighbour)) neighbours.add(neighbour);
+  let wave = [...new Set(months)].sort();
+  const rendered = new Set(wave);
+  while (wave.length > 0) {
+    const moved: Month[] = [];
+    for (const month of wave) if (await renderTopicMonth(topic, month, context)) moved.push(month);
+    const neighbours = new Set<Month>();
+    for (const month of moved) {
+      const { older, newer } = await adjacentMonths(topic.slug, month, context);
+      for (const neighbour of [older, newer]) {
+        if (neighbour !== null && !rendered.has(neighbour)) neighbours.add(neighbour);
+      }
     }
+    wave = [...neighbours].sort();
+    for (const month of wave) rendered.add(month);
   }
-  for (const month of [...neighbours].sort()) await renderTopicMonth(topic, month, context);
 }
 
 /** sitemaps/pages.xml: index.html, the issue listing and each shown topic's page (`all` included). */

@@ -141,14 +141,23 @@ export async function renderIssueMonth(month: Month, context: ArchiveContext): P
     const path = issuePath(issueId);
     if (!shownPaths.has(path) && !path.startsWith(issuePrefix)) await context.remove(path);
   }
-  const hadPage = monthPage !== null;
-  await writeIssueMonthPage(month, monthPage, context);
-  if (hadPage !== shown.length > 0) {
-    // The month gained its first issue or lost its last: its neighbours' month links change.
-    for (const direction of ['older', 'newer'] as const) {
-      const neighbour = await nearestIssueMonth(month, direction, context);
-      if (neighbour !== null)
-        await writeIssueMonthPage(neighbour, await context.site.head(issueMonthPath(neighbour)), context);
+  if (await writeIssueMonthPage(month, monthPage, context)) {
+    // The month gained its first issue or lost its last: its neighbours' month links change, and a
+    // neighbour's own page may appear here (the table is ahead of the stream), relinking its neighbours.
+    const rendered = new Set([month]);
+    let wave = [month];
+    while (wave.length > 0) {
+      const next: Month[] = [];
+      for (const moved of wave) {
+        for (const direction of ['older', 'newer'] as const) {
+          const neighbour = await nearestIssueMonth(moved, direction, context);
+          if (neighbour === null || rendered.has(neighbour)) continue;
+          rendered.add(neighbour);
+          const expected = await context.site.head(issueMonthPath(neighbour));
+          if (await writeIssueMonthPage(neighbour, expected, context)) next.push(neighbour);
+        }
+      }
+      wave = next;
     }
   }
 }
@@ -174,16 +183,20 @@ async function isStaleIssuePage(
   return !(await monthIssues(neighbour, context)).ids.has(issueId);
 }
 
-/** issues/<yyyy-mm>.html, linking the nearest months with an issue; removed when the month shows none. */
+/**
+ * issues/<yyyy-mm>.html, linking the nearest months with an issue; removed when the month shows none.
+ * Resolves whether the page appeared or went (`expected` is what was there): the neighbours' links to
+ * the month change then.
+ */
 async function writeIssueMonthPage(
   month: Month,
   expected: ObjectVersion,
   context: ArchiveContext,
-): Promise<void> {
+): Promise<boolean> {
   const { shown } = await monthIssues(month, context);
   if (shown.length === 0) {
     await context.remove(issueMonthPath(month));
-    return;
+    return expected !== null;
   }
   const [older, newer] = await Promise.all([
     nearestIssueMonth(month, 'older', context),
@@ -191,6 +204,7 @@ async function writeIssueMonthPage(
   ]);
   const newestFirst = [...shown].reverse().map(({ issue }) => issue);
   await context.put(renderIssueMonthPage(month, newestFirst, { older, newer }, context.config), expected);
+  return expected === null;
 }
 
 /**

@@ -335,6 +335,49 @@ describe('Function: renderPlan with the archive', () => {
     expect(site.files.get('stories/2020-12-01-banks.html')?.body).not.toContain('issues/2020-12-01');
   });
 
+  it('relinks the months beyond a neighbour whose first story the table had before its batch came', async () => {
+    // Prepare: May is rendered; then January and March are published, and the stream brings
+    // January's records first. January's batch renders March as its neighbour from the table, so
+    // March's own batch finds March's documents already there: May must have been relinked by then.
+    const may = digestStories('2021-05-10', [{ id: 'lead', topic: 'Metals', topicSlug: 'metals' }]);
+    const march = digestStories('2021-03-08', [{ id: 'iron', topic: 'Metals', topicSlug: 'metals' }]);
+    await publish('digests/05.txt', digestOf(may, 'May brief'));
+    await render([...seeded(), ...may]);
+    await publish('digests/01.txt', digestOf(january, 'January brief'));
+    await publish('digests/03.txt', digestOf(march, 'March brief'));
+
+    // Act
+    const first = await render(january);
+    const second = await render(march);
+
+    // Assess
+    expect(first.failed.size + second.failed.size).toBe(0);
+    expectSameAsBuild(site, all());
+    expect(site.files.get('topics/metals/2021-05.html')?.body).toContain('2021-03.html');
+    expect(site.files.get('issues/2021-05.html')?.body).toContain('2021-03.html');
+  });
+
+  it('relinks the months beyond a neighbour that lost its last story before its batch came', async () => {
+    // Prepare: January, March and May rendered; March is withdrawn, then January, and the stream
+    // brings January's records first.
+    const may = digestStories('2021-05-10', [{ id: 'lead', topic: 'Metals', topicSlug: 'metals' }]);
+    const march = digestStories('2021-03-08', [{ id: 'iron', topic: 'Metals', topicSlug: 'metals' }]);
+    await publish('digests/01.txt', digestOf(january, 'January brief'));
+    await publish('digests/03.txt', digestOf(march, 'March brief'));
+    await publish('digests/05.txt', digestOf(may, 'May brief'));
+    await render([...seeded(), ...january, ...march, ...may]);
+    await withdraw('digests/03.txt');
+    await withdraw('digests/01.txt');
+
+    // Act
+    const first = await render(january, config, ['2021-01']);
+    const second = await render(march, config, ['2021-03']);
+
+    // Assess
+    expect(first.failed.size + second.failed.size).toBe(0);
+    expectSameAsBuild(site, all());
+  });
+
   it('writes nothing when the same batch is rendered again', async () => {
     // Prepare
     await render(seeded());
