@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { parseAllowedSenders, type SenderPolicy } from '@feedwright/mail';
+import { parseAllowedSenders, refusalOf, type SenderPolicy } from '@feedwright/mail';
 import {
   createIngestHandler,
   createRenderHandler,
@@ -358,6 +358,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             port: options.smtpPort ?? LOCAL_DEFAULTS.smtpPort,
             maxBytes: LOCAL_DEFAULTS.smtpMaxBytes,
             prefix: BUCKET_PREFIXES.mail,
+            // Ingest's own acceptance, before the message is stored: a refused one is refused in
+            // the SMTP dialogue, so its sender learns why, and nothing of it goes live.
+            check: (raw) => refusalOf(raw, { policy: mail, timezone: options.timezone ?? 'UTC' }),
             store: async (key, raw) => {
               await s3.send(
                 new PutObjectCommand({

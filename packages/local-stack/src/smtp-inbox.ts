@@ -15,6 +15,42 @@ export interface SmtpInboxOptions {
   readonly log: (line: string) => void;
   /** The key prefix messages are stored under. @default 'mail/' */
   readonly prefix?: string;
+  /**
+   * Runs ingest's acceptance of a mailed digest (sender policy, MIME, parser, limits) on a message
+   * before it is stored, and says why it is refused, if it is: the sender is told at the end of
+   * DATA, and nothing is stored. Every message is stored when absent.
+   */
+  readonly check?: (raw: Buffer) => Promise<MailRefusal | undefined>;
+}
+
+/** Why a message is refused: its reason's code (a `DigestErrorCode`) and the reason itself. */
+interface MailRefusal {
+  readonly code: string;
+  readonly reason: string;
+}
+
+/**
+ * The SMTP reply to a refused message (RFC 5321, enhanced codes of RFC 3463): 550 5.7.1 for a
+ * sender who may not publish, 552 5.3.4 for a message over the digest limit, 554 5.6.0 for content
+ * that is not a digest. The reason is put on one line, as a reply line must be.
+ */
+function refusalReply(refusal: MailRefusal): { responseCode: number; message: string } {
+  const [responseCode, status] =
+    refusal.code === 'SENDER_REFUSED'
+      ? [550, '5.7.1']
+      : refusal.code === 'TOO_LARGE'
+        ? [552, '5.3.4']
+        : [554, '5.6.0'];
+  // Reply lines are ASCII (no SMTPUTF8 here): typographic quotes and dashes spelt plainly.
+  const reason = refusal.reason
+    .replace(/\s+/g, ' ')
+    .replace(/[‘’]/g, "'")
+    .replace(/[“”]/g, '"')
+    .replace(/[–—]/g, '-')
+    .replace(/…/g, '...')
+    .replace(/[^\x20-\x7e]/g, '?');
+  const line = `${status} refused, nothing published: ${reason}`;
+  return { responseCode, message: line.length > 480 ? `${line.slice(0, 479)}…` : line };
 }
 
 /** A running SMTP inbox. */
@@ -48,8 +84,10 @@ async function readAll(stream: SMTPServerDataStream): Promise<Buffer> {
 /**
  * The local stack's mail door: an SMTP server (smtp-server) that takes mail for any recipient
  * without authentication or TLS, on loopback only, and stores each message in the incoming bucket
- * under `mail/`, so the same ingest runs as for mail SES received. Who may publish is decided by
- * ingest (the allow-list), not here: a refused sender gets a report, as on AWS.
+ * under `mail/`, so the same ingest runs as for mail SES received. With `check`, a message that
+ * ingest would refuse (a sender not allowed, two From: addresses, not a digest…) is refused in the
+ * SMTP dialogue instead, at the end of DATA, with the reason, and is not stored: the sender's mail
+ * client tells them, and nothing goes live.
  */
 export async function startSmtpInbox(options: SmtpInboxOptions): Promise<SmtpInbox> {
   const host = options.host ?? '127.0.0.1';
@@ -77,9 +115,15 @@ export async function startSmtpInbox(options: SmtpInboxOptions): Promise<SmtpInb
           error.responseCode = 552;
           throw error;
         }
+        const from = session.envelope.mailFrom === false ? '<>' : session.envelope.mailFrom.address;
+        const refusal = await options.check?.(raw);
+        if (refusal !== undefined) {
+          const reply = refusalReply(refusal);
+          options.log(`mail: ${from} refused (${refusal.code}): ${refusal.reason}`);
+          throw Object.assign(new Error(reply.message), { responseCode: reply.responseCode });
+        }
         const key = mailKeyFor(raw, new Date(), prefix);
         await options.store(key, raw);
-        const from = session.envelope.mailFrom === false ? '<>' : session.envelope.mailFrom.address;
         options.log(`mail: ${from} → ${key} (${raw.length} bytes)`);
         return key;
       })();

@@ -10,9 +10,11 @@ export {
   type AcceptMailOptions,
   acceptMailDigest,
   type MailDigestText,
+  type MailRefusal,
   parseMailDigest,
   type ReadMailOptions,
   readMail,
+  refusalOf,
 } from './read-mail.ts';
 export {
   type AllowedSenders,

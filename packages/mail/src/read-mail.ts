@@ -3,6 +3,7 @@ import {
   DEFAULT_MAX_DIGEST_BYTES,
   type Digest,
   DigestError,
+  type DigestErrorCode,
   decodeDigest,
   type ParseOptions,
   tooLargeError,
@@ -246,6 +247,30 @@ function parseMailText(mail: MailDigestText, options: ParseOptions): Digest {
     if (error instanceof DigestError && (error.code === 'BLANK' || error.code === 'EMPTY')) {
       throw asMessageError(error);
     }
+    throw error;
+  }
+}
+
+/** Why {@link refusalOf} refuses a message: the code of its `DigestError` and its reason. */
+export interface MailRefusal {
+  readonly code: DigestErrorCode;
+  readonly reason: string;
+}
+
+/**
+ * Runs {@link acceptMailDigest} on a message and says why ingest would refuse it, or `undefined`
+ * when it would publish it: for a mail door that answers the sender before storing anything (the
+ * local SMTP server refuses at the end of DATA).
+ */
+export async function refusalOf(
+  bytes: Uint8Array,
+  options: AcceptMailOptions,
+): Promise<MailRefusal | undefined> {
+  try {
+    await acceptMailDigest(bytes, options);
+    return undefined;
+  } catch (error) {
+    if (error instanceof DigestError) return { code: error.code, reason: error.message };
     throw error;
   }
 }

@@ -1,12 +1,15 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { parseDigest } from '@feedwright/digest';
 import { type LocalStack, s3rverClient, startLocalStack } from '@feedwright/local-stack';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FEEDWRIGHT_BIN, REPO_ROOT } from '../../support/cli.ts';
 import { eventually, quietPowertools, tempDir } from './support.ts';
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url);
@@ -203,9 +206,28 @@ describe('Local stack: newsletters by e-mail (nodemailer → SMTP → mail/ → 
     expect(await feedTitles('topic')).toEqual([]);
   });
 
-  it('rejects a mail that is not a digest, with the parser reason', async () => {
+  /** Sends one message that the SMTP server must refuse; resolves with its reply. */
+  async function refusal(message: Mail.Options): Promise<{ responseCode?: number; response?: string }> {
+    const outcome = await smtp.sendMail(message).then(
+      (info) => ({ accepted: info.response }),
+      (error: { responseCode?: number; response?: string }) => error,
+    );
+    if ('accepted' in outcome) throw new Error(`the SMTP server took the message: ${outcome.accepted}`);
+    return outcome;
+  }
+
+  /** Keys under mail/ in the incoming bucket. */
+  async function mailKeys(): Promise<string[]> {
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: stack.incomingBucket, Prefix: 'mail/' }));
+    return (listed.Contents ?? []).map((object) => object.Key ?? '');
+  }
+
+  it('refuses a mail that is not a digest in the SMTP dialogue, with the parser reason, and stores nothing', async () => {
+    // Prepare
+    const before = await mailKeys();
+
     // Act
-    const key = await send({
+    const reply = await refusal({
       from: NEWSLETTER,
       to: TO,
       subject: 'Lunch?',
@@ -213,15 +235,14 @@ describe('Local stack: newsletters by e-mail (nodemailer → SMTP → mail/ → 
     });
 
     // Assess
-    expect(await reportOf(key)).toMatchObject({
-      status: 'rejected',
-      reason: expect.stringMatching(/^no date line/),
-    });
+    expect(reply.responseCode).toBe(554);
+    expect(reply.response).toMatch(/^554 5\.6\.0 refused, nothing published: no date line/);
+    expect(await mailKeys()).toEqual(before);
   });
 
-  it('rejects a message with only an attachment: no text part', async () => {
+  it('refuses a message with only an attachment in the SMTP dialogue: no text part', async () => {
     // Act
-    const key = await send({
+    const reply = await refusal({
       from: NEWSLETTER,
       to: TO,
       subject: 'Digest attached',
@@ -229,12 +250,15 @@ describe('Local stack: newsletters by e-mail (nodemailer → SMTP → mail/ → 
     });
 
     // Assess
-    expect((await reportOf(key)).reason).toMatch(/^the message has no text part/);
+    expect(reply.response).toMatch(/^554 5\.6\.0 refused, nothing published: the message has no text part/);
   });
 
-  it('rejects a sender not on --allowed-senders, saying why, and publishes nothing', async () => {
+  it('refuses a sender not on --allowed-senders in the SMTP dialogue, saying why, and publishes nothing', async () => {
+    // Prepare
+    const before = await mailKeys();
+
     // Act
-    const key = await send({
+    const reply = await refusal({
       from: 'Someone <someone@elsewhere.example>',
       to: TO,
       subject: 'Caixin daily 2022-03-14',
@@ -242,10 +266,113 @@ describe('Local stack: newsletters by e-mail (nodemailer → SMTP → mail/ → 
     });
 
     // Assess
-    expect(await reportOf(key)).toMatchObject({
-      status: 'rejected',
-      reason: expect.stringMatching(/someone@elsewhere.example is not on the allowed senders list/),
-    });
+    expect(reply.responseCode).toBe(550);
+    expect(reply.response).toMatch(/someone@elsewhere.example is not on the allowed senders list/);
+    expect(await mailKeys()).toEqual(before);
     expect(await feedTitles('all')).not.toContain('Shenzhen halts bus and subway services');
+  });
+});
+
+describe('Command: feedwright dev --allowed-senders, mailed a message with two From: addresses', () => {
+  let work: Awaited<ReturnType<typeof tempDir>>;
+  let child: ChildProcess;
+  const output: string[] = [];
+  const errors: string[] = [];
+  let endpoints: { site: string; s3: string; smtpHost: string; smtpPort: number };
+
+  beforeAll(async () => {
+    work = await tempDir('feedwright-mail-dev-');
+    await mkdir(join(work.path, 'digests'));
+    child = spawn(
+      FEEDWRIGHT_BIN,
+      [
+        'dev',
+        ...['--site-port', '0', '--s3-port', '0', '--dynamo-port', '0', '--smtp-port', '0'],
+        ...['--allowed-senders', 'editor@example.com'],
+        ...['--data-dir', join(work.path, 'data'), '--digests', join(work.path, 'digests')],
+        ...['--inbox', join(work.path, 'inbox')],
+      ],
+      {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN' },
+      },
+    );
+    child.stderr?.on('data', (chunk: Buffer) => errors.push(...chunk.toString('utf8').split('\n')));
+    await new Promise<void>((resolve, reject) => {
+      let buffered = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('utf8');
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        output.push(...lines);
+        if (lines.some((line) => line.startsWith('ready:'))) resolve();
+      });
+      child.once('exit', (code) =>
+        reject(new Error(`feedwright dev exited (${code}):\n${output.join('\n')}`)),
+      );
+    });
+    const value = (name: string) =>
+      output.find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2) ?? '';
+    const [smtpHost, smtpPort] = value('smtp').split(':');
+    endpoints = {
+      site: value('site'),
+      s3: value('s3'),
+      smtpHost: smtpHost ?? '',
+      smtpPort: Number(smtpPort),
+    };
+  });
+
+  afterAll(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await work?.remove();
+  });
+
+  it.each([
+    ['two From: headers', ['From: Editor <editor@example.com>', 'From: Evil <evil@attacker.com>']],
+    ['one From: header naming two', ['From: Editor <editor@example.com>, Evil <evil@attacker.com>']],
+  ])('refuses %s in the SMTP dialogue with the reason, and nothing goes live', async (_, fromHeaders) => {
+    // Prepare
+    const transport = nodemailer.createTransport({
+      host: endpoints.smtpHost,
+      port: endpoints.smtpPort,
+      secure: false,
+      ignoreTLS: true,
+    });
+    const raw = `${[...fromHeaders, 'To: digests@localhost', 'Subject: CX Daily', 'Content-Type: text/plain; charset=utf-8'].join('\r\n')}\r\n\r\n${digestFile('cx-daily-2020-12-01').replace(/\r?\n/g, '\r\n')}`;
+
+    // Act
+    const reply = await transport
+      .sendMail({ envelope: { from: 'editor@example.com', to: ['digests@localhost'] }, raw })
+      .then(
+        (info) => ({ responseCode: 250, response: info.response }),
+        (error: { responseCode?: number; response?: string }) => error,
+      );
+    transport.close();
+
+    // Assess
+    expect(reply.responseCode).toBe(550);
+    expect(reply.response).toMatch(
+      /^550 5\.7\.1 refused, nothing published: the message has 2 From: addresses \(editor@example\.com, evil@attacker\.com\)/,
+    );
+    const s3 = s3rverClient(endpoints.s3, 'us-east-1');
+    try {
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'feedwright-incoming' }));
+      expect((listed.Contents ?? []).map((object) => object.Key)).toEqual([]);
+    } finally {
+      s3.destroy();
+    }
+    expect((await fetch(new URL('feeds/personal-data/rss.xml', endpoints.site))).status).toBe(404);
+    await eventually('the refusal in the log', async () =>
+      [...output, ...errors].some((line) =>
+        /refused \(SENDER_REFUSED\): the message has 2 From: addresses/.test(line),
+      )
+        ? true
+        : undefined,
+    );
   });
 });

@@ -1,15 +1,17 @@
-import { mailKeyFor, type SmtpInbox, startSmtpInbox } from '@feedwright/local-stack';
+import { mailKeyFor, type SmtpInbox, type SmtpInboxOptions, startSmtpInbox } from '@feedwright/local-stack';
+import { parseAllowedSenders, refusalOf } from '@feedwright/mail';
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const stored = new Map<string, Buffer>();
 let inbox: SmtpInbox | undefined;
 
-async function start(maxBytes = 64 * 1024): Promise<SmtpInbox> {
+async function start(maxBytes = 64 * 1024, check?: SmtpInboxOptions['check']): Promise<SmtpInbox> {
   stored.clear();
   inbox = await startSmtpInbox({
     port: 0,
     maxBytes,
+    ...(check === undefined ? {} : { check }),
     store: async (key, raw) => {
       stored.set(key, raw);
     },
@@ -60,6 +62,92 @@ describe('Function: startSmtpInbox', () => {
 
     // Assess
     expect((error as { responseCode?: number }).responseCode).toBe(552);
+    expect(stored.size).toBe(0);
+  });
+});
+
+describe('Function: startSmtpInbox, with the acceptance check', () => {
+  type SendError = { responseCode?: number; response?: string };
+
+  it.each([
+    ['SENDER_REFUSED', 550, '5.7.1'],
+    ['NO_DATE', 554, '5.6.0'],
+    ['TOO_LARGE', 552, '5.3.4'],
+  ])(
+    'answers a message refused with %s by %i at the end of DATA, with the reason, and stores nothing',
+    async (code, responseCode, status) => {
+      // Prepare
+      const seen: Buffer[] = [];
+      const { port } = await start(64 * 1024, async (raw) => {
+        seen.push(raw);
+        return { code, reason: 'the reason “why”, in full' };
+      });
+
+      // Act
+      const error = (await transport(port)
+        .sendMail({ from: 'a@x.example', to: 'b@y.example', subject: 'Digest', text: 'Hello' })
+        .catch((e: SendError) => e)) as SendError;
+
+      // Assess
+      expect(error.responseCode).toBe(responseCode);
+      expect(error.response).toBe(
+        `${responseCode} ${status} refused, nothing published: the reason "why", in full`,
+      );
+      expect(seen[0]?.toString()).toContain('Subject: Digest');
+      expect(stored.size).toBe(0);
+    },
+  );
+
+  it('stores what the check lets through', async () => {
+    // Prepare
+    const { port } = await start(64 * 1024, async () => undefined);
+
+    // Act
+    const info = await transport(port).sendMail({ from: 'a@x.example', to: 'b@y.example', text: 'x' });
+    await inbox?.idle();
+
+    // Assess
+    expect(info.response).toMatch(/stored as mail\//);
+    expect(stored.size).toBe(1);
+  });
+
+  it('with ingest’s acceptance (refusalOf), refuses two From: addresses with 550 and the reason', async () => {
+    // Prepare
+    const policy = {
+      verdicts: 'trusted',
+      allowedSenders: parseAllowedSenders('editor@example.com'),
+    } as const;
+    const { port } = await start(64 * 1024, (raw) => refusalOf(raw, { policy }));
+    const raw = [
+      'From: editor@example.com',
+      'From: evil@attacker.com',
+      'To: digests@localhost',
+      'Subject: Daily',
+      '',
+      'Dec 01, 2020 09:19 AM',
+      '',
+      'Title',
+      '',
+      'Summary.',
+      '',
+      'Topic /',
+      '',
+      'Story',
+      '',
+      'Body.',
+      '',
+    ].join('\r\n');
+
+    // Act
+    const error = (await transport(port)
+      .sendMail({ envelope: { from: 'editor@example.com', to: ['digests@localhost'] }, raw })
+      .catch((e: SendError) => e)) as SendError;
+
+    // Assess
+    expect(error.responseCode).toBe(550);
+    expect(error.response).toBe(
+      '550 5.7.1 refused, nothing published: the message has 2 From: addresses (editor@example.com, evil@attacker.com): a message that claims more than one sender cannot publish; send it from one address',
+    );
     expect(stored.size).toBe(0);
   });
 });
