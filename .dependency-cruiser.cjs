@@ -5,7 +5,8 @@
  *   digest                      imports nothing of ours
  *   site, storage, mail         digest only
  *   search                      digest, site, storage
- *   pipeline                    digest, site, storage, mail, search
+ *   config                      digest, site, mail (the settings, defined once)
+ *   pipeline                    digest, site, storage, mail, search, config
  *   functions, local-stack,     anything below, never each other's internals;
  *   cli, infra                  nothing imports functions/
  *
@@ -34,9 +35,10 @@ module.exports = {
     layer('storage', ['digest']),
     layer('mail', ['digest']),
     layer('search', ['digest', 'site', 'storage']),
-    layer('pipeline', ['digest', 'site', 'storage', 'mail', 'search']),
-    layer('local-stack', ['digest', 'site', 'storage', 'mail', 'search', 'pipeline']),
-    layer('cli', ['digest', 'site', 'storage', 'mail', 'search', 'pipeline', 'local-stack']),
+    layer('config', ['digest', 'site', 'mail']),
+    layer('pipeline', ['digest', 'site', 'storage', 'mail', 'search', 'config']),
+    layer('local-stack', ['digest', 'site', 'storage', 'mail', 'search', 'config', 'pipeline']),
+    layer('cli', ['digest', 'site', 'storage', 'mail', 'search', 'config', 'pipeline', 'local-stack']),
     {
       name: 'nothing-imports-functions',
       comment:

@@ -5,13 +5,9 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { digestReadingFromEnvironment } from '@feedwright/config';
 import { parseAllowedSenders } from '@feedwright/mail';
-import {
-  createIngestHandler,
-  optionalPositiveInt,
-  requireEnv,
-  SnsReportNotifier,
-} from '@feedwright/pipeline';
+import { createIngestHandler, requireEnv, SnsReportNotifier } from '@feedwright/pipeline';
 import middy from '@middy/core';
 import type { Context, S3Event } from 'aws-lambda';
 
@@ -23,29 +19,36 @@ const metrics = new Metrics({ namespace: 'feedwright', serviceName: 'feedwright-
 let ingest: ReturnType<typeof createIngestHandler> | undefined;
 
 /**
- * Lambda entry: env TABLE_NAME, MAX_DIGEST_BYTES?, DIGEST_TIMEZONE?, REPORT_TOPIC_ARN? (each report
- * goes to that SNS topic), ALLOWED_SENDERS? (set with `-c mailDomain`: mailed digests from these
- * senders, authenticated by SES, are accepted), POWERTOOLS_*. The environment is read on the first
+ * Lambda entry: env TABLE_NAME, REPORT_TOPIC_ARN? (each report goes to that SNS topic), POWERTOOLS_*,
+ * and the digest settings (MAX_DIGEST_BYTES, DIGEST_TIMEZONE, ALLOWED_SENDERS: set with
+ * `-c mailDomain`, mailed digests from these senders, authenticated by SES, are accepted), read
+ * through `@feedwright/config` as reconcile reads them. The environment is read on the first
  * invocation, so importing this module needs none of it.
  */
 export const handler = middy<S3Event, void, Error, Context>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .handler((event) => {
-    ingest ??= createIngestHandler({
-      s3,
-      dynamo,
-      logger,
-      metrics,
-      tableName: requireEnv('TABLE_NAME'),
-      maxDigestBytes: optionalPositiveInt('MAX_DIGEST_BYTES'),
-      timezone: process.env.DIGEST_TIMEZONE || undefined,
-      ...(process.env.ALLOWED_SENDERS
-        ? { mail: { verdicts: 'ses', allowedSenders: parseAllowedSenders(process.env.ALLOWED_SENDERS) } }
-        : {}),
-      ...(process.env.REPORT_TOPIC_ARN
-        ? { notifier: new SnsReportNotifier({ client: sns, topicArn: process.env.REPORT_TOPIC_ARN }) }
-        : {}),
-    });
+    ingest ??= fromEnvironment();
     return ingest(event);
   });
+
+/** The adapter, built from the function's environment (read once, on the first invocation). */
+function fromEnvironment(): ReturnType<typeof createIngestHandler> {
+  const digest = digestReadingFromEnvironment();
+  return createIngestHandler({
+    s3,
+    dynamo,
+    logger,
+    metrics,
+    tableName: requireEnv('TABLE_NAME'),
+    maxDigestBytes: digest.maxDigestBytes,
+    timezone: digest.digestTimezone,
+    ...(digest.allowedSenders === undefined
+      ? {}
+      : { mail: { verdicts: 'ses', allowedSenders: parseAllowedSenders(digest.allowedSenders) } }),
+    ...(process.env.REPORT_TOPIC_ARN
+      ? { notifier: new SnsReportNotifier({ client: sns, topicArn: process.env.REPORT_TOPIC_ARN }) }
+      : {}),
+  });
+}

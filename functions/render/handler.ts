@@ -4,7 +4,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { createRenderHandler, optionalPositiveInt, requireEnv } from '@feedwright/pipeline';
+import { siteConfigFromEnvironment } from '@feedwright/config';
+import { createRenderHandler, requireEnv } from '@feedwright/pipeline';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 
@@ -15,8 +16,10 @@ const metrics = new Metrics({ namespace: 'feedwright', serviceName: 'feedwright-
 let render: ReturnType<typeof createRenderHandler> | undefined;
 
 /**
- * Lambda entry: env TABLE_NAME, SITE_BUCKET, SITE_BASE_URL, SITE_TITLE?, ITEMS_PER_FEED?,
- * FEED_MAX_BYTES?, DISTRIBUTION_ID? (invalidate changed paths), SITE_HUB_URL?, POWERTOOLS_*. Read on the first invocation, so importing needs none.
+ * Lambda entry: env TABLE_NAME, SITE_BUCKET, DISTRIBUTION_ID? (invalidate changed paths),
+ * POWERTOOLS_*, and the site's settings (SITE_BASE_URL, SITE_TITLE, SITE_HUB_URL, ITEMS_PER_FEED, …:
+ * `@feedwright/config`), which every function that renders reads alike. Read on the first
+ * invocation, so importing needs none.
  */
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger))
@@ -30,13 +33,7 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, 
       tableName: requireEnv('TABLE_NAME'),
       siteBucket: requireEnv('SITE_BUCKET'),
       distributionId: process.env.DISTRIBUTION_ID || undefined,
-      site: {
-        baseUrl: requireEnv('SITE_BASE_URL'),
-        siteTitle: process.env.SITE_TITLE || undefined,
-        itemsPerFeed: optionalPositiveInt('ITEMS_PER_FEED'),
-        maxFeedBytes: optionalPositiveInt('FEED_MAX_BYTES'),
-        hubUrl: process.env.SITE_HUB_URL || undefined,
-      },
+      site: siteConfigFromEnvironment(),
     });
     return render(event, context);
   });

@@ -4,6 +4,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { siteConfigFromEnvironment } from '@feedwright/config';
 import { requireEnv } from '@feedwright/pipeline';
 import { createSearchIndexHandler } from '@feedwright/search';
 import middy from '@middy/core';
@@ -16,8 +17,9 @@ const metrics = new Metrics({ namespace: 'feedwright', serviceName: 'feedwright-
 let rebuild: ReturnType<typeof createSearchIndexHandler> | undefined;
 
 /**
- * Lambda entry: env TABLE_NAME, SITE_BUCKET, SITE_BASE_URL, SITE_TITLE?, PAGEFIND_EXTENDED_BINARY_PATH
- * (Pagefind's indexer, bundled beside the handler), POWERTOOLS_*. Read on the first invocation, so
+ * Lambda entry: env TABLE_NAME, SITE_BUCKET, PAGEFIND_EXTENDED_BINARY_PATH (Pagefind's indexer,
+ * bundled beside the handler), POWERTOOLS_*, and the site's settings as every function that renders
+ * reads them (SITE_BASE_URL, SITE_TITLE, …: `@feedwright/config`). Read on the first invocation, so
  * importing needs none.
  */
 export const handler = middy<DynamoDBStreamEvent, void, Error, Context>()
@@ -31,10 +33,7 @@ export const handler = middy<DynamoDBStreamEvent, void, Error, Context>()
       metrics,
       tableName: requireEnv('TABLE_NAME'),
       siteBucket: requireEnv('SITE_BUCKET'),
-      site: {
-        baseUrl: requireEnv('SITE_BASE_URL'),
-        siteTitle: process.env.SITE_TITLE || undefined,
-      },
+      site: siteConfigFromEnvironment(),
     });
     await rebuild(event);
   });

@@ -1,8 +1,16 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveTimeZone } from '@feedwright/digest';
-import { parseAllowedSenders } from '@feedwright/mail';
-import { SUBSCRIPTION_FEED_PATH } from '@feedwright/site';
+import {
+  ConfigError,
+  checkSetting,
+  digestReadingEnvironment,
+  SETTING_NAMES,
+  SETTINGS,
+  type SettingValues,
+  SITE_SETTING_NAMES,
+  siteEnvironment,
+} from '@feedwright/config';
+import { type SiteConfig, SUBSCRIPTION_FEED_PATH } from '@feedwright/site';
 import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -28,64 +36,16 @@ export class FeedwrightConfigError extends Error {
   override readonly name = 'FeedwrightConfigError';
 }
 
+/**
+ * The settings a deploy can choose (every one but `baseUrl`, which the stack derives from the
+ * distribution or `domainName`): each is defined, with its default, check and meaning, once in
+ * `SETTINGS` of `@feedwright/config` and listed in docs/operations.md; `cdk deploy -c name=value`
+ * sets it.
+ */
+export type FeedwrightSettings = Partial<Omit<SettingValues, 'baseUrl'>>;
+
 /** Properties of the {@link FeedwrightStack}. */
-export interface FeedwrightStackProps extends StackProps {
-  /**
-   * Serve the site on this domain (needs `certificateArn`).
-   * @default - the distribution's `*.cloudfront.net` domain
-   */
-  readonly domainName?: string;
-  /**
-   * ARN of an ACM certificate in us-east-1 for `domainName`.
-   * @default - none; required when `domainName` is set
-   */
-  readonly certificateArn?: string;
-  /**
-   * Email every alarm to this address (the subscription must be confirmed from the inbox).
-   * @default - no notifications
-   */
-  readonly alarmEmail?: string;
-  /**
-   * ARN of an existing WAF web ACL (scope CLOUDFRONT) for the distribution.
-   * @default - none
-   */
-  readonly webAclArn?: string;
-  /**
-   * Title of the site and its feeds (`SITE_TITLE`).
-   * @default - the site package's own default
-   */
-  readonly siteTitle?: string;
-  /**
-   * IANA time zone the digests' wall times are read in (`DIGEST_TIMEZONE`).
-   * @default 'UTC'
-   */
-  readonly digestTimezone?: string;
-  /**
-   * Receive mailed digests through Amazon SES for this domain (its MX record must point at SES's
-   * inbound endpoint of the stack's region); needs `allowedSenders`.
-   * @default - no mail receiving
-   */
-  readonly mailDomain?: string;
-  /**
-   * Who may publish by mail: addresses and `@domains`, comma-separated (`ALLOWED_SENDERS`).
-   * @default - none; required when `mailDomain` is set
-   */
-  readonly allowedSenders?: string;
-  /**
-   * When the reconcile function runs: an EventBridge schedule expression (`rate(…)` or `cron(…)`).
-   * @default 'rate(1 day)'
-   */
-  readonly reconcileSchedule?: string;
-  /**
-   * Subscribe this address to the report topic: every upload's outcome by e-mail.
-   * @default - the topic has no subscription
-   */
-  readonly editorEmail?: string;
-  /**
-   * WebSub hub: the feeds advertise it (links and Link headers), render notifies it of changed feeds.
-   * @default - no WebSub
-   */
-  readonly hubUrl?: string;
+export interface FeedwrightStackProps extends StackProps, FeedwrightSettings {
   /**
    * The reconcile handler module.
    * @default functions/reconcile/handler.ts in this repository
@@ -157,24 +117,26 @@ export class FeedwrightStack extends Stack {
           }
         : {}),
       ...(props.webAclArn === undefined ? {} : { webAclArn: props.webAclArn }),
-      ...(props.hubUrl === undefined
+      ...(props.hubUrl === undefined || props.hubUrl === null
         ? {}
         : { websub: { hubUrl: props.hubUrl, feedPathPattern: SUBSCRIPTION_FEED_PATH.source } }),
     });
+    // One site environment for every function that renders, one digest environment for every function
+    // that reads digests: the same objects, so the functions cannot disagree.
+    const siteEnv = siteEnvironmentOf(props, this.site.siteUrl);
+    const digestEnv = digestReadingEnvironment(props);
     // 'Default': the functions and queues keep the logical ids they had as the stack's own children.
     const pipeline = new PipelineFunctions(this, 'Default', {
       incoming,
       site: siteBucket,
       table,
-      siteUrl: this.site.siteUrl,
       cdn: this.site,
+      siteEnvironment: siteEnv,
+      digestEnvironment: digestEnv,
       ingestEntry: props.ingestEntry ?? join(REPO_ROOT, 'functions', 'ingest', 'handler.ts'),
       renderEntry: props.renderEntry ?? join(REPO_ROOT, 'functions', 'render', 'handler.ts'),
       projectRoot,
       depsLockFilePath: props.depsLockFilePath ?? join(projectRoot, 'package-lock.json'),
-      ...(props.digestTimezone === undefined ? {} : { digestTimezone: props.digestTimezone }),
-      ...(props.siteTitle === undefined ? {} : { siteTitle: props.siteTitle }),
-      ...(props.hubUrl === undefined ? {} : { hubUrl: props.hubUrl }),
     });
     ({ ingest: this.ingest, render: this.render } = pipeline);
     this.reports = new ReportTopic(this, 'Reports', {
@@ -194,13 +156,12 @@ export class FeedwrightStack extends Stack {
       site: siteBucket,
       table,
       cdn: this.site,
-      siteUrl: this.site.siteUrl,
+      siteEnvironment: siteEnv,
+      digestEnvironment: digestEnv,
       entry: props.reconcileEntry ?? join(REPO_ROOT, 'functions', 'reconcile', 'handler.ts'),
       projectRoot,
       depsLockFilePath: props.depsLockFilePath ?? join(projectRoot, 'package-lock.json'),
       ...(props.reconcileSchedule === undefined ? {} : { schedule: props.reconcileSchedule }),
-      ...(props.digestTimezone === undefined ? {} : { digestTimezone: props.digestTimezone }),
-      ...(props.siteTitle === undefined ? {} : { siteTitle: props.siteTitle }),
     });
     [this.reconcile, this.reconcileRule] = [reconcile.fn, reconcile.rule];
     if (props.mailDomain !== undefined && allowedSenders !== undefined) {
@@ -326,49 +287,36 @@ function redriveCommand(failures: FailureQueue, target: PipelineFunction): strin
   return `npx feedwright redrive --queue-url ${failures.queue.queueUrl} --function-name ${target.function.functionName}`;
 }
 
-/** Refuses props that cannot work, before any resource is made: each message says what to pass. */
+/**
+ * Refuses props that cannot work, before any resource is made: each setting passes the check of its
+ * one definition (as it did when read from the context), and the settings that only work together
+ * come together. Each message says what to pass.
+ */
 function validateProps(props: FeedwrightStackProps): void {
   if ((props.domainName === undefined) !== (props.certificateArn === undefined)) {
     throw new FeedwrightConfigError(
       'A custom domain needs both -c domainName=<host> and -c certificateArn=<ACM ARN in us-east-1>; got only one of them.',
     );
   }
-  const checks: Array<[keyof FeedwrightStackProps, RegExp, string]> = [
-    ['domainName', HOST_NAME, 'a DNS host name such as feeds.example.com'],
-    [
-      'certificateArn',
-      /^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/,
-      'an ACM certificate in us-east-1 (CloudFront only uses those)',
-    ],
-    ['alarmEmail', /^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'an e-mail address such as ops@example.com'],
-    [
-      'webAclArn',
-      /^arn:aws[\w-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/,
-      'the ARN of a WAF web ACL of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:…:global/webacl/…)',
-    ],
-    ['siteTitle', /^[^\p{Cc}]{1,200}$/u, 'a title of 1 to 200 characters on one line'],
-  ];
-  for (const [key, pattern, what] of checks) {
-    const value = props[key];
-    if (typeof value === 'string' && !pattern.test(value)) {
-      throw new FeedwrightConfigError(`${key} must be ${what}; got ${JSON.stringify(value)}.`);
-    }
-  }
-  if (props.hubUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(props.hubUrl)) {
-    throw new FeedwrightConfigError(
-      `hubUrl must be an absolute http(s) URL such as https://hub.example.com/; got ${props.hubUrl}.`,
-    );
-  }
-  if (props.digestTimezone !== undefined) {
+  for (const name of SETTING_NAMES) {
+    const value = (props as Partial<Record<string, unknown>>)[name];
+    if (name === 'baseUrl' || value === undefined || value === null) continue;
     try {
-      resolveTimeZone(props.digestTimezone);
+      checkSetting(name, String(value), name);
     } catch (error) {
-      // Ingest would refuse every digest with this zone: refuse the deploy instead.
-      throw new FeedwrightConfigError(
-        `digestTimezone must be an IANA time zone such as UTC or Asia/Shanghai; got ${JSON.stringify(props.digestTimezone)} (${(error as Error).message}).`,
-      );
+      if (error instanceof ConfigError) throw new FeedwrightConfigError(`${error.message}.`);
+      throw error;
     }
   }
+}
+
+/** The site's settings among `props`, as the environment of every function that renders. */
+function siteEnvironmentOf(props: FeedwrightStackProps, siteUrl: string): Record<string, string> {
+  const values: Partial<Record<keyof SiteConfig, unknown>> = {};
+  for (const name of SITE_SETTING_NAMES) {
+    if (name !== 'baseUrl' && props[name] !== undefined) values[name] = props[name];
+  }
+  return siteEnvironment(values as Partial<SiteConfig>, siteUrl);
 }
 
 /**
@@ -382,23 +330,6 @@ function mailAllowList(props: FeedwrightStackProps): string | undefined {
       'Mail needs both -c mailDomain=<domain SES receives for> and -c allowedSenders=<a@x.com,@newsletter.example.com>; got only one of them.',
     );
   }
-  if (!HOST_NAME.test(props.mailDomain)) {
-    throw new FeedwrightConfigError(
-      `mailDomain must be a domain name such as digests.example.com; got ${props.mailDomain}.`,
-    );
-  }
-  let allowed: ReturnType<typeof parseAllowedSenders>;
-  try {
-    allowed = parseAllowedSenders(props.allowedSenders);
-  } catch (error) {
-    throw new FeedwrightConfigError(`${(error as Error).message}.`);
-  }
-  if (allowed.addresses.size + allowed.domains.size === 0) {
-    throw new FeedwrightConfigError(
-      'allowedSenders names nobody: give addresses or @domains, comma-separated.',
-    );
-  }
-  return [...allowed.addresses, ...[...allowed.domains].map((domain) => `@${domain}`)].join(',');
+  // Both were checked by validateProps; the allow-list is passed on in its normalised form.
+  return SETTINGS.allowedSenders.check(props.allowedSenders);
 }
-// Labels of letters, digits and hyphens, at least two of them: what CloudFront accepts as an alias.
-const HOST_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/i;

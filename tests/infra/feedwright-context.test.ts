@@ -1,3 +1,4 @@
+import { SETTINGS, SITE_SETTING_NAMES } from '@feedwright/config';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -144,7 +145,9 @@ describe('FeedwrightStack context validation', () => {
   });
 
   it.each([
-    ['digestTimezone', 'Mars/Base', /digestTimezone must be an IANA time zone/],
+    ['digestTimezone', 'Mars/Base', /-c digestTimezone: unknown time zone 'Mars\/Base'/],
+    ['itemsPerFeed', 'fifty', /-c itemsPerFeed must be a whole number, not 'fifty'/],
+    ['reconcileSchedule', 'daily', /-c reconcileSchedule must be an EventBridge schedule/],
     ['alarmEmail', 'ops-at-example.com', /alarmEmail must be an e-mail address/],
     [
       'webAclArn',
@@ -154,6 +157,15 @@ describe('FeedwrightStack context validation', () => {
     ['siteTitle', 'Two\nlines', /siteTitle must be a title of 1 to 200 characters/],
   ])('refuses -c %s=%s, which could not work once deployed', (key, value, message) => {
     expect(() => synthFeedwright({ context: { [key]: value }, skipBundling: true })).toThrow(message);
+  });
+
+  it('refuses an unknown context key, naming the one meant, before any resource is made', () => {
+    // Act
+    const synth = () => synthFeedwright({ context: { digestTimeZone: 'Asia/Shanghai' }, skipBundling: true });
+
+    // Assess
+    expect(synth).toThrow(FeedwrightConfigError);
+    expect(synth).toThrow(/unknown context key 'digestTimeZone': did you mean 'digestTimezone'\?/);
   });
 
   it('refuses a malformed domain name', () => {
@@ -172,6 +184,47 @@ describe('FeedwrightStack context validation', () => {
     expect(() => synthFeedwright({ context: { alarmEmail: 42 }, skipBundling: true })).toThrow(
       FeedwrightConfigError,
     );
+  });
+});
+
+describe('FeedwrightStack site settings', () => {
+  it('gives every function the same site settings, from the context, the hub included', () => {
+    // Prepare
+    const site = synthFeedwright({
+      context: {
+        hubUrl: 'https://hub.example.net/',
+        siteTitle: 'Daily Digest Feeds',
+        itemsPerFeed: '20',
+        language: 'en-GB',
+      },
+      skipBundling: true,
+    });
+    const SITE_VARIABLES = SITE_SETTING_NAMES.map((name) => SETTINGS[name].env);
+    const siteVariablesOf = (variables: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(variables).filter(([name]) => SITE_VARIABLES.includes(name)));
+
+    // Act
+    const functions = Object.values(site.template.findResources('AWS::Lambda::Function'));
+    const rendering = functions
+      .map((fn) => (fn.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>)
+      .filter((variables) => 'SITE_BUCKET' in variables);
+    site.cleanup();
+
+    // Assess
+    expect(rendering.length).toBeGreaterThanOrEqual(2);
+    const expected = siteVariablesOf(rendering[0] ?? {});
+    expect(expected).toMatchObject({
+      SITE_HUB_URL: 'https://hub.example.net/',
+      SITE_TITLE: 'Daily Digest Feeds',
+      ITEMS_PER_FEED: '20',
+      SITE_LANGUAGE: 'en-GB',
+      FEED_MAX_BYTES: String(512 * 1024),
+    });
+    expect(Object.keys(expected).sort()).toEqual(SITE_VARIABLES.filter((name) => name !== undefined).sort());
+    for (const variables of functions.map((fn) => fn.Properties?.Environment?.Variables ?? {})) {
+      const siteVariables = siteVariablesOf(variables);
+      if (Object.keys(siteVariables).length > 0) expect(siteVariables).toEqual(expected);
+    }
   });
 });
 

@@ -141,7 +141,7 @@ describe('FeedwrightStack: the report topic', () => {
 describe('FeedwrightStack hubUrl validation', () => {
   it('refuses a hub that is not an absolute http(s) URL', () => {
     expect(() => synthFeedwright({ context: { hubUrl: 'hub.example.net' }, skipBundling: true })).toThrow(
-      /hubUrl must be an absolute http\(s\) URL/,
+      /-c hubUrl: hubUrl 'hub.example.net' is not an absolute URL/,
     );
   });
 });

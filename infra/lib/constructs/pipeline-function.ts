@@ -94,6 +94,9 @@ export class PipelineFunction extends Construct {
       bundling: {
         // Local esbuild from node_modules; Docker is neither needed nor available.
         forceDockerBundling: false,
+        // esbuild's size summary of every bundle on every synth is noise (`cdk synth -q` is quiet);
+        // its warnings and errors still show.
+        logLevel: nodejs.LogLevel.WARNING,
         minify: LAMBDA_ESBUILD.minify,
         sourceMap: true,
         // The map is for stack traces, not for reading code: leaving sources out halves its size.

@@ -1,4 +1,3 @@
-import { DEFAULT_MAX_DIGEST_BYTES } from '@feedwright/digest';
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import { Construct } from 'constructs';
@@ -13,8 +12,6 @@ export interface PipelineFunctionsProps {
   readonly incoming: IncomingBucket;
   readonly site: SiteBucket;
   readonly table: StoryTable;
-  /** The site's absolute URL, for the links in feeds and pages (`SITE_BASE_URL`). */
-  readonly siteUrl: string;
   /** The CloudFront distribution in front of the site: render invalidates what it changed there. */
   readonly cdn: SiteDistribution;
   /** The ingest handler module. */
@@ -26,20 +23,15 @@ export interface PipelineFunctionsProps {
   /** The lock file pinning bundled dependencies. */
   readonly depsLockFilePath: string;
   /**
-   * IANA time zone the digests' wall times are read in (`DIGEST_TIMEZONE`).
-   * @default 'UTC'
+   * The site's settings (SITE_BASE_URL, SITE_TITLE, SITE_HUB_URL, …), the same object for every
+   * function that renders: `siteEnvironment` of `@feedwright/config`.
    */
-  readonly digestTimezone?: string;
+  readonly siteEnvironment: Readonly<Record<string, string>>;
   /**
-   * Title of the site and its feeds (`SITE_TITLE`).
-   * @default - the site package's own default
+   * How digests are read (MAX_DIGEST_BYTES, DIGEST_TIMEZONE), the same for every function that reads
+   * them: `digestReadingEnvironment` of `@feedwright/config`.
    */
-  readonly siteTitle?: string;
-  /**
-   * WebSub hub render notifies of changed feeds (`SITE_HUB_URL`).
-   * @default - none
-   */
-  readonly hubUrl?: string;
+  readonly digestEnvironment: Readonly<Record<string, string>>;
 }
 
 /**
@@ -77,9 +69,7 @@ export class PipelineFunctions extends Construct {
       timeout: Duration.seconds(30),
       environment: {
         TABLE_NAME: table.table.tableName,
-        // Ingest's default, passed explicitly so that it shows in the console.
-        MAX_DIGEST_BYTES: String(DEFAULT_MAX_DIGEST_BYTES),
-        DIGEST_TIMEZONE: props.digestTimezone ?? 'UTC',
+        ...props.digestEnvironment,
       },
       asyncInvoke: {
         // S3 invokes asynchronously: two retries ride out throttling and transient errors, an event
@@ -105,9 +95,7 @@ export class PipelineFunctions extends Construct {
       environment: {
         TABLE_NAME: table.table.tableName,
         SITE_BUCKET: site.bucket.bucketName,
-        SITE_BASE_URL: props.siteUrl,
-        ...(props.siteTitle === undefined ? {} : { SITE_TITLE: props.siteTitle }),
-        ...(props.hubUrl === undefined ? {} : { SITE_HUB_URL: props.hubUrl }),
+        ...props.siteEnvironment,
         // Changed and deleted paths are invalidated after each render: a takedown is not cached.
         DISTRIBUTION_ID: props.cdn.distribution.distributionId,
       },

@@ -1,4 +1,3 @@
-import { DEFAULT_MAX_DIGEST_BYTES } from '@feedwright/digest';
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -15,8 +14,10 @@ export interface ReconcileFunctionProps {
   readonly table: StoryTable;
   /** The distribution whose paths reconcile invalidates when it rewrites them. */
   readonly cdn: SiteDistribution;
-  /** The site's absolute URL (`SITE_BASE_URL`), as render has it. */
-  readonly siteUrl: string;
+  /** The site's settings (SITE_*, …), the very object render gets. */
+  readonly siteEnvironment: Readonly<Record<string, string>>;
+  /** How digests are read (MAX_DIGEST_BYTES, DIGEST_TIMEZONE), the very object ingest gets. */
+  readonly digestEnvironment: Readonly<Record<string, string>>;
   /** The reconcile handler module. */
   readonly entry: string;
   readonly projectRoot: string;
@@ -26,10 +27,6 @@ export interface ReconcileFunctionProps {
    * @default 'rate(1 day)'
    */
   readonly schedule?: string;
-  /** @default 'UTC' */
-  readonly digestTimezone?: string;
-  /** @default - the site package's own default */
-  readonly siteTitle?: string;
 }
 
 /**
@@ -58,10 +55,8 @@ export class ReconcileFunction extends Construct {
         TABLE_NAME: props.table.table.tableName,
         INCOMING_BUCKET: props.incoming.bucket.bucketName,
         SITE_BUCKET: props.site.bucket.bucketName,
-        SITE_BASE_URL: props.siteUrl,
-        ...(props.siteTitle === undefined ? {} : { SITE_TITLE: props.siteTitle }),
-        MAX_DIGEST_BYTES: String(DEFAULT_MAX_DIGEST_BYTES),
-        DIGEST_TIMEZONE: props.digestTimezone ?? 'UTC',
+        ...props.siteEnvironment,
+        ...props.digestEnvironment,
         DISTRIBUTION_ID: props.cdn.distribution.distributionId,
       },
     });

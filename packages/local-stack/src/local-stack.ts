@@ -10,7 +10,7 @@ import {
   reconcile,
 } from '@feedwright/pipeline';
 import { refreshSearchIndex } from '@feedwright/search';
-import { resolveSiteConfig } from '@feedwright/site';
+import { resolveSiteConfig, type SiteConfig } from '@feedwright/site';
 import {
   createDynamoIssueRegistry,
   createDynamoStoryStore,
@@ -88,12 +88,16 @@ export interface LocalStackOptions {
    * @default undefined - any sender
    */
   readonly allowedSenders?: string;
-  /** Absolute URLs in feeds and pages. @default the site server's URL */
-  readonly baseUrl?: string;
+  /**
+   * The site's settings (title, hub, items per feed, …: `@feedwright/config`), resolved once into the
+   * one configuration that render, reconcile and the site server share.
+   * @default the site package's defaults, with `baseUrl` the site server's URL
+   */
+  readonly site?: Partial<SiteConfig>;
   /** Time zone of the digests' wall times. @default 'UTC' */
-  readonly timezone?: string;
-  /** WebSub hub the feeds advertise and render notifies of changed feeds. @default none */
-  readonly hubUrl?: string;
+  readonly digestTimezone?: string;
+  /** Largest digest accepted, in bytes. @default 5 MiB */
+  readonly maxDigestBytes?: number;
   /**
    * The search index (`pagefind/`, `search.html`) is rebuilt this long after stories change, and at most
    * this often while they keep changing; null: no search index.
@@ -137,7 +141,10 @@ export interface LocalStack {
   readonly incomingBucket: string;
   readonly siteBucket: string;
   readonly tableName: string;
+  /** The site's base URL: `site.baseUrl`. */
   readonly baseUrl: string;
+  /** The one site configuration render, reconcile and the site server use. */
+  readonly site: SiteConfig;
   readonly dataDir: string;
   readonly inboxDir: string | null;
   /** The SMTP server's port (on `host`), or null when it is off. */
@@ -225,19 +232,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamo.destroy();
     });
 
+    let siteConfig: SiteConfig | undefined;
     const site = await startSiteServer({
       s3,
       bucket: siteBucket,
       host,
       port: options.sitePort ?? LOCAL_DEFAULTS.sitePort,
       onError: (error, path) => log(`site: ${path}: ${describe(error)}`),
-      hubUrl: options.hubUrl,
-      // The self link names the feed as the feeds do: under the normalised base URL.
-      baseUrl:
-        options.baseUrl === undefined ? undefined : resolveSiteConfig({ baseUrl: options.baseUrl }).baseUrl,
+      site: () => siteConfig,
     });
     closers.push(site.close);
-    const baseUrl = options.baseUrl ?? site.url;
+    // The one site configuration of this stack: render, reconcile and the site server's Link
+    // headers all read this object, so they cannot disagree (a reconcile that lost the hub would
+    // rewrite every feed without it).
+    siteConfig = resolveSiteConfig({ ...options.site, baseUrl: options.site?.baseUrl ?? site.url });
+    const digestTimezone = options.digestTimezone ?? 'UTC';
 
     // dynalite has no streams: the recorder on the handlers' one DynamoDB client turns every write
     // into the NEW_AND_OLD_IMAGES stream record AWS would deliver.
@@ -248,7 +257,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const searchIndex = startSearchIndexer(options, {
       stories: createDynamoStoryStore({ tableName, client: dynamo }),
       site: new S3SiteStore({ bucket: siteBucket, client: s3 }),
-      config: resolveSiteConfig({ baseUrl }),
+      config: siteConfig,
       log,
     });
     if (searchIndex !== undefined) {
@@ -263,14 +272,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       verdicts: 'trusted',
       ...(options.allowedSenders ? { allowedSenders: parseAllowedSenders(options.allowedSenders) } : {}),
     };
-    const ingest = createIngestHandler({ s3, dynamo, tableName, timezone: options.timezone ?? 'UTC', mail });
-    const render = createRenderHandler({
+    const ingest = createIngestHandler({
       s3,
       dynamo,
       tableName,
-      siteBucket,
-      site: { baseUrl, hubUrl: options.hubUrl },
+      timezone: digestTimezone,
+      ...(options.maxDigestBytes === undefined ? {} : { maxDigestBytes: options.maxDigestBytes }),
+      mail,
     });
+    const render = createRenderHandler({ s3, dynamo, tableName, siteBucket, site: siteConfig });
     await createTable(dynamo, tableName);
 
     poller = new StreamPoller({
@@ -312,8 +322,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stories: createDynamoStoryStore({ tableName, client: dynamo }),
       issues: createDynamoIssueRegistry({ tableName, client: dynamo }),
       site: new S3SiteStore({ bucket: siteBucket, client: s3 }),
-      config: resolveSiteConfig({ baseUrl }),
-      timezone: options.timezone ?? 'UTC',
+      config: siteConfig,
+      timezone: digestTimezone,
+      ...(options.maxDigestBytes === undefined ? {} : { maxDigestBytes: options.maxDigestBytes }),
       mail,
     };
     const reconcileNow = async (): Promise<ReconcileResult> => {
@@ -405,7 +416,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       incomingBucket,
       siteBucket,
       tableName,
-      baseUrl,
+      baseUrl: siteConfig.baseUrl,
+      site: siteConfig,
       dataDir,
       inboxDir,
       smtpPort: smtp?.port ?? null,

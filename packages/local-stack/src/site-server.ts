@@ -5,7 +5,13 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
-import { encodePath, isSubscriptionFeedPath, responseHeadersFor, websubLinkHeader } from '@feedwright/site';
+import {
+  encodePath,
+  isSubscriptionFeedPath,
+  responseHeadersFor,
+  type SiteConfig,
+  websubLinkHeader,
+} from '@feedwright/site';
 import { isNotModified, weakEntityTag } from './conditional-get.ts';
 import { acceptsGzip, isCompressible } from './content-encoding.ts';
 
@@ -21,12 +27,12 @@ export interface SiteServerOptions {
   /** Called on origin failures, which are answered 502 as CloudFront would. */
   readonly onError?: (error: unknown, path: string) => void;
   /**
-   * WebSub: subscription feeds are answered with `Link: <hub>; rel="hub", <self>; rel="self"`, as the
-   * CloudFront distribution does. @default none
+   * The site's configuration, read per request (the local stack resolves it once the server's own
+   * URL is known): with a hub, subscription feeds are answered with `Link: <hub>; rel="hub",
+   * <self>; rel="self"` as the CloudFront distribution does, the self link under its base URL.
+   * @default none - no Link header
    */
-  readonly hubUrl?: string;
-  /** The site's URL in feeds, for the self link. @default the server's own URL */
-  readonly baseUrl?: string;
+  readonly site?: () => Pick<SiteConfig, 'baseUrl' | 'hubUrl'> | undefined;
 }
 
 /** A running site server. */
@@ -47,11 +53,12 @@ export interface SiteServer {
 export async function startSiteServer(options: SiteServerOptions): Promise<SiteServer> {
   const host = options.host ?? '127.0.0.1';
   const gzipCache = new CompressedBodyCache(GZIP_CACHE_ENTRIES);
-  let base = options.baseUrl;
-  const linkOf = (key: string): string | undefined =>
-    options.hubUrl === undefined || base === undefined || !isSubscriptionFeedPath(key)
+  const linkOf = (key: string): string | undefined => {
+    const site = options.site?.();
+    return site?.hubUrl == null || !isSubscriptionFeedPath(key)
       ? undefined
-      : websubLinkHeader(options.hubUrl, `${base}${encodePath(key)}`);
+      : websubLinkHeader(site.hubUrl, `${site.baseUrl}${encodePath(key)}`);
+  };
   const server = createServer((request, response) => {
     handle(request, response, options, gzipCache, linkOf).catch((error: unknown) => {
       options.onError?.(error, request.url ?? '');
@@ -63,7 +70,6 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
   server.keepAliveTimeout = 2_000;
   await listen(server, options.port, host);
   const { port } = server.address() as AddressInfo;
-  base ??= `http://${host}:${port}/`;
   return {
     url: `http://${host}:${port}/`,
     port,

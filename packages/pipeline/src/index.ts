@@ -4,7 +4,7 @@
  * site objects that changed. Both work on the ports of `@feedwright/storage`, never on AWS clients.
  */
 
-export { optionalPositiveInt, requireEnv } from './env.ts';
+export { requireEnv } from './env.ts';
 export { type IngestResult, type IngestServices, ingestDigestEvent } from './ingest.ts';
 export { createIngestHandler, type IngestDependencies } from './lambda/ingest-handler.ts';
 export {

@@ -41,7 +41,7 @@ describe('WebSub on the local stack (a capture hub on 127.0.0.1)', { timeout: 90
     (started) => {
       ({ stack, s3, work } = started);
     },
-    { stack: () => ({ hubUrl: hub.url }) },
+    { stack: () => ({ site: { hubUrl: hub.url } }) },
   );
 
   it('publishes exactly the feeds an upload changed, once each, as hub.mode=publish form posts', async () => {
@@ -72,6 +72,23 @@ describe('WebSub on the local stack (a capture hub on 127.0.0.1)', { timeout: 90
     const read = readWithFeedsmith('rss', await rss.text());
     expect(read.hubUrl).toBe(hub.url);
     expect(read.selfUrl).toBe(self);
+  });
+
+  it('keeps the hub through a reconcile, which then finds nothing to rewrite', async () => {
+    // Prepare
+    await upload('websub-3.txt', digestText({ date: 'Mar 03, 2021', title: 'Third hub story' }));
+    const before = hub.pings.length;
+
+    // Act
+    const result = await stack.reconcile();
+    const rss = await (await fetch(new URL('feeds/all/rss.xml', stack.siteUrl))).text();
+
+    // Assess
+    expect(result.written).toEqual([]);
+    expect(result.deleted).toEqual([]);
+    expect(rss).toContain('rel="hub"');
+    expect(readWithFeedsmith('rss', rss).hubUrl).toBe(hub.url);
+    expect(hub.pings.length).toBe(before);
   });
 
   it('sends nothing for an identical re-upload', async () => {

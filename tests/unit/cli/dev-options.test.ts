@@ -11,7 +11,7 @@ describe('Function: parseDevOptions', () => {
     expect(Object.values(options).every((value) => value === undefined)).toBe(true);
   });
 
-  it('reads ports, folders, base URL and time zone', () => {
+  it('reads ports, folders and the settings (base URL, hub, time zone)', () => {
     // Act
     const options = parseDevOptions([
       '--site-port',
@@ -41,9 +41,8 @@ describe('Function: parseDevOptions', () => {
       dataDir: '/tmp/fw',
       digestsDir: 'samples',
       inboxDir: 'drop',
-      baseUrl: 'https://feeds.example.com/',
-      timezone: 'Asia/Shanghai',
-      hubUrl: 'http://127.0.0.1:9/hub',
+      site: { baseUrl: 'https://feeds.example.com/', hubUrl: 'http://127.0.0.1:9/hub' },
+      digestTimezone: 'Asia/Shanghai',
     });
   });
 
@@ -63,13 +62,17 @@ describe('Function: parseDevOptions', () => {
   it.each([
     [['--site-port', 'eighty'], /--site-port must be a port number/],
     [['--s3-port', '70000'], /--s3-port must be a port number/],
-    [['--base-url', 'feeds.example.com'], /--base-url must be an absolute http\(s\) URL/],
-    [['--base-url', 'ftp://example.com/'], /--base-url must be an absolute http\(s\) URL/],
-    [['--timezone', 'Mars/Olympus'], /--timezone must be an IANA time zone/],
+    [['--base-url', 'feeds.example.com'], /--base-url: baseUrl 'feeds.example.com' is not an absolute URL/],
+    [
+      ['--base-url', 'ftp://example.com/'],
+      /--base-url: baseUrl 'ftp:\/\/example.com\/' must use http or https/,
+    ],
+    [['--timezone', 'Mars/Olympus'], /--timezone: unknown time zone 'Mars\/Olympus': use an IANA name/],
+    [['--items', '0'], /--items: itemsPerFeed must be a whole number from 1 to 1000, not 0/],
     [['--hub', 'hub.example.net'], /--hub: hubUrl 'hub.example.net' is not an absolute URL/],
     [['--smtp-port', 'smtp'], /--smtp-port must be a port number/],
     [['--allowed-senders', 'example.com'], /--allowed-senders: allowed senders: "example.com" is neither/],
-    [['--allowed-senders', ','], /--allowed-senders: the list is empty/],
+    [['--allowed-senders', ','], /--allowed-senders names nobody/],
     [['--verbose'], /Unknown option '--verbose'/],
     [['extra'], /positional/],
   ])('refuses %j with a usage error', (argv, message) => {

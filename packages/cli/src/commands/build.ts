@@ -1,16 +1,11 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  DEFAULT_MAX_DIGEST_BYTES,
-  DigestError,
-  InvalidStoryError,
-  resolveTimeZone,
-} from '@feedwright/digest';
+import { SETTINGS } from '@feedwright/config';
+import { DigestError, InvalidStoryError } from '@feedwright/digest';
 import { buildSearchFiles, SearchIndexError } from '@feedwright/search';
 import {
   assignIssueIds,
   buildSite,
-  DEFAULT_SITE_CONFIG,
   resolveSiteConfig,
   SEARCH_INDEX_PREFIX,
   type SiteConfig,
@@ -24,6 +19,10 @@ import { removeStaleFiles, writeSiteTree } from '../build/write-tree.ts';
 import type { Command } from '../command.ts';
 import { asUsageError, UsageError } from '../command.ts';
 import { readDigestFile } from '../digest-file.ts';
+import { readSettingFlags, SITE_FLAGS, settingHelp, settingOptions } from '../setting-flags.ts';
+
+/** The settings `feedwright build` takes as flags: the site's, and how digests are read. */
+const BUILD_SETTINGS = [...SITE_FLAGS, 'digestTimezone', 'maxDigestBytes'] as const;
 
 const usage = `Usage: feedwright build FILE_OR_DIR... --out DIR [options]
 
@@ -35,15 +34,12 @@ A rejected digest is reported on stderr and the rest is still built.
 
 Options:
   --out DIR            folder to write the site into (created if missing)
-  --base-url URL       absolute URL the site is served from (default ${DEFAULT_SITE_CONFIG.baseUrl})
-  --timezone TZ        IANA zone the digests' date lines are read in (default UTC)
-  --site-title TEXT    site title (default '${DEFAULT_SITE_CONFIG.siteTitle}')
-  --items N            items per feed (default ${DEFAULT_SITE_CONFIG.itemsPerFeed})
-  --hub URL            WebSub hub the feeds advertise (default none)
   --no-archive         leave the archive out: feeds (without prev-archive links), story pages
                        (without issue links), index.html and feeds.opml only
-  --max-bytes N        largest digest file accepted, in bytes (default ${DEFAULT_MAX_DIGEST_BYTES})
   -h, --help           show this help
+
+Settings (docs/operations.md):
+${settingHelp(BUILD_SETTINGS)}
 
 Exit status: 0 all built; 1 some input rejected (the rest built); 2 wrong usage.`;
 
@@ -64,30 +60,19 @@ function parseOptions(argv: readonly string[]): BuildOptions {
   const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError('name at least one digest file or folder');
   if (values.out === undefined || values.out === '') throw new UsageError('--out DIR is required');
-  const items = values.items === undefined ? undefined : wholeNumber('--items', values.items);
-  const maxBytes =
-    values['max-bytes'] === undefined
-      ? DEFAULT_MAX_DIGEST_BYTES
-      : wholeNumber('--max-bytes', values['max-bytes']);
-  let timezone: string;
+  const { digestTimezone, maxDigestBytes, ...siteValues } = readSettingFlags(BUILD_SETTINGS, values);
   let site: SiteConfig;
   try {
-    timezone = resolveTimeZone(values.timezone ?? 'UTC');
-    site = resolveSiteConfig({
-      baseUrl: values['base-url'],
-      siteTitle: values['site-title'],
-      itemsPerFeed: items,
-      hubUrl: values.hub,
-    });
+    site = resolveSiteConfig(siteValues);
   } catch (error) {
-    if (error instanceof DigestError || error instanceof SiteConfigError) throw new UsageError(error.message);
+    if (error instanceof SiteConfigError) throw new UsageError(error.message);
     throw error;
   }
   return {
     inputs: positionals,
     outDir: values.out,
-    timezone,
-    maxBytes,
+    timezone: digestTimezone ?? SETTINGS.digestTimezone.defaultValue ?? 'UTC',
+    maxBytes: maxDigestBytes ?? SETTINGS.maxDigestBytes.defaultValue ?? 0,
     site,
     archive: values['no-archive'] !== true,
   };
@@ -100,23 +85,10 @@ function parseWithNode(argv: readonly string[]) {
     strict: true,
     options: {
       out: { type: 'string' },
-      'base-url': { type: 'string' },
-      timezone: { type: 'string' },
-      'site-title': { type: 'string' },
-      items: { type: 'string' },
-      hub: { type: 'string' },
       'no-archive': { type: 'boolean' },
-      'max-bytes': { type: 'string' },
+      ...settingOptions(BUILD_SETTINGS),
     },
   });
-}
-
-function wholeNumber(flag: string, value: string): number {
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
-    throw new UsageError(`${flag} must be a whole number above 0, not '${value}'`);
-  }
-  return number;
 }
 
 async function build(options: BuildOptions): Promise<number> {

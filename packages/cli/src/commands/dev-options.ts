@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
 import { LOCAL_DEFAULTS, type LocalStackOptions } from '@feedwright/local-stack';
-import { parseAllowedSenders } from '@feedwright/mail';
-import { resolveSiteConfig } from '@feedwright/site';
 import { asUsageError, UsageError } from '../command.ts';
+import { readSettingFlags, SITE_FLAGS, settingHelp, settingOptions } from '../setting-flags.ts';
+
+/** The settings `feedwright dev` takes as flags: the site's and the pipeline's. */
+const DEV_SETTINGS = [...SITE_FLAGS, 'digestTimezone', 'maxDigestBytes', 'allowedSenders'] as const;
 
 /** `feedwright dev --help`. */
 export const DEV_USAGE = `Usage: feedwright dev [options]
@@ -16,17 +18,13 @@ Options:
   --dynamo-port N   the DynamoDB endpoint                    default ${LOCAL_DEFAULTS.dynamoPort}
   --smtp-port N     the SMTP server that takes mailed digests default ${LOCAL_DEFAULTS.smtpPort}
                     (0 picks a free port)
-  --allowed-senders LIST
-                    only these senders may publish by mail: addresses and @domains,
-                    comma-separated (a@x.com,@newsletter.example.com)  default anyone
   --data-dir DIR    emulator data, kept between runs         default .feedwright
   --digests DIR     sample digests uploaded at start         default events/digests
   --inbox DIR       drop folder: *.txt files put here are uploaded (created if missing)
                                                              default inbox
-  --base-url URL    absolute URL of the site in feeds        default the site's local URL
-  --timezone TZ     time zone of the digests' dates          default UTC
-  --hub URL         WebSub hub: feeds advertise it, and it is notified of each changed feed
-                                                             default none
+
+Settings (docs/operations.md):
+${settingHelp(DEV_SETTINGS)}
 
 Upload a digest with any S3 client, e.g.
   curl -T my-digest.txt http://127.0.0.1:${LOCAL_DEFAULTS.s3Port}/${LOCAL_DEFAULTS.incomingBucket}/digests/my-digest.txt
@@ -45,28 +43,26 @@ export function parseDevOptions(argv: readonly string[]): LocalStackOptions {
         's3-port': { type: 'string' },
         'dynamo-port': { type: 'string' },
         'smtp-port': { type: 'string' },
-        'allowed-senders': { type: 'string' },
         'data-dir': { type: 'string' },
         digests: { type: 'string' },
         inbox: { type: 'string' },
-        'base-url': { type: 'string' },
-        timezone: { type: 'string' },
-        hub: { type: 'string' },
+        ...settingOptions(DEV_SETTINGS),
       },
     }),
   );
+  const { digestTimezone, maxDigestBytes, allowedSenders, ...site } = readSettingFlags(DEV_SETTINGS, values);
   return {
     sitePort: port(values, 'site-port'),
     s3Port: port(values, 's3-port'),
     dynamoPort: port(values, 'dynamo-port'),
     smtpPort: port(values, 'smtp-port'),
-    allowedSenders: allowedSenders(values['allowed-senders']),
     dataDir: directory(values, 'data-dir'),
     digestsDir: directory(values, 'digests'),
     inboxDir: directory(values, 'inbox'),
-    baseUrl: baseUrl(values['base-url']),
-    timezone: timezone(values.timezone),
-    hubUrl: hubUrl(values.hub),
+    site: Object.keys(site).length === 0 ? undefined : site,
+    digestTimezone,
+    maxDigestBytes,
+    allowedSenders,
   };
 }
 
@@ -82,52 +78,8 @@ function port(values: Record<string, string | undefined>, flag: string): number 
   return parsed;
 }
 
-function allowedSenders(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  try {
-    const { addresses, domains } = parseAllowedSenders(value);
-    if (addresses.size + domains.size === 0) throw new Error('the list is empty');
-  } catch (error) {
-    throw new UsageError(`--allowed-senders: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  return value;
-}
-
 function directory(values: Record<string, string | undefined>, flag: string): string | undefined {
   const value = values[flag];
   if (value === '') throw new UsageError(`--${flag} needs a directory`);
-  return value;
-}
-
-function hubUrl(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  try {
-    return resolveSiteConfig({ hubUrl: value }).hubUrl ?? undefined;
-  } catch (error) {
-    throw new UsageError(`--hub: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-function baseUrl(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--base-url must be an absolute http(s) URL, not '${value}'`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`--base-url must be an absolute http(s) URL, not '${value}'`);
-  }
-  return url.href;
-}
-
-function timezone(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-  } catch {
-    throw new UsageError(`--timezone must be an IANA time zone such as Europe/Berlin or UTC, not '${value}'`);
-  }
   return value;
 }

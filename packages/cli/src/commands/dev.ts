@@ -60,7 +60,7 @@ export const devCommand: Command = {
     out(`smtp: ${stack.smtpPort === null ? '(none)' : `${options.host ?? '127.0.0.1'}:${stack.smtpPort}`}`);
     out(`data: ${stack.dataDir}`);
     out(`base-url: ${stack.baseUrl}`);
-    out(`hub: ${options.hubUrl ?? '(none)'}`);
+    out(`hub: ${stack.site.hubUrl ?? '(none)'}`);
     out(`samples: ${stack.samples.length === 0 ? '(none)' : stack.samples.join(', ')}`);
     out(`upload: curl -T my-digest.txt ${stack.s3Endpoint}/${stack.incomingBucket}/digests/my-digest.txt`);
     if (stack.smtpPort !== null) {

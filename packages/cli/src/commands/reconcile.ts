@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { resolveTimeZone } from '@feedwright/digest';
+import { SETTINGS } from '@feedwright/config';
 import { LOCAL_DEFAULTS, s3rverClient } from '@feedwright/local-stack';
 import { parseAllowedSenders } from '@feedwright/mail';
 import { reconcile } from '@feedwright/pipeline';
-import { resolveSiteConfig, SiteConfigError } from '@feedwright/site';
+import { resolveSiteConfig, type SiteConfig, SiteConfigError } from '@feedwright/site';
 import {
   createDynamoIssueRegistry,
   createDynamoStoryStore,
@@ -12,6 +12,10 @@ import {
   S3SiteStore,
 } from '@feedwright/storage';
 import { asUsageError, type Command, UsageError } from '../command.ts';
+import { readSettingFlags, SITE_FLAGS, settingHelp, settingOptions } from '../setting-flags.ts';
+
+/** The settings `feedwright reconcile` takes as flags: those `feedwright dev` was started with. */
+const RECONCILE_SETTINGS = [...SITE_FLAGS, 'digestTimezone', 'maxDigestBytes', 'allowedSenders'] as const;
 
 const LOCAL_HOST = 'http://127.0.0.1';
 
@@ -27,14 +31,12 @@ invoke the stack's reconcile function instead (see docs/architecture.md, "Reconc
 Options:
   --s3-endpoint URL        S3 (s3rver)                     default ${LOCAL_HOST}:${LOCAL_DEFAULTS.s3Port}
   --dynamo-endpoint URL    DynamoDB (dynalite)             default ${LOCAL_HOST}:${LOCAL_DEFAULTS.dynamoPort}
-  --base-url URL           the site's URL in feeds, as 'feedwright dev' uses it
-                                                           default ${LOCAL_HOST}:${LOCAL_DEFAULTS.sitePort}/
   --incoming-bucket NAME   default ${LOCAL_DEFAULTS.incomingBucket}
   --site-bucket NAME       default ${LOCAL_DEFAULTS.siteBucket}
   --table NAME             default ${LOCAL_DEFAULTS.tableName}
-  --timezone TZ            time zone of the digests' dates  default UTC
-  --allowed-senders LIST   who may publish by mail, as 'feedwright dev --allowed-senders'
-                                                           default anyone (local mail is trusted)
+
+Settings, as 'feedwright dev' was given them (docs/operations.md):
+${settingHelp(RECONCILE_SETTINGS)}
 
 Prints what it changed, one line each, then a summary; exit 0 when done, 1 on a failure.`;
 
@@ -42,11 +44,13 @@ Prints what it changed, one line each, then a summary; exit 0 when done, 1 on a 
 export interface ReconcileOptions {
   readonly s3Endpoint: string;
   readonly dynamoEndpoint: string;
-  readonly baseUrl: string;
   readonly incomingBucket: string;
   readonly siteBucket: string;
   readonly tableName: string;
-  readonly timezone: string;
+  /** The site's settings, as `feedwright dev` has them. */
+  readonly site: SiteConfig;
+  readonly digestTimezone: string;
+  readonly maxDigestBytes: number;
   /** As `feedwright dev --allowed-senders`; undefined: any sender. */
   readonly allowedSenders?: string;
 }
@@ -61,23 +65,24 @@ export function parseReconcileOptions(argv: readonly string[]): ReconcileOptions
       options: {
         's3-endpoint': { type: 'string' },
         'dynamo-endpoint': { type: 'string' },
-        'base-url': { type: 'string' },
         'incoming-bucket': { type: 'string' },
         'site-bucket': { type: 'string' },
         table: { type: 'string' },
-        timezone: { type: 'string' },
-        'allowed-senders': { type: 'string' },
+        ...settingOptions(RECONCILE_SETTINGS),
       },
     }),
   );
-  const timezone: string = asUsageError(() => resolveTimeZone(values.timezone ?? 'UTC'));
-  const allowedSenders = values['allowed-senders'];
-  if (allowedSenders !== undefined) {
-    try {
-      parseAllowedSenders(allowedSenders);
-    } catch (error) {
-      throw new UsageError(`--allowed-senders: ${error instanceof Error ? error.message : String(error)}`);
-    }
+  const { digestTimezone, maxDigestBytes, allowedSenders, ...siteValues } = readSettingFlags(
+    RECONCILE_SETTINGS,
+    values,
+  );
+  let site: SiteConfig;
+  try {
+    // The local stack's own URL is the base URL of a `feedwright dev` given none.
+    site = resolveSiteConfig({ baseUrl: `${LOCAL_HOST}:${LOCAL_DEFAULTS.sitePort}/`, ...siteValues });
+  } catch (error) {
+    if (error instanceof SiteConfigError) throw new UsageError(error.message);
+    throw error;
   }
   return {
     ...(allowedSenders === undefined ? {} : { allowedSenders }),
@@ -86,11 +91,12 @@ export function parseReconcileOptions(argv: readonly string[]): ReconcileOptions
       values['dynamo-endpoint'] ?? `${LOCAL_HOST}:${LOCAL_DEFAULTS.dynamoPort}`,
       '--dynamo-endpoint',
     ),
-    baseUrl: values['base-url'] ?? `${LOCAL_HOST}:${LOCAL_DEFAULTS.sitePort}/`,
     incomingBucket: values['incoming-bucket'] ?? LOCAL_DEFAULTS.incomingBucket,
     siteBucket: values['site-bucket'] ?? LOCAL_DEFAULTS.siteBucket,
     tableName: values.table ?? LOCAL_DEFAULTS.tableName,
-    timezone,
+    site,
+    digestTimezone: digestTimezone ?? SETTINGS.digestTimezone.defaultValue ?? 'UTC',
+    maxDigestBytes: maxDigestBytes ?? SETTINGS.maxDigestBytes.defaultValue ?? 0,
   };
 }
 
@@ -107,13 +113,6 @@ export const reconcileCommand: Command = {
   usage: RECONCILE_USAGE,
   async run(argv) {
     const options = parseReconcileOptions(argv);
-    let config: ReturnType<typeof resolveSiteConfig>;
-    try {
-      config = resolveSiteConfig({ baseUrl: options.baseUrl });
-    } catch (error) {
-      if (error instanceof SiteConfigError) throw new UsageError(error.message);
-      throw error;
-    }
     const s3 = s3rverClient(options.s3Endpoint);
     const dynamo = new DynamoDBClient({
       endpoint: options.dynamoEndpoint,
@@ -128,8 +127,9 @@ export const reconcileCommand: Command = {
         stories: createDynamoStoryStore({ tableName: options.tableName, client: dynamo }),
         issues: createDynamoIssueRegistry({ tableName: options.tableName, client: dynamo }),
         site: new S3SiteStore({ bucket: options.siteBucket, client: s3 }),
-        config,
-        timezone: options.timezone,
+        config: options.site,
+        timezone: options.digestTimezone,
+        maxDigestBytes: options.maxDigestBytes,
         // The local stack's mail rule: trusted, only the allow-list applies.
         mail: {
           verdicts: 'trusted',
