@@ -25,11 +25,11 @@ export function addFeedwrightStack(app: App, options: FeedwrightAppOptions = {})
     if (error instanceof ConfigError) throw new FeedwrightConfigError(`${error.message}.`);
     throw error;
   }
-  const { baseUrl: _derived, ...context } = settings;
+  const { baseUrl: _derived, ...deployable } = settings;
   const { stackName, ...entries } = options;
   const stack = new FeedwrightStack(app, stackName ?? 'Feedwright', {
     description: 'feedwright: digests in, RSS / Atom / JSON Feed out',
-    ...context,
+    settings: deployable,
     ...entries,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

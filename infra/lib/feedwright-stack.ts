@@ -45,7 +45,12 @@ export class FeedwrightConfigError extends Error {
 export type FeedwrightSettings = Partial<Omit<SettingValues, 'baseUrl'>>;
 
 /** Properties of the {@link FeedwrightStack}. */
-export interface FeedwrightStackProps extends StackProps, FeedwrightSettings {
+export interface FeedwrightStackProps extends StackProps {
+  /**
+   * The deploy's choices (`-c name=value`), each checked by its definition.
+   * @default - every setting's default
+   */
+  readonly settings?: FeedwrightSettings;
   /**
    * The reconcile handler module.
    * @default functions/reconcile/handler.ts in this repository
@@ -97,8 +102,9 @@ export class FeedwrightStack extends Stack {
 
   constructor(scope: Construct, id: string, props: FeedwrightStackProps = {}) {
     super(scope, id, props);
-    validateProps(props);
-    const allowedSenders = mailAllowList(props);
+    const settings = props.settings ?? {};
+    validateSettings(settings);
+    const allowedSenders = mailAllowList(settings);
     const projectRoot = props.projectRoot ?? REPO_ROOT;
 
     const logs = new LogBucket(this, 'LogBucket');
@@ -108,23 +114,23 @@ export class FeedwrightStack extends Stack {
     this.site = new SiteDistribution(this, 'Site', {
       bucket: siteBucket.bucket,
       logBucket: logs.bucket,
-      ...(props.domainName !== undefined && props.certificateArn !== undefined
+      ...(settings.domainName !== undefined && settings.certificateArn !== undefined
         ? {
             customDomain: {
-              domainName: props.domainName,
-              certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn),
+              domainName: settings.domainName,
+              certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', settings.certificateArn),
             },
           }
         : {}),
-      ...(props.webAclArn === undefined ? {} : { webAclArn: props.webAclArn }),
-      ...(props.hubUrl === undefined || props.hubUrl === null
+      ...(settings.webAclArn === undefined ? {} : { webAclArn: settings.webAclArn }),
+      ...(settings.hubUrl === undefined || settings.hubUrl === null
         ? {}
-        : { websub: { hubUrl: props.hubUrl, feedPathPattern: SUBSCRIPTION_FEED_PATH.source } }),
+        : { websub: { hubUrl: settings.hubUrl, feedPathPattern: SUBSCRIPTION_FEED_PATH.source } }),
     });
     // One site environment for every function that renders, one digest environment for every function
     // that reads digests: the same objects, so the functions cannot disagree.
-    const siteEnv = siteEnvironmentOf(props, this.site.siteUrl);
-    const digestEnv = digestReadingEnvironment(props);
+    const siteEnv = siteEnvironmentOf(settings, this.site.siteUrl);
+    const digestEnv = digestReadingEnvironment(settings);
     // 'Default': the functions and queues keep the logical ids they had as the stack's own children.
     const pipeline = new PipelineFunctions(this, 'Default', {
       incoming,
@@ -141,7 +147,7 @@ export class FeedwrightStack extends Stack {
     ({ ingest: this.ingest, render: this.render } = pipeline);
     this.reports = new ReportTopic(this, 'Reports', {
       publisher: this.ingest.role,
-      ...(props.editorEmail === undefined ? {} : { editorEmail: props.editorEmail }),
+      ...(settings.editorEmail === undefined ? {} : { editorEmail: settings.editorEmail }),
     });
     this.ingest.function.addEnvironment('REPORT_TOPIC_ARN', this.reports.topic.topicArn);
     ({ ingestFailures: this.ingestFailures, renderFailures: this.renderFailures } = pipeline);
@@ -161,12 +167,12 @@ export class FeedwrightStack extends Stack {
       entry: props.reconcileEntry ?? join(REPO_ROOT, 'functions', 'reconcile', 'handler.ts'),
       projectRoot,
       depsLockFilePath: props.depsLockFilePath ?? join(projectRoot, 'package-lock.json'),
-      ...(props.reconcileSchedule === undefined ? {} : { schedule: props.reconcileSchedule }),
+      ...(settings.reconcileSchedule === undefined ? {} : { schedule: settings.reconcileSchedule }),
     });
     [this.reconcile, this.reconcileRule] = [reconcile.fn, reconcile.rule];
-    if (props.mailDomain !== undefined && allowedSenders !== undefined) {
+    if (settings.mailDomain !== undefined && allowedSenders !== undefined) {
       this.mail = new MailReceiving(this, 'Mail', {
-        mailDomain: props.mailDomain,
+        mailDomain: settings.mailDomain,
         bucket: this.incomingBucket,
         prefix: BUCKET_PREFIXES.mail,
         ingest: { function: this.ingest.function, role: this.ingest.role, allowedSenders },
@@ -187,7 +193,7 @@ export class FeedwrightStack extends Stack {
         { name: 'IngestFailureQueue', queue: this.ingestFailures.queue, remedy: ingestRedrive },
         { name: 'RenderFailureQueue', queue: this.renderFailures.queue, remedy: renderRedrive },
       ],
-      ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
+      ...(settings.alarmEmail === undefined ? {} : { alarmEmail: settings.alarmEmail }),
     });
     this.acknowledgeCdkInternals();
     this.addOutputs(ingestRedrive, renderRedrive);
@@ -288,18 +294,18 @@ function redriveCommand(failures: FailureQueue, target: PipelineFunction): strin
 }
 
 /**
- * Refuses props that cannot work, before any resource is made: each setting passes the check of its
+ * Refuses settings that cannot work, before any resource is made: each setting passes the check of its
  * one definition (as it did when read from the context), and the settings that only work together
  * come together. Each message says what to pass.
  */
-function validateProps(props: FeedwrightStackProps): void {
-  if ((props.domainName === undefined) !== (props.certificateArn === undefined)) {
+function validateSettings(settings: FeedwrightSettings): void {
+  if ((settings.domainName === undefined) !== (settings.certificateArn === undefined)) {
     throw new FeedwrightConfigError(
       'A custom domain needs both -c domainName=<host> and -c certificateArn=<ACM ARN in us-east-1>; got only one of them.',
     );
   }
   for (const name of SETTING_NAMES) {
-    const value = (props as Partial<Record<string, unknown>>)[name];
+    const value = (settings as Partial<Record<string, unknown>>)[name];
     if (name === 'baseUrl' || value === undefined || value === null) continue;
     try {
       checkSetting(name, String(value), name);
@@ -310,11 +316,11 @@ function validateProps(props: FeedwrightStackProps): void {
   }
 }
 
-/** The site's settings among `props`, as the environment of every function that renders. */
-function siteEnvironmentOf(props: FeedwrightStackProps, siteUrl: string): Record<string, string> {
+/** The site's settings among `settings`, as the environment of every function that renders. */
+function siteEnvironmentOf(settings: FeedwrightSettings, siteUrl: string): Record<string, string> {
   const values: Partial<Record<keyof SiteConfig, unknown>> = {};
   for (const name of SITE_SETTING_NAMES) {
-    if (name !== 'baseUrl' && props[name] !== undefined) values[name] = props[name];
+    if (name !== 'baseUrl' && settings[name] !== undefined) values[name] = settings[name];
   }
   return siteEnvironment(values as Partial<SiteConfig>, siteUrl);
 }
@@ -323,13 +329,13 @@ function siteEnvironmentOf(props: FeedwrightStackProps, siteUrl: string): Record
  * `mailDomain` and `allowedSenders` come together (mail without an allow-list would let any
  * authenticated sender publish); returns the allow-list as ingest reads it, or undefined.
  */
-function mailAllowList(props: FeedwrightStackProps): string | undefined {
-  if (props.mailDomain === undefined && props.allowedSenders === undefined) return undefined;
-  if (props.mailDomain === undefined || props.allowedSenders === undefined) {
+function mailAllowList(settings: FeedwrightSettings): string | undefined {
+  if (settings.mailDomain === undefined && settings.allowedSenders === undefined) return undefined;
+  if (settings.mailDomain === undefined || settings.allowedSenders === undefined) {
     throw new FeedwrightConfigError(
       'Mail needs both -c mailDomain=<domain SES receives for> and -c allowedSenders=<a@x.com,@newsletter.example.com>; got only one of them.',
     );
   }
-  // Both were checked by validateProps; the allow-list is passed on in its normalised form.
-  return SETTINGS.allowedSenders.check(props.allowedSenders);
+  // Both were checked by validateSettings; the allow-list is passed on in its normalised form.
+  return SETTINGS.allowedSenders.check(settings.allowedSenders);
 }

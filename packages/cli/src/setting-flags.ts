@@ -6,6 +6,7 @@ import { UsageError } from './command.ts';
 export const SITE_FLAGS = [
   'baseUrl',
   'siteTitle',
+  'description',
   'author',
   'language',
   'itemsPerFeed',
@@ -13,6 +14,9 @@ export const SITE_FLAGS = [
   'indexHeadlines',
   'tagDate',
   'hubUrl',
+  'icon',
+  'logo',
+  'mailIn',
 ] as const satisfies readonly (keyof SiteConfig)[];
 
 /** `parseArgs` options for the flags of `names`: each a string, named as its setting defines. */

@@ -43,6 +43,15 @@ function siteCheck<K extends keyof SiteConfig>(
   return (raw) => resolveSiteConfig({ [key]: read(raw) } as Partial<SiteConfig>)[key];
 }
 
+/** A site field that is null when unset: a given value must not be empty. */
+function nullableSiteCheck<K extends 'hubUrl' | 'icon' | 'logo' | 'mailIn'>(key: K): (raw: string) => string {
+  return (raw) => {
+    const value = resolveSiteConfig({ [key]: raw.trim() } as Partial<SiteConfig>)[key];
+    if (value === null) throw new Error('must not be empty');
+    return value;
+  };
+}
+
 /** A whole number written in digits. */
 function wholeNumber(raw: string): number {
   const value = Number(raw.trim());
@@ -118,6 +127,18 @@ export const SETTINGS: SettingTable = {
     defaultValue: site.siteTitle,
     defaultText: site.siteTitle,
     check: oneLineTitle,
+  },
+  description: {
+    name: 'description',
+    scope: 'site',
+    help: 'what the publication is, in a sentence: the front page, every page, the feeds',
+    env: 'SITE_DESCRIPTION',
+    flag: 'description',
+    placeholder: 'TEXT',
+    context: true,
+    defaultValue: site.description,
+    defaultText: `'${site.description}'`,
+    check: siteCheck('description', (raw) => raw),
   },
   author: {
     name: 'author',
@@ -201,11 +222,46 @@ export const SETTINGS: SettingTable = {
     context: true,
     defaultValue: site.hubUrl,
     defaultText: 'none',
-    check: (raw) => {
-      const hub = resolveSiteConfig({ hubUrl: raw.trim() }).hubUrl;
-      if (hub === null) throw new Error('must be an absolute http(s) URL, not empty');
-      return hub;
-    },
+    check: nullableSiteCheck('hubUrl'),
+    toText: (value) => value ?? '',
+  },
+  icon: {
+    name: 'icon',
+    scope: 'site',
+    help: 'a square icon: a path under the base URL (a file of yours in the site, e.g. icon.png) or an absolute URL',
+    env: 'SITE_ICON',
+    flag: 'icon',
+    placeholder: 'PATH|URL',
+    context: true,
+    defaultValue: site.icon,
+    defaultText: "the site's own favicon.svg",
+    check: nullableSiteCheck('icon'),
+    toText: (value) => value ?? '',
+  },
+  logo: {
+    name: 'logo',
+    scope: 'site',
+    help: "a wide logo, given as the icon is: RSS image, Atom logo, the front page's header, the share card",
+    env: 'SITE_LOGO',
+    flag: 'logo',
+    placeholder: 'PATH|URL',
+    context: true,
+    defaultValue: site.logo,
+    defaultText: 'none',
+    check: nullableSiteCheck('logo'),
+    toText: (value) => value ?? '',
+  },
+  mailIn: {
+    name: 'mailIn',
+    scope: 'site',
+    help: "an address that takes digests by mail, shown in the front page's subscribe block",
+    env: 'SITE_MAIL_IN',
+    flag: 'mail-in',
+    placeholder: 'EMAIL',
+    context: true,
+    defaultValue: site.mailIn,
+    defaultText: 'none',
+    check: nullableSiteCheck('mailIn'),
     toText: (value) => value ?? '',
   },
   maxDigestBytes: {
