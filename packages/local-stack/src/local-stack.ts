@@ -371,7 +371,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             prefix: BUCKET_PREFIXES.mail,
             // Ingest's own acceptance, before the message is stored: a refused one is refused in
             // the SMTP dialogue, so its sender learns why, and nothing of it goes live.
-            check: (raw) => refusalOf(raw, { policy: mail, timezone: options.timezone ?? 'UTC' }),
+            check: (raw) => refusalOf(raw, { policy: mail, timezone: digestTimezone }),
             store: async (key, raw) => {
               await s3.send(
                 new PutObjectCommand({

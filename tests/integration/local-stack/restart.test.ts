@@ -84,7 +84,7 @@ describe('Function: startLocalStack, after a hard stop', () => {
     const dataDir = join(work.path, 'truncated');
     // One base URL for both runs (the site server's port changes): the restart has nothing to rewrite.
     const start = () =>
-      startLocalStack({ ...isolatedStackOptions(dataDir), baseUrl: 'https://feeds.example.com/' });
+      startLocalStack({ ...isolatedStackOptions(dataDir), site: { baseUrl: 'https://feeds.example.com/' } });
     const first = await start();
     const s3 = s3rverClient(first.s3Endpoint);
     await s3.send(
