@@ -4,6 +4,7 @@
  *
  *   digest                      imports nothing of ours
  *   site, storage, mail         digest only
+ *   testing                     digest, storage (the fakes of storage's ports; only tests import it)
  *   search                      digest, site, storage
  *   config                      digest, site, mail (the settings, defined once)
  *   pipeline                    digest, site, storage, mail, search, config
@@ -34,6 +35,14 @@ module.exports = {
     layer('site', ['digest']),
     layer('storage', ['digest']),
     layer('mail', ['digest']),
+    layer('testing', ['digest', 'storage']),
+    {
+      name: 'only-tests-import-testing',
+      comment: '@feedwright/testing holds the fakes for unit tests: no production module imports it.',
+      severity: 'error',
+      from: { path: '^(packages|functions|infra)/', pathNot: '^packages/testing/' },
+      to: { path: '^packages/testing/' },
+    },
     layer('search', ['digest', 'site', 'storage']),
     layer('config', ['digest', 'site', 'mail']),
     layer('pipeline', ['digest', 'site', 'storage', 'mail', 'search', 'config']),

@@ -1,6 +1,7 @@
 /**
  * `@feedwright/storage`: the ports the pipeline talks to (story store, site store, digest source), their
- * DynamoDB and S3 adapters (each taking its client as an option) and in-memory fakes for unit tests.
+ * DynamoDB and S3 adapters (each taking its client as an option); their in-memory fakes for unit tests
+ * are `@feedwright/testing`.
  * The table's and bucket's names (keys, indexes, prefixes) are the `@feedwright/storage/schema` subpath.
  */
 export {
@@ -13,8 +14,6 @@ export {
   type DigestRead,
   type DigestSource,
   type ListedObject,
-  MemoryDigestSource,
-  type MemoryVersion,
   type ReadOptions,
   S3DigestSource,
   type S3DigestSourceOptions,
@@ -29,6 +28,7 @@ export {
 } from './issue-registry.ts';
 export type { ItemTable, SortKeyRange } from './item-table.ts';
 export {
+  bareETag,
   type HeldStory,
   type Item,
   type ItemKey,
@@ -44,7 +44,6 @@ export {
   topicKey,
 } from './items.ts';
 export { mapLimit } from './map-limit.ts';
-export { MemoryItemTable } from './memory-item-table.ts';
 export {
   type ClaimDecision,
   decideStoryWrite,
@@ -58,7 +57,6 @@ export { compareSequencers, isValidSequencer, nextSequencer } from './sequencer.
 export {
   CONTENT_HASH_METADATA,
   type DeleteResult,
-  MemorySiteStore,
   type ObjectVersion,
   type PutIfChangedOptions,
   type PutResult,
@@ -67,6 +65,7 @@ export {
   type SiteObject,
   SiteObjectConflictError,
   type SiteStore,
+  siteObjectHash,
 } from './site-store.ts';
 export {
   type ApplyOutcome,

@@ -3,7 +3,7 @@ import type { Item, ItemKey } from './items.ts';
 /**
  * The few table operations the story store is built from: strongly consistent reads, a compare-and-set
  * put on an item's `version`, and newest-first index queries. DynamoDB implements it in
- * `dynamo-item-table.ts`; `memory-item-table.ts` is the in-memory fake for unit tests.
+ * `dynamo-item-table.ts`; `MemoryItemTable` of `@feedwright/testing` is the in-memory fake for unit tests.
  */
 export interface ItemTable {
   /** A strongly consistent read; `undefined` when there is no such item. */

@@ -7,7 +7,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { type ListedObject, S3DigestSource } from './digest-source.ts';
-import { bareETag, md5, sha256 } from './items.ts';
+import { sha256 } from './items.ts';
 
 /** A file of the site tree; `@feedwright/site`'s `SiteFile` has this shape. */
 export interface SiteObject {
@@ -68,7 +68,7 @@ export interface SiteStore {
 export const CONTENT_HASH_METADATA = 'content-sha256';
 
 /** The hash compared by `putIfChanged`: a change of headers alone is a change too. */
-function siteObjectHash(file: SiteObject): string {
+export function siteObjectHash(file: SiteObject): string {
   const head = `${file.contentType}\n${file.cacheControl}\n`;
   return typeof file.body === 'string' ? sha256(`${head}${file.body}`) : sha256(head, file.body);
 }
@@ -171,51 +171,4 @@ function isPreconditionFailure(error: unknown): boolean {
       error.$metadata.httpStatusCode === 412 ||
       error.$metadata.httpStatusCode === 409)
   );
-}
-
-/**
- * An in-memory site store for unit tests; `writes` counts PUTs so tests can prove "nothing written".
- * `putForeign` stands for an object the operator put there (no content hash).
- */
-export class MemorySiteStore implements SiteStore {
-  readonly files = new Map<string, SiteObject & { readonly etag: string; readonly foreign?: true }>();
-  writes = 0;
-  deletes = 0;
-
-  async head(path: string): Promise<ObjectVersion> {
-    const file = this.files.get(path);
-    if (file === undefined) return null;
-    return { contentHash: file.foreign ? undefined : siteObjectHash(file), etag: file.etag };
-  }
-
-  /** An object put by someone else than the pipeline, as an operator's `aws s3 cp` would. */
-  putForeign(file: SiteObject): void {
-    this.files.set(file.path, { ...file, etag: `"${md5(file.body)}"`, foreign: true });
-  }
-
-  async putIfChanged(file: SiteObject, options: PutIfChangedOptions = {}): Promise<PutResult> {
-    const stored = await this.head(file.path);
-    const current = options.expected !== undefined ? options.expected : stored;
-    if (current !== null && current.contentHash === siteObjectHash(file)) return 'unchanged';
-    if ((current === null) !== (stored === null) || (current !== null && current.etag !== stored?.etag)) {
-      throw new SiteObjectConflictError(`${file.path} changed while it was being rendered; render it again`);
-    }
-    this.files.set(file.path, { ...file, etag: `"${md5(file.body)}"` });
-    this.writes += 1;
-    return 'written';
-  }
-
-  async delete(path: string): Promise<DeleteResult> {
-    if (this.files.get(path)?.foreign) return 'foreign';
-    if (!this.files.delete(path)) return 'absent';
-    this.deletes += 1;
-    return 'deleted';
-  }
-
-  async list(prefix = ''): Promise<ListedObject[]> {
-    return [...this.files.values()]
-      .filter((file) => file.path.startsWith(prefix))
-      .map((file) => ({ key: file.path, eTag: bareETag(file.etag) }))
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  }
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { STORY_LIMITS } from '@feedwright/digest';
 import { ingestDigestEvent } from '@feedwright/pipeline';
-import { MemoryDigestSource, MemoryItemTable, TableStoryStore } from '@feedwright/storage';
+import { TableStoryStore } from '@feedwright/storage';
+import { MemoryDigestSource, MemoryItemTable } from '@feedwright/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFeedwright } from '../../support/cli.ts';
 

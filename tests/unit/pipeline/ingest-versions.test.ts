@@ -1,5 +1,6 @@
 import { type DigestEvent, type IngestReport, ingestDigestEvent } from '@feedwright/pipeline';
-import { MemoryDigestSource, MemoryItemTable, TableStoryStore } from '@feedwright/storage';
+import { TableStoryStore } from '@feedwright/storage';
+import { MemoryDigestSource, MemoryItemTable } from '@feedwright/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 const BUCKET = 'feedwright-incoming';

@@ -1,15 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseAllowedSenders } from '@feedwright/mail';
 import { type DigestEvent, type IngestReport, ingestDigestEvent } from '@feedwright/pipeline';
-import {
-  isLive,
-  MemoryDigestSource,
-  MemoryItemTable,
-  type StoryItem,
-  TableIssueRegistry,
-  TableStoryStore,
-} from '@feedwright/storage';
+import { isLive, type StoryItem, TableIssueRegistry, TableStoryStore } from '@feedwright/storage';
 import { KEY_PREFIX } from '@feedwright/storage/schema';
+import { MemoryDigestSource, MemoryItemTable } from '@feedwright/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { digestEventsIn } from './digest-events.ts';
 

@@ -6,10 +6,9 @@ import {
   type CdnInvalidator,
   CloudFrontInvalidator,
   invalidationPaths,
-  MemoryItemTable,
-  MemorySiteStore,
   TableStoryStore,
 } from '@feedwright/storage';
+import { MemoryItemTable, MemorySiteStore } from '@feedwright/testing';
 import { describe, expect, it } from 'vitest';
 import { digestStories } from '../storage/stories.ts';
 

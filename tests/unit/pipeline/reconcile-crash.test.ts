@@ -1,14 +1,9 @@
 import { parseDigest } from '@feedwright/digest';
 import { type DigestEvent, ingestDigestEvent, reconcile } from '@feedwright/pipeline';
 import { assignIssueIds, buildSite, resolveSiteConfig } from '@feedwright/site';
-import {
-  MemoryDigestSource,
-  MemoryItemTable,
-  MemorySiteStore,
-  TableIssueRegistry,
-  TableStoryStore,
-} from '@feedwright/storage';
+import { TableIssueRegistry, TableStoryStore } from '@feedwright/storage';
 import { reportKeyFor } from '@feedwright/storage/schema';
+import { MemoryDigestSource, MemoryItemTable, MemorySiteStore } from '@feedwright/testing';
 import { describe, expect, it } from 'vitest';
 import { mergeStories } from '../../../packages/cli/src/build/digests.ts';
 import { withoutUpdatedTimes } from '../../support/updated-times.ts';

@@ -2,13 +2,8 @@ import { parseDigest } from '@feedwright/digest';
 import { parseAllowedSenders } from '@feedwright/mail';
 import { ingestDigestEvent, nextSequencer, planRender, reconcile, renderPlan } from '@feedwright/pipeline';
 import { assignIssueIds, buildSite, resolveSiteConfig } from '@feedwright/site';
-import {
-  MemoryDigestSource,
-  MemoryItemTable,
-  MemorySiteStore,
-  TableIssueRegistry,
-  TableStoryStore,
-} from '@feedwright/storage';
+import { TableIssueRegistry, TableStoryStore } from '@feedwright/storage';
+import { MemoryDigestSource, MemoryItemTable, MemorySiteStore } from '@feedwright/testing';
 import { describe, expect, it } from 'vitest';
 import { mergeStories } from '../../../packages/cli/src/build/digests.ts';
 import { digestEventsIn } from './digest-events.ts';

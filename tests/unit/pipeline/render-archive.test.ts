@@ -9,14 +9,13 @@ import {
   type SiteConfig,
 } from '@feedwright/site';
 import {
-  MemoryItemTable,
-  MemorySiteStore,
   type PutIfChangedOptions,
   type PutResult,
   type SiteObject,
   TableIssueRegistry,
   TableStoryStore,
 } from '@feedwright/storage';
+import { MemoryItemTable, MemorySiteStore } from '@feedwright/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { digestStories } from '../storage/stories.ts';
 

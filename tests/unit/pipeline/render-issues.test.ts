@@ -2,12 +2,8 @@ import { readFileSync } from 'node:fs';
 import { acceptDigest } from '@feedwright/digest';
 import { ingestDigestEvent, issuesOfMonth } from '@feedwright/pipeline';
 import { assignIssueIds } from '@feedwright/site';
-import {
-  MemoryDigestSource,
-  MemoryItemTable,
-  TableIssueRegistry,
-  TableStoryStore,
-} from '@feedwright/storage';
+import { TableIssueRegistry, TableStoryStore } from '@feedwright/storage';
+import { MemoryDigestSource, MemoryItemTable } from '@feedwright/testing';
 import { describe, expect, it } from 'vitest';
 import { digestEventsIn } from './digest-events.ts';
 

@@ -2,13 +2,12 @@ import type { Story } from '@feedwright/digest';
 import { type RenderPlan, renderPlan } from '@feedwright/pipeline';
 import { buildSite, resolveSiteConfig, type SiteConfig } from '@feedwright/site';
 import {
-  MemoryItemTable,
-  MemorySiteStore,
   type SiteObject,
   SiteObjectConflictError,
   type StoryStore,
   TableStoryStore,
 } from '@feedwright/storage';
+import { MemoryItemTable, MemorySiteStore } from '@feedwright/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { digestStories } from '../storage/stories.ts';
 

@@ -10,7 +10,8 @@ import {
   SITE_CONTENT_SECURITY_POLICY,
   searchRecords,
 } from '@feedwright/site';
-import { MemorySiteStore, type SiteObject, type SiteStore } from '@feedwright/storage';
+import type { SiteObject, SiteStore } from '@feedwright/storage';
+import { MemorySiteStore } from '@feedwright/testing';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../support/cli.ts';
 import { htmlProblems } from '../../support/validators.ts';

@@ -1,4 +1,5 @@
-import { type IssueDigest, type ItemKey, MemoryItemTable, TableIssueRegistry } from '@feedwright/storage';
+import { type IssueDigest, type ItemKey, TableIssueRegistry } from '@feedwright/storage';
+import { MemoryItemTable } from '@feedwright/testing';
 import { describe, expect, it } from 'vitest';
 
 const digestAt = (title: string, publishedAt: string): IssueDigest => ({

@@ -1,5 +1,6 @@
 import type { Story } from '@feedwright/digest';
-import { MemoryItemTable, monthRange, TableStoryStore } from '@feedwright/storage';
+import { monthRange, TableStoryStore } from '@feedwright/storage';
+import { MemoryItemTable } from '@feedwright/testing';
 import { describe, expect, it } from 'vitest';
 
 const storyAt = (storyId: string, publishedAt: string): Story => ({

@@ -1,4 +1,5 @@
-import { MemoryItemTable, TableStoryStore } from '@feedwright/storage';
+import { TableStoryStore } from '@feedwright/storage';
+import { MemoryItemTable } from '@feedwright/testing';
 import { describe, expect, it } from 'vitest';
 import { FailingTable } from './failing-table.ts';
 import { digestStories } from './stories.ts';

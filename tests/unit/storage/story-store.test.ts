@@ -1,13 +1,7 @@
 import type { Story } from '@feedwright/digest';
-import {
-  type ItemKey,
-  type ItemTable,
-  isLive,
-  MemoryItemTable,
-  type StoryItem,
-  TableStoryStore,
-} from '@feedwright/storage';
+import { type ItemKey, type ItemTable, isLive, type StoryItem, TableStoryStore } from '@feedwright/storage';
 import { KEY_PREFIX } from '@feedwright/storage/schema';
+import { MemoryItemTable } from '@feedwright/testing';
 import { describe, expect, it } from 'vitest';
 import { FailingTable } from './failing-table.ts';
 import { digestStories } from './stories.ts';

@@ -1,5 +1,6 @@
 import type { Story } from '@feedwright/digest';
-import { MemoryItemTable, pairRenamed, TableStoryStore } from '@feedwright/storage';
+import { pairRenamed, TableStoryStore } from '@feedwright/storage';
+import { MemoryItemTable } from '@feedwright/testing';
 import { describe, expect, it } from 'vitest';
 import { digestStories } from './stories.ts';
 

@@ -1,6 +1,5 @@
-import type { ItemTable, SortKeyRange } from './item-table.ts';
-import type { Item, ItemKey } from './items.ts';
-import { TABLE_INDEXES } from './schema.ts';
+import type { Item, ItemKey, ItemTable, SortKeyRange } from '@feedwright/storage';
+import { TABLE_INDEXES } from '@feedwright/storage/schema';
 
 const INDEX_ATTRIBUTES = new Map<string, { partitionKey: string; sortKey: string }>(
   Object.values(TABLE_INDEXES).map((index) => [index.indexName, index]),
