@@ -151,7 +151,8 @@ async function traces(page: Page) {
     const page = globalThis as unknown as PageGlobals;
     return {
       pwned: page.__pwned,
-      scripts: page.document.querySelectorAll('script').length,
+      // A JSON-LD data block is never run; any other script would be.
+      scripts: page.document.querySelectorAll('script:not([type="application/ld+json"])').length,
       images: page.document.querySelectorAll('img, iframe, svg, object, embed').length,
       styles: page.document.querySelectorAll('style').length,
       bodyVisible: page.getComputedStyle(page.document.body).display !== 'none',
@@ -195,9 +196,10 @@ describe('the built site in Chromium', () => {
     await page.close();
   });
 
-  it('index.html shows the hostile headlines as text and runs none of them', async () => {
+  it('index.html and the all-stories page show the hostile headlines as text and run none of them', async () => {
     // Act
     const visit = await open('index.html');
+    const listing = await open('topics/all/index.html');
 
     // Assess
     expect(await traces(visit.page)).toEqual({
@@ -210,10 +212,12 @@ describe('the built site in Chromium', () => {
     expect(visit.dialogs).toEqual([]);
     expect(visit.pageErrors).toEqual([]);
     expect(visit.consoleErrors).toEqual([]);
-    const headlines = await visit.page.$$eval('li a', (anchors) => anchors.map((a) => a.textContent));
+    expect(await traces(listing.page)).toMatchObject({ pwned: undefined, scripts: 0, images: 0 });
+    const headlines = await listing.page.$$eval('main a', (anchors) => anchors.map((a) => a.textContent));
     expect(headlines).toContain('<img src=x onerror="window.__pwned=2"> takes over </title> the market');
     expect(headlines).toContain('<svg onload="window.__pwned=4"> quick hit headline');
     await visit.page.close();
+    await listing.page.close();
   });
 
   it('a hostile story page is readable, styled under its CSP, and nothing from the digest ran', async () => {
@@ -237,9 +241,10 @@ describe('the built site in Chromium', () => {
     expect(visit.consoleErrors).toEqual([]);
     const maxWidth = await visit.page.evaluate(() => {
       const page = globalThis as unknown as PageGlobals;
-      return page.getComputedStyle(page.document.body).maxWidth;
+      const main = page.document.querySelector('main');
+      return main === null ? null : page.getComputedStyle(main).maxWidth;
     });
-    expect(maxWidth).toBe('672px');
+    expect(maxWidth).toBe('704px');
     expect(await visit.page.textContent('h1')).toBe(
       '<img src=x onerror="window.__pwned=2"> takes over </title> the market',
     );
@@ -317,14 +322,14 @@ describe('the built site in Chromium', () => {
     await page.goto(new URL('index.html', baseUrl).href);
 
     // Act
-    await page.click('text=Every issue');
+    await page.click('text=All issues');
     await page.click('main ul li a >> nth=0');
     await page.click('main ol li a strong >> nth=0');
 
     // Assess
     expect(new URL(page.url()).pathname).toMatch(/^\/stories\/.+\.html$/);
-    expect(await page.locator('nav a[href^="../issues/"]').count()).toBe(1);
-    await page.click('nav a[href^="../topics/"]');
+    expect(await page.locator('main nav a[href^="../issues/"]').count()).toBe(1);
+    await page.click('main nav a[href^="../topics/"]');
     expect(new URL(page.url()).pathname).toMatch(/^\/topics\/[^/]+\/index\.html$/);
     await context.close();
   });

@@ -210,10 +210,25 @@ function isSearchScript(element: HtmlElement): boolean {
 }
 
 /**
+ * A `<script type="application/ld+json">` is a data block (the browser never runs it): fine if it is
+ * the page's only one and holds JSON in which no `<` could end the element early.
+ */
+function isDataBlock(element: HtmlElement): boolean {
+  if (attr(element, 'type') !== 'application/ld+json') return false;
+  const text = textOf(element);
+  try {
+    JSON.parse(text);
+  } catch {
+    return false;
+  }
+  return !text.includes('<');
+}
+
+/**
  * What a browser would run or load from a page, read with parse5 (the WHATWG parsing algorithm): any
  * <script>, inline event handler, javascript: URL, embedded object or frame, and any HTML parse error;
- * plus every html-validate finding. A search box (a GET form to the search page) is not live, and the
- * search page's own script is expected there (see {@link HtmlAllowance}).
+ * plus every html-validate finding. A search box (a GET form to the search page) is not live, nor is one
+ * JSON-LD data block, and the search page's own script is expected there (see {@link HtmlAllowance}).
  */
 export function htmlProblems(body: string, allow: HtmlAllowance = {}): string[] {
   const problems: string[] = [...htmlValidatorProblems(body)];
@@ -222,9 +237,11 @@ export function htmlProblems(body: string, allow: HtmlAllowance = {}): string[] 
   });
   let styles = 0;
   let scripts = 0;
+  let dataBlocks = 0;
   for (const element of walk(document)) {
     const expected =
       (element.tagName === 'form' && isSearchForm(element)) ||
+      (element.tagName === 'script' && isDataBlock(element) && ++dataBlocks === 1) ||
       (element.tagName === 'script' &&
         allow.searchPage === true &&
         isSearchScript(element) &&

@@ -1,5 +1,5 @@
 import type { Story } from '@feedwright/digest';
-import type { Month, ShownIssue, SiteConfig, SiteFile, StoryNav } from '@feedwright/site';
+import type { Month, ShownIssue, SiteConfig, SiteFile, StoryNav, TopicCount } from '@feedwright/site';
 import type { IssueRegistry, ObjectVersion, SiteStore, StoryArchiveReader } from '@feedwright/storage';
 
 /**
@@ -13,6 +13,10 @@ export interface ArchiveContext {
   readonly getStories: (storyIds: readonly string[]) => Promise<Map<string, Story>>;
   /** The newest live story of all (from the index, or one the batch touched), if any. */
   readonly newestStory: () => Promise<Story | undefined>;
+  /** The newest `limit` live stories of all (index Query patched with the touched stories). */
+  readonly newestStories: (limit: number) => Promise<Story[]>;
+  /** Every topic with a live story and its count, bounded by the feed length (the front page's). */
+  readonly topicCounts: () => Promise<TopicCount[]>;
   readonly site: SiteStore;
   readonly config: SiteConfig;
   /** Ids of the stories the batch touched; `current` holds those still live. */

@@ -1,16 +1,22 @@
 import type { Story } from '@feedwright/digest';
 import {
   ALL_STORIES,
+  type ArchiveRef,
   arrangeIssues,
   assignIssueIds,
   digestMonthOf,
+  FRONT_PAGE_STORIES,
+  frontIssues,
   ISSUES_INDEX_PATH,
   type Issue,
+  issueArchivePath,
   issueListingFiles,
   issueMonthPath,
   issuePath,
   type Month,
   NO_ISSUE_NAV,
+  renderIndex,
+  renderIssueMonthArchive,
   renderIssueMonthPage,
   renderIssuePage,
   renderStoryPage,
@@ -144,22 +150,82 @@ export async function renderIssueMonth(month: Month, context: ArchiveContext): P
   if (await writeIssueMonthPage(month, monthPage, context)) {
     // The month gained its first issue or lost its last: its neighbours' month links change, and a
     // neighbour's own page may appear here (the table is ahead of the stream), relinking its neighbours.
-    const rendered = new Set([month]);
-    let wave = [month];
-    while (wave.length > 0) {
-      const next: Month[] = [];
-      for (const moved of wave) {
-        for (const direction of ['older', 'newer'] as const) {
-          const neighbour = await nearestIssueMonth(moved, direction, context);
-          if (neighbour === null || rendered.has(neighbour)) continue;
-          rendered.add(neighbour);
-          const expected = await context.site.head(issueMonthPath(neighbour));
-          if (await writeIssueMonthPage(neighbour, expected, context)) next.push(neighbour);
-        }
-      }
-      wave = next;
-    }
+    await relinkNeighbours(
+      month,
+      async (neighbour) =>
+        writeIssueMonthPage(neighbour, await context.site.head(issueMonthPath(neighbour)), context),
+      context,
+    );
   }
+  if (await writeIssueArchive(month, context)) {
+    // The month's number of archive parts changed (none is a number too): the neighbours' links to it.
+    await relinkNeighbours(month, (neighbour) => writeIssueArchive(neighbour, context), context);
+  }
+}
+
+/**
+ * Rewrites the nearest months with an issue on either side of `month` with `write`, and, wave by wave,
+ * the neighbours of every month whose rewrite changed what its own neighbours link (`write` resolves true).
+ */
+async function relinkNeighbours(
+  month: Month,
+  write: (neighbour: Month) => Promise<boolean>,
+  context: ArchiveContext,
+): Promise<void> {
+  const rendered = new Set([month]);
+  let wave = [month];
+  while (wave.length > 0) {
+    const next: Month[] = [];
+    for (const moved of wave) {
+      for (const direction of ['older', 'newer'] as const) {
+        const neighbour = await nearestIssueMonth(moved, direction, context);
+        if (neighbour === null || rendered.has(neighbour)) continue;
+        rendered.add(neighbour);
+        if (await write(neighbour)) next.push(neighbour);
+      }
+    }
+    wave = next;
+  }
+}
+
+/** The issue feed's newest archive document of a month (its last part), or null when it shows no issue. */
+async function newestIssueArchiveRef(
+  month: Month | null,
+  context: ArchiveContext,
+): Promise<ArchiveRef | null> {
+  if (month === null) return null;
+  const { shown } = await monthIssues(month, context);
+  if (shown.length === 0) return null;
+  // The parts depend only on the month's issues: the links are left out.
+  const { parts } = renderIssueMonthArchive(month, shown, { older: null, newer: null }, context.config);
+  return { month, part: parts };
+}
+
+/**
+ * issues/archive/<yyyy-mm>[-n].{xml,json}, the issue feed's archive of one month, from the month's issues
+ * and its neighbours' (for the links): written when changed; parts it no longer needs removed, every
+ * part when it shows no issue. Resolves whether its number of parts changed (what the newer month links).
+ */
+async function writeIssueArchive(month: Month, context: ArchiveContext): Promise<boolean> {
+  const prefix = issueArchivePath({ month, part: 1 }, 'atom').replace(/\.xml$/, '');
+  const listed = await Listed.of([prefix], context);
+  const before = listed.keys(prefix).filter((path) => path.endsWith('.xml')).length;
+  const { shown } = await monthIssues(month, context);
+  if (shown.length === 0) {
+    for (const path of listed.keys(prefix)) await context.remove(path);
+    return before > 0;
+  }
+  const [olderMonth, newer] = await Promise.all([
+    nearestIssueMonth(month, 'older', context),
+    nearestIssueMonth(month, 'newer', context),
+  ]);
+  const older = await newestIssueArchiveRef(olderMonth, context);
+  const archive = renderIssueMonthArchive(month, shown, { older, newer }, context.config);
+  // Put, not compared with the listing: a part's Cache-Control changes alone when a newer part or month comes.
+  for (const file of archive.files) await context.put(file);
+  const wanted = new Set(archive.files.map((file) => file.path));
+  for (const path of listed.keys(prefix)) if (!wanted.has(path)) await context.remove(path);
+  return before !== archive.parts;
 }
 
 /**
@@ -212,7 +278,7 @@ async function writeIssueMonthPage(
  * month from the newest one with a story, and the newest month older than all of them.
  */
 export async function renderIssueListings(context: ArchiveContext): Promise<void> {
-  const paths = [ISSUES_INDEX_PATH, 'issues/rss.xml', 'issues/atom.xml', 'issues/feed.json'];
+  const paths = [ISSUES_INDEX_PATH, 'issues/rss.xml', 'issues/atom.xml', 'issues/feed.json', 'index.html'];
   const expected = new Map(
     await Promise.all(paths.map(async (path) => [path, await context.site.head(path)] as const)),
   );
@@ -237,7 +303,17 @@ export async function renderIssueListings(context: ArchiveContext): Promise<void
       newestFirst.push(...[...shown].reverse());
     }
   }
-  for (const file of issueListingFiles(newestFirst, months, context.config)) {
+  // The front page: the newest issues from the same walk, the topics' bounded counts, the newest stories.
+  const [topics, newestStories] = await Promise.all([
+    context.topicCounts(),
+    context.newestStories(FRONT_PAGE_STORIES),
+  ]);
+  const front = renderIndex(
+    { issues: frontIssues(newestFirst, context.config), newest: newestStories, topics },
+    context.config,
+  );
+  const newestArchive = await newestIssueArchiveRef(months[0] ?? null, context);
+  for (const file of [...issueListingFiles(newestFirst, months, context.config, newestArchive), front]) {
     await context.put(file, expected.get(file.path));
   }
 }

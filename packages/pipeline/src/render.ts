@@ -2,7 +2,9 @@ import type { Story } from '@feedwright/digest';
 import { ALL_TOPICS_SLUG } from '@feedwright/digest';
 import {
   ALL_STORIES,
+  defaultIconFiles,
   FEED_FORMATS,
+  FRONT_PAGE_STORIES,
   feedPath,
   isSubscriptionFeedPath,
   renderIndex,
@@ -14,8 +16,9 @@ import {
   type SiteFile,
   sortNewestFirst,
   storyPath,
-  type TopicListing,
+  type TopicCount,
   type TopicRef,
+  topicCount,
   topicPagePath,
 } from '@feedwright/site';
 import {
@@ -206,6 +209,8 @@ function archiveContext(context: UnitContext): ArchiveContext | undefined {
     issues: services.archive.issues,
     getStories: (ids) => services.stories.getStories(ids),
     newestStory: async () => (await newestPatched(ALL_TOPICS_SLUG, 1, context))[0],
+    newestStories: (limit) => newestPatched(ALL_TOPICS_SLUG, limit, context),
+    topicCounts: () => topicCounts(context),
     site: services.site,
     config: services.config,
     touchedIds: plan.storyIds,
@@ -287,7 +292,11 @@ async function renderTopic(slug: string, context: UnitContext): Promise<void> {
   const archive = archiveContext(context);
   const pagePath = topicPagePath(slug);
   const expectedPage = archive === undefined ? undefined : await services.site.head(pagePath);
-  const stories = await newestPatched(slug, services.config.itemsPerFeed, context);
+  // One past the feed length: the same Query gives the front page its bounded count of the topic.
+  const stories = (await newestPatched(slug, services.config.itemsPerFeed + 1, context)).slice(
+    0,
+    services.config.itemsPerFeed,
+  );
   const topic: TopicRef = slug === ALL_TOPICS_SLUG ? ALL_STORIES : { slug, name: topicName(slug, stories) };
   if (archive !== undefined) {
     // Months first: the feeds link the newest month's documents, which must be there when they do.
@@ -307,33 +316,57 @@ async function renderTopic(slug: string, context: UnitContext): Promise<void> {
     await put(await topicPage(topic, stories, archive), expectedPage, services.site, tally);
 }
 
+/**
+ * feeds.opml, favicon.svg (when the operator gives no icon) and, with the archive, the pages part of the
+ * sitemap; without the archive, index.html too (with it, index.html shows the newest issues and is the
+ * issue listings' unit's).
+ */
 async function renderListings(context: UnitContext): Promise<void> {
   const { services, tally } = context;
-  const paths = ['index.html', 'feeds.opml', ...(services.archive === undefined ? [] : [SITEMAP_PAGES_PATH])];
+  const archive = services.archive !== undefined;
+  const icons = defaultIconFiles(services.config);
+  const paths = [
+    'feeds.opml',
+    ...icons.map((file) => file.path),
+    ...(archive ? [SITEMAP_PAGES_PATH] : ['index.html']),
+  ];
   const expected = await headAll(paths, services.site);
-  const limit = services.config.indexHeadlines;
-  const registered = await services.stories.listTopics();
-  const listings: TopicListing[] = [
-    { topic: ALL_STORIES, latest: await newestPatched(ALL_TOPICS_SLUG, limit, context) },
-  ];
-  for (const { slug, name } of registered) {
-    const latest = await newestPatched(slug, limit, context);
-    // A topic with no live story has no feeds, so the index and OPML do not offer them.
-    if (latest.length > 0) listings.push({ topic: { slug, name: topicName(slug, latest, name) }, latest });
-  }
-  const archive = archiveContext(context);
+  const topics = await topicCounts(context);
   const files = [
-    renderIndex(listings, services.config, { archive: archive !== undefined }),
     renderOpml(
-      listings.map((listing) => listing.topic),
+      topics.map((entry) => entry.topic),
       services.config,
+      { archive },
     ),
+    ...icons,
   ];
+  if (!archive) {
+    const newest = await newestPatched(ALL_TOPICS_SLUG, FRONT_PAGE_STORIES, context);
+    files.push(renderIndex({ issues: null, newest, topics }, services.config));
+  }
   for (const file of files) await put(file, expected.get(file.path), services.site, tally);
-  if (archive === undefined) return;
+  if (!archive) return;
   // The pages part of the sitemap depends on the topics shown.
-  const slugs = listings.map((listing) => listing.topic.slug);
+  const slugs = [ALL_TOPICS_SLUG, ...topics.map((entry) => entry.topic.slug)];
   await put(sitemapPages(slugs, services.config), expected.get(SITEMAP_PAGES_PATH), services.site, tally);
+}
+
+/**
+ * Every registered topic with a live story, and how many (up to one past the feed length): ONE Query of
+ * the topic registry and one bounded Query per topic (a touched topic's is shared with its feeds).
+ */
+async function topicCounts(context: UnitContext): Promise<TopicCount[]> {
+  const { config } = context.services;
+  const registered = await context.services.stories.listTopics();
+  const counts: TopicCount[] = [];
+  for (const { slug, name } of registered) {
+    if (slug === ALL_TOPICS_SLUG) continue;
+    const newest = await newestPatched(slug, config.itemsPerFeed + 1, context);
+    // A topic with no live story has no feeds, so the front page and OPML do not offer them.
+    if (newest.length > 0)
+      counts.push(topicCount({ slug, name: topicName(slug, newest, name) }, newest.length, config));
+  }
+  return counts;
 }
 
 /**

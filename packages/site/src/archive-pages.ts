@@ -2,7 +2,6 @@ import { assertRenderable, type Story } from '@feedwright/digest';
 import {
   CACHE_CONTROL_ARCHIVE,
   digestInstantOf,
-  ISSUES_INDEX_PATH,
   type Month,
   monthOf,
   newestMonthsFirst,
@@ -49,11 +48,6 @@ function monthListHtml(months: readonly Month[], pathOf: (month: Month) => strin
   return `<ul>\n${items.join('\n')}\n</ul>`;
 }
 
-/** The site header of a page `prefix` deep: the site title linking home, and the issues. */
-export function siteHeader(config: SiteConfig, prefix: string): string {
-  return `<header><a href="${relativeHref(prefix, 'index.html')}">${escapeMarkup(config.siteTitle)}</a> · <a href="${relativeHref(prefix, ISSUES_INDEX_PATH)}">Issues</a></header>`;
-}
-
 /**
  * The months a listing page links: those of the items it shows (newest first), then the newest month
  * before them, from which the month pages chain on to older ones. Bounded by the page's length, never by
@@ -88,7 +82,6 @@ export function renderTopicPage(
   const newest = sortNewestFirst(stories).slice(0, config.itemsPerFeed);
   const shownMonths = newest.map((story) => monthOf(story.publishedAt, `story '${story.storyId}'`));
   const body = [
-    siteHeader(config, prefix),
     '<main>',
     `<h1>${x(name)}</h1>`,
     `<p class="subscribe">Subscribe: ${subscribeLinks(topic.slug, prefix)}</p>`,
@@ -105,7 +98,8 @@ export function renderTopicPage(
   return {
     path: topicPagePath(topic.slug),
     body: htmlPage({
-      language: config.language,
+      config,
+      path: topicPagePath(topic.slug),
       title: `${name} · ${config.siteTitle}`,
       description: `The newest stories ${about(topic, name)}from ${config.siteTitle}, and every month of them.`,
       canonical: urls.url(topicPagePath(topic.slug)),
@@ -159,7 +153,6 @@ export function renderTopicMonthPage(
   const name = topicName(topic);
   const x = escapeMarkup;
   const body = [
-    siteHeader(config, prefix),
     '<main>',
     `<h1>${x(name)}: ${monthName(month)}</h1>`,
     `<p><a href="${relativeHref(prefix, topicPagePath(topic.slug))}">All of ${x(name)}</a></p>`,
@@ -172,7 +165,8 @@ export function renderTopicMonthPage(
   return {
     path: topicMonthPath(topic.slug, month),
     body: htmlPage({
-      language: config.language,
+      config,
+      path: topicMonthPath(topic.slug, month),
       title: `${name}, ${monthName(month)} · ${config.siteTitle}`,
       description: `Every story ${about(topic, name)}from ${config.siteTitle} in ${monthName(month)}.`,
       canonical: urls.url(topicMonthPath(topic.slug, month)),

@@ -40,6 +40,12 @@ export function archivePath(slug: string, ref: ArchiveRef, format: 'atom' | 'jso
   return `feeds/${slug}/archive/${ref.month}${suffix}.${format === 'atom' ? 'xml' : 'json'}`;
 }
 
+/** `issues/archive/<yyyy-mm>.xml` (and `-2`… for later parts): the issue feed's archive documents. */
+export function issueArchivePath(ref: ArchiveRef, format: 'atom' | 'json'): string {
+  const suffix = ref.part > 1 ? `-${ref.part}` : '';
+  return `issues/archive/${ref.month}${suffix}.${format === 'atom' ? 'xml' : 'json'}`;
+}
+
 /** A topic's page (`all` too): its newest stories and its months. */
 export const topicPagePath = (slug: string): string => `topics/${slug}/index.html`;
 /** Every story of a topic in one month. */

@@ -6,6 +6,7 @@ import {
   type ArchiveUrls,
   type FeedEntry,
   type FeedHistory,
+  type FeedModel,
   feedEntry,
   feedModel,
   headlineOnly,
@@ -15,7 +16,7 @@ import { jsonFeedParts } from './json-feed.ts';
 import { CACHE_CONTROL_LISTING, CONTENT_TYPES, type SiteFile } from './site-file.ts';
 import { utf8Length } from './text.ts';
 import { sortNewestFirst, type TopicRef } from './topics.ts';
-import { SiteUrls } from './urls.ts';
+import { encodePath, SiteUrls } from './urls.ts';
 
 /** The months around one month of a topic's archive, as the chain of documents links them. */
 export interface MonthNeighbours {
@@ -65,14 +66,55 @@ export function renderMonthArchive(
     }
     return feedEntry(story, urls);
   });
-  const current: ArchiveUrls = { atom: urls.feed(topic.slug, 'atom'), json: urls.feed(topic.slug, 'json') };
-  const budget = config.maxFeedBytes - overheadBytes(topic, config, urls, current);
-  const partEntries = splitToBudget(entries, topic, config, urls, budget);
+  return renderArchiveMonth(
+    {
+      month,
+      oldestFirst: entries,
+      modelOf: (selected) => feedModel(topic, selected, config, urls),
+      current: { atom: urls.feed(topic.slug, 'atom'), json: urls.feed(topic.slug, 'json') },
+      rssUrl: urls.feed(topic.slug, 'rss'),
+      pathOf: (ref, format) => archivePath(topic.slug, ref, format),
+    },
+    neighbours,
+    config,
+  );
+}
+
+/** One month of a feed's archive, whatever the feed: its entries and how its documents are named. */
+export interface ArchiveMonthSource {
+  readonly month: Month;
+  /** The month's entries, oldest first. */
+  readonly oldestFirst: readonly FeedEntry[];
+  /** The feed's model over some entries (newest first): its title, ids and dates. */
+  readonly modelOf: (newestFirst: readonly FeedEntry[]) => FeedModel;
+  /** The subscription feed the documents belong to (Atom `rel="current"`, JSON Feed `feed_url`). */
+  readonly current: ArchiveUrls;
+  readonly rssUrl: string;
+  /** Site path of a document. */
+  readonly pathOf: (ref: ArchiveRef, format: 'atom' | 'json') => string;
+}
+
+/**
+ * A month's RFC 5005 archive documents and JSON Feed pages, split into parts within the byte budget
+ * (see `renderMonthArchive`), for any feed: a topic's, or the issue feed.
+ */
+export function renderArchiveMonth(
+  source: ArchiveMonthSource,
+  neighbours: MonthNeighbours,
+  config: SiteConfig,
+): MonthArchive {
+  const { month, current } = source;
+  const urlsOf = (ref: ArchiveRef): ArchiveUrls => ({
+    atom: `${config.baseUrl}${encodePath(source.pathOf(ref, 'atom'))}`,
+    json: `${config.baseUrl}${encodePath(source.pathOf(ref, 'json'))}`,
+  });
+  const budget = config.maxFeedBytes - overheadBytes(source, urlsOf);
+  const partEntries = splitToBudget(source, budget);
   const count = partEntries.length;
   const files: SiteFile[] = [];
   partEntries.forEach((part, index) => {
     const ref: ArchiveRef = { month, part: index + 1 };
-    const self = archiveUrls(topic.slug, ref, urls);
+    const self = urlsOf(ref);
     const prev: ArchiveRef | null = index > 0 ? { month, part: index } : neighbours.older;
     const next: ArchiveRef | null =
       index + 1 < count
@@ -82,13 +124,13 @@ export function renderMonthArchive(
           : { month: neighbours.newer, part: 1 };
     const history: FeedHistory = {
       current,
-      ...(prev === null ? {} : { prevArchive: archiveUrls(topic.slug, prev, urls) }),
-      ...(next === null ? {} : { nextArchive: archiveUrls(topic.slug, next, urls) }),
+      ...(prev === null ? {} : { prevArchive: urlsOf(prev) }),
+      ...(next === null ? {} : { nextArchive: urlsOf(next) }),
     };
     const model = {
-      ...feedModel(topic, [...part].reverse(), config, urls),
+      ...source.modelOf([...part].reverse()),
       // The JSON page keeps the feed's identity (feed_url); the Atom document names itself (RFC 5005).
-      selfUrls: { rss: urls.feed(topic.slug, 'rss'), atom: self.atom, json: current.json },
+      selfUrls: { rss: source.rssUrl, atom: self.atom, json: current.json },
       history,
       // An archive document is history, not a feed to subscribe to: no WebSub hub.
       hubUrl: null,
@@ -99,13 +141,13 @@ export function renderMonthArchive(
     const json = jsonFeedParts(model);
     files.push(
       {
-        path: archivePath(topic.slug, ref, 'atom'),
+        path: source.pathOf(ref, 'atom'),
         body: assemble(atom, atom.entries.length),
         contentType: CONTENT_TYPES.atom,
         cacheControl,
       },
       {
-        path: archivePath(topic.slug, ref, 'json'),
+        path: source.pathOf(ref, 'json'),
         body: assemble(json, json.entries.length),
         contentType: CONTENT_TYPES.json,
         cacheControl,
@@ -116,12 +158,12 @@ export function renderMonthArchive(
 }
 
 /** Head and tail bytes of the larger format, with links as long as any part's can be. */
-function overheadBytes(topic: TopicRef, config: SiteConfig, urls: SiteUrls, current: ArchiveUrls): number {
-  const longest = archiveUrls(topic.slug, { month: '0000-00', part: 99_999 }, urls);
+function overheadBytes(source: ArchiveMonthSource, urlsOf: (ref: ArchiveRef) => ArchiveUrls): number {
+  const longest = urlsOf({ month: '0000-00', part: 99_999 });
   const model = {
-    ...feedModel(topic, [], config, urls),
-    selfUrls: { rss: longest.atom, atom: longest.atom, json: current.json },
-    history: { current, prevArchive: longest, nextArchive: longest },
+    ...source.modelOf([]),
+    selfUrls: { rss: longest.atom, atom: longest.atom, json: source.current.json },
+    history: { current: source.current, prevArchive: longest, nextArchive: longest },
     hubUrl: null,
   };
   const size = (parts: { head: string; tail: string }): number =>
@@ -130,15 +172,10 @@ function overheadBytes(topic: TopicRef, config: SiteConfig, urls: SiteUrls, curr
 }
 
 /** Oldest-first entries cut into runs whose entries fit `budget` in both formats. */
-function splitToBudget(
-  entries: readonly FeedEntry[],
-  topic: TopicRef,
-  config: SiteConfig,
-  urls: SiteUrls,
-  budget: number,
-): FeedEntry[][] {
+function splitToBudget(source: ArchiveMonthSource, budget: number): FeedEntry[][] {
+  const entries = source.oldestFirst;
   const sizesOf = (list: readonly FeedEntry[]): number[][] => {
-    const model = feedModel(topic, list, config, urls);
+    const model = source.modelOf(list);
     const atom = atom1Parts(model).entries;
     const json = jsonFeedParts(model);
     const separator = utf8Length(json.separator);

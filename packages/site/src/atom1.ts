@@ -26,6 +26,8 @@ export function atom1Parts(feed: FeedModel): FeedParts {
     ...(feed.hubUrl === null ? [] : [`  <link rel="hub" href="${a(feed.hubUrl)}"/>`]),
     ...atomHistoryLines(feed.history, '  <link'),
     '  <generator>feedwright</generator>',
+    `  <icon>${x(feed.identity.icon)}</icon>`,
+    ...(feed.identity.logo === null ? [] : [`  <logo>${x(feed.identity.logo)}</logo>`]),
     '',
   ].join('\n');
   return {

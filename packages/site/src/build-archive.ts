@@ -14,7 +14,7 @@ import {
 } from './archive-paths.ts';
 import type { SiteConfig } from './config.ts';
 
-import { renderIssueFeeds } from './issue-feed.ts';
+import { renderIssueFeeds, renderIssueMonthArchive } from './issue-feed.ts';
 import { issueStories, renderIssueMonthPage, renderIssuePage, renderIssuesIndex } from './issue-pages.ts';
 import { assertIssueRenderable, type Issue } from './issues.ts';
 import type { SiteFile } from './site-file.ts';
@@ -118,7 +118,12 @@ export function issueArchiveFiles(
   stories: readonly Story[],
   issues: readonly Issue[],
   config: SiteConfig,
-): { files: SiteFile[]; storyPages: SiteFile[]; issueMonths: Map<Month, Issue[]> } {
+): {
+  files: SiteFile[];
+  storyPages: SiteFile[];
+  issueMonths: Map<Month, Issue[]>;
+  newestFirst: ShownIssue[];
+} {
   const byId = new Map(stories.map((story) => [story.storyId, story]));
   const { shown, nav } = arrangeIssues(byId, issues);
   const files = shown.map(({ issue, stories: own }) => renderIssuePage(issue, own, config));
@@ -133,11 +138,29 @@ export function issueArchiveFiles(
     const adjacent = { older: months[index + 1] ?? null, newer: months[index - 1] ?? null };
     files.push(renderIssueMonthPage(month, issueMonths.get(month) ?? [], adjacent, config));
   });
-  files.push(...issueListingFiles(newestFirst, months, config));
+  // The issue feed's archive, oldest month first: each month links back to the newest document of the one before.
+  const shownByMonth = new Map<Month, ShownIssue[]>();
+  for (const entry of shown) {
+    const month = monthOf(entry.issue.publishedAt, `issue '${entry.issue.issueId}'`);
+    shownByMonth.set(month, [...(shownByMonth.get(month) ?? []), entry]);
+  }
+  let older: ArchiveRef | null = null;
+  for (let index = months.length - 1; index >= 0; index -= 1) {
+    const month = months[index] as Month;
+    const archive = renderIssueMonthArchive(
+      month,
+      shownByMonth.get(month) ?? [],
+      { older, newer: months[index - 1] ?? null },
+      config,
+    );
+    files.push(...archive.files);
+    older = archive.newest;
+  }
+  files.push(...issueListingFiles(newestFirst, months, config, older));
   const storyPages = stories.map((story) =>
     renderStoryPage(story, config, nav.get(story.storyId) ?? NO_ISSUE_NAV),
   );
-  return { files, storyPages, issueMonths };
+  return { files, storyPages, issueMonths, newestFirst };
 }
 
 /**
@@ -149,13 +172,17 @@ export function issueListingFiles(
   newestFirst: readonly ShownIssue[],
   months: readonly Month[],
   config: SiteConfig,
+  newestArchive: ArchiveRef | null = null,
 ): SiteFile[] {
   const shownIssues = newestFirst.slice(0, config.itemsPerFeed).map((entry) => entry.issue);
   const oldestShown = shownIssues.at(-1);
   const oldestMonth =
     oldestShown === undefined ? null : monthOf(oldestShown.publishedAt, `issue '${oldestShown.issueId}'`);
   const earlier = months.find((month) => oldestMonth !== null && month < oldestMonth) ?? null;
-  return [renderIssuesIndex(shownIssues, earlier, config), ...renderIssueFeeds(newestFirst, config)];
+  return [
+    renderIssuesIndex(shownIssues, earlier, config),
+    ...renderIssueFeeds(newestFirst, config, newestArchive),
+  ];
 }
 
 /** sitemap.xml and its parts: one for the pages of no month, one per UTC month. */

@@ -1,13 +1,20 @@
 import { assertRenderable, InvalidStoryError, type Story } from '@feedwright/digest';
-import { issueArchiveFiles, sitemapFiles, type TopicStories, topicArchiveFiles } from './build-archive.ts';
+import {
+  issueArchiveFiles,
+  type ShownIssue,
+  sitemapFiles,
+  type TopicStories,
+  topicArchiveFiles,
+} from './build-archive.ts';
 import type { SiteConfig } from './config.ts';
-import { renderIndex } from './index-page.ts';
+import { defaultIconFiles } from './identity.ts';
+import { FRONT_PAGE_STORIES, frontIssues, renderIndex, topicCount } from './index-page.ts';
 import type { Issue } from './issues.ts';
 import { renderOpml } from './opml.ts';
 import type { SiteFile } from './site-file.ts';
 import { renderStoryPage } from './story-page.ts';
 import { renderTopicFeeds } from './topic-feeds.ts';
-import { ALL_STORIES, sortNewestFirst, type TopicListing, type TopicRef } from './topics.ts';
+import { ALL_STORIES, sortNewestFirst, type TopicRef } from './topics.ts';
 
 /**
  * The whole site from a set of stories, as `feedwright build` writes it: feeds for every topic and for
@@ -38,20 +45,30 @@ export function buildSite(
     }
   }
 
-  const listings: TopicListing[] = [{ topic: ALL_STORIES, latest: unique.slice(0, config.indexHeadlines) }];
-  for (const { topic, stories: topicStories } of byTopic.values()) {
-    listings.push({ topic, latest: topicStories.slice(0, config.indexHeadlines) });
-  }
-  const files: SiteFile[] =
+  const topics = [...byTopic.values()].map(({ topic, stories: topicStories }) =>
+    topicCount(topic, topicStories.length, config),
+  );
+  const { files, shown } =
     options.issues === undefined
-      ? plainFiles(unique, byTopic.values(), config)
+      ? { files: plainFiles(unique, byTopic.values(), config), shown: null }
       : archiveFiles(unique, byTopic.values(), options.issues, config);
-  files.push(renderIndex(listings, config, { archive: options.issues !== undefined }));
   files.push(
-    renderOpml(
-      listings.map((listing) => listing.topic),
+    renderIndex(
+      {
+        issues: shown === null ? null : frontIssues(shown, config),
+        newest: unique.slice(0, FRONT_PAGE_STORIES),
+        topics,
+      },
       config,
     ),
+  );
+  files.push(
+    renderOpml(
+      topics.map((entry) => entry.topic),
+      config,
+      { archive: options.issues !== undefined },
+    ),
+    ...defaultIconFiles(config),
   );
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
@@ -81,13 +98,13 @@ function plainFiles(
   return files;
 }
 
-/** Feeds, story pages, and the whole archive. */
+/** Feeds, story pages, and the whole archive; and the shown issues, newest first. */
 function archiveFiles(
   unique: readonly Story[],
   topics: Iterable<TopicStories>,
   issues: readonly Issue[],
   config: SiteConfig,
-): SiteFile[] {
+): { files: SiteFile[]; shown: ShownIssue[] } {
   const files: SiteFile[] = [];
   const topicMonths: { slug: string; months: string[] }[] = [];
   for (const entry of [{ topic: ALL_STORIES, stories: unique }, ...topics]) {
@@ -95,9 +112,14 @@ function archiveFiles(
     files.push(...topicFiles);
     topicMonths.push({ slug: entry.topic.slug, months });
   }
-  const { files: issueFiles, storyPages, issueMonths } = issueArchiveFiles(unique, issues, config);
+  const {
+    files: issueFiles,
+    storyPages,
+    issueMonths,
+    newestFirst,
+  } = issueArchiveFiles(unique, issues, config);
   files.push(...issueFiles, ...storyPages, ...sitemapFiles(unique, topicMonths, issueMonths, config));
-  return files;
+  return { files, shown: newestFirst };
 }
 
 /** Newest first, one story per storyId. */

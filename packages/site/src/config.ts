@@ -32,14 +32,14 @@ export interface SiteConfig {
    */
   readonly hubUrl: string | null;
   /**
-   * A square icon the operator provides (PNG, SVG…): a path under the base URL (`icon.png`, a file the
-   * operator puts in the site, which render never touches) or an absolute http(s) URL. Pages link it as
-   * their icon; Atom `<icon>`, JSON Feed `icon` and `favicon` name it. null: the site's own `favicon.svg`.
+   * A square icon the operator provides (PNG, SVG…): its path under the base URL (`icon.png`, a file the
+   * operator puts in the site; same origin, so the pages' strict CSP allows it). Pages link it as their
+   * icon; Atom `<icon>`, JSON Feed `icon` and `favicon` name it. null: the site's own `favicon.svg`.
    * @default null
    */
   readonly icon: string | null;
   /**
-   * A wide logo the operator provides, as `icon` (a path under the base URL or an absolute URL): RSS
+   * A wide logo the operator provides, as `icon` (a path under the base URL): RSS
    * `<image>`, Atom `<logo>`, the front page's header and the share card's image. null: none. @default null
    */
   readonly logo: string | null;
@@ -169,26 +169,15 @@ function requireText(key: keyof SiteConfig, value: string, max = 200): string {
 // A file of the site: path segments of URL-safe characters, no dot-segment, no leading slash.
 const SITE_PATH = /^(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9._~-]+(?:\/[A-Za-z0-9._~-]+)*$/;
 
-/** A path under the base URL, or an absolute http(s) URL; '' counts as none. */
+/** A path under the base URL; '' counts as none. */
 function requireAsset(key: 'icon' | 'logo', value: string | null): string | null {
   if (value === null || value === '') return null;
-  if (typeof value !== 'string') throw new SiteConfigError(`${key} must be a path or a URL`);
-  if (SITE_PATH.test(value)) return value;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
+  if (typeof value !== 'string' || !SITE_PATH.test(value)) {
     throw new SiteConfigError(
-      `${key} '${value}' is neither a path under the base URL (such as 'icon.png') nor an absolute URL`,
+      `${key} '${String(value)}' must be a path under the base URL, such as 'icon.png' or 'brand/logo.png'`,
     );
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new SiteConfigError(`${key} '${value}' must use http or https`);
-  }
-  if (url.username !== '' || url.password !== '') {
-    throw new SiteConfigError(`${key} '${value}' must not carry credentials`);
-  }
-  return url.href;
+  return value;
 }
 
 // Deliberately loose (RFC 5321 allows far more); it only has to refuse what is clearly not an address.

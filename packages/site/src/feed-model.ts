@@ -1,6 +1,7 @@
 import { instantOf, type Story } from '@feedwright/digest';
 import type { SiteConfig } from './config.ts';
 import { rfc822, rfc3339 } from './dates.ts';
+import { type FeedIdentity, feedIdentity } from './identity.ts';
 import { storySummaryAndBody } from './story-html.ts';
 import { ALL_STORIES, storyTitle, type TopicRef, topicName } from './topics.ts';
 import type { FeedFormat, SiteUrls, StableId } from './urls.ts';
@@ -37,6 +38,8 @@ export interface FeedModel {
   readonly selfUrls: Readonly<Record<FeedFormat, string>>;
   readonly language: string;
   readonly author: string;
+  /** The publication's icon and logo, as every format names them. */
+  readonly identity: FeedIdentity;
   /** IRI of the category scheme: topic slugs are the folders under feeds/. */
   readonly categoryScheme: string;
   /** Time of the most recently changed entry; null for an empty feed (each format says what it does then). */
@@ -129,9 +132,7 @@ export function feedModel(
   return {
     id: urls.feedId(topic.slug),
     title: `${config.siteTitle}: ${name}`,
-    description: isAll
-      ? `The newest stories from ${config.siteTitle}.`
-      : `The newest stories about ${name} from ${config.siteTitle}.`,
+    description: isAll ? config.description : `The newest stories about ${name} from ${config.siteTitle}.`,
     homeUrl: urls.topicHome(topic.slug),
     selfUrls: {
       rss: urls.feed(topic.slug, 'rss'),
@@ -140,6 +141,7 @@ export function feedModel(
     },
     language: config.language,
     author: config.author,
+    identity: feedIdentity(config),
     categoryScheme: urls.url('feeds/'),
     updated: newest?.updated ?? null,
     epoch: tagDateStart(config.tagDate),

@@ -10,6 +10,7 @@ export {
   archivePath,
   digestMonthOf,
   ISSUES_INDEX_PATH,
+  issueArchivePath,
   issueMonthPath,
   issuePath,
   type Month,
@@ -28,7 +29,17 @@ export {
 } from './build-archive.ts';
 export { type BuildSiteOptions, buildSite } from './build-site.ts';
 export { DEFAULT_SITE_CONFIG, resolveSiteConfig, type SiteConfig, SiteConfigError } from './config.ts';
-export { renderIndex } from './index-page.ts';
+export { defaultIconFiles } from './identity.ts';
+export {
+  FRONT_PAGE_STORIES,
+  type FrontIssue,
+  type FrontPage,
+  frontIssues,
+  renderIndex,
+  type TopicCount,
+  topicCount,
+} from './index-page.ts';
+export { renderIssueMonthArchive } from './issue-feed.ts';
 export { renderIssueMonthPage, renderIssuePage } from './issue-pages.ts';
 export { assignIssueIds, type Issue, type IssueSource, issueIdBase } from './issues.ts';
 export { renderOpml } from './opml.ts';

@@ -1,8 +1,15 @@
 import { instantOf, type Story } from '@feedwright/digest';
-import { ISSUES_INDEX_PATH, issuePath } from './archive-paths.ts';
+import { type MonthArchive, type MonthNeighbours, renderArchiveMonth } from './archive.ts';
+import {
+  type ArchiveRef,
+  ISSUES_INDEX_PATH,
+  issueArchivePath,
+  issuePath,
+  type Month,
+} from './archive-paths.ts';
 import type { SiteConfig } from './config.ts';
 import { rfc822, rfc3339 } from './dates.ts';
-import { type FeedEntry, type FeedModel, feedModel } from './feed-model.ts';
+import { type ArchiveUrls, type FeedEntry, type FeedModel, feedModel } from './feed-model.ts';
 import { issueFeedPath } from './issue-pages.ts';
 import { type Issue, issueTitle } from './issues.ts';
 import type { SiteFile } from './site-file.ts';
@@ -57,26 +64,10 @@ function issueEntry(issue: Issue, stories: readonly Story[], urls: SiteUrls): Fe
   };
 }
 
-/**
- * issues/rss.xml, atom.xml and feed.json: one entry per digest, newest first, each the whole issue as
- * HTML; at most `itemsPerFeed` entries and within `maxFeedBytes` (the oldest dropped to fit; an issue
- * too large alone is kept as its headline and summary). `issues` may come in any order.
- */
-export function renderIssueFeeds(
-  issues: readonly { readonly issue: Issue; readonly stories: readonly Story[] }[],
-  config: SiteConfig,
-): SiteFile[] {
-  const urls = new SiteUrls(config);
-  const newest = [...issues]
-    .map((entry) => ({ ...entry, at: instantOf(entry.issue.publishedAt, `issue '${entry.issue.issueId}'`) }))
-    .sort(
-      (a, b) =>
-        b.at - a.at || (a.issue.issueId < b.issue.issueId ? -1 : a.issue.issueId > b.issue.issueId ? 1 : 0),
-    )
-    .slice(0, config.itemsPerFeed);
-  const entries = newest.map(({ issue, stories }) => issueEntry(issue, stories, urls));
+/** The issue feed's model over some entries (newest first). */
+function issueFeedModel(config: SiteConfig, urls: SiteUrls): (selected: readonly FeedEntry[]) => FeedModel {
   const base = feedModel({ slug: 'issues', name: 'Issues' }, [], config, urls);
-  const modelOf = (selected: readonly FeedEntry[]): FeedModel => ({
+  return (selected) => ({
     ...base,
     id: urls.entryId('issue-feed', 'all', issueFeedPath('atom')).value,
     title: `${config.siteTitle}: Issues`,
@@ -91,5 +82,73 @@ export function renderIssueFeeds(
     updatedRfc822: selected[0]?.publishedRfc822 ?? null,
     entries: selected,
   });
-  return feedFilesWithinBudget(entries, modelOf, issueFeedPath, config);
+}
+
+const byTimeThenId = (a: { at: number; issue: Issue }, b: { at: number; issue: Issue }): number =>
+  a.at - b.at || (a.issue.issueId < b.issue.issueId ? -1 : a.issue.issueId > b.issue.issueId ? 1 : 0);
+
+/**
+ * issues/rss.xml, atom.xml and feed.json: one entry per digest, newest first, each the whole issue as
+ * HTML; at most `itemsPerFeed` entries and within `maxFeedBytes` (the oldest dropped to fit; an issue
+ * too large alone is kept as its headline and summary). `issues` may come in any order. With
+ * `newestArchive`, the feeds link it (RFC 5005 `prev-archive`, JSON Feed `next_url`), so that walking
+ * back from the feed reaches every issue.
+ */
+export function renderIssueFeeds(
+  issues: readonly { readonly issue: Issue; readonly stories: readonly Story[] }[],
+  config: SiteConfig,
+  newestArchive: ArchiveRef | null = null,
+): SiteFile[] {
+  const urls = new SiteUrls(config);
+  const newest = [...issues]
+    .map((entry) => ({ ...entry, at: instantOf(entry.issue.publishedAt, `issue '${entry.issue.issueId}'`) }))
+    .sort(
+      (a, b) =>
+        b.at - a.at || (a.issue.issueId < b.issue.issueId ? -1 : a.issue.issueId > b.issue.issueId ? 1 : 0),
+    )
+    .slice(0, config.itemsPerFeed);
+  const entries = newest.map(({ issue, stories }) => issueEntry(issue, stories, urls));
+  const modelOf = issueFeedModel(config, urls);
+  const history = newestArchive === null ? undefined : { prevArchive: issueArchiveUrls(newestArchive, urls) };
+  return feedFilesWithinBudget(
+    entries,
+    (selected) => ({ ...modelOf(selected), ...(history === undefined ? {} : { history }) }),
+    issueFeedPath,
+    config,
+  );
+}
+
+const issueArchiveUrls = (ref: ArchiveRef, urls: SiteUrls): ArchiveUrls => ({
+  atom: urls.url(issueArchivePath(ref, 'atom')),
+  json: urls.url(issueArchivePath(ref, 'json')),
+});
+
+/**
+ * issues/archive/<yyyy-mm>.{xml,json}: the issue feed's RFC 5005 archive documents and JSON Feed pages
+ * for the issues of one UTC month (any order), chained to the neighbour months' as a topic's are (see
+ * `renderMonthArchive`): split into parts within the byte budget, filled from the oldest issue.
+ */
+export function renderIssueMonthArchive(
+  month: Month,
+  issues: readonly { readonly issue: Issue; readonly stories: readonly Story[] }[],
+  neighbours: MonthNeighbours,
+  config: SiteConfig,
+): MonthArchive {
+  const urls = new SiteUrls(config);
+  const oldestFirst = [...issues]
+    .map((entry) => ({ ...entry, at: instantOf(entry.issue.publishedAt, `issue '${entry.issue.issueId}'`) }))
+    .sort(byTimeThenId)
+    .map(({ issue, stories }) => issueEntry(issue, stories, urls));
+  return renderArchiveMonth(
+    {
+      month,
+      oldestFirst,
+      modelOf: issueFeedModel(config, urls),
+      current: { atom: urls.url(issueFeedPath('atom')), json: urls.url(issueFeedPath('json')) },
+      rssUrl: urls.url(issueFeedPath('rss')),
+      pathOf: issueArchivePath,
+    },
+    neighbours,
+    config,
+  );
 }

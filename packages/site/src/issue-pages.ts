@@ -1,11 +1,5 @@
 import { assertRenderable, instantOf, type Story } from '@feedwright/digest';
-import {
-  type AdjacentMonths,
-  listingMonthsHtml,
-  monthName,
-  monthNavHtml,
-  siteHeader,
-} from './archive-pages.ts';
+import { type AdjacentMonths, listingMonthsHtml, monthName, monthNavHtml } from './archive-pages.ts';
 import {
   CACHE_CONTROL_ARCHIVE,
   ISSUES_INDEX_PATH,
@@ -88,7 +82,6 @@ export function renderIssuePage(issue: Issue, stories: readonly Story[], config:
   });
   const summary = visibleText(issue.summary, '');
   const body = [
-    siteHeader(config, prefix),
     '<main>',
     '<article>',
     `<p class="meta"><time datetime="${rfc3339(at)}">${readableDate(at)}</time> · <a href="${relativeHref(prefix, issueMonthPath(new Date(at).toISOString().slice(0, 7)))}">${monthName(new Date(at).toISOString().slice(0, 7))}</a></p>`,
@@ -102,7 +95,8 @@ export function renderIssuePage(issue: Issue, stories: readonly Story[], config:
   return {
     path: issuePath(issue.issueId),
     body: htmlPage({
-      language: config.language,
+      config,
+      path: issuePath(issue.issueId),
       title: `${title} · ${config.siteTitle}`,
       description: summary.trim() === '' ? null : summary,
       canonical: urls.url(issuePath(issue.issueId)),
@@ -139,7 +133,6 @@ export function renderIssuesIndex(
   const urls = new SiteUrls(config);
   const prefix = '../';
   const body = [
-    siteHeader(config, prefix),
     '<main>',
     '<h1>Issues</h1>',
     `<p class="subscribe">Every issue as it was sent: ${issueSubscribeLinks(prefix)}</p>`,
@@ -156,7 +149,8 @@ export function renderIssuesIndex(
   return {
     path: ISSUES_INDEX_PATH,
     body: htmlPage({
-      language: config.language,
+      config,
+      path: ISSUES_INDEX_PATH,
       title: `Issues · ${config.siteTitle}`,
       description: `Every issue of ${config.siteTitle}.`,
       canonical: urls.url(ISSUES_INDEX_PATH),
@@ -178,7 +172,6 @@ export function renderIssueMonthPage(
   const urls = new SiteUrls(config);
   const prefix = '../';
   const body = [
-    siteHeader(config, prefix),
     '<main>',
     `<h1>Issues: ${monthName(month)}</h1>`,
     `<p><a href="${relativeHref(prefix, ISSUES_INDEX_PATH)}">All issues</a></p>`,
@@ -191,7 +184,8 @@ export function renderIssueMonthPage(
   return {
     path: issueMonthPath(month),
     body: htmlPage({
-      language: config.language,
+      config,
+      path: issueMonthPath(month),
       title: `Issues, ${monthName(month)} · ${config.siteTitle}`,
       description: `The issues of ${config.siteTitle} in ${monthName(month)}.`,
       canonical: urls.url(issueMonthPath(month)),

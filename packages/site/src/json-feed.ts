@@ -18,6 +18,8 @@ export function jsonFeedParts(feed: FeedModel): FeedParts {
     // JSON Feed pages: the next page holds older items, as an Atom prev-archive does.
     ...(feed.history?.prevArchive === undefined ? {} : { next_url: feed.history.prevArchive.json }),
     description: feed.description,
+    ...(feed.identity.ownIcon === null ? {} : { icon: feed.identity.ownIcon }),
+    favicon: feed.identity.icon,
     language: feed.language,
     authors,
     // JSON Feed 1.1 `hubs`: where to subscribe for real-time notification (WebSub).

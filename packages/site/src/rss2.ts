@@ -18,6 +18,15 @@ export function rss2Parts(feed: FeedModel): FeedParts {
     `    <link>${x(feed.homeUrl)}</link>`,
     `    <description>${x(feed.description)}</description>`,
     `    <language>${x(feed.language)}</language>`,
+    ...(feed.identity.rssImage === null
+      ? []
+      : [
+          '    <image>',
+          `      <url>${x(feed.identity.rssImage)}</url>`,
+          `      <title>${x(feed.title)}</title>`,
+          `      <link>${x(feed.homeUrl)}</link>`,
+          '    </image>',
+        ]),
     ...(feed.updatedRfc822 === null || feed.publishedRfc822 === null
       ? []
       : [

@@ -3,16 +3,14 @@ import type { Story } from '@feedwright/digest';
 import { digestInstantOf, ISSUES_INDEX_PATH, topicPagePath } from './archive-paths.ts';
 import type { SiteConfig } from './config.ts';
 import { readableDate } from './dates.ts';
-import { htmlPage } from './page-shell.ts';
+import { htmlPage, SEARCH_PAGE_PATH, SEARCH_QUERY_PARAM } from './page-shell.ts';
 import { CACHE_CONTROL_LISTING, CONTENT_TYPES, type SiteFile } from './site-file.ts';
 import { cleanText, escapeAttribute, escapeMarkup } from './text.ts';
 import { sortNewestFirst, storyTitle, topicName } from './topics.ts';
 import { encodePath, SiteUrls, storyPath } from './urls.ts';
 
-/** The search page; every page's search box submits to it (`GET search.html?q=…`). */
-export const SEARCH_PAGE_PATH = 'search.html';
-/** The query parameter of the search page: the words searched for. */
-export const SEARCH_QUERY_PARAM = 'q';
+// Defined with the page shell, whose header holds every page's search box.
+export { SEARCH_PAGE_PATH, SEARCH_QUERY_PARAM } from './page-shell.ts';
 /** The search page's script: reads the query, asks Pagefind, shows the results. */
 export const SEARCH_SCRIPT_PATH = 'search.js';
 /** Where the search index lives (Pagefind's bundle: its script, WebAssembly and index chunks). */
@@ -90,7 +88,6 @@ export function renderSearchPage(config: SiteConfig, options: SearchPageOptions 
     ? `browse <a href="${escapeAttribute(encodePath(topicPagePath('all')))}">every story by month</a> or <a href="${escapeAttribute(ISSUES_INDEX_PATH)}">every issue</a>`
     : 'browse the topics on <a href="index.html">the front page</a>';
   const body = [
-    `<header><a href="index.html">${x(config.siteTitle)}</a></header>`,
     '<main>',
     '<h1>Search</h1>',
     `<form id="search-form" action="${SEARCH_PAGE_PATH}" method="get" role="search">`,
@@ -106,7 +103,11 @@ export function renderSearchPage(config: SiteConfig, options: SearchPageOptions 
   return {
     path: SEARCH_PAGE_PATH,
     body: htmlPage({
-      language: config.language,
+      config,
+      path: SEARCH_PAGE_PATH,
+      archive,
+      // The page has its own search form, which its script reads and fills in.
+      searchBox: false,
       title: `Search · ${config.siteTitle}`,
       description: null,
       canonical: new SiteUrls(config).url(SEARCH_PAGE_PATH),

@@ -15,6 +15,7 @@ export const CONTENT_TYPES = Object.freeze({
   opml: 'text/x-opml; charset=utf-8',
   html: 'text/html; charset=utf-8',
   javascript: 'text/javascript; charset=utf-8',
+  svg: 'image/svg+xml; charset=utf-8',
 });
 
 /**

@@ -34,7 +34,10 @@ function bodyHtml(story: Story, paragraphs: readonly string[]): string | null {
   const x = escapeCleanText;
   const parts: string[] = [];
   const caption = story.imageCaption === null ? '' : cleanText(story.imageCaption).trim();
-  if (caption !== '') parts.push(`<figure><figcaption>${x(caption)}</figcaption></figure>`);
+  // The digest's caption describes a photo the text has no copy of: shown as a photo's caption, so that
+  // it is not read as the story's standfirst.
+  if (caption !== '')
+    parts.push(`<figure><figcaption><strong>Photo:</strong> ${x(caption)}</figcaption></figure>`);
   pushParagraphs(parts, paragraphs);
   const related = story.related.map(cleanText).filter((line) => line.trim() !== '');
   if (related.length > 0) {

@@ -1,8 +1,10 @@
 import { assertRenderable, type Story } from '@feedwright/digest';
-import { digestInstantOf } from './archive-paths.ts';
+import { digestInstantOf, issuePath, topicPagePath } from './archive-paths.ts';
 import type { SiteConfig } from './config.ts';
 import { readableDate, rfc3339 } from './dates.ts';
 import { updatedInstant } from './feed-model.ts';
+import { issueTitle } from './issues.ts';
+import { relativeHref } from './page-links.ts';
 import { type AlternateLink, htmlPage } from './page-shell.ts';
 import { CACHE_CONTROL_STORY, CONTENT_TYPES, type SiteFile } from './site-file.ts';
 import { storyBodyHtml, storySummary } from './story-html.ts';
@@ -47,9 +49,11 @@ export function storyPageText(story: Story): string {
 }
 
 /**
- * stories/<storyId>.html: the story readable with no JavaScript, its canonical URL, and autodiscovery of
- * its topic's feeds. Links within the site are relative, so the tree also reads from disk. With `nav` (the
- * archive), it also links its topic's page, its issue and the previous and next story of the issue.
+ * stories/<storyId>.html: the story readable with no JavaScript, its canonical URL, autodiscovery of its
+ * topic's feeds, and what a shared link shows (Open Graph and Twitter card tags, JSON-LD `NewsArticle`).
+ * Links within the site are relative, so the tree also reads from disk. With `nav` (the archive), it also
+ * links its topic's page, its issue (a quick hit, which has no text of its own, says which issue it is
+ * from) and the previous and next story of the issue.
  * @throws InvalidStoryError for a story whose id, slug or time cannot be rendered.
  */
 export function renderStoryPage(story: Story, config: SiteConfig, nav?: StoryNav): SiteFile {
@@ -64,15 +68,25 @@ export function renderStoryPage(story: Story, config: SiteConfig, nav?: StoryNav
   const at = digestInstantOf(story, `story '${story.storyId}'`);
   const changed = updatedInstant(story, at);
   const title = storyTitle(story);
+  const path = storyPath(story.storyId);
+  const topicHref =
+    nav === undefined
+      ? `../index.html#${escapeAttribute(encodeURIComponent(topicAnchor(topic.slug)))}`
+      : relativeHref('../', topicPagePath(topic.slug));
+  const summary = storySummary(story);
+  const quickHitOf =
+    summary === null && nav?.issue != null
+      ? `<p class="lede">A quick hit from the issue <a href="${relativeHref('../', issuePath(nav.issue.issueId))}">${x(issueTitle(nav.issue))}</a>.</p>`
+      : '';
   const body = [
-    `<header><a href="../index.html">${x(config.siteTitle)}</a></header>`,
     '<main>',
     '<article>',
-    `<p class="meta"><a href="../index.html#${escapeAttribute(encodeURIComponent(topicAnchor(topic.slug)))}">${x(topic.name)}</a> · <time datetime="${rfc3339(at)}">${readableDate(at)}</time></p>`,
+    `<p class="meta"><a href="${topicHref}">${x(topic.name)}</a> · <time datetime="${rfc3339(at)}">${readableDate(at)}</time></p>`,
     changed > at
       ? `<p class="updated">Updated <time datetime="${rfc3339(changed)}">${readableDate(changed)}</time></p>`
       : '',
     storyPageText(story),
+    quickHitOf,
     '</article>',
     nav === undefined ? '' : storyNavHtml(topic, nav),
     '</main>',
@@ -80,17 +94,64 @@ export function renderStoryPage(story: Story, config: SiteConfig, nav?: StoryNav
   ]
     .filter((line) => line !== '')
     .join('\n');
+  const canonical = urls.story(story.storyId);
+  const published = rfc3339(at);
+  const modified = rfc3339(changed);
   return {
-    path: storyPath(story.storyId),
+    path,
     body: htmlPage({
-      language: config.language,
+      config,
+      path,
       title: `${title} · ${config.siteTitle}`,
-      description: storySummary(story),
-      canonical: urls.story(story.storyId),
+      description: summary ?? title,
+      canonical,
       alternates: feedAlternates(topic, urls),
+      archive: nav !== undefined,
+      article: { publishedTime: published, modifiedTime: modified, section: topic.name },
+      jsonLd: newsArticle({
+        story,
+        title,
+        summary,
+        canonical,
+        published,
+        modified,
+        section: topic.name,
+        config,
+      }),
       body,
     }),
     contentType: CONTENT_TYPES.html,
     cacheControl: CACHE_CONTROL_STORY,
+  };
+}
+
+/** schema.org `NewsArticle` of a story page, for search engines and link previews. */
+function newsArticle(article: {
+  story: Story;
+  title: string;
+  summary: string | null;
+  canonical: string;
+  published: string;
+  modified: string;
+  section: string;
+  config: SiteConfig;
+}): Record<string, unknown> {
+  const { config } = article;
+  const publisher: Record<string, unknown> = { '@type': 'Organization', name: config.siteTitle };
+  const image = config.logo ?? config.icon;
+  if (image !== null) publisher.logo = { '@type': 'ImageObject', url: `${config.baseUrl}${image}` };
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'NewsArticle',
+    headline: article.title,
+    ...(article.summary === null ? {} : { description: article.summary }),
+    datePublished: article.published,
+    dateModified: article.modified,
+    articleSection: article.section,
+    inLanguage: config.language,
+    url: article.canonical,
+    mainEntityOfPage: article.canonical,
+    author: { '@type': 'Organization', name: config.author },
+    publisher,
   };
 }

@@ -60,6 +60,7 @@ describe('feedwright build', () => {
     const slugs = [...new Set(stories.map((story) => story.topicSlug)), 'all'];
     const expected = [
       'index.html',
+      'favicon.svg',
       'feeds.opml',
       ...slugs.flatMap((slug) => ['rss.xml', 'atom.xml', 'feed.json'].map((name) => `feeds/${slug}/${name}`)),
       ...new Set(stories.map((story) => `stories/${story.storyId}.html`)),

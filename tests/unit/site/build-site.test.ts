@@ -13,6 +13,7 @@ describe('buildSite', () => {
 
     // Assess
     expect(files.map((file) => file.path)).toEqual([
+      'favicon.svg',
       'feeds.opml',
       'feeds/all/atom.xml',
       'feeds/all/feed.json',
@@ -93,6 +94,7 @@ describe('buildSite', () => {
 
     // Assess
     expect(files.map((file) => file.path)).toEqual([
+      'favicon.svg',
       'feeds.opml',
       'feeds/all/atom.xml',
       'feeds/all/feed.json',

@@ -1,11 +1,4 @@
-import {
-  ALL_STORIES,
-  renderIndex,
-  renderOpml,
-  renderStoryPage,
-  resolveSiteConfig,
-  type TopicListing,
-} from '@feedwright/site';
+import { renderIndex, renderOpml, renderStoryPage, resolveSiteConfig } from '@feedwright/site';
 import type { DefaultTreeAdapterTypes } from 'parse5';
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,7 +9,7 @@ import {
   textOf,
   xmlWellFormednessProblems,
 } from '../../support/validators.ts';
-import { aQuickHit, aStory, aStoryWithLists, HOSTILE, HOSTILE_AS_TEXT, someStories } from './stories.ts';
+import { aQuickHit, aStory, aStoryWithLists, HOSTILE, HOSTILE_AS_TEXT } from './stories.ts';
 
 type HtmlElement = DefaultTreeAdapterTypes.Element;
 
@@ -69,7 +62,7 @@ describe('renderStoryPage', () => {
     // Assess
     const texts = (tag: string) => elements.filter((el) => el.tagName === tag).map(textOf);
     expect(texts('h1')).toEqual([story.title]);
-    expect(texts('figcaption')).toEqual([story.imageCaption]);
+    expect(texts('figcaption')).toEqual([`Photo: ${story.imageCaption}`]);
     expect(texts('p')).toEqual(expect.arrayContaining([...story.paragraphs]));
     expect(texts('li')).toEqual([...story.related]);
     expect(texts('time')).toEqual(['1 December 2020, 09:19 UTC']);
@@ -82,13 +75,22 @@ describe('renderStoryPage', () => {
     // Act
     const elements = htmlElements(renderStoryPage(blank, config).body);
     const index = htmlElements(
-      renderIndex([{ topic: { slug: 'topic-x', name: '\u0001' }, latest: [blank] }], config).body,
+      renderIndex(
+        {
+          issues: null,
+          newest: [blank],
+          topics: [{ topic: { slug: 'topic-x', name: '\u0001' }, count: 1, more: false }],
+        },
+        config,
+      ).body,
     );
 
     // Assess
     expect(elements.filter((el) => el.tagName === 'h1').map(textOf)).toEqual(['blank-story']);
     expect(elements.filter((el) => el.tagName === 'title').map(textOf)).toEqual(['blank-story · feedwright']);
-    expect(index.filter((el) => el.tagName === 'h2').map(textOf)).toEqual(['topic-x']);
+    expect(
+      index.filter((el) => el.tagName === 'li' && attr(el, 'id') === 'topic-topic-x').map(textOf),
+    ).toEqual(['topic-x 1 story']);
     const headline = index.find(
       (el) => el.tagName === 'a' && attr(el, 'href') === 'stories/blank-story.html',
     );
@@ -167,7 +169,10 @@ describe('renderStoryPage', () => {
     expect(
       elements.filter((el) => el.tagName === 'ul' || el.tagName === 'ol').map((el) => el.tagName),
     ).toEqual(['ul', 'ol']);
-    expect(elements.some((el) => el.tagName === 'script' || el.tagName === 'img')).toBe(false);
+    expect(elements.some((el) => el.tagName === 'img')).toBe(false);
+    expect(elements.filter((el) => el.tagName === 'script').map((el) => attr(el, 'type'))).toEqual([
+      'application/ld+json',
+    ]);
   });
 
   it('keeps hostile text inert in every part of the page', () => {
@@ -194,120 +199,6 @@ describe('renderStoryPage', () => {
     expect(description && attr(description, 'content')).toBe(HOSTILE_AS_TEXT);
   });
 });
-
-describe('renderIndex', () => {
-  const listings: TopicListing[] = [
-    { topic: QUICK_HITS, latest: [aQuickHit()] },
-    { topic: INVESTMENT, latest: someStories(8) },
-    { topic: ALL_STORIES, latest: [aQuickHit(), ...someStories(2)] },
-  ];
-
-  it('lists All stories first, then topics by name, each with subscribe links for the three formats', () => {
-    // Act
-    const { body, path, cacheControl } = renderIndex(listings, config);
-
-    // Assess
-    expect(path).toBe('index.html');
-    expect(cacheControl).toBe('public, max-age=60, stale-while-revalidate=300');
-    expect(htmlProblems(body)).toEqual([]);
-    const elements = htmlElements(body);
-    expect(elements.filter((el) => el.tagName === 'h2').map(textOf)).toEqual([
-      'All stories',
-      'Investment',
-      'Quick hits',
-    ]);
-    const hrefs = elements.filter((el) => el.tagName === 'a').map((el) => attr(el, 'href'));
-    for (const slug of ['all', 'investment', 'quick-hits']) {
-      expect(hrefs).toEqual(
-        expect.arrayContaining([
-          `feeds/${slug}/rss.xml`,
-          `feeds/${slug}/atom.xml`,
-          `feeds/${slug}/feed.json`,
-        ]),
-      );
-    }
-    expect(hrefs).toContain('feeds.opml');
-  });
-
-  it('has autodiscovery links for every feed', () => {
-    // Act
-    const alternates = alternatesOf(renderIndex(listings, config).body);
-
-    // Assess
-    expect(alternates).toHaveLength(9);
-    expect(alternates.slice(0, 3)).toEqual([
-      { type: 'application/rss+xml', href: 'https://feeds.example.com/feeds/all/rss.xml' },
-      { type: 'application/atom+xml', href: 'https://feeds.example.com/feeds/all/atom.xml' },
-      { type: 'application/feed+json', href: 'https://feeds.example.com/feeds/all/feed.json' },
-    ]);
-  });
-
-  it('links at most indexHeadlines newest headlines per topic to their pages', () => {
-    // Act
-    const elements = htmlElements(renderIndex(listings, config).body);
-
-    // Assess
-    const section = elements.find((el) => el.tagName === 'section' && attr(el, 'id') === 'topic-investment');
-    const links = section === undefined ? [] : sectionLinks(section);
-    expect(links).toEqual(
-      someStories(5).map((story) => ({ href: `stories/${story.storyId}.html`, text: story.title })),
-    );
-  });
-
-  it('gives every element a distinct id, even for topics named like another topic’s heading', () => {
-    // Prepare
-    const clashing: TopicListing[] = [
-      { topic: { slug: 'a', name: 'A' }, latest: [] },
-      { topic: { slug: 'a-heading', name: 'A heading' }, latest: [] },
-    ];
-
-    // Act
-    const elements = htmlElements(renderIndex(clashing, config).body);
-
-    // Assess
-    const ids = elements.map((el) => attr(el, 'id')).filter((id) => id !== undefined);
-    expect(ids.length).toBeGreaterThan(3);
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const section of elements.filter((el) => el.tagName === 'section')) {
-      expect(ids).toContain(attr(section, 'aria-labelledby'));
-    }
-  });
-
-  it('is the same whatever the order of the listings', () => {
-    // Act & Assess
-    expect(renderIndex([...listings].reverse(), config)).toEqual(renderIndex(listings, config));
-  });
-
-  it('keeps a hostile topic name and headline as text', () => {
-    // Act
-    const { body } = renderIndex(
-      [{ topic: { slug: 'hostile', name: HOSTILE }, latest: [aStory({ title: HOSTILE, topic: HOSTILE })] }],
-      config,
-    );
-
-    // Assess
-    expect(htmlProblems(body)).toEqual([]);
-    expect(
-      htmlElements(body)
-        .filter((el) => el.tagName === 'h2')
-        .map(textOf),
-    ).toEqual([HOSTILE_AS_TEXT]);
-  });
-});
-
-function sectionLinks(
-  section: ReturnType<typeof htmlElements>[number],
-): { href: string | undefined; text: string }[] {
-  const found: { href: string | undefined; text: string }[] = [];
-  const visit = (node: typeof section): void => {
-    if (node.tagName === 'a' && attr(node, 'href')?.startsWith('stories/')) {
-      found.push({ href: attr(node, 'href'), text: textOf(node) });
-    }
-    for (const child of node.childNodes) if ('tagName' in child) visit(child);
-  };
-  visit(section);
-  return found;
-}
 
 describe('renderOpml', () => {
   it('is well-formed OPML 2.0 with one RSS outline per topic, All stories first', async () => {

@@ -215,7 +215,7 @@ describe('renderTopicFeeds', () => {
     expect(description).toBeGreaterThan(0);
     expect(rss.indexOf('<content:encoded>')).toBeGreaterThan(description);
     const [item] = readWithFeedsmith('rss', rss).items;
-    expect(textOf(parseFragment(item?.summary ?? ''))).toBe('A testing site in Shenzhen on Sunday.');
+    expect(textOf(parseFragment(item?.summary ?? ''))).toBe('Photo: A testing site in Shenzhen on Sunday.');
   });
 
   it('names a story and topic made of control characters alone by their id and slug, never blank', () => {
