@@ -119,7 +119,11 @@ async function open(path: string): Promise<Visit> {
 // page's globals that the evaluated functions touch is declared here.
 interface PageGlobals {
   readonly __pwned?: unknown;
-  readonly document: { querySelectorAll(selector: string): { length: number }; readonly body: unknown };
+  readonly document: {
+    querySelectorAll(selector: string): { length: number };
+    querySelector(selector: string): unknown;
+    readonly body: unknown;
+  };
   getComputedStyle(element: unknown): {
     readonly display: string;
     readonly maxWidth: string;
