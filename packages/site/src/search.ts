@@ -82,7 +82,6 @@ export interface SearchPageOptions {
  * form still submits, and the page says that search needs JavaScript and links the archives instead.
  */
 export function renderSearchPage(config: SiteConfig, options: SearchPageOptions = {}): SiteFile {
-  const x = escapeMarkup;
   const archive = options.archive ?? true;
   const browse = archive
     ? `browse <a href="${escapeAttribute(encodePath(topicPagePath('all')))}">every story by month</a> or <a href="${escapeAttribute(ISSUES_INDEX_PATH)}">every issue</a>`
