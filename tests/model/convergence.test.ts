@@ -1,18 +1,36 @@
 import { join } from 'node:path';
-import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type LocalStack, s3rverClient } from '@feedwright/local-stack';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { parseDigest } from '@feedwright/digest';
+import {
+  isolatedStackOptions,
+  type LocalStack,
+  type StackWrite,
+  type StreamArrangement,
+  s3rverClient,
+  startLocalStack,
+} from '@feedwright/local-stack';
+import type { DynamoDBRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildOfLiveDigests, siteBucket, startBareStack } from '../integration/local-stack/convergence.ts';
+import { buildOfLiveDigests, siteBucket } from '../integration/local-stack/convergence.ts';
 import { quietPowertools, tempDir } from '../integration/local-stack/support.ts';
-import { DIGEST_KEYS, type DigestVersion, digestText, STORY_SLOTS } from './digests.ts';
+import { DIGEST_DATES, DIGEST_KEYS, type DigestVersion, digestText, STORY_SLOTS } from './digests.ts';
 
 /**
  * A model-based test of convergence: random sequences of uploads, corrected uploads, deletes, bursts
- * of concurrent uploads, two uploads of one key back to back, and hard stops with a restart, against
- * the in-process local stack on free ports. Nothing waits between operations. Afterwards the site
- * bucket must equal `feedwright build` of the digests live in the incoming bucket, save the updated
- * times of corrected stories.
+ * of concurrent uploads, two uploads of one key back to back, hard stops with a restart, crashes
+ * injected at the n-th write of ingest (the stack's functions stopped at that exact write, then
+ * killed and restarted), and stream records held back and delivered in batches of a chosen order,
+ * against the in-process local stack on free ports. Nothing waits between operations. Afterwards the
+ * site bucket must equal `feedwright build` of the digests live in the incoming bucket, save the
+ * updated times of corrected stories; every digest's report must be its current version's; and every
+ * feed's `prev-archive` chain must reach every archive document of its topic.
  *
  * FEEDWRIGHT_MODEL_RUNS (default 3: the short run of `npm test`) and FEEDWRIGHT_MODEL_SEED (default:
  * random, printed) make a run reproducible: `FEEDWRIGHT_MODEL_SEED=<seed> npm run test:model`.
@@ -36,7 +54,14 @@ type Operation =
       readonly first: DigestVersion;
       readonly second: DigestVersion;
     }
-  | { readonly kind: 'restart' };
+  | { readonly kind: 'restart' }
+  /** The uploads at once; the stack's functions die at the `at`-th write of ingest; a restart. */
+  | { readonly kind: 'crash'; readonly uploads: readonly Upload[]; readonly at: number }
+  /** Uploads and deletes whose stream records are held, then delivered in batches `seed` arranges. */
+  | { readonly kind: 'held'; readonly changes: readonly Change[]; readonly seed: number };
+
+type Upload = { readonly key: string; readonly version: DigestVersion };
+type Change = { readonly key: string; readonly version: DigestVersion | null };
 
 const keyArb = fc.constantFrom(...DIGEST_KEYS);
 const versionArb: fc.Arbitrary<DigestVersion> = fc.record({
@@ -45,7 +70,13 @@ const versionArb: fc.Arbitrary<DigestVersion> = fc.record({
     maxLength: STORY_SLOTS.length,
   }),
   variant: fc.nat({ max: 2 }),
+  day: fc.nat({ max: DIGEST_DATES.length - 1 }),
   hour: fc.constantFrom(9, 10),
+});
+const uploadsArb = fc.uniqueArray(fc.record({ key: keyArb, version: versionArb }), {
+  minLength: 1,
+  maxLength: DIGEST_KEYS.length,
+  selector: (upload) => upload.key,
 });
 const operationArb: fc.Arbitrary<Operation> = fc.oneof(
   {
@@ -74,6 +105,28 @@ const operationArb: fc.Arbitrary<Operation> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.constant({ kind: 'restart' as const }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('crash' as const),
+      uploads: uploadsArb,
+      // An upload of a few stories writes about 10 to 20 times (claim, topics, stories, commit, issue,
+      // report, settle): past the last, the crash comes after everything.
+      at: fc.integer({ min: 1, max: 60 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('held' as const),
+      changes: fc.uniqueArray(fc.record({ key: keyArb, version: fc.option(versionArb, { freq: 4 }) }), {
+        minLength: 1,
+        maxLength: DIGEST_KEYS.length,
+        selector: (change) => change.key,
+      }),
+      seed: fc.integer(),
+    }),
+  },
 );
 
 describe('Model: the site converges to build of the live digests', () => {
@@ -103,15 +156,60 @@ describe('Model: the site converges to build of the live digests', () => {
   });
 });
 
-async function start(dataDir: string): Promise<{ stack: LocalStack; s3: S3Client }> {
-  const stack = await startBareStack(dataDir);
+/**
+ * The stack's functions as one process that a test can kill at the `at`-th write of ingest (to the table,
+ * or a report): that write and every later one fail, render's too, until `revive`.
+ */
+class Crash {
+  #writes = 0;
+  #at = Number.POSITIVE_INFINITY;
+  #dead = false;
+  #died: () => void = () => undefined;
+  died: Promise<void> = new Promise(() => undefined);
+
+  arm(at: number): void {
+    this.#writes = 0;
+    this.#at = at;
+    this.died = new Promise((resolve) => {
+      this.#died = resolve;
+    });
+  }
+
+  revive(): void {
+    this.#dead = false;
+    this.#at = Number.POSITIVE_INFINITY;
+  }
+
+  readonly beforeWrite = (write: StackWrite): void => {
+    if (!this.#dead && (write.service === 'dynamodb' || write.key?.startsWith('reports/') === true)) {
+      this.#writes += 1;
+      if (this.#writes >= this.#at) {
+        this.#dead = true;
+        this.#died();
+      }
+    }
+    if (this.#dead) throw new Error('the process was killed (injected)');
+  };
+}
+
+async function start(dataDir: string, crash: Crash): Promise<{ stack: LocalStack; s3: S3Client }> {
+  const stack = await startLocalStack({ ...isolatedStackOptions(dataDir), beforeWrite: crash.beforeWrite });
   return { stack, s3: s3rverClient(stack.s3Endpoint) };
 }
 
 async function checkSequence(dataDir: string, operations: readonly Operation[]): Promise<void> {
-  let { stack, s3 } = await start(dataDir);
+  const crash = new Crash();
+  let { stack, s3 } = await start(dataDir, crash);
   const put = (key: string, version: DigestVersion) =>
     s3.send(new PutObjectCommand({ Bucket: stack.incomingBucket, Key: key, Body: digestText(version) }));
+  const remove = (key: string) =>
+    s3.send(new DeleteObjectCommand({ Bucket: stack.incomingBucket, Key: key }));
+  const restart = async () => {
+    s3.destroy();
+    await stack.kill();
+    crash.revive();
+    ({ stack, s3 } = await start(dataDir, crash));
+  };
   try {
     for (const operation of operations) {
       switch (operation.kind) {
@@ -119,7 +217,7 @@ async function checkSequence(dataDir: string, operations: readonly Operation[]):
           await put(operation.key, operation.version);
           break;
         case 'delete':
-          await s3.send(new DeleteObjectCommand({ Bucket: stack.incomingBucket, Key: operation.key }));
+          await remove(operation.key);
           break;
         case 'burst':
           await Promise.all(operation.uploads.map(({ key, version }) => put(key, version)));
@@ -129,17 +227,134 @@ async function checkSequence(dataDir: string, operations: readonly Operation[]):
           await put(operation.key, operation.second);
           break;
         case 'restart':
-          s3.destroy();
-          await stack.kill();
-          ({ stack, s3 } = await start(dataDir));
+          await restart();
+          break;
+        case 'crash':
+          crash.arm(operation.at);
+          await Promise.all(operation.uploads.map(({ key, version }) => put(key, version)));
+          await Promise.race([crash.died, stack.whenIdle()]);
+          await restart();
+          break;
+        case 'held':
+          stack.holdStream();
+          await Promise.all(
+            operation.changes.map(({ key, version }) => (version === null ? remove(key) : put(key, version))),
+          );
+          await stack.releaseStream(arrangement(operation.seed));
           break;
       }
     }
     await stack.whenIdle();
     const expected = await buildOfLiveDigests(s3, stack.incomingBucket, stack.baseUrl);
-    expect(await siteBucket(s3, stack.siteBucket)).toEqual(expected);
+    const site = await siteBucket(s3, stack.siteBucket);
+    expect(site).toEqual(expected);
+    expect(await reportsOf(s3, stack.incomingBucket)).toEqual(await wantedReports(s3, stack.incomingBucket));
+    expect(brokenArchiveChains(site, stack.baseUrl)).toEqual([]);
   } finally {
     s3.destroy();
     await stack.close();
   }
+}
+
+/**
+ * Cuts held stream records into batches: each item's records in their order (one shard's guarantee),
+ * the items interleaved at random (several shards), in batches of one to four records.
+ */
+function arrangement(seed: number): StreamArrangement {
+  return (records) => {
+    const random = mulberry32(seed);
+    const byItem = new Map<string, DynamoDBRecord[]>();
+    for (const record of records) {
+      const item = `${record.dynamodb?.Keys?.pk?.S}/${record.dynamodb?.Keys?.sk?.S}`;
+      byItem.set(item, [...(byItem.get(item) ?? []), record]);
+    }
+    const queues = [...byItem.values()];
+    const ordered: DynamoDBRecord[] = [];
+    while (queues.length > 0) {
+      const index = Math.floor(random() * queues.length);
+      const queue = queues[index] ?? [];
+      const next = queue.shift();
+      if (next !== undefined) ordered.push(next);
+      if (queue.length === 0) queues.splice(index, 1);
+    }
+    const batches: DynamoDBRecord[][] = [];
+    while (ordered.length > 0) batches.push(ordered.splice(0, 1 + Math.floor(random() * 4)));
+    return batches;
+  };
+}
+
+/** A small seeded generator (mulberry32): the same seed, the same batches. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Every object under `prefix` of `bucket`, by key, as text. */
+async function objectsOf(s3: S3Client, bucket: string, prefix: string): Promise<Map<string, string>> {
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+  const objects = new Map<string, string>();
+  for (const { Key: key } of listed.Contents ?? []) {
+    if (key === undefined) continue;
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    objects.set(key, (await object.Body?.transformToString('utf8')) ?? '');
+  }
+  return objects;
+}
+
+/** Each digest's report as `<status> <title>`: what an editor is told. */
+async function reportsOf(s3: S3Client, bucket: string): Promise<Record<string, string>> {
+  const reports = await objectsOf(s3, bucket, 'reports/digests/');
+  return Object.fromEntries(
+    [...reports].map(([key, text]) => {
+      const report = JSON.parse(text) as { status: string; digest?: { title: string } };
+      return [key, `${report.status} ${report.digest?.title ?? ''}`.trim()];
+    }),
+  );
+}
+
+/** The reports wanted: `ok` and its title for every current digest, `withdrawn` for every deleted one. */
+async function wantedReports(s3: S3Client, bucket: string): Promise<Record<string, string>> {
+  const digests = await objectsOf(s3, bucket, 'digests/');
+  const reported = Object.keys(await reportsOf(s3, bucket));
+  const wanted: Record<string, string> = {};
+  for (const [key, text] of digests) wanted[`reports/${key}.json`] = `ok ${parseDigest(text).title}`;
+  for (const key of reported) wanted[key] ??= 'withdrawn';
+  return Object.fromEntries(Object.entries(wanted).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/**
+ * The feeds whose `prev-archive` chain (from the subscription feed, through the archive documents)
+ * misses an archive document of the topic, or runs in a circle: RFC 5005's promise that walking the
+ * chain gives the whole archive.
+ */
+function brokenArchiveChains(site: ReadonlyMap<string, string>, baseUrl: string): string[] {
+  const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  const broken: string[] = [];
+  for (const path of site.keys()) {
+    const feed = /^feeds\/([^/]+)\/atom\.xml$/.exec(path)?.[1];
+    if (feed === undefined) continue;
+    const documents = [...site.keys()].filter(
+      (key) => key.startsWith(`feeds/${feed}/archive/`) && key.endsWith('.xml'),
+    );
+    const seen = new Set<string>();
+    let at = path;
+    for (;;) {
+      const href = /<link rel="prev-archive" type="[^"]*" href="([^"]+)"\/>/.exec(site.get(at) ?? '')?.[1];
+      if (href === undefined) break;
+      at = href.replace(/&amp;/g, '&').slice(base.length);
+      if (seen.has(at)) break;
+      seen.add(at);
+    }
+    const missing = documents.filter((document) => !seen.has(document));
+    if (missing.length > 0 || [...seen].some((document) => !site.has(document))) {
+      broken.push(`${path}: the chain reaches ${[...seen].join(', ')}; misses ${missing.join(', ')}`);
+    }
+  }
+  return broken;
 }

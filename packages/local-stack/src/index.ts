@@ -44,5 +44,11 @@ export {
   startSiteServer,
 } from './site-server.ts';
 export { mailKeyFor, type SmtpInbox, type SmtpInboxOptions, startSmtpInbox } from './smtp-inbox.ts';
-export { recordsToRetry, StreamPoller, type StreamPollerOptions } from './stream-poller.ts';
+export {
+  recordsToRetry,
+  type StreamArrangement,
+  StreamPoller,
+  type StreamPollerOptions,
+} from './stream-poller.ts';
 export { type StreamListener, StreamRecorder, type StreamRecorderOptions } from './stream-recorder.ts';
+export type { BeforeWrite, StackWrite } from './write-hook.ts';

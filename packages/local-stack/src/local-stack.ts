@@ -41,8 +41,9 @@ import { repairS3rverData } from './s3rver-repair.ts';
 import { DebouncedIndexer } from './search-indexer.ts';
 import { startSiteServer } from './site-server.ts';
 import { startSmtpInbox } from './smtp-inbox.ts';
-import { StreamPoller } from './stream-poller.ts';
+import { type StreamArrangement, StreamPoller } from './stream-poller.ts';
 import { StreamRecorder } from './stream-recorder.ts';
+import { type BeforeWrite, hookWrites } from './write-hook.ts';
 
 /**
  * Options for a stack that shares nothing with others on the machine (tests, benchmarks): free ports,
@@ -118,6 +119,13 @@ export interface LocalStackOptions {
    * @default true
    */
   readonly reconcileAtStart?: boolean;
+  /**
+   * Called before every write the stack's functions send (ingest, render, reconcile; not other S3
+   * clients' uploads): throwing fails the write before it is sent. For crash tests, which stop the
+   * functions at an exact write and then `kill()` the stack.
+   * @default undefined - no hook
+   */
+  readonly beforeWrite?: BeforeWrite;
 }
 
 /** What ingest reported for one sample digest (`reports/digests/<name>.json`). */
@@ -157,6 +165,16 @@ export interface LocalStack {
   whenIdle(): Promise<void>;
   /** Runs one reconcile of the incoming bucket, the table and the site bucket (see `reconcile`). */
   reconcile(): Promise<ReconcileResult>;
+  /**
+   * Holds the stream records back from render until {@link LocalStack.releaseStream} (for tests that
+   * choose how records fall into batches and in which order the batches come).
+   */
+  holdStream(): void;
+  /**
+   * Waits for ingest to finish what it has, then delivers the held records in the batches `arrange`
+   * makes of them, one batch after another, and renders as usual from then on.
+   */
+  releaseStream(arrange: StreamArrangement): Promise<void>;
   /** Stops watching, lets running handlers finish, and closes the servers. */
   close(): Promise<void>;
   /**
@@ -231,6 +249,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       s3.destroy();
       dynamo.destroy();
     });
+    if (options.beforeWrite !== undefined) {
+      hookWrites(s3, 's3', options.beforeWrite);
+      hookWrites(dynamo, 'dynamodb', options.beforeWrite);
+    }
 
     let siteConfig: SiteConfig | undefined;
     const site = await startSiteServer({
@@ -425,6 +447,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sampleReports: () => Promise.all(samples.map((name) => readReport(s3, incomingBucket, name))),
       whenIdle,
       reconcile: reconcileNow,
+      holdStream: () => streamPoller.hold(),
+      releaseStream: async (arrange) => {
+        await ingestInvoker.idle();
+        await streamPoller.release(arrange);
+      },
       close: closeAll,
       kill: async () => {
         accepting = false;

@@ -21,6 +21,11 @@ export interface StreamPollerOptions {
   readonly log: (line: string) => void;
 }
 
+/** How held records are cut into batches, in the order they are delivered (see `StreamPoller.release`). */
+export type StreamArrangement = (
+  records: readonly DynamoDBRecord[],
+) => readonly (readonly DynamoDBRecord[])[];
+
 /**
  * Feeds stream records to a handler as a DynamoDB stream event source mapping does for one
  * shard: records batched over a short window, one batch at a time and in order (two renders at
@@ -36,6 +41,7 @@ export class StreamPoller {
   #timer: NodeJS.Timeout | undefined;
   #running = false;
   #closed = false;
+  #held = false;
 
   constructor(options: StreamPollerOptions) {
     this.#options = options;
@@ -77,7 +83,32 @@ export class StreamPoller {
     await this.idle();
   }
 
+  /** Keeps records queued, undelivered, until {@link StreamPoller.release}. */
+  hold(): void {
+    this.#held = true;
+  }
+
+  /**
+   * Delivers the records held so far in the batches `arrange` makes of them, one after another (each
+   * retried as any batch), then delivers as usual. `arrange` may reorder records across items, as
+   * several shards do, and should keep each item's records in order, as one shard does.
+   */
+  async release(arrange: StreamArrangement): Promise<void> {
+    this.#held = false;
+    if (this.#running || this.#timer !== undefined) await this.idle();
+    const records = this.#queue.splice(0);
+    this.#running = true;
+    try {
+      for (const batch of arrange(records)) if (batch.length > 0) await this.#deliver([...batch]);
+    } finally {
+      this.#running = false;
+      if (this.#queue.length > 0) this.#schedule();
+      else this.#wakeIdle();
+    }
+  }
+
   #schedule(): void {
+    if (this.#held && !this.#closed) return;
     if (this.#running || this.#timer !== undefined || this.#queue.length === 0) return;
     const batchSize = this.#options.batchSize ?? 1000;
     const window = this.#options.batchWindowMs ?? 100;

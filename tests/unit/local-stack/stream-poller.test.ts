@@ -50,6 +50,33 @@ describe('Function: recordsToRetry', () => {
 });
 
 describe('Class: StreamPoller', () => {
+  it('holds records back, then delivers them in the batches and order an arrangement gives', async () => {
+    // Prepare
+    const calls: string[][] = [];
+    const poller = new StreamPoller({
+      fn,
+      batchWindowMs: 1,
+      log: () => undefined,
+      handler: async (event) => {
+        calls.push(sequences(event));
+        return { batchItemFailures: [] };
+      },
+    });
+    poller.hold();
+    poller.push([record(1), record(2), record(3)]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const whileHeld = calls.length;
+
+    // Act
+    await poller.release((records) => [[...records].slice(2), [...records].slice(0, 2).reverse()]);
+    poller.push([record(4)]);
+    await poller.idle();
+
+    // Assess
+    expect(whileHeld).toBe(0);
+    expect(calls).toEqual([['3'], ['2', '1'], ['4']]);
+  });
+
   it('batches records pushed within the window into one invocation, filtered', async () => {
     // Prepare
     const calls: string[][] = [];
