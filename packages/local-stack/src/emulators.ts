@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
+import { type GuardedS3rver, refuseUnstorableKeys } from './s3rver-keys.ts';
 import { applyS3rverShims } from './s3rver-shims.ts';
 import { closeServer } from './site-server.ts';
 
@@ -21,12 +22,12 @@ export interface S3rverEvent {
   }>;
 }
 
-interface S3rverStore {
+interface S3rverStore extends Pick<GuardedS3rver['store'], 'getResourcePath'> {
   // Replaceable on purpose: the local stack wraps it to see multi-object deletes.
   deleteObject: (bucket: string, key: string) => Promise<void>;
 }
 
-interface S3rverInstance {
+interface S3rverInstance extends GuardedS3rver {
   readonly store: S3rverStore;
   /** Set by `run()`. */
   readonly httpServer?: Server;
@@ -82,7 +83,8 @@ export interface DynamoEmulator {
 
 /**
  * Starts s3rver in-process, keeping objects under `directory` and creating `buckets` if missing
- * (its `configureBuckets` is idempotent).
+ * (its `configureBuckets` is idempotent). Keys it could not keep as files as they are (a `.` or `..`
+ * part, a part over its file-name limit) are refused with a 400 (see `refuseUnstorableKeys`).
  */
 export async function startS3Emulator(options: {
   readonly host: string;
@@ -102,6 +104,8 @@ export async function startS3Emulator(options: {
   });
   // Koa logs unhandled app errors to stderr by default; s3rver answers them as S3 errors already.
   instance.on('error', () => undefined);
+  // Before it listens: Koa composes its middleware then.
+  refuseUnstorableKeys(instance);
   const address = await instance.run();
   return {
     endpoint: `http://${options.host}:${address.port}`,

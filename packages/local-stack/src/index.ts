@@ -34,6 +34,7 @@ export {
 export { createBuckets, createTable } from './provision.ts';
 export { encodeS3EventKey } from './s3-key-encoding.ts';
 export { createSequencer, isIngestedObject, type ObjectChange, toS3EventRecord } from './s3-notifications.ts';
+export { S3RVER_KEY_LIMITS } from './s3rver-keys.ts';
 export { type RepairedObject, repairS3rverData } from './s3rver-repair.ts';
 export { DebouncedIndexer, type DebouncedIndexerOptions } from './search-indexer.ts';
 export {

@@ -37,6 +37,7 @@ import { isDigestFile, watchInbox } from './inbox-watcher.ts';
 import type { LocalFunction } from './lambda-context.ts';
 import { createTable } from './provision.ts';
 import { createSequencer, isIngestedObject, type ObjectChange, toS3EventRecord } from './s3-notifications.ts';
+import { S3RVER_KEY_LIMITS } from './s3rver-keys.ts';
 import { repairS3rverData } from './s3rver-repair.ts';
 import { DebouncedIndexer } from './search-indexer.ts';
 import { startSiteServer } from './site-server.ts';
@@ -301,6 +302,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       timezone: digestTimezone,
       ...(options.maxDigestBytes === undefined ? {} : { maxDigestBytes: options.maxDigestBytes }),
       mail,
+      keyLimits: S3RVER_KEY_LIMITS,
     });
     const render = createRenderHandler({ s3, dynamo, tableName, siteBucket, site: siteConfig });
     await createTable(dynamo, tableName);
@@ -348,6 +350,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       timezone: digestTimezone,
       ...(options.maxDigestBytes === undefined ? {} : { maxDigestBytes: options.maxDigestBytes }),
       mail,
+      keyLimits: S3RVER_KEY_LIMITS,
     };
     const reconcileNow = async (): Promise<ReconcileResult> => {
       const result = await reconcile(reconcileServices);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
+import { isDigestKey } from '@feedwright/storage/schema';
 import type { S3EventRecord } from 'aws-lambda';
 import { encodeS3EventKey } from './s3-key-encoding.ts';
 
@@ -86,10 +86,7 @@ export function createSequencer(now: () => number = Date.now): () => string {
  * `mail/` when it receives mail (the local stack always does).
  */
 export function isIngestedObject(change: ObjectChange, incomingBucket: string): boolean {
-  return (
-    change.bucket === incomingBucket &&
-    (change.key.startsWith(BUCKET_PREFIXES.digests) || change.key.startsWith(BUCKET_PREFIXES.mail))
-  );
+  return change.bucket === incomingBucket && isDigestKey(change.key);
 }
 
 const SEQUENCER_WIDTH = 18;

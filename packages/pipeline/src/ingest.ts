@@ -13,7 +13,7 @@ import {
   NO_STORY_COUNTS,
   type StoryStore,
 } from '@feedwright/storage';
-import { reportKeyFor } from '@feedwright/storage/schema';
+import { digestKeyProblem, type KeyLimits, reportKeyFor } from '@feedwright/storage/schema';
 import type { PipelineLogger } from './logger.ts';
 import type { IngestReport } from './report.ts';
 import { type DigestEvent, isMailKey } from './s3-events.ts';
@@ -38,6 +38,12 @@ export interface IngestServices {
    * @default undefined - mail is refused
    */
   readonly mail?: SenderPolicy;
+  /**
+   * The keys the incoming bucket can hold: a digest whose key, or its report's key, would pass them
+   * (or that has a `.` or `..` part) is refused (see `digestKeyProblem`).
+   * @default S3_KEY_LIMITS
+   */
+  readonly keyLimits?: KeyLimits;
   readonly logger?: PipelineLogger;
   /** @default () => new Date() */
   readonly now?: () => Date;
@@ -64,12 +70,15 @@ export interface IngestResult {
  * resumes where the failed attempt stopped (see `TableStoryStore`).
  */
 export async function ingestDigestEvent(event: DigestEvent, services: IngestServices): Promise<IngestResult> {
+  const keyProblem = digestKeyProblem(event.key, services.keyLimits);
   const outcome =
-    event.kind === 'removed'
-      ? await removed(event, services)
-      : await applyVersion(event, services, event.versionId, event.size);
+    keyProblem !== undefined
+      ? refusedKey(event, services, keyProblem)
+      : event.kind === 'removed'
+        ? await removed(event, services)
+        : await applyVersion(event, services, event.versionId, event.size);
   const { ifMissing, settle, ...rest } = outcome;
-  const reportKey = reportKeyFor(event.key);
+  const reportKey = reportKeyFor(event.key, services.keyLimits);
   // A duplicate of the applied event: its first delivery may have stopped right after the commit, before
   // the report (an unsettled manifest: the report there, if any, is an older upload's).
   const repair =
@@ -219,6 +228,23 @@ async function reject(event: DigestEvent, services: IngestServices, error: Diges
     warnings: [],
     reason: error.message,
     code: error.code,
+  };
+}
+
+/**
+ * A key no digest may have (a `.` or `..` part, or too long for its report): refused before the
+ * object is read, whether it was written or deleted, so nothing is applied or withdrawn under it.
+ */
+function refusedKey(event: DigestEvent, services: IngestServices, problem: string): Outcome {
+  services.logger?.warn('digest key refused', { key: event.key, reason: problem });
+  return {
+    status: 'rejected',
+    key: event.key,
+    sequencer: event.sequencer,
+    stories: NO_STORY_COUNTS,
+    warnings: [],
+    reason: problem,
+    code: 'BAD_KEY',
   };
 }
 

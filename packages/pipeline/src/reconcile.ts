@@ -12,7 +12,7 @@ import {
   type SiteStore,
   type StoryStore,
 } from '@feedwright/storage';
-import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
+import { BUCKET_PREFIXES, type KeyLimits } from '@feedwright/storage/schema';
 import { ingestDigestEvent } from './ingest.ts';
 import type { PipelineLogger } from './logger.ts';
 import { issuesOfRecords } from './render-issues.ts';
@@ -40,6 +40,8 @@ export interface ReconcileServices {
   readonly timezone?: string;
   /** Who may publish by mail, as for ingest: `mail/` objects are re-applied under the same rule. */
   readonly mail?: SenderPolicy;
+  /** The keys the incoming bucket can hold, as for ingest. @default S3_KEY_LIMITS */
+  readonly keyLimits?: KeyLimits;
   readonly logger?: PipelineLogger;
   /** @default () => new Date() */
   readonly now?: () => Date;
@@ -149,6 +151,7 @@ export async function reconcile(services: ReconcileServices): Promise<ReconcileR
       ...(services.maxDigestBytes === undefined ? {} : { maxDigestBytes: services.maxDigestBytes }),
       ...(services.timezone === undefined ? {} : { timezone: services.timezone }),
       ...(services.mail === undefined ? {} : { mail: services.mail }),
+      ...(services.keyLimits === undefined ? {} : { keyLimits: services.keyLimits }),
       ...(services.logger === undefined ? {} : { logger: services.logger }),
       ...(services.now === undefined ? {} : { now: services.now }),
     });

@@ -25,7 +25,7 @@ export interface IngestReport {
   readonly warnings: readonly string[];
   /** Why the digest was rejected or the event skipped, in words an editor can act on. */
   readonly reason?: string;
-  /** The parser's error code when rejected (`EMPTY`, `BINARY`, `TOO_LARGE`, …). */
+  /** The parser's error code when rejected (`EMPTY`, `BINARY`, `TOO_LARGE`, …), or `BAD_KEY` for a key no digest may have. */
   readonly code?: string;
   /** The digest as parsed, when it was. */
   readonly digest?: { readonly title: string; readonly date: string; readonly publishedAt: string };

@@ -4,7 +4,7 @@ import { acceptDigest, type Digest, DigestError } from '@feedwright/digest';
 import type { IngestReport } from '@feedwright/pipeline';
 import { feedPath, storyPath } from '@feedwright/site';
 import { createDynamoStoryStore, type StoryCounts } from '@feedwright/storage';
-import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
+import { BUCKET_PREFIXES, digestKeyProblem, reportKeyFor } from '@feedwright/storage/schema';
 import type { Command } from '../command.ts';
 import { heldNotes, renamedNotes } from '../publish/correction-notes.ts';
 import { type DryRunPlan, planDryRun, storyDiff } from '../publish/dry-run.ts';
@@ -15,6 +15,7 @@ import {
   editorS3Client,
 } from '../publish/editor-clients.ts';
 import {
+  keyLimitsOf,
   readReport,
   siteUrlOf,
   uploadDigest,
@@ -101,6 +102,11 @@ async function publishFile(file: string, options: PublishOptions, clients: Clien
     };
   }
   const key = `${BUCKET_PREFIXES.digests}${basename(file)}`;
+  // Before anything is uploaded: a key that S3 would refuse, or that names another key locally.
+  const keyProblem = digestKeyProblem(key, keyLimitsOf(options));
+  if (keyProblem !== undefined) {
+    return { code: 1, stdout: [], stderr: [`feedwright: ${file}: refused, nothing uploaded: ${keyProblem}`] };
+  }
   if (options.dryRun) return dryRun(file, key, bytes, options, clients);
 
   const deadline = Date.now() + options.timeoutMs;
@@ -131,10 +137,29 @@ async function publishFile(file: string, options: PublishOptions, clients: Clien
   const heldIds = new Set(held.map((story) => story.storyId));
   // The stories as this tool reads them: their text is what the site must show (zone-independent).
   const digest = parseOrUndefined(bytes, options.timezone);
+  const published = [
+    `${file}: published: ${countsLine(report.stories)}`,
+    ...report.warnings.map((warning) => `  warning: ${warning}`),
+    ...renamedNotes(report.renamed ?? []),
+    ...(digest === undefined ? [] : urlLines(options, digest)),
+  ];
   if (digest !== undefined) {
     try {
       const shown = digest.stories.filter((story) => !heldIds.has(story.storyId));
       await waitForStoriesLive(options, shown, deadline, tick);
+    } catch (error) {
+      if (!(error instanceof EditorToolError)) throw error;
+      // Ingest applied it: the digest is live whatever the site check says, and the editor must know.
+      return {
+        code: 2,
+        stdout: published,
+        stderr: [
+          `feedwright: ${file}: ${error.message}`,
+          `feedwright: ${file}: the digest IS published: uploaded as ${key} and applied by ingest ` +
+            `(report ${reportKeyFor(key, keyLimitsOf(options))} in the bucket ${options.bucket}); to ` +
+            'see its stories live, publish the same file again with the right --site-url (it changes nothing)',
+        ],
+      };
     } finally {
       clients.progress.done(file);
     }
@@ -142,12 +167,7 @@ async function publishFile(file: string, options: PublishOptions, clients: Clien
   return {
     code: held.length > 0 ? 1 : 0,
     ...(held.length > 0 ? { held: true as const } : {}),
-    stdout: [
-      `${file}: published: ${countsLine(report.stories)}`,
-      ...report.warnings.map((warning) => `  warning: ${warning}`),
-      ...renamedNotes(report.renamed ?? []),
-      ...(digest === undefined ? [] : urlLines(options, digest)),
-    ],
+    stdout: published,
     stderr: heldNotes(basename(file), held).flatMap(({ headline, lines }) => [
       `feedwright: ${file}: ${headline}`,
       ...lines,

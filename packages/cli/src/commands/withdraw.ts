@@ -1,11 +1,12 @@
 import { basename } from 'node:path';
 import { acceptDigest } from '@feedwright/digest';
-import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
+import { BUCKET_PREFIXES, digestKeyProblem, isDigestKey } from '@feedwright/storage/schema';
 import type { Command } from '../command.ts';
-import { describeAwsFailure, editorS3Client } from '../publish/editor-clients.ts';
+import { describeAwsFailure, EditorToolError, editorS3Client } from '../publish/editor-clients.ts';
 import {
   deleteDigest,
   digestExists,
+  keyLimitsOf,
   readDigestObject,
   readReport,
   waitForStoriesGone,
@@ -20,9 +21,13 @@ export const withdrawCommand: Command = {
   usage: WITHDRAW_USAGE,
   async run(argv) {
     const options = parseWithdrawOptions(argv);
-    const key = options.keyOrFile.startsWith(BUCKET_PREFIXES.digests)
-      ? options.keyOrFile
-      : `${BUCKET_PREFIXES.digests}${basename(options.keyOrFile)}`;
+    const key = withdrawnKeyOf(options.keyOrFile);
+    // Before the bucket is touched: a `..` part would delete another key on the local S3.
+    const keyProblem = digestKeyProblem(key, keyLimitsOf(options));
+    if (keyProblem !== undefined) {
+      process.stderr.write(`feedwright: ${key}: refused, nothing deleted: ${keyProblem}\n`);
+      return 1;
+    }
     const s3 = editorS3Client(options);
     const progress = new ProgressLine(process.stderr);
     try {
@@ -44,13 +49,22 @@ export const withdrawCommand: Command = {
       const before = await readReport(s3, options, key);
       await deleteDigest(s3, options, key);
       const report = await waitForWithdrawReport(s3, options, key, before, deadline, tick);
-      await waitForStoriesGone(
-        options,
-        storyIds,
-        Math.min(report.stories.withdrawn, storyIds.length),
-        deadline,
-        tick,
-      );
+      try {
+        await waitForStoriesGone(
+          options,
+          storyIds,
+          Math.min(report.stories.withdrawn, storyIds.length),
+          deadline,
+          tick,
+        );
+      } catch (error) {
+        if (!(error instanceof EditorToolError)) throw error;
+        // Ingest withdrew them: say so, whatever the site check found.
+        throw new EditorToolError(
+          `${error.message}; the digest IS withdrawn: deleted from the bucket ${options.bucket}, and ingest ` +
+            `withdrew ${report.stories.withdrawn} of its stories`,
+        );
+      }
       progress.stop();
       const n = report.stories.withdrawn;
       process.stdout.write(`${key}: withdrawn: ${n} ${n === 1 ? 'story' : 'stories'} gone from the site\n`);
@@ -66,3 +80,11 @@ export const withdrawCommand: Command = {
     }
   },
 };
+
+/**
+ * The key to delete: a key under a digest prefix (`digests/…`, `mail/…`) as given; anything else is a
+ * file, whose name goes under `digests/`, where `feedwright publish` put it.
+ */
+export function withdrawnKeyOf(keyOrFile: string): string {
+  return isDigestKey(keyOrFile) ? keyOrFile : `${BUCKET_PREFIXES.digests}${basename(keyOrFile)}`;
+}

@@ -6,13 +6,26 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { Story } from '@feedwright/digest';
+import { S3RVER_KEY_LIMITS } from '@feedwright/local-stack';
 import type { IngestReport } from '@feedwright/pipeline';
 import { encodePath, storyPageText, storyPath } from '@feedwright/site';
-import { reportKeyFor } from '@feedwright/storage/schema';
+import { type KeyLimits, reportKeyFor, S3_KEY_LIMITS } from '@feedwright/storage/schema';
 import { describeAwsFailure, EditorToolError } from './editor-clients.ts';
 import type { EditorTarget } from './options.ts';
 
 const POLL_MS = 100;
+
+/**
+ * Connections to the site refused (or its host not found) this many times in a row: it is not there,
+ * and waiting longer would only delay the editor (a busy server answers, or drops, instead).
+ */
+const REFUSALS_TO_GIVE_UP = 5;
+
+/** Codes of a site that is not there at all, as opposed to one that is slow or busy. */
+const NOT_THERE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+/** The site refused every connection: it is not at the URL given, so waiting stops at once. */
+export class SiteUnreachableError extends EditorToolError {}
 
 /** Progress while waiting (a TTY shows it on one line); called about every poll. */
 export type Progress = (what: string, elapsedMs: number) => void;
@@ -22,6 +35,14 @@ export interface Upload {
   readonly key: string;
   readonly eTag: string;
   readonly versionId: string | undefined;
+}
+
+/**
+ * The keys the target's bucket can hold: S3's on AWS, the local S3's (shorter parts) on an explicit
+ * endpoint, which is the local stack's.
+ */
+export function keyLimitsOf(target: EditorTarget): KeyLimits {
+  return target.s3Endpoint === undefined ? S3_KEY_LIMITS : S3RVER_KEY_LIMITS;
 }
 
 /** The report on the key now, or undefined when there is none. */
@@ -179,11 +200,20 @@ export function waitForWithdrawReport(
 export const siteUrlOf = (target: EditorTarget, path: string): string =>
   `${target.siteUrl}${encodePath(path)}`;
 
+/** A site page as fetched: its status and body, or status 0 and why when the site did not answer. */
+interface Page {
+  readonly status: number;
+  readonly body: string;
+  readonly problem?: string;
+  /** The connection was refused or the host not found (its code): nothing listens there. */
+  readonly notThere?: string;
+}
+
 /**
- * Fetches a site page: its status and body, or status 0 and why when the site did not answer (retried
- * by the caller until its deadline: a busy server may drop a connection).
+ * Fetches a site page. A site that does not answer is retried by the caller until its deadline (a busy
+ * server may drop a connection), unless it refuses every connection: see {@link pageFetcher}.
  */
-async function fetchPage(url: string): Promise<{ status: number; body: string; problem?: string }> {
+async function fetchPage(url: string): Promise<Page> {
   try {
     const response = await fetch(url, {
       headers: { 'cache-control': 'no-cache' },
@@ -192,8 +222,31 @@ async function fetchPage(url: string): Promise<{ status: number; body: string; p
     return { status: response.status, body: response.status === 200 ? await response.text() : '' };
   } catch (error) {
     const code = (error as { cause?: { code?: string } }).cause?.code ?? String(error);
-    return { status: 0, body: '', problem: `cannot reach the site at ${url} (${code}): check --site-url` };
+    return {
+      status: 0,
+      body: '',
+      problem: `cannot reach the site at ${url} (${code}): check --site-url`,
+      ...(NOT_THERE.has(code) ? { notThere: code } : {}),
+    };
   }
+}
+
+/**
+ * {@link fetchPage} that throws a {@link SiteUnreachableError} once the site has refused
+ * {@link REFUSALS_TO_GIVE_UP} connections in a row, instead of letting the caller wait its whole timeout.
+ */
+function pageFetcher(target: EditorTarget): (url: string) => Promise<Page> {
+  let refusals = 0;
+  return async (url) => {
+    const page = await fetchPage(url);
+    refusals = page.notThere === undefined ? 0 : refusals + 1;
+    if (refusals >= REFUSALS_TO_GIVE_UP) {
+      throw new SiteUnreachableError(
+        `cannot reach the site at ${target.siteUrl} (${page.notThere}, ${refusals} tries): check --site-url`,
+      );
+    }
+    return page;
+  };
 }
 
 /** Waits until every story's page is served with this version's text. */
@@ -204,6 +257,7 @@ export function waitForStoriesLive(
   progress?: Progress,
 ): Promise<true> {
   const pending = new Map(stories.map((story) => [story.storyId, story]));
+  const fetchPage = pageFetcher(target);
   let problem: string | undefined;
   return waitFor(
     `the stories on the site (${target.siteUrl})`,
@@ -230,6 +284,7 @@ export function waitForStoriesGone(
   deadline: number,
   progress?: Progress,
 ): Promise<true> {
+  const fetchPage = pageFetcher(target);
   let problem: string | undefined;
   return waitFor(
     `the stories to leave the site (${target.siteUrl})`,

@@ -50,7 +50,9 @@ const TARGET_FLAGS = `  --aws                 talk to AWS: credentials and regio
 export const PUBLISH_USAGE = `Usage: feedwright publish FILE... [options]
 
 Uploads each digest to digests/<file name> in the incoming bucket, waits for ingest's report of
-this upload, then until its stories are served by the site, and prints the outcome.
+this upload, then until its stories are served by the site, and prints the outcome. A name that
+the bucket cannot hold (its key or its report's key over S3's 1,024 bytes, or over the local S3's
+233 bytes between slashes) or that is '.' or '..' is refused before anything is uploaded.
 
 Options:
   --dry-run             upload nothing: parse and plan as ingest would and show what would be
@@ -63,20 +65,23 @@ Options:
                         --dry-run                         default UTC
 ${TARGET_FLAGS}
 
-Exit status: 0 all published; 1 a digest was rejected (the previous version stays live), or
-published with stories that show another digest's text (the message says which, and what to do);
+Exit status: 0 all published; 1 a digest or its name was rejected (the previous version stays
+live), or published with stories that show another digest's text (the message says which, and what
+to do);
 2 wrong usage, a timeout, an unreachable endpoint or refused credentials.`;
 
 /** `feedwright withdraw --help`. */
 export const WITHDRAW_USAGE = `Usage: feedwright withdraw KEY_OR_FILE [options]
 
-Deletes the digest object (digests/<name>, or the key given) from the incoming bucket and waits
-until its stories are gone from the site.
+Deletes the digest object from the incoming bucket and waits until its stories are gone from the
+site. A key under digests/ or mail/ (a mailed digest, e.g. mail/20261202-e77f….eml) is taken as
+given; anything else is a file name, and its name without folders goes under digests/, where
+publish put it. A key with a '.' or '..' part is refused before the bucket is touched.
 
 Options:
 ${TARGET_FLAGS}
 
-Exit status: 0 withdrawn; 1 no such digest; 2 wrong usage, a timeout, an unreachable endpoint or
+Exit status: 0 withdrawn; 1 no such digest, or a key no digest may have; 2 wrong usage, a timeout, an unreachable endpoint or
 refused credentials.`;
 
 const TARGET_OPTIONS = {

@@ -5,6 +5,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_MAX_DIGEST_BYTES } from '@feedwright/digest';
 import type { SenderPolicy } from '@feedwright/mail';
 import { createDynamoIssueRegistry, createDynamoStoryStore, S3DigestSource } from '@feedwright/storage';
+import type { KeyLimits } from '@feedwright/storage/schema';
 import type { S3Event } from 'aws-lambda';
 import { ingestDigestEvent } from '../ingest.ts';
 import { digestEventsOf } from '../s3-events.ts';
@@ -23,6 +24,8 @@ export interface IngestDependencies {
   readonly timezone?: string;
   /** Who may publish by mail (`mail/` objects). @default undefined - mailed digests are refused */
   readonly mail?: SenderPolicy;
+  /** The keys the incoming bucket can hold (the local S3's are shorter). @default S3_KEY_LIMITS */
+  readonly keyLimits?: KeyLimits;
   /** @default a Powertools Logger for service `feedwright-ingest` */
   readonly logger?: Logger;
   /** @default Powertools Metrics, namespace `feedwright`, service `feedwright-ingest` */
@@ -52,6 +55,7 @@ export function createIngestHandler(deps: IngestDependencies): (event: S3Event) 
     maxDigestBytes: deps.maxDigestBytes ?? DEFAULT_MAX_DIGEST_BYTES,
     timezone: deps.timezone ?? 'UTC',
     ...(deps.mail === undefined ? {} : { mail: deps.mail }),
+    ...(deps.keyLimits === undefined ? {} : { keyLimits: deps.keyLimits }),
     logger,
   };
 
