@@ -68,13 +68,13 @@ describe('The local S3: keys it cannot keep as files', () => {
     const before = await filesUnder(emulators.directory);
 
     // Act
-    const escape = await rawPut(emulators.s3Endpoint, `/${BUCKET}/digests/../../escape2.txt`, 'x');
+    const outside = await rawPut(emulators.s3Endpoint, `/${BUCKET}/digests/../../escape2.txt`, 'x');
     const aliased = await rawPut(emulators.s3Endpoint, `/${BUCKET}/digests/../digests/a%20b.txt`, 'x');
     const dot = await rawPut(emulators.s3Endpoint, `/${BUCKET}/digests/./a%20b.txt`, 'x');
     const encoded = await rawPut(emulators.s3Endpoint, `/${BUCKET}/digests/%2E%2E/%2e%2e/escape3.txt`, 'x');
 
     // Assess
-    for (const answer of [escape, aliased, dot, encoded]) {
+    for (const answer of [outside, aliased, dot, encoded]) {
       expect(answer.status).toBe(400);
       expect(answer.body).toContain('<Code>InvalidArgument</Code>');
     }

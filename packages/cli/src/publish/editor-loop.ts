@@ -25,7 +25,7 @@ const REFUSALS_TO_GIVE_UP = 5;
 const NOT_THERE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 
 /** The site refused every connection: it is not at the URL given, so waiting stops at once. */
-export class SiteUnreachableError extends EditorToolError {}
+class SiteUnreachableError extends EditorToolError {}
 
 /** Progress while waiting (a TTY shows it on one line); called about every poll. */
 export type Progress = (what: string, elapsedMs: number) => void;
