@@ -253,7 +253,8 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
       file,
       ...target(),
     );
-    // A server that answers, but never with the story (s3rver): waited for until the timeout.
+    // A server that answers, but never with the story (s3rver): waited for until the timeout (long
+    // enough for ingest's report on a loaded machine, so that the wait is the site's).
     const slow = await runFeedwrightWith(
       LOCAL_ENV,
       'publish',
@@ -262,7 +263,7 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
       '--site-url',
       `${stack.s3Endpoint}/`,
       '--timeout',
-      '1',
+      '8',
     );
 
     // Assess
