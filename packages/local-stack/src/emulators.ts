@@ -118,13 +118,65 @@ export async function startS3Emulator(options: {
   };
 }
 
-/** Starts dynalite in-process with its LevelDB files under `directory`. */
+/**
+ * Local data the emulators cannot read (a file cut off by a crash or a full disk): what is broken,
+ * where, and what to do. `feedwright dev` prints the message, with no stack, and exits non-zero.
+ */
+export class LocalDataError extends Error {
+  override readonly name = 'LocalDataError';
+}
+
+/** The part of `level` (dynalite's own LevelDB binding) the check uses. */
+type LevelConstructor = new (
+  location: string,
+  options: { keyEncoding: 'buffer'; valueEncoding: 'buffer' },
+) => {
+  open(): Promise<void>;
+  iterator(): AsyncIterable<unknown>;
+  close(): Promise<void>;
+};
+
+/**
+ * Reads every entry of the LevelDB store under `directory` once, so that a damaged file is found now,
+ * with a sentence, rather than by dynalite, which throws LevelDB's errors where nothing catches them
+ * (the process ends with a `LEVEL_IO_ERROR` or `LEVEL_CORRUPTION` stack at the first read).
+ * @throws LocalDataError naming the folder, LevelDB's own words, and what to do.
+ */
+async function checkDynamoData(directory: string): Promise<void> {
+  const { Level } = require('level') as { Level: LevelConstructor };
+  const db = new Level(directory, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+  try {
+    await db.open();
+    for await (const _entry of db.iterator()) {
+      // Reading is the check: each table file is opened and its blocks checksummed.
+    }
+  } catch (error) {
+    const cause = error as { code?: string; message?: string; cause?: { message?: string } };
+    const detail = [cause.code, cause.cause?.message ?? cause.message].filter(Boolean).join(': ');
+    throw new LocalDataError(
+      `the local DynamoDB data in ${directory} is damaged and cannot be read (${detail}). ` +
+        `Nothing was changed. Move the folder aside (mv '${directory}' '${directory}.damaged') and start ` +
+        'again: the digests kept in the local S3 rebuild the table and the site at the next start ' +
+        '(reconcile); delete the moved folder once the site is back.',
+      { cause: error },
+    );
+  } finally {
+    await db.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Starts dynalite in-process with its LevelDB files under `directory`, after reading them once (see
+ * {@link checkDynamoData}).
+ * @throws LocalDataError when the files are damaged.
+ */
 export async function startDynamoEmulator(options: {
   readonly host: string;
   readonly port: number;
   readonly directory: string;
 }): Promise<DynamoEmulator> {
   await mkdir(options.directory, { recursive: true });
+  await checkDynamoData(options.directory);
   const dynalite = require('dynalite') as DynaliteFactory;
   const server = dynalite({ path: options.directory, createTableMs: 0, deleteTableMs: 0 });
   await new Promise<void>((resolve, reject) => {

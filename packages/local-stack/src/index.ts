@@ -16,6 +16,7 @@ export { acceptsGzip, isCompressible } from './content-encoding.ts';
 export { LOCAL_DEFAULTS } from './defaults.ts';
 export {
   type DynamoEmulator,
+  LocalDataError,
   type S3Emulator,
   S3RVER_CREDENTIALS,
   s3rverClient,
