@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { type IngestReport, ingestDigestEvent } from '@feedwright/pipeline';
-import { MemoryDigestSource, MemoryItemTable, TableStoryStore } from '@feedwright/storage';
+import { TableStoryStore } from '@feedwright/storage';
 import { digestKeyProblem, type KeyLimits, reportKeyFor, S3_KEY_LIMITS } from '@feedwright/storage/schema';
+import { MemoryDigestSource, MemoryItemTable } from '@feedwright/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { digestEventsIn } from './digest-events.ts';
 
