@@ -26,6 +26,7 @@ import type { PipelineFunction } from './constructs/pipeline-function.ts';
 import { PipelineFunctions } from './constructs/pipeline-functions.ts';
 import { ReconcileFunction } from './constructs/reconcile-function.ts';
 import { ReportTopic } from './constructs/report-topic.ts';
+import { SearchIndexFunction } from './constructs/search-index-function.ts';
 import { SiteDistribution } from './constructs/site-distribution.ts';
 import { StoryTable } from './constructs/story-table.ts';
 
@@ -67,6 +68,11 @@ export interface FeedwrightStackProps extends StackProps {
    */
   readonly renderEntry?: string;
   /**
+   * The search-index handler module.
+   * @default functions/search-index/handler.ts in this repository
+   */
+  readonly searchIndexEntry?: string;
+  /**
    * Directory esbuild bundles from; both entries and the lock file must lie under it.
    * @default the repository root
    */
@@ -93,6 +99,7 @@ export class FeedwrightStack extends Stack {
   public readonly render: PipelineFunction;
   public readonly reconcile: PipelineFunction;
   public readonly reconcileRule: events.Rule;
+  public readonly searchIndex: SearchIndexFunction;
   public readonly ingestFailures: FailureQueue;
   public readonly renderFailures: FailureQueue;
   public readonly alarms: PipelineAlarms;
@@ -170,6 +177,14 @@ export class FeedwrightStack extends Stack {
       ...(settings.reconcileSchedule === undefined ? {} : { schedule: settings.reconcileSchedule }),
     });
     [this.reconcile, this.reconcileRule] = [reconcile.fn, reconcile.rule];
+    this.searchIndex = new SearchIndexFunction(this, 'SearchIndex', {
+      site: siteBucket,
+      table,
+      siteEnvironment: siteEnv,
+      entry: props.searchIndexEntry ?? join(REPO_ROOT, 'functions', 'search-index', 'handler.ts'),
+      projectRoot,
+      depsLockFilePath: props.depsLockFilePath ?? join(projectRoot, 'package-lock.json'),
+    });
     if (settings.mailDomain !== undefined && allowedSenders !== undefined) {
       this.mail = new MailReceiving(this, 'Mail', {
         mailDomain: settings.mailDomain,
@@ -183,15 +198,18 @@ export class FeedwrightStack extends Stack {
 
     const ingestRedrive = redriveCommand(this.ingestFailures, this.ingest);
     const renderRedrive = redriveCommand(this.renderFailures, this.render);
+    const searchRedrive = redriveCommand(this.searchIndex.failures, this.searchIndex.fn);
     this.alarms = new PipelineAlarms(this, 'Alarms', {
       functions: [
         { name: 'Ingest', function: this.ingest.function },
         { name: 'Render', function: this.render.function, maxIteratorAge: Duration.minutes(5) },
         { name: 'Reconcile', function: this.reconcile.function },
+        { name: 'SearchIndex', function: this.searchIndex.fn.function, maxIteratorAge: Duration.minutes(30) },
       ],
       queues: [
         { name: 'IngestFailureQueue', queue: this.ingestFailures.queue, remedy: ingestRedrive },
         { name: 'RenderFailureQueue', queue: this.renderFailures.queue, remedy: renderRedrive },
+        { name: 'SearchIndexFailureQueue', queue: this.searchIndex.failures.queue, remedy: searchRedrive },
       ],
       ...(settings.alarmEmail === undefined ? {} : { alarmEmail: settings.alarmEmail }),
     });
@@ -233,6 +251,7 @@ export class FeedwrightStack extends Stack {
       ['IngestFunctionName', this.ingest.function.functionName],
       ['RenderFunctionName', this.render.function.functionName],
       ['ReconcileFunctionName', this.reconcile.function.functionName],
+      ['SearchIndexFunctionName', this.searchIndex.fn.function.functionName],
       [
         'ReconcileCommand',
         `aws lambda invoke --function-name ${this.reconcile.function.functionName} --cli-read-timeout 0 /dev/stdout`,

@@ -105,7 +105,7 @@ describe('FeedwrightStack with every optional context key', () => {
         ]),
       },
     });
-    expect(alarms).toHaveLength(9);
+    expect(alarms).toHaveLength(13);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: logicalId(topic) }]);
     }

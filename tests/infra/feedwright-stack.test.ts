@@ -252,16 +252,16 @@ describe('FeedwrightStack: table', () => {
 });
 
 describe('FeedwrightStack: functions', () => {
-  it('runs all three on Node.js 22, arm64, JSON logs into their own log groups', () => {
-    for (const fn of [stack.ingest, stack.render, stack.reconcile]) {
+  it('runs all four on Node.js 22, arm64 (the search index x86_64, its Pagefind binary), JSON logs into their own log groups', () => {
+    for (const fn of [stack.ingest, stack.render, stack.reconcile, stack.searchIndex.fn]) {
       expect(resource(fn.function).Properties).toMatchObject({
         Runtime: 'nodejs22.x',
-        Architectures: ['arm64'],
+        Architectures: [fn === stack.searchIndex.fn ? 'x86_64' : 'arm64'],
         Handler: 'index.handler',
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logicalId(fn.logGroup) } },
       });
     }
-    template.resourceCountIs('AWS::Logs::LogGroup', 3);
+    template.resourceCountIs('AWS::Logs::LogGroup', 4);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
   });
 
@@ -609,10 +609,10 @@ describe('FeedwrightStack: CloudFront', () => {
     expect(config.WebACLId).toBeUndefined();
   });
 
-  it('adds CORS to every feed through a second behavior', () => {
+  it('adds CORS to every feed through a behavior of their own', () => {
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
-        CacheBehaviors: [
+        CacheBehaviors: Match.arrayWith([
           Match.objectLike({
             PathPattern: 'feeds/*',
             Compress: true,
@@ -621,7 +621,7 @@ describe('FeedwrightStack: CloudFront', () => {
             CachePolicyId: { Ref: logicalId(stack.site.cachePolicy) },
             ResponseHeadersPolicyId: { Ref: logicalId(stack.site.feedsHeadersPolicy) },
           }),
-        ],
+        ]),
       }),
     });
     expect(resource(stack.site.feedsHeadersPolicy).Properties).toMatchObject({
@@ -712,8 +712,9 @@ describe('FeedwrightStack: alarms', () => {
       Statistic: 'Maximum',
       Threshold: 300_000,
     });
-    // Errors and throttles of three functions, two failure queues, render's iterator age.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    // Errors and throttles of four functions, three failure queues, render's and the search index's
+    // iterator age.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 13);
   });
 
   it('has no alarm topic and no alarm actions without an alarm email (only the report topic)', () => {

@@ -1,3 +1,4 @@
+import { isSearchPath } from '@feedwright/site';
 import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -121,10 +122,14 @@ describe('FeedwrightStack: the report topic', () => {
     expect(code).toContain(JSON.stringify(HUB));
     expect(code).toContain('rel="self"');
     const distribution = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0] as {
-      Properties: { DistributionConfig: { DefaultCacheBehavior: object; CacheBehaviors: object[] } };
+      Properties: {
+        DistributionConfig: { DefaultCacheBehavior: object; CacheBehaviors: Array<{ PathPattern: string }> };
+      };
     };
     const config = distribution.Properties.DistributionConfig;
-    for (const behavior of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) {
+    // Every behavior that serves feeds: the search page's and index's serve none.
+    const feedBehaviors = config.CacheBehaviors.filter((behavior) => !isSearchPath(behavior.PathPattern));
+    for (const behavior of [config.DefaultCacheBehavior, ...feedBehaviors]) {
       expect(behavior).toMatchObject({ FunctionAssociations: [{ EventType: 'viewer-response' }] });
     }
   });

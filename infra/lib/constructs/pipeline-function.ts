@@ -29,6 +29,22 @@ export interface PipelineFunctionProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
+   * The instruction set. A function that runs a native binary needs the one its binary was built for.
+   * @default Architecture.ARM_64
+   */
+  readonly architecture?: lambda.Architecture;
+  /**
+   * Files copied into the bundle beside the handler (absolute path → name in the bundle), e.g. a native
+   * binary the function runs; they land in `/var/task/<name>` with their file mode.
+   * @default - none
+   */
+  readonly bundledFiles?: Readonly<Record<string, string>>;
+  /**
+   * Concurrent executions reserved for the function, which are also its ceiling.
+   * @default - none: the account's unreserved pool
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
    * Async-invocation settings (ingest only: S3 invokes asynchronously).
    * @default - Lambda's defaults: 2 retries, 6 h event age, no destination
    */
@@ -78,7 +94,10 @@ export class PipelineFunction extends Construct {
       depsLockFilePath: props.depsLockFilePath,
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+      architecture: props.architecture ?? lambda.Architecture.ARM_64,
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       memorySize: props.memorySize,
       timeout: props.timeout,
       role: this.role,
@@ -115,6 +134,18 @@ export class PipelineFunction extends Construct {
         // update can't change behaviour underneath us. It is most of the bundle (see
         // docs/performance.md), yet loads faster from one file than the runtime's copy from many.
         bundleAwsSDK: true,
+        ...(props.bundledFiles === undefined
+          ? {}
+          : {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_inputDir: string, outputDir: string) =>
+                  Object.entries(props.bundledFiles ?? {}).map(
+                    ([from, name]) => `cp "${from}" "${outputDir}/${name}"`,
+                  ),
+              },
+            }),
       },
       ...(props.asyncInvoke === undefined
         ? {}

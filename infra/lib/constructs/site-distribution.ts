@@ -1,4 +1,9 @@
-import { FEEDS_CORS, SECURITY_HEADERS } from '@feedwright/site';
+import {
+  FEEDS_CORS,
+  SEARCH_CONTENT_SECURITY_POLICY,
+  SEARCH_POLICY_PATH_PATTERNS,
+  SECURITY_HEADERS,
+} from '@feedwright/site';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -62,6 +67,8 @@ export class SiteDistribution extends Construct {
   public readonly cachePolicy: cloudfront.CachePolicy;
   public readonly pagesHeadersPolicy: cloudfront.ResponseHeadersPolicy;
   public readonly feedsHeadersPolicy: cloudfront.ResponseHeadersPolicy;
+  /** The search page's and index's headers: the site's, with the search CSP (see SEARCH_CONTENT_SECURITY_POLICY). */
+  public readonly searchHeadersPolicy: cloudfront.ResponseHeadersPolicy;
 
   constructor(scope: Construct, id: string, props: SiteDistributionProps) {
     super(scope, id);
@@ -107,6 +114,16 @@ export class SiteDistribution extends Construct {
     this.pagesHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'PagesHeaders', {
       comment: 'feedwright: security headers for pages',
       securityHeadersBehavior: securityHeaders,
+    });
+
+    // Only the search page and the index may run script (Pagefind's, and its WebAssembly): a policy and
+    // a behavior of their own, so every other path keeps the policy without script-src.
+    this.searchHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'SearchHeaders', {
+      comment: 'feedwright: security headers for the search page and index (Pagefind)',
+      securityHeadersBehavior: {
+        ...securityHeaders,
+        contentSecurityPolicy: { contentSecurityPolicy: SEARCH_CONTENT_SECURITY_POLICY, override: true },
+      },
     });
 
     // Feeds are public by design (FEEDS_CORS says why a wildcard origin exposes nothing).
@@ -181,6 +198,20 @@ export class SiteDistribution extends Construct {
           responseHeadersPolicy: this.feedsHeadersPolicy,
           ...(functionAssociations === undefined ? {} : { functionAssociations }),
         },
+        ...Object.fromEntries(
+          SEARCH_POLICY_PATH_PATTERNS.map((pattern) => [
+            pattern,
+            {
+              origin,
+              compress: true,
+              viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+              allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+              cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
+              cachePolicy: this.cachePolicy,
+              responseHeadersPolicy: this.searchHeadersPolicy,
+            },
+          ]),
+        ),
       },
       // A feed that doesn't exist yet should appear soon after its first story: cache the 404 briefly.
       errorResponses: [{ httpStatus: 404, ttl: Duration.seconds(10) }],

@@ -1,4 +1,4 @@
-import { RENDER_STREAM_PREFIXES, TABLE_INDEXES, TABLE_KEYS } from '@feedwright/storage/schema';
+import { KEY_PREFIX, RENDER_STREAM_PREFIXES, TABLE_INDEXES, TABLE_KEYS } from '@feedwright/storage/schema';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -93,6 +93,44 @@ export class StoryTable extends Construct {
             dynamodb: { Keys: { [TABLE_KEYS.partitionKey]: { S: lambda.FilterRule.beginsWith(prefix) } } },
           }),
         ),
+      }),
+    );
+    Validations.of(role.node.findChild('DefaultPolicy')).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'dynamodb:ListStreams, added by the stream event source, supports no resource-level permissions; the other stream actions are scoped to this table.',
+    });
+  }
+
+  /** The search indexer reads every live story: Query of the `all` index, nothing else. */
+  grantSearchIndex(role: iam.Role): void {
+    this.#grant(role, ['dynamodb:Query']);
+    this.#acknowledgeIndexes(role, 'The live stories are read through');
+  }
+
+  /**
+   * Tells `fn` that stories changed: story records of the stream, gathered for up to `window` (the
+   * debounce: while changes keep coming, at most one invocation per shard per window), in batches as
+   * large as Lambda allows. The records are only a signal (the function rebuilds from the table), so no
+   * bisecting and no partial batch responses: a failed batch is retried whole, then parked on `onFailure`.
+   */
+  streamToSearchIndex(fn: lambda.Function, role: iam.Role, onFailure: sqs.IQueue, window: Duration): void {
+    fn.addEventSource(
+      new sources.DynamoEventSource(this.table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 10_000,
+        maxBatchingWindow: window,
+        retryAttempts: 3,
+        maxRecordAge: Duration.hours(6),
+        parallelizationFactor: 1,
+        onFailure: new sources.SqsDlq(onFailure),
+        filters: [
+          lambda.FilterCriteria.filter({
+            dynamodb: {
+              Keys: { [TABLE_KEYS.partitionKey]: { S: lambda.FilterRule.beginsWith(KEY_PREFIX.story) } },
+            },
+          }),
+        ],
       }),
     );
     Validations.of(role.node.findChild('DefaultPolicy')).acknowledge({

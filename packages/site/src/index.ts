@@ -48,6 +48,7 @@ export {
   FEEDS_CORS,
   responseHeadersFor,
   SEARCH_CONTENT_SECURITY_POLICY,
+  SEARCH_POLICY_PATH_PATTERNS,
   SECURITY_HEADERS,
   SITE_CONTENT_SECURITY_POLICY,
 } from './response-headers.ts';

@@ -44,7 +44,7 @@ export const SEARCH_CONTENT_SECURITY_POLICY = [
  * The paths served with {@link SEARCH_CONTENT_SECURITY_POLICY}, as CloudFront path patterns (a cache
  * behaviour each); everything else gets {@link SITE_CONTENT_SECURITY_POLICY}.
  */
-const SEARCH_POLICY_PATH_PATTERNS = [SEARCH_PAGE_PATH, `${SEARCH_INDEX_PREFIX}*`] as const;
+export const SEARCH_POLICY_PATH_PATTERNS = [SEARCH_PAGE_PATH, `${SEARCH_INDEX_PREFIX}*`] as const;
 
 /** The Content-Security-Policy of the object `key`: the search policy on the search paths, else the site's. */
 export function contentSecurityPolicyFor(key: string): string {
