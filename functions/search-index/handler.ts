@@ -5,7 +5,6 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { siteConfigFromEnvironment } from '@feedwright/config';
-import { siteConfigFromEnvironment } from '@feedwright/config';
 import { requireEnv } from '@feedwright/pipeline';
 import { createSearchIndexHandler } from '@feedwright/search';
 import middy from '@middy/core';
