@@ -58,6 +58,9 @@ async function main(): Promise<void> {
     progress('feedwright build of 1,000 digests over 1,000 days…');
     const thousand = await writeCorpusOverDays(corpus, 1_000, work);
     const build1k = await buildSeconds(root, thousand);
+    const { searchIndexSeconds } = await import('./search.ts');
+    progress('search index (Pagefind) of 1,000 digests…');
+    const search1k = await searchIndexSeconds(corpus, 1_000);
     const { hugoBuildSeconds, hugoVersion } = await import('./peer-hugo.ts');
     progress('hugo: the same stories as pages with per-topic RSS…');
     const hugo1k = (await hugoVersion()) === undefined ? Number.NaN : await hugoBuildSeconds(thousand, work);
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
         stored_50k: round(renderArchive.stored_50k ?? Number.NaN),
       },
       build_1k_s: round(build1k),
+      search_index_1k_s: round(search1k),
       hugo_build_1k_s: round(hugo1k),
       build_vs_hugo: round(hugo1k / build1k, 2),
       backfill_1k_s: round(backfill1k),
@@ -122,6 +126,8 @@ type Result = {
   render_ms: { stored_1k: number; stored_50k: number };
   render_archive_ms: { stored_1k: number; stored_50k: number };
   build_1k_s: number;
+  /** `buildSearchFiles` over the stories of 1,000 digests. */
+  search_index_1k_s: number;
   /** NaN (null in JSON) when Debian's `hugo` is not installed. */
   hugo_build_1k_s: number;
   /** Hugo's time ÷ feedwright build's for the same 1,000 digests; ≥ 1 means not slower. */
@@ -164,6 +170,7 @@ function table(r: Result): string {
       archiveRatio <= 1.2,
     ],
     ['build, 1k digests', `${r.build_1k_s} s`, '≤ 4 s', r.build_1k_s <= 4],
+    ['search index, 1k digests', `${r.search_index_1k_s} s`, '≤ 10 s', r.search_index_1k_s <= 10],
     [
       'hugo ÷ feedwright build, 1k digests',
       Number.isNaN(r.build_vs_hugo)
