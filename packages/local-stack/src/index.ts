@@ -46,6 +46,7 @@ export {
   startSiteServer,
 } from './site-server.ts';
 export { mailKeyFor, type SmtpInbox, type SmtpInboxOptions, startSmtpInbox } from './smtp-inbox.ts';
+export { readStackSettings, type StackSettings, stackSettingsPath } from './stack-settings.ts';
 export {
   recordsToRetry,
   type StreamArrangement,

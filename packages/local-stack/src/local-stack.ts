@@ -42,6 +42,7 @@ import { repairS3rverData } from './s3rver-repair.ts';
 import { DebouncedIndexer } from './search-indexer.ts';
 import { startSiteServer } from './site-server.ts';
 import { startSmtpInbox } from './smtp-inbox.ts';
+import { writeStackSettings } from './stack-settings.ts';
 import { type StreamArrangement, StreamPoller } from './stream-poller.ts';
 import { StreamRecorder } from './stream-recorder.ts';
 import { type BeforeWrite, hookWrites } from './write-hook.ts';
@@ -290,6 +291,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       });
       closers.push(() => searchIndex.close());
     }
+    // Recorded for the commands that repair this stack later (reconcile): the same sender policy.
+    await writeStackSettings(dataDir, {
+      allowedSenders: options.allowedSenders ?? null,
+      timezone: options.timezone ?? 'UTC',
+    });
     // Local mail is trusted (nothing here checks SPF or DKIM); only the allow-list applies.
     const mail: SenderPolicy = {
       verdicts: 'trusted',

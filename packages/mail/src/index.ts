@@ -15,6 +15,7 @@ export {
   type ReadMailOptions,
   readMail,
   refusalOf,
+  senderRefusalOf,
 } from './read-mail.ts';
 export {
   type AllowedSenders,

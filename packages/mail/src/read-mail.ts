@@ -15,6 +15,7 @@ import {
   checkSender,
   type MailHeader,
   type SenderPolicy,
+  type SenderRefusal,
   type SesReceiptVerdicts,
   sesVerdictsFromHeaders,
 } from './sender-policy.ts';
@@ -273,4 +274,21 @@ export async function refusalOf(
     if (error instanceof DigestError) return { code: error.code, reason: error.message };
     throw error;
   }
+}
+
+/**
+ * Whether a message's sender may publish under `policy`, from its headers alone ({@link
+ * checkSender} on its `From:` addresses and SES's verdicts): what a repair checks again when the
+ * policy may have changed since the message was published.
+ *
+ * @throws {DigestError} as {@link readMail} does for a message that cannot be read.
+ */
+export async function senderRefusalOf(
+  bytes: Uint8Array,
+  policy: SenderPolicy,
+  options: ReadMailOptions = {},
+): Promise<SenderRefusal | undefined> {
+  const { email } = await openMail(bytes, options);
+  const sender = senderOf(email);
+  return checkSender(sender.fromAddresses, sender.verdicts, policy);
 }

@@ -169,6 +169,9 @@ async function applyVersion(
       ? await acceptMail(read.bytes, options, services.mail)
       : acceptDigest(read.bytes, options);
   } catch (error) {
+    if (error instanceof DigestError && error.code === 'SENDER_REFUSED' && isMailKey(event.key)) {
+      return refuseSender(event, services, error);
+    }
     if (error instanceof DigestError) return reject(event, services, error);
     throw error;
   }
@@ -208,6 +211,26 @@ async function acceptMail(
     );
   }
   return (await acceptMailDigest(bytes, { ...options, policy })).digest;
+}
+
+/**
+ * A mailed digest whose sender the policy refuses. A `mail/` object never changes, so when its
+ * stories are live the policy was tightened since it was published: what the policy now refuses
+ * is withdrawn, not left live as a rejected re-upload of a file would be.
+ */
+async function refuseSender(
+  event: DigestEvent,
+  services: IngestServices,
+  error: DigestError,
+): Promise<Outcome> {
+  const rejected = await reject(event, services, error);
+  if (rejected.status !== 'rejected') return rejected;
+  if ((await services.stories.digestStoryIds(event.key)).length === 0) return rejected;
+  const change = changeOf(event);
+  const result = await services.stories.withdrawDigest(change);
+  if (result.outcome === 'applied' || result.outcome === 'duplicate')
+    await services.issues?.withdrawIssue(change);
+  return result.outcome === 'applied' ? { ...rejected, stories: result.counts, settle: true } : rejected;
 }
 
 async function reject(event: DigestEvent, services: IngestServices, error: DigestError): Promise<Outcome> {

@@ -1,4 +1,5 @@
-import type { SenderPolicy } from '@feedwright/mail';
+import { DEFAULT_MAX_DIGEST_BYTES, DigestError } from '@feedwright/digest';
+import { type SenderPolicy, senderRefusalOf } from '@feedwright/mail';
 import { buildSite, digestMonthOf, isSearchPath, type SiteConfig } from '@feedwright/site';
 import {
   type CdnInvalidator,
@@ -131,14 +132,20 @@ export async function reconcile(services: ReconcileServices): Promise<ReconcileR
         eTag !== undefined &&
         manifest.eTag === eTag
       : !holders.has(key) && (manifest === undefined || manifest.deleted);
-    if (current && (manifest === undefined || manifest.settled === true)) continue;
+    // A live mailed digest whose sender the policy now refuses (a tightened allow-list) is applied
+    // again, which withdraws it; one that is not live stays as it is.
+    const refused = present && current && manifest !== undefined && (await isRefusedMail(services, key));
+    if (current && !refused && (manifest === undefined || manifest.settled === true)) continue;
     const event: DigestEvent = {
       kind: present ? 'created' : 'removed',
       bucket,
       key,
       // An applied event that was not settled (its issue record or report may be missing) is delivered
       // again as itself, a duplicate, which writes what it lacks; anything else is applied anew.
-      sequencer: current && manifest !== undefined ? manifest.sequencer : nextSequencer(manifest?.sequencer),
+      sequencer:
+        current && !refused && manifest !== undefined
+          ? manifest.sequencer
+          : nextSequencer(manifest?.sequencer),
       eventName: present ? 'ObjectCreated:Put' : 'ObjectRemoved:Delete',
       eventTime,
       // As S3's event would: the report names the version it is about, which `publish` waits for.
@@ -155,6 +162,10 @@ export async function reconcile(services: ReconcileServices): Promise<ReconcileR
       ...(services.logger === undefined ? {} : { logger: services.logger }),
       ...(services.now === undefined ? {} : { now: services.now }),
     });
+    if (refused) {
+      withdrawn.push(key);
+      continue;
+    }
     if (present && isRejectedWithoutChange(report, manifest)) continue;
     (present ? reapplied : withdrawn).push(key);
   }
@@ -174,6 +185,25 @@ export async function reconcile(services: ReconcileServices): Promise<ReconcileR
     deleted: site.deleted.length,
   });
   return { digests: objects.size, reapplied, withdrawn, ...site };
+}
+
+/**
+ * Whether `key` is a mailed digest whose sender the policy refuses now (its headers read again):
+ * one GET per live mailed digest and reconcile, the price of a policy change taking effect.
+ */
+async function isRefusedMail(services: ReconcileServices, key: string): Promise<boolean> {
+  if (services.mail === undefined || !key.startsWith(BUCKET_PREFIXES.mail)) return false;
+  const read = await services.source.getBytes(services.incomingBucket, key, {
+    maxBytes: services.maxDigestBytes ?? DEFAULT_MAX_DIGEST_BYTES,
+  });
+  if (read.kind !== 'found') return false;
+  try {
+    return (await senderRefusalOf(read.bytes, services.mail)) !== undefined;
+  } catch (error) {
+    // A message that cannot be read is ingest's to reject; it was applied once, so leave it.
+    if (error instanceof DigestError) return false;
+    throw error;
+  }
 }
 
 /** `reports/digests/a.txt.json` → `digests/a.txt`; `undefined` for a report of no digest prefix. */

@@ -2,14 +2,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { parseDigest } from '@feedwright/digest';
 import { type LocalStack, s3rverClient, startLocalStack } from '@feedwright/local-stack';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { FEEDWRIGHT_BIN, REPO_ROOT } from '../../support/cli.ts';
+import { FEEDWRIGHT_BIN, REPO_ROOT, runFeedwright } from '../../support/cli.ts';
 import { eventually, quietPowertools, tempDir } from './support.ts';
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url);
@@ -270,6 +270,30 @@ describe('Local stack: newsletters by e-mail (nodemailer → SMTP → mail/ → 
     expect(reply.response).toMatch(/someone@elsewhere.example is not on the allowed senders list/);
     expect(await mailKeys()).toEqual(before);
     expect(await feedTitles('all')).not.toContain('Shenzhen halts bus and subway services');
+  });
+  it('is repaired by feedwright reconcile under the sender list the stack was started with, not "anyone"', async () => {
+    // Prepare: a forged mail put straight into the bucket, past the SMTP door; ingest refuses it.
+    const key = 'mail/20201201-forged.eml';
+    const forged = `From: Editor <evil@attacker.example>\r\nTo: ${TO}\r\nSubject: Daily\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${digestFile('cx-daily-2022-02-04-repeats')}`;
+    await s3.send(new PutObjectCommand({ Bucket: stack.incomingBucket, Key: key, Body: forged }));
+    expect((await reportOf(key)).reason).toMatch(/evil@attacker.example is not on the allowed senders list/);
+    const before = await feedTitles('all');
+
+    // Act
+    const run = await runFeedwright(
+      'reconcile',
+      ...['--s3-endpoint', stack.s3Endpoint, '--dynamo-endpoint', stack.dynamoEndpoint],
+      ...['--base-url', stack.baseUrl, '--data-dir', stack.dataDir],
+    );
+
+    // Assess
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(await reportOf(key)).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringMatching(/evil@attacker.example is not on the allowed senders list/),
+    });
+    expect(await feedTitles('all')).toEqual(before);
   });
 });
 

@@ -218,6 +218,66 @@ describe('Function: reconcile, with mailed digests', () => {
   });
 });
 
+describe('Function: reconcile, when the sender policy changes', () => {
+  const message = (from: string, text: string) =>
+    `From: ${from}\r\nSubject: Daily\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${text}`;
+  const anyone = { verdicts: 'trusted' } as const;
+  const editorOnly = {
+    verdicts: 'trusted',
+    allowedSenders: parseAllowedSenders('editor@example.com'),
+  } as const;
+
+  it('withdraws a live mailed digest the tightened policy refuses, and only that one', async () => {
+    // Prepare
+    const { source, store, site, services } = fixture();
+    source.put(
+      BUCKET,
+      'mail/forged.eml',
+      message('Editor <evil@attacker.com>', digestText('Law', 'Forged story', 'Forged.')),
+    );
+    source.put(
+      BUCKET,
+      'mail/good.eml',
+      message('editor@example.com', digestText('Trade', 'Ports reopen', 'Good.')),
+    );
+    await reconcile({ ...services, mail: anyone });
+    expect((await store.liveStories()).map((entry) => entry.story.title).sort()).toEqual([
+      'Forged story',
+      'Ports reopen',
+    ]);
+
+    // Act
+    const result = await reconcile({ ...services, mail: editorOnly });
+    const again = await reconcile({ ...services, mail: editorOnly });
+
+    // Assess
+    expect(result.withdrawn).toEqual(['mail/forged.eml']);
+    expect((await store.liveStories()).map((entry) => entry.story.title)).toEqual(['Ports reopen']);
+    expect([...site.files.keys()].some((path) => path.includes('forged-story'))).toBe(false);
+    expect(again).toMatchObject({ reapplied: [], withdrawn: [], written: [], deleted: [] });
+  });
+
+  it('publishes it again when the policy lets its sender in again', async () => {
+    // Prepare
+    const { source, store, services } = fixture();
+    source.put(
+      BUCKET,
+      'mail/later.eml',
+      message('later@example.com', digestText('Law', 'A later story', 'Later.')),
+    );
+    await reconcile({ ...services, mail: anyone });
+    await reconcile({ ...services, mail: editorOnly });
+    expect(await store.liveStories()).toEqual([]);
+
+    // Act
+    const result = await reconcile({ ...services, mail: anyone });
+
+    // Assess
+    expect(result.reapplied).toEqual(['mail/later.eml']);
+    expect((await store.liveStories()).map((entry) => entry.story.title)).toEqual(['A later story']);
+  });
+});
+
 describe('Function: nextSequencer', () => {
   it('counts up in hex keeping the width, and starts a key never seen at the lowest value', () => {
     expect([nextSequencer('0055AED6DCD90281FF'), nextSequencer(undefined)]).toEqual([

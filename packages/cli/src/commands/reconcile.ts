@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SETTINGS } from '@feedwright/config';
-import { LOCAL_DEFAULTS, s3rverClient } from '@feedwright/local-stack';
-import { parseAllowedSenders } from '@feedwright/mail';
+import { LOCAL_DEFAULTS, readStackSettings, s3rverClient, stackSettingsPath } from '@feedwright/local-stack';
+import { parseAllowedSenders, type SenderPolicy } from '@feedwright/mail';
 import { reconcile } from '@feedwright/pipeline';
 import { resolveSiteConfig, type SiteConfig, SiteConfigError } from '@feedwright/site';
 import {
@@ -34,6 +34,10 @@ Options:
   --incoming-bucket NAME   default ${LOCAL_DEFAULTS.incomingBucket}
   --site-bucket NAME       default ${LOCAL_DEFAULTS.siteBucket}
   --table NAME             default ${LOCAL_DEFAULTS.tableName}
+  --data-dir DIR           the stack's data folder, where 'feedwright dev' records its settings
+                           default .feedwright; the allowed senders it was started with apply
+                           unless --allowed-senders is given (neither: mailed digests are left
+                           as they are, never re-applied for anyone)
 
 Settings, as 'feedwright dev' was given them (docs/operations.md):
 ${settingHelp(RECONCILE_SETTINGS)}
@@ -51,8 +55,10 @@ export interface ReconcileOptions {
   readonly site: SiteConfig;
   readonly digestTimezone: string;
   readonly maxDigestBytes: number;
-  /** As `feedwright dev --allowed-senders`; undefined: any sender. */
+  /** As `feedwright dev --allowed-senders`; undefined: the list the stack recorded in `dataDir`. */
   readonly allowedSenders?: string;
+  /** The stack's data folder, where `feedwright dev` records its settings. */
+  readonly dataDir: string;
 }
 
 /** Reads the flags of `feedwright reconcile`; bad flags throw a UsageError. */
@@ -68,6 +74,7 @@ export function parseReconcileOptions(argv: readonly string[]): ReconcileOptions
         'incoming-bucket': { type: 'string' },
         'site-bucket': { type: 'string' },
         table: { type: 'string' },
+        'data-dir': { type: 'string' },
         ...settingOptions(RECONCILE_SETTINGS),
       },
     }),
@@ -97,7 +104,26 @@ export function parseReconcileOptions(argv: readonly string[]): ReconcileOptions
     site,
     digestTimezone: digestTimezone ?? SETTINGS.digestTimezone.defaultValue ?? 'UTC',
     maxDigestBytes: maxDigestBytes ?? SETTINGS.maxDigestBytes.defaultValue ?? 0,
+    dataDir: values['data-dir'] ?? '.feedwright',
   };
+}
+
+/**
+ * The local stack's mail rule for a repair: trusted (nothing checks SPF or DKIM locally), with the
+ * allow-list given, else the one the stack recorded when it started; never "anyone" by default.
+ * `undefined` when neither is known: reconcile then re-applies no mail (ingest refuses it).
+ */
+async function senderPolicyOf(options: ReconcileOptions): Promise<SenderPolicy | undefined> {
+  let list: string | null | undefined = options.allowedSenders;
+  if (list === undefined) {
+    try {
+      list = (await readStackSettings(options.dataDir))?.allowedSenders;
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+    if (list === undefined) return undefined;
+  }
+  return { verdicts: 'trusted', ...(list === null ? {} : { allowedSenders: parseAllowedSenders(list) }) };
 }
 
 function url(value: string, flag: string): string {
@@ -120,6 +146,12 @@ export const reconcileCommand: Command = {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
     const out = (line: string) => process.stdout.write(`${line}\n`);
+    const mail = await senderPolicyOf(options);
+    if (mail === undefined) {
+      out(
+        `mail: no settings recorded in ${stackSettingsPath(options.dataDir)} and no --allowed-senders: mailed digests are left as they are`,
+      );
+    }
     try {
       const result = await reconcile({
         source: new S3DigestSource({ client: s3 }),
@@ -130,13 +162,7 @@ export const reconcileCommand: Command = {
         config: options.site,
         timezone: options.digestTimezone,
         maxDigestBytes: options.maxDigestBytes,
-        // The local stack's mail rule: trusted, only the allow-list applies.
-        mail: {
-          verdicts: 'trusted',
-          ...(options.allowedSenders === undefined
-            ? {}
-            : { allowedSenders: parseAllowedSenders(options.allowedSenders) }),
-        },
+        ...(mail === undefined ? {} : { mail }),
       });
       for (const key of result.reapplied) out(`re-applied: ${key}`);
       for (const key of result.withdrawn) out(`withdrawn: ${key}`);
