@@ -294,7 +294,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Recorded for the commands that repair this stack later (reconcile): the same sender policy.
     await writeStackSettings(dataDir, {
       allowedSenders: options.allowedSenders ?? null,
-      timezone: options.timezone ?? 'UTC',
+      timezone: digestTimezone,
     });
     // Local mail is trusted (nothing here checks SPF or DKIM); only the allow-list applies.
     const mail: SenderPolicy = {
@@ -402,7 +402,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             prefix: BUCKET_PREFIXES.mail,
             // Ingest's own acceptance, before the message is stored: a refused one is refused in
             // the SMTP dialogue, so its sender learns why, and nothing of it goes live.
-            check: (raw) => refusalOf(raw, { policy: mail, timezone: digestTimezone }),
+            check: (raw) =>
+              refusalOf(raw, {
+                policy: mail,
+                timezone: digestTimezone,
+                ...(options.maxDigestBytes === undefined ? {} : { maxBytes: options.maxDigestBytes }),
+              }),
             store: async (key, raw) => {
               await s3.send(
                 new PutObjectCommand({
