@@ -10,7 +10,11 @@ import { digestOnDay } from '../tests/support/archive.ts';
  * corpus moved over as many days (Pagefind's index of every story, the page and its script). Best of
  * `runs`: the machine is shared. Parsing is not timed.
  */
-export async function searchIndexSeconds(corpus: readonly string[], count: number, runs = 2): Promise<number> {
+export async function searchIndexSeconds(
+  corpus: readonly string[],
+  count: number,
+  runs = 2,
+): Promise<number> {
   const stories: Story[] = [];
   for (let day = 0; day < count; day += 1) {
     stories.push(...parseDigest(digestOnDay(corpus[day % corpus.length] as string, day)).stories);
