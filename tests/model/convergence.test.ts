@@ -151,7 +151,13 @@ describe('Model: the site converges to build of the live digests', () => {
         run += 1;
         await checkSequence(join(work.path, `run-${run}`), operations);
       }),
-      { seed: SEED, numRuns: RUNS, endOnFailure: true, verbose: true },
+      {
+        seed: SEED,
+        numRuns: RUNS,
+        endOnFailure: true,
+        verbose: true,
+        examples: [[NEIGHBOUR_AHEAD]],
+      },
     );
   });
 });
@@ -191,6 +197,35 @@ class Crash {
     if (this.#dead) throw new Error('the process was killed (injected)');
   };
 }
+
+const metals = (day: number): DigestVersion => ({ slots: [2], variant: 0, day, hour: 9 });
+
+/**
+ * Always run first: December and May published (and rendered, by the restart's reconcile); then
+ * January and March at once, their records held and delivered so that January's story comes in a
+ * batch before March's. January's batch renders March
+ * (in the table already) as its neighbour; March's own batch then finds its documents there, and May
+ * must have been relinked to March by then.
+ */
+const NEIGHBOUR_AHEAD: readonly Operation[] = [
+  {
+    kind: 'burst',
+    uploads: [
+      { key: 'digests/a.txt', version: metals(0) },
+      { key: 'digests/b.txt', version: metals(3) },
+    ],
+  },
+  { kind: 'restart' },
+  {
+    kind: 'held',
+    changes: [
+      { key: 'digests/e.txt', version: metals(1) },
+      { key: 'digests/f.txt', version: metals(2) },
+    ],
+    // A seed whose batches bring January's story before March's: May's links went stale without relinking.
+    seed: 4,
+  },
+];
 
 async function start(dataDir: string, crash: Crash): Promise<{ stack: LocalStack; s3: S3Client }> {
   const stack = await startLocalStack({ ...isolatedStackOptions(dataDir), beforeWrite: crash.beforeWrite });
@@ -268,7 +303,8 @@ function arrangement(seed: number): StreamArrangement {
       const item = `${record.dynamodb?.Keys?.pk?.S}/${record.dynamodb?.Keys?.sk?.S}`;
       byItem.set(item, [...(byItem.get(item) ?? []), record]);
     }
-    const queues = [...byItem.values()];
+    // By item key, not arrival: the same records and seed give the same batches, whatever ingest's timing.
+    const queues = [...byItem].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, queue]) => queue);
     const ordered: DynamoDBRecord[] = [];
     while (queues.length > 0) {
       const index = Math.floor(random() * queues.length);
