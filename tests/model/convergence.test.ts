@@ -156,7 +156,7 @@ describe('Model: the site converges to build of the live digests', () => {
         numRuns: RUNS,
         endOnFailure: true,
         verbose: true,
-        examples: [[NEIGHBOUR_AHEAD]],
+        examples: [[CRASH_AFTER_COMMIT], [NEIGHBOUR_AHEAD]],
       },
     );
   });
@@ -199,6 +199,15 @@ class Crash {
 }
 
 const metals = (day: number): DigestVersion => ({ slots: [2], variant: 0, day, hour: 9 });
+
+/**
+ * Always run first: one upload of a one-story digest stopped at its fifth write of ingest, the first
+ * after the manifest's commit (claim, topic, story, commit, then the issue record, the report and the
+ * settle): the restart's reconcile must record its issue and write its report.
+ */
+const CRASH_AFTER_COMMIT: readonly Operation[] = [
+  { kind: 'crash', uploads: [{ key: 'digests/a.txt', version: metals(0) }], at: 5 },
+];
 
 /**
  * Always run first: December and May published (and rendered, by the restart's reconcile); then
