@@ -45,6 +45,7 @@ import { startSmtpInbox } from './smtp-inbox.ts';
 import { writeStackSettings } from './stack-settings.ts';
 import { type StreamArrangement, StreamPoller } from './stream-poller.ts';
 import { StreamRecorder } from './stream-recorder.ts';
+import { openUploadLedger } from './upload-ledger.ts';
 import { type BeforeWrite, hookWrites } from './write-hook.ts';
 
 /**
@@ -186,6 +187,9 @@ export interface LocalStack {
    */
   kill(): Promise<void>;
 }
+
+/** What the inbox uploaded (file name and SHA-256), in the data dir: see `openUploadLedger`. */
+const INBOX_LEDGER = 'inbox-uploads.json';
 
 const REGION = 'us-east-1';
 const ACCOUNT_ID = '123456789012';
@@ -389,7 +393,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         : await uploadSamples(resolve(options.digestsDir ?? 'events/digests'), upload, log);
 
     const inboxDir = options.inboxDir === null ? null : resolve(options.inboxDir ?? 'inbox');
-    const inbox = inboxDir === null ? undefined : await watchInbox({ directory: inboxDir, upload, log });
+    const inbox =
+      inboxDir === null
+        ? undefined
+        : await watchInbox({
+            directory: inboxDir,
+            upload,
+            log,
+            ledger: await openUploadLedger(join(dataDir, INBOX_LEDGER), log),
+          });
     if (inbox !== undefined) closers.push(() => inbox.close());
 
     const smtp =
