@@ -138,6 +138,29 @@ describe('search in Chromium, on the local stack', () => {
     expect(visit.pageErrors).toEqual([]);
   });
 
+  it("finds a story from the search box in the header of the front page and of a story's page", async () => {
+    // Prepare: a story page, reached as a reader would.
+    const front = await open('index.html');
+    const storyHref = await front.page.getAttribute('a[href*="stories/"]', 'href');
+    const story = await open(
+      new URL(storyHref ?? '', new URL('index.html', stack.siteUrl)).pathname.slice(1),
+    );
+
+    for (const visit of [front, story]) {
+      // Act
+      await visit.page.fill('header input[type="search"]', 'lawmakers');
+      await visit.page.press('header input[type="search"]', 'Enter');
+      await visit.page.waitForURL(/search\.html\?q=lawmakers$/);
+      await visit.page.waitForSelector('#search-results li');
+
+      // Assess
+      expect(await visit.page.textContent('#search-results h2 a')).toBe(
+        'Cover Story: The fight over China’s law to protect personal data',
+      );
+      expect(visit.consoleErrors).toEqual([]);
+    }
+  });
+
   it('searches from the address (search.html?q=…), as the search box of any page submits it', async () => {
     // Act
     const visit = await open('search.html?q=appreciates');
