@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
+import type { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { parseAllowedSenders } from '@feedwright/mail';
-import { type DigestEvent, type IngestReport, ingestDigestEvent } from '@feedwright/pipeline';
+import {
+  type DigestEvent,
+  type IngestReport,
+  ingestDigestEvent,
+  SnsReportNotifier,
+} from '@feedwright/pipeline';
 import { isLive, type StoryItem, TableIssueRegistry, TableStoryStore } from '@feedwright/storage';
 import { KEY_PREFIX } from '@feedwright/storage/schema';
 import { MemoryDigestSource, MemoryItemTable } from '@feedwright/testing';
@@ -371,6 +377,34 @@ describe('Function: ingestDigestEvent, on mailed digests (mail/ keys)', () => {
       mail: { verdicts: 'ses', allowedSenders: ALLOWED },
       now: () => new Date('2020-12-01T09:30:00Z'),
     };
+  });
+
+  it.each([
+    ['two From: headers', 'From: daily@newsletter.example.com\r\nFrom: evil@attacker.example'],
+    ['one From: header with two addresses', 'From: daily@newsletter.example.com, evil@attacker.example'],
+  ])('refuses a message SES passed with %s, and tells the editors’ topic why', async (_, from) => {
+    // Prepare
+    const raw = `${SES_PASS}\r\n${from}\r\nSubject: Daily\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${SEED.replace(/\r?\n/g, '\r\n')}`;
+    source.put(BUCKET, 'mail/two-from', raw);
+    const published: PublishCommand[] = [];
+    const notifier = new SnsReportNotifier({
+      client: { send: async (command: PublishCommand) => published.push(command) } as unknown as SNSClient,
+      topicArn: 'arn:aws:sns:us-east-1:123456789012:reports',
+    });
+
+    // Act
+    const { report } = await ingestDigestEvent(created('mail/two-from'), services);
+    await notifier.notify(report);
+
+    // Assess
+    expect(report).toMatchObject({ status: 'rejected', code: 'SENDER_REFUSED' });
+    expect(report.reason).toMatch(
+      /^the message has 2 From: addresses \(daily@newsletter\.example\.com, evil@attacker\.example\)/,
+    );
+    expect(liveStories()).toEqual([]);
+    expect(published).toHaveLength(1);
+    expect(published[0]?.input.Subject).toMatch(/^Rejected: /);
+    expect(published[0]?.input.Message).toContain('the message has 2 From: addresses');
   });
 
   it('publishes a message SES authenticated from an allowed sender, reported under reports/mail/', async () => {
