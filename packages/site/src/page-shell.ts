@@ -24,7 +24,7 @@ const STYLE = [
   `*{box-sizing:border-box}body{margin:0;background:var(--bg);color:var(--fg);font:1.0625rem/1.65 ${SANS};overflow-wrap:break-word}`,
   '.bar,main,body>footer{max-width:44rem;margin:0 auto;padding:0 1rem}',
   'a{color:var(--link)}h1,h2,h3{line-height:1.25;margin:1.4em 0 .5em}',
-  `h1,h2,h3,.brand{font-family:${SERIF}}h1{font-size:2rem}h2{font-size:1.35rem}`,
+  `h1,h2,h3,.brand{font-family:${SERIF}}h1{font-size:clamp(1.6rem,5vw,2.2rem)}h2{font-size:1.35rem}`,
   'body>header{border-bottom:1px solid var(--line);margin-bottom:1rem}',
   '.bar{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem;padding:.75rem 1rem}',
   '.brand{font-size:1.3rem;font-weight:700;color:var(--fg);text-decoration:none;margin-right:auto}',
@@ -39,7 +39,10 @@ const STYLE = [
   'ul,ol{padding-left:1.2rem}li{margin:.35rem 0}',
   'section{border-top:1px solid var(--line);margin-top:2rem}',
   '.stories{list-style:none;padding:0}.stories li{margin:0 0 1.1rem}.stories p{margin:.15rem 0}',
-  '.stories h3{font-size:1.15rem;margin:.1rem 0}',
+  '.stories h3{font-size:1.15rem;margin:.1rem 0}.stories h3 a,h2 a{color:var(--fg);text-decoration:none}',
+  '.stories h3 a:hover,h2 a:hover{text-decoration:underline}',
+  'article ol>li{margin-bottom:1.1rem}article ol>li>p{margin:.15rem 0}',
+  'main>nav{border-top:1px solid var(--line);margin-top:2rem}main>nav ul{list-style:none;padding:0}',
   '.topics{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.5rem}.topics li{margin:0}',
   '.topics a{display:inline-block;padding:.2rem .6rem;border:1px solid var(--line);border-radius:1rem;text-decoration:none}',
   '.feeds code{font-size:.85rem;background:var(--card);padding:.1rem .3rem;border-radius:3px;user-select:all}',
@@ -53,6 +56,8 @@ const STYLE = [
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
 const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
+  // As the header's policy (response-headers.ts): with no script, only a tool's fetch of the site's own files.
+  "connect-src 'self'",
   `style-src 'sha256-${STYLE_HASH}'`,
   "img-src 'self'",
   "base-uri 'none'",

@@ -15,6 +15,9 @@ import { SEARCH_INDEX_PREFIX, SEARCH_PAGE_PATH } from './search.ts';
  */
 export const SITE_CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
+  // No script can run under this policy, so nothing on the page can connect anywhere; what this allows
+  // is a tool's fetch from the page's frame of the site's own files (Lighthouse reads robots.txt so).
+  "connect-src 'self'",
   "img-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "base-uri 'none'",

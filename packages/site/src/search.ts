@@ -5,7 +5,7 @@ import type { SiteConfig } from './config.ts';
 import { readableDate } from './dates.ts';
 import { htmlPage, SEARCH_PAGE_PATH, SEARCH_QUERY_PARAM } from './page-shell.ts';
 import { CACHE_CONTROL_LISTING, CONTENT_TYPES, type SiteFile } from './site-file.ts';
-import { cleanText, escapeAttribute, escapeMarkup } from './text.ts';
+import { cleanText, escapeAttribute } from './text.ts';
 import { sortNewestFirst, storyTitle, topicName } from './topics.ts';
 import { encodePath, SiteUrls, storyPath } from './urls.ts';
 
