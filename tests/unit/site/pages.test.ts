@@ -106,7 +106,9 @@ describe('renderStoryPage', () => {
     const csp = elements.find(
       (el) => el.tagName === 'meta' && attr(el, 'http-equiv') === 'Content-Security-Policy',
     );
-    expect(csp && attr(csp, 'content')).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(csp && attr(csp, 'content')).toMatch(
+      /^default-src 'none'; connect-src 'self'; style-src 'sha256-[A-Za-z0-9+/=]+'/,
+    );
   });
 
   it('renders a quick hit as a page with just its headline', () => {
