@@ -184,7 +184,8 @@ export function htmlPage(page: PageOptions): string {
           meta('article:modified_time', page.article.modifiedTime),
           meta('article:section', page.article.section),
         ]),
-    `<meta name="twitter:card" content="${image === null ? 'summary' : 'summary_large_image'}">`,
+    // A wide logo makes the large card; a square icon, or none, the small one.
+    `<meta name="twitter:card" content="${config.logo === null ? 'summary' : 'summary_large_image'}">`,
     `<style>${STYLE}</style>`,
     ...(page.jsonLd === undefined
       ? []
