@@ -191,7 +191,7 @@ export const SETTINGS: SettingTable = {
   indexHeadlines: {
     name: 'indexHeadlines',
     scope: 'site',
-    help: 'headlines shown per topic on the front page',
+    help: 'issues listed on the front page after the latest one',
     env: 'SITE_INDEX_HEADLINES',
     flag: 'index-headlines',
     placeholder: 'N',

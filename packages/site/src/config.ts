@@ -19,7 +19,7 @@ export interface SiteConfig {
   readonly itemsPerFeed: number;
   /** Byte budget of one feed file; the oldest items are dropped to stay under it. @default 524288 */
   readonly maxFeedBytes: number;
-  /** Headlines shown per topic on index.html. @default 5 */
+  /** Issues listed on the front page (index.html) after the latest one. @default 5 */
   readonly indexHeadlines: number;
   /**
    * Date part of the `tag:` URIs used as GUIDs and ids (RFC 4151). Changing it changes every id, so
