@@ -54,4 +54,5 @@ export {
   type StreamPollerOptions,
 } from './stream-poller.ts';
 export { type StreamListener, StreamRecorder, type StreamRecorderOptions } from './stream-recorder.ts';
+export { openUploadLedger, type UploadLedger } from './upload-ledger.ts';
 export type { BeforeWrite, StackWrite } from './write-hook.ts';
