@@ -533,7 +533,7 @@ describe('FeedwrightStack: failure handling', () => {
     });
   });
 
-  it('feeds render from the stream in bisected, partially-failable, bounded batches of STORY# and ISSUES# records', () => {
+  it('feeds render from the stream in bisected, partially-failable, bounded batches of STORY#, ISSUES# and REDIRECTS records', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: logicalId(stack.render.function) },
       EventSourceArn: getAtt(stack.table, 'StreamArn'),
@@ -546,7 +546,7 @@ describe('FeedwrightStack: failure handling', () => {
       MaximumRecordAgeInSeconds: 3600,
       DestinationConfig: { OnFailure: { Destination: getAtt(stack.renderFailures.queue, 'Arn') } },
       FilterCriteria: {
-        Filters: ['STORY#', 'ISSUES#'].map((prefix) => ({
+        Filters: ['STORY#', 'ISSUES#', 'REDIRECTS'].map((prefix) => ({
           Pattern: JSON.stringify({ dynamodb: { Keys: { pk: { S: [{ prefix }] } } } }),
         })),
       },

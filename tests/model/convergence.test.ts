@@ -18,7 +18,7 @@ import {
 import type { DynamoDBRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildOfLiveDigests, siteBucket } from '../integration/local-stack/convergence.ts';
+import { buildOfLiveDigests, redirectPagesOf, siteBucket } from '../integration/local-stack/convergence.ts';
 import { quietPowertools, tempDir } from '../integration/local-stack/support.ts';
 import { DIGEST_DATES, DIGEST_KEYS, type DigestVersion, digestText, STORY_SLOTS } from './digests.ts';
 
@@ -290,7 +290,7 @@ async function checkSequence(dataDir: string, operations: readonly Operation[]):
     }
     await stack.whenIdle();
     const expected = await buildOfLiveDigests(s3, stack.incomingBucket, stack.baseUrl);
-    const site = await siteBucket(s3, stack.siteBucket);
+    const site = await siteBucket(s3, stack.siteBucket, await redirectPagesOf(stack));
     expect(site).toEqual(expected);
     expect(await reportsOf(s3, stack.incomingBucket)).toEqual(await wantedReports(s3, stack.incomingBucket));
     expect(brokenArchiveChains(site, stack.baseUrl)).toEqual([]);

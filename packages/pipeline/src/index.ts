@@ -20,6 +20,7 @@ export {
   type ReconcileServices,
   type ReconcileStore,
   reconcile,
+  redirectPages,
 } from './reconcile.ts';
 export { type RenderResult, type RenderServices, renderPlan } from './render.ts';
 export { issuesOfMonth } from './render-issues.ts';

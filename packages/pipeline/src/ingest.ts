@@ -11,6 +11,7 @@ import {
   type DigestSource,
   type IssueRegistry,
   NO_STORY_COUNTS,
+  type RedirectStore,
   type StoryStore,
 } from '@feedwright/storage';
 import { digestKeyProblem, type KeyLimits, reportKeyFor } from '@feedwright/storage/schema';
@@ -28,6 +29,12 @@ export interface IngestServices {
    * @default undefined - no issues are recorded
    */
   readonly issues?: IssueRegistry;
+  /**
+   * Where an upload's renamed stories (a corrected headline: a new id) are recorded, so that the old
+   * address leads to the story (see `RedirectStore`).
+   * @default undefined - no redirects are recorded
+   */
+  readonly redirects?: RedirectStore;
   /** @default DEFAULT_MAX_DIGEST_BYTES (5 MiB) */
   readonly maxDigestBytes?: number;
   /** IANA zone the digests' wall times are read in. @default 'UTC' */
@@ -181,6 +188,8 @@ async function applyVersion(
   // After the stories, so a listed issue never names a story not yet written; a duplicate repairs a crash in between.
   if (result.outcome === 'applied' || result.outcome === 'duplicate') {
     await services.issues?.recordIssue(change, digest);
+    // Before the settle too, so a crash in between is repaired by the retry or by reconcile.
+    if (result.renamed !== undefined) await services.redirects?.recordRedirects(result.renamed);
   }
   const applied: Outcome = {
     status: 'ok',

@@ -1,6 +1,13 @@
 import { DEFAULT_MAX_DIGEST_BYTES, DigestError } from '@feedwright/digest';
 import { type SenderPolicy, senderRefusalOf } from '@feedwright/mail';
-import { buildSite, digestMonthOf, isSearchPath, type SiteConfig } from '@feedwright/site';
+import {
+  buildSite,
+  digestMonthOf,
+  isSearchPath,
+  renderRedirectPage,
+  type SiteConfig,
+  type SiteFile,
+} from '@feedwright/site';
 import {
   type CdnInvalidator,
   type DigestSource,
@@ -10,6 +17,8 @@ import {
   type ManifestItem,
   md5,
   nextSequencer,
+  type RedirectStore,
+  resolveRedirect,
   type SiteStore,
   type StoryStore,
 } from '@feedwright/storage';
@@ -20,8 +29,11 @@ import { issuesOfRecords } from './render-issues.ts';
 import type { IngestReport } from './report.ts';
 import type { DigestEvent } from './s3-events.ts';
 
-/** The story store reads reconcile needs on top of ingest's: manifests by key and every live story. */
-export interface ReconcileStore extends StoryStore {
+/**
+ * The story store reads reconcile needs on top of ingest's: manifests by key, every live story, and the
+ * redirect records (which a re-applied digest may add to).
+ */
+export interface ReconcileStore extends StoryStore, RedirectStore {
   manifests(keys: readonly string[]): Promise<Map<string, ManifestItem>>;
   liveStories(): Promise<LiveStory[]>;
 }
@@ -154,6 +166,7 @@ export async function reconcile(services: ReconcileServices): Promise<ReconcileR
     const { report } = await ingestDigestEvent(event, {
       source,
       stories,
+      redirects: stories,
       ...(services.issues === undefined ? {} : { issues: services.issues }),
       ...(services.maxDigestBytes === undefined ? {} : { maxDigestBytes: services.maxDigestBytes }),
       ...(services.timezone === undefined ? {} : { timezone: services.timezone }),
@@ -226,7 +239,10 @@ async function reconcileSite(
 ): Promise<Pick<ReconcileResult, 'written' | 'deleted' | 'unchanged'>> {
   const stories = live.map((entry) => entry.story);
   const issues = [...records.values()].flatMap((month) => issuesOfRecords(month));
-  const wanted = buildSite(stories, services.config, services.archive === false ? {} : { issues });
+  const wanted = [
+    ...buildSite(stories, services.config, services.archive === false ? {} : { issues }),
+    ...redirectPages(await services.stories.redirects(), live, services.config),
+  ];
   const listed = new Map((await services.site.list()).map((object) => [object.key, object.eTag]));
   const written: string[] = [];
   let unchanged = 0;
@@ -251,6 +267,22 @@ async function reconcileSite(
     else if (result === 'foreign') unchanged += 1;
   }
   return { written, deleted, unchanged };
+}
+
+/**
+ * The redirect pages the table's redirect records call for: `stories/<from>.html` of each old id that is
+ * not live and leads to a live story (`resolveRedirect`). What the site holds beyond `buildSite`.
+ */
+export function redirectPages(
+  redirects: ReadonlyMap<string, string>,
+  live: readonly LiveStory[],
+  config: SiteConfig,
+): SiteFile[] {
+  const liveIds = new Set(live.map((entry) => entry.story.storyId));
+  return [...redirects.keys()].sort().flatMap((from) => {
+    const to = resolveRedirect(from, redirects, (id) => liveIds.has(id));
+    return to === undefined ? [] : [renderRedirectPage({ from, to }, config)];
+  });
 }
 
 /**

@@ -1,6 +1,12 @@
 import { ALL_TOPICS_SLUG } from '@feedwright/digest';
 import { digestMonthOf, monthOf } from '@feedwright/site';
-import { type IssueSiteView, issueChangeOf, type StorySiteView, storyChangeOf } from '@feedwright/storage';
+import {
+  type IssueSiteView,
+  issueChangeOf,
+  redirectChangeOf,
+  type StorySiteView,
+  storyChangeOf,
+} from '@feedwright/storage';
 import type { DynamoDBRecord } from 'aws-lambda';
 
 /**
@@ -39,6 +45,11 @@ export interface RenderPlan {
    * record, and the month of a changed story's digest (its time plus its position in seconds).
    */
   readonly issueMonths: ReadonlySet<string>;
+  /**
+   * Old story ids whose redirect record was written: their page becomes a redirect page (or goes), by
+   * their `story` unit. @default empty
+   */
+  readonly redirectIds?: ReadonlySet<string>;
   /** The units each record touched, by the record's `SequenceNumber`. */
   readonly unitsByRecord: ReadonlyMap<string, readonly string[]>;
 }
@@ -68,6 +79,7 @@ export function planRender(records: readonly DynamoDBRecord[]): RenderPlan {
   const topicMonths = new Map<string, Set<string>>();
   const sitemapMonths = new Set<string>();
   const issueMonths = new Set<string>();
+  const redirectIds = new Set<string>();
   const unitsByRecord = new Map<string, string[]>();
   const touch = (sequenceNumber: string | undefined, units: readonly RenderUnit[]): void => {
     if (sequenceNumber === undefined) return;
@@ -76,6 +88,12 @@ export function planRender(records: readonly DynamoDBRecord[]): RenderPlan {
     ]);
   };
   for (const record of records) {
+    const redirect = redirectChangeOf(record);
+    if (redirect !== undefined) {
+      redirectIds.add(redirect.from);
+      touch(redirect.sequenceNumber, [{ kind: 'story', storyId: redirect.from }]);
+      continue;
+    }
     const issue = issueChangeOf(record);
     if (issue !== undefined) {
       if (sameIssue(issue.before, issue.after)) continue;
@@ -128,6 +146,7 @@ export function planRender(records: readonly DynamoDBRecord[]): RenderPlan {
     topicMonths,
     sitemapMonths,
     issueMonths,
+    redirectIds,
     unitsByRecord,
   };
 }

@@ -9,6 +9,7 @@ import {
   isSubscriptionFeedPath,
   renderIndex,
   renderOpml,
+  renderRedirectPage,
   renderStoryPage,
   renderTopicFeeds,
   SITEMAP_PAGES_PATH,
@@ -26,6 +27,9 @@ import {
   type IssueRegistry,
   mapLimit,
   type ObjectVersion,
+  type RedirectStore,
+  redirectChain,
+  resolveRedirect,
   SiteObjectConflictError,
   type SiteStore,
   type StoryArchiveReader,
@@ -74,6 +78,13 @@ export interface RenderServices {
    * @default undefined (no archive)
    */
   readonly archive?: RenderArchive;
+  /**
+   * The redirect records. Given, the page of a story that is not live is a redirect page when a redirect
+   * from its id leads to a live story (`resolveRedirect`), and a story unit also sets the redirect pages
+   * whose chain passes through its story (withdrawn: they go; back: they lead to it again).
+   * @default undefined (a story that is not live loses its page)
+   */
+  readonly redirects?: RedirectStore;
 }
 
 /** What one render did to the site bucket. */
@@ -124,13 +135,14 @@ export async function renderPlan(plan: RenderPlan, services: RenderServices): Pr
   };
   const failed = new Map<string, unknown>();
   const archive = services.archive !== undefined;
-  if (plan.storyIds.size === 0 && (!archive || plan.issueMonths.size === 0))
+  const redirectIds = [...(plan.redirectIds ?? [])].filter((id) => !plan.storyIds.has(id));
+  if (plan.storyIds.size === 0 && redirectIds.length === 0 && (!archive || plan.issueMonths.size === 0))
     return { written: 0, unchanged: 0, deleted: 0, changedPaths: [], changedFeeds: [], failed };
 
   // A story not in the map has been withdrawn (or never existed).
   const current =
     plan.storyIds.size === 0 ? new Map() : await services.stories.getStories([...plan.storyIds]);
-  const context: UnitContext = { services, plan, current, tally, ...freshReads() };
+  const context: UnitContext = { services, plan, current, tally, redirects: lazy(services), ...freshReads() };
   // Feeds first: they are what readers poll, so they should be fresh soonest.
   const units: RenderUnit[] = [
     ...[...plan.topics].map((slug): RenderUnit => ({ kind: 'topic', slug })),
@@ -142,7 +154,7 @@ export async function renderPlan(plan: RenderPlan, services: RenderServices): Pr
           ...(plan.sitemapMonths.size > 0 ? [{ kind: 'sitemap' } as const] : []),
         ]
       : []),
-    ...[...plan.storyIds].map((storyId): RenderUnit => ({ kind: 'story', storyId })),
+    ...[...plan.storyIds, ...redirectIds].map((storyId): RenderUnit => ({ kind: 'story', storyId })),
   ];
   // Each task catches its own failure (recorded per unit), so every unit is tried.
   await mapLimit(units, services.concurrency ?? 8, async (unit) => {
@@ -179,6 +191,8 @@ interface UnitContext {
   readonly plan: RenderPlan;
   readonly current: ReadonlyMap<string, Story>;
   readonly tally: Tally;
+  /** The redirect records, read once a batch when a story unit needs them (none without the port). */
+  readonly redirects: () => Promise<ReadonlyMap<string, string>>;
   /**
    * Index Queries of this batch by topic, with the limit each asked for: a touched topic's feed and its
    * index listing share one (first attempt only), an untouched topic's listing asks for a few stories.
@@ -271,18 +285,65 @@ async function renderArchiveUnit(
   }
 }
 
-async function renderStory(storyId: string, { services, current, tally }: UnitContext): Promise<void> {
+async function renderStory(storyId: string, context: UnitContext): Promise<void> {
+  const { services, current, tally } = context;
+  await renderRedirectsThrough(storyId, context);
   const story = current.get(storyId);
-  if (story === undefined) {
-    await remove(storyPath(storyId), services.site, tally);
-    return;
-  }
+  if (story === undefined) return;
   // With the archive, a live story's page (which links its issue) is its digest month's issue unit's.
   if (services.archive !== undefined) return;
   const file = renderStoryPage(story, services.config);
   // HEADed here rather than inside putIfChanged, so that a page written for the first time (never
   // cached) is told apart from one rewritten (a correction: its cached copy must go).
   await put(file, await services.site.head(file.path), services.site, tally);
+}
+
+/**
+ * The page of story `storyId` when it is not live: a redirect page when a redirect from it leads to a live
+ * story, else none. Then the same for every other old id whose redirect chain passes through it, since
+ * its going or coming back changes where they lead. Those whose own unit is in this batch are left to it.
+ */
+async function renderRedirectsThrough(storyId: string, context: UnitContext): Promise<void> {
+  const { services, plan, current, tally } = context;
+  const redirects = await context.redirects();
+  const dependents = [...redirects.keys()].filter(
+    (from) =>
+      from !== storyId &&
+      !plan.storyIds.has(from) &&
+      !(plan.redirectIds?.has(from) ?? false) &&
+      redirectChain(from, redirects).includes(storyId),
+  );
+  const pages = current.has(storyId) ? dependents : [storyId, ...dependents];
+  if (pages.length === 0) return;
+  const ids = new Set(
+    pages.filter((from) => redirects.has(from)).flatMap((from) => [from, ...redirectChain(from, redirects)]),
+  );
+  // Strongly consistent, as `current` is: the index may not show this batch's changes yet. A page with no
+  // redirect (the common withdrawal) needs no read: its story is not live, so the page goes.
+  const live = ids.size === 0 ? new Map<string, Story>() : await services.stories.getStories([...ids]);
+  for (const from of pages) {
+    if (live.has(from)) continue;
+    const to = resolveRedirect(from, redirects, (id) => live.has(id));
+    const path = storyPath(from);
+    if (to === undefined) await remove(path, services.site, tally);
+    else
+      await put(
+        renderRedirectPage({ from, to }, services.config),
+        await services.site.head(path),
+        services.site,
+        tally,
+      );
+  }
+}
+
+/** The batch's one read of the redirect records, made when first asked for. */
+function lazy(services: RenderServices): () => Promise<ReadonlyMap<string, string>> {
+  let read: Promise<ReadonlyMap<string, string>> | undefined;
+  return () => {
+    if (services.redirects === undefined) return Promise.resolve(new Map());
+    read ??= services.redirects.redirects();
+    return read;
+  };
 }
 
 async function renderTopic(slug: string, context: UnitContext): Promise<void> {

@@ -43,6 +43,7 @@ export { renderIssueMonthArchive } from './issue-feed.ts';
 export { renderIssueMonthPage, renderIssuePage } from './issue-pages.ts';
 export { assignIssueIds, type Issue, type IssueSource, issueIdBase } from './issues.ts';
 export { renderOpml } from './opml.ts';
+export { renderRedirectPage, type StoryRedirect } from './redirect-page.ts';
 export {
   contentSecurityPolicyFor,
   FEEDS_CORS,

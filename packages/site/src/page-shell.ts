@@ -118,6 +118,12 @@ export interface PageOptions {
    * @default undefined - no script
    */
   readonly script?: { readonly src: string; readonly integrity: string };
+  /**
+   * The page stands for another one (a redirect page): search engines are told not to index it, and a
+   * browser goes on to `refresh` at once (`<meta http-equiv="refresh">`, which needs no script).
+   * @default undefined - an ordinary page
+   */
+  readonly refresh?: string;
 }
 
 /** `../` once per folder of `path`: the way from a page back to the top of the site. */
@@ -160,6 +166,12 @@ export function htmlPage(page: PageOptions): string {
     `<meta http-equiv="Content-Security-Policy" content="${a(page.script === undefined ? CONTENT_SECURITY_POLICY : SEARCH_PAGE_CONTENT_SECURITY_POLICY)}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="referrer" content="strict-origin-when-cross-origin">',
+    ...(page.refresh === undefined
+      ? []
+      : [
+          '<meta name="robots" content="noindex">',
+          `<meta http-equiv="refresh" content="${a(`0; url=${page.refresh}`)}">`,
+        ]),
     `<title>${escapeMarkup(page.title)}</title>`,
     ...(description === null || description === ''
       ? []

@@ -37,6 +37,7 @@ export {
   type ManifestItem,
   md5,
   type OwnerStamp,
+  type RedirectItem,
   type RenamedStory,
   type ShownBecause,
   type StoryItem,
@@ -44,6 +45,7 @@ export {
   topicKey,
 } from './items.ts';
 export { mapLimit } from './map-limit.ts';
+export { type RedirectStore, redirectChain, resolveRedirect } from './redirects.ts';
 export {
   type ClaimDecision,
   decideStoryWrite,
@@ -87,6 +89,7 @@ export {
   type IssueSiteView,
   type IssueStreamChange,
   issueChangeOf,
+  redirectChangeOf,
   type StorySiteView,
   type StoryStreamChange,
   storyChangeOf,

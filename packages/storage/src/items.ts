@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { ALL_TOPICS_SLUG, type Story } from '@feedwright/digest';
-import { ALL_PARTITION, KEY_PREFIX, SORT_KEY, TABLE_INDEXES, TOPICS_PARTITION } from './schema.ts';
+import {
+  ALL_PARTITION,
+  KEY_PREFIX,
+  REDIRECTS_PARTITION,
+  SORT_KEY,
+  TABLE_INDEXES,
+  TOPICS_PARTITION,
+} from './schema.ts';
 
 export interface ItemKey {
   readonly pk: string;
@@ -113,6 +120,21 @@ export interface TopicItem extends ItemKey {
   readonly name: string;
 }
 
+/**
+ * A redirect record: the story once called `from` was replaced by `to` under a corrected headline. Written
+ * by ingest from an upload's `renamed` stories; the old address leads to the story `to` is, or that `to`
+ * was itself renamed to (see `resolveRedirect`).
+ */
+export interface RedirectItem extends ItemKey {
+  readonly kind: 'redirect';
+  readonly from: string;
+  readonly to: string;
+}
+
+export function redirectKey(from: string): ItemKey {
+  return { pk: REDIRECTS_PARTITION, sk: from };
+}
+
 export function storyKey(storyId: string): ItemKey {
   return { pk: `${KEY_PREFIX.story}${storyId}`, sk: SORT_KEY.story };
 }
@@ -220,6 +242,16 @@ export function toManifestItem(raw: Item): ManifestItem {
     storyIds: Array.isArray(raw.storyIds) ? (raw.storyIds as string[]) : [],
     staleIds: Array.isArray(raw.staleIds) ? (raw.staleIds as string[]) : [],
   };
+}
+
+/** Reads a redirect record back from its stored form. */
+export function toRedirectItem(raw: Item): RedirectItem {
+  if (raw.kind !== 'redirect' || typeof raw.from !== 'string' || typeof raw.to !== 'string') {
+    throw new MalformedItemError(
+      `item ${raw.pk}/${raw.sk} is not a redirect record; inspect it in the table`,
+    );
+  }
+  return raw as unknown as RedirectItem;
 }
 
 /** Reads a topic registry entry back from its stored form. */

@@ -45,10 +45,16 @@ export const SORT_KEY = { story: 'STORY', manifest: 'MANIFEST', issue: 'ISSUE' }
 export const ISSUES_PREFIX = 'ISSUES#';
 
 /**
- * Partition-key prefixes of the items whose stream records render reads (story items and issue
- * records): the CDK event source's filter and the local stack's both come from this list.
+ * Partition of the redirect records: one item per old story id (sort key), naming the story that
+ * replaced it under a corrected headline. ONE paginated Query reads them all.
  */
-export const RENDER_STREAM_PREFIXES = [KEY_PREFIX.story, ISSUES_PREFIX] as const;
+export const REDIRECTS_PARTITION = 'REDIRECTS';
+
+/**
+ * Partition-key prefixes of the items whose stream records render reads (story items, issue records and
+ * redirect records): the CDK event source's filter and the local stack's both come from this list.
+ */
+export const RENDER_STREAM_PREFIXES = [KEY_PREFIX.story, ISSUES_PREFIX, REDIRECTS_PARTITION] as const;
 
 /** Partition of the topic registry: ONE Query lists every topic, so the index page never scans. */
 export const TOPICS_PARTITION = 'TOPICS';

@@ -11,16 +11,20 @@ import {
   type ManifestCounts,
   type ManifestItem,
   manifestKey,
+  type RedirectItem,
   type RenamedStory,
+  redirectKey,
   type StoryItem,
   storyKey,
   type TopicItem,
   toManifestItem,
   topicKey,
+  toRedirectItem,
   toStoryItem,
   toTopicItem,
 } from './items.ts';
 import { mapLimit } from './map-limit.ts';
+import type { RedirectStore } from './redirects.ts';
 import {
   type ClaimDecision,
   claimManifest,
@@ -33,7 +37,7 @@ import {
   type StoryDecision,
   type UploadPlan,
 } from './rules.ts';
-import { TOPICS_PARTITION } from './schema.ts';
+import { REDIRECTS_PARTITION, TOPICS_PARTITION } from './schema.ts';
 import { compareSequencers, nextSequencer } from './sequencer.ts';
 
 /**
@@ -172,7 +176,7 @@ export const NO_STORY_COUNTS: StoryCounts = { total: 0, added: 0, updated: 0, wi
  * what follows (the issue record, the report), it SETTLES the manifest: an applied manifest that is not
  * settled is an upload a crash stopped after its commit, which reconcile finishes.
  */
-export class TableStoryStore implements StoryStore, StoryArchiveReader {
+export class TableStoryStore implements StoryStore, StoryArchiveReader, RedirectStore {
   readonly #table: ItemTable;
   readonly #concurrency: number;
   readonly #maxAttempts: number;
@@ -250,6 +254,23 @@ export class TableStoryStore implements StoryStore, StoryArchiveReader {
   async listTopics(): Promise<TopicRecord[]> {
     const items = await this.#table.queryPartition(TOPICS_PARTITION);
     return items.map(toTopicItem).map(({ slug, name }) => ({ slug, name }));
+  }
+
+  async recordRedirects(renamed: readonly RenamedStory[]): Promise<void> {
+    if (renamed.length === 0) return;
+    const wanted = new Map(renamed.map(({ from, to }) => [from.storyId, to.storyId]));
+    const stored = await this.redirects();
+    // A later rename of the same old id wins; one already recorded is left alone (a retry, a duplicate).
+    const missing = [...wanted].filter(([from, to]) => stored.get(from) !== to);
+    await mapLimit(missing, this.#concurrency, async ([from, to]) => {
+      const item: RedirectItem = { ...redirectKey(from), kind: 'redirect', from, to };
+      await this.#table.put(item);
+    });
+  }
+
+  async redirects(): Promise<Map<string, string>> {
+    const items = await this.#table.queryPartition(REDIRECTS_PARTITION);
+    return new Map(items.map(toRedirectItem).map(({ from, to }) => [from, to]));
   }
 
   async getStory(storyId: string): Promise<Story | undefined> {
@@ -392,7 +413,7 @@ export class TableStoryStore implements StoryStore, StoryArchiveReader {
       if (planned === previous) return { kind: 'claimed', manifest: planned, prefetched };
       // The plan is what the upload changes relative to what it found, kept so a resumed retry reports it.
       const manifest: ManifestItem =
-        planned.counts === undefined ? withPlan(planned, change, stories, prefetched) : planned;
+        planned.counts === undefined ? withPlan(planned, change, stories, prefetched, previous) : planned;
       if (await this.#table.putIfVersion(manifest, previous?.version)) {
         return { kind: 'claimed', manifest, prefetched };
       }
@@ -523,6 +544,7 @@ function withPlan(
   change: DigestChange,
   stories: readonly Story[] | null,
   current: ReadonlyMap<string, StoryItem>,
+  previous: ManifestItem | undefined,
 ): ManifestItem {
   const plan = planUpload({
     digestKey: change.key,
@@ -533,7 +555,29 @@ function withPlan(
     ...(change.at === undefined ? {} : { at: change.at }),
   });
   const { held: _held, renamed: _renamed, ...rest } = manifest;
-  return { ...rest, counts: plan.counts, ...planNotes(plan) };
+  return {
+    ...rest,
+    counts: plan.counts,
+    ...planNotes({ ...plan, renamed: [...plan.renamed, ...unfinishedRenames(previous, plan, manifest)] }),
+  };
+}
+
+/**
+ * The renames an unfinished upload (a pending claim this one takes over) had found that still hold here:
+ * its old story may already be withdrawn, so this claim's plan cannot see it leave, yet its old address
+ * must still lead to the story this upload keeps.
+ */
+function unfinishedRenames(
+  previous: ManifestItem | undefined,
+  plan: UploadPlan,
+  manifest: ManifestItem,
+): RenamedStory[] {
+  if (previous?.state !== 'pending' || previous.renamed === undefined) return [];
+  const kept = new Set(manifest.storyIds);
+  const found = new Set(plan.renamed.map((rename) => rename.from.storyId));
+  return previous.renamed.filter(
+    ({ from, to }) => kept.has(to.storyId) && !kept.has(from.storyId) && !found.has(from.storyId),
+  );
 }
 
 /** The plan's notes as the manifest keeps them: only those there are. */

@@ -1,5 +1,5 @@
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
-import { ISSUES_PREFIX, KEY_PREFIX, TABLE_INDEXES } from './schema.ts';
+import { ISSUES_PREFIX, KEY_PREFIX, REDIRECTS_PARTITION, TABLE_INDEXES } from './schema.ts';
 
 /** What of a story item the site shows; `null` when it is not live (withdrawn, or a bare tombstone). */
 export interface StorySiteView {
@@ -87,4 +87,18 @@ function issueView(image: Record<string, AttributeValue> | undefined): IssueSite
     return null;
   const storyIds = (image.storyIds?.L ?? []).flatMap((entry) => (entry.S === undefined ? [] : [entry.S]));
   return { title, summary, date, publishedAt, storyIds };
+}
+
+/**
+ * Reads a table stream record of a redirect record: the old story id whose address it is about (its sort
+ * key), whatever was written; `undefined` for other items.
+ */
+export function redirectChangeOf(
+  record: DynamoDBRecord,
+): { readonly from: string; readonly sequenceNumber?: string } | undefined {
+  const keys = record.dynamodb?.Keys;
+  const from = keys?.sk?.S;
+  if (keys?.pk?.S !== REDIRECTS_PARTITION || from === undefined) return undefined;
+  const sequenceNumber = record.dynamodb?.SequenceNumber;
+  return { from, ...(sequenceNumber === undefined ? {} : { sequenceNumber }) };
 }

@@ -4,7 +4,7 @@ import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/c
 import type { LocalStack } from '@feedwright/local-stack';
 import { describe, expect, it } from 'vitest';
 import { siteProblems } from '../../support/validators.ts';
-import { buildOfLiveDigests, siteBucket } from './convergence.ts';
+import { buildOfLiveDigests, redirectPagesOf, siteBucket } from './convergence.ts';
 import { SAMPLE_DIGESTS, useIsolatedStack } from './support.ts';
 
 describe('Function: startLocalStack, the archive', { timeout: 90_000 }, () => {
@@ -39,7 +39,7 @@ describe('Function: startLocalStack, the archive', { timeout: 90_000 }, () => {
 
     // Assess
     const expected = await buildOfLiveDigests(s3, stack.incomingBucket, stack.baseUrl);
-    const bucket = await siteBucket(s3, stack.siteBucket);
+    const bucket = await siteBucket(s3, stack.siteBucket, await redirectPagesOf(stack));
     expect([...bucket.keys()].sort()).toEqual([...expected.keys()].sort());
     for (const [path, body] of expected) expect(bucket.get(path), path).toBe(body);
     const paths = [...bucket.keys()];

@@ -1,7 +1,10 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { DigestError, decodeDigest, parseDigest } from '@feedwright/digest';
 import { isolatedStackOptions, type LocalStack, startLocalStack } from '@feedwright/local-stack';
+import { redirectPages } from '@feedwright/pipeline';
 import { assignIssueIds, buildSite, resolveSiteConfig } from '@feedwright/site';
+import { createDynamoStoryStore } from '@feedwright/storage';
 import { mergeStories, type NamedDigest } from '../../../packages/cli/src/build/digests.ts';
 import { withoutUpdatedTimes } from '../../support/updated-times.ts';
 
@@ -47,8 +50,46 @@ export async function buildOfLiveDigests(
   return new Map(files.map((file) => [file.path, withoutUpdatedTimes(file.body)]));
 }
 
-/** The site bucket, by path, with the updated times that only the pipeline has taken out. */
-export async function siteBucket(s3: S3Client, bucket: string): Promise<Map<string, string>> {
+/**
+ * The redirect pages that the table's redirect records call for (an old address of a story whose
+ * headline was corrected, see `redirectPages`), by path: what the site holds beyond `feedwright build`,
+ * which has no history to know them by.
+ */
+export async function redirectPagesOf(
+  stack: Pick<LocalStack, 'dynamoEndpoint' | 'region' | 'credentials' | 'tableName' | 'baseUrl'>,
+): Promise<Map<string, string>> {
+  const client = new DynamoDBClient({
+    endpoint: stack.dynamoEndpoint,
+    region: stack.region,
+    credentials: stack.credentials,
+  });
+  try {
+    const store = createDynamoStoryStore({ tableName: stack.tableName, client });
+    const pages = redirectPages(
+      await store.redirects(),
+      await store.liveStories(),
+      resolveSiteConfig({ baseUrl: stack.baseUrl }),
+    );
+    return new Map(pages.map((file) => [file.path, file.body]));
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * The site bucket, by path, with the updated times that only the pipeline has taken out, and without
+ * exactly the redirect pages `redirects` names (see {@link redirectPagesOf}) where they hold what the
+ * records call for: one that does not is kept, for the comparison with the build to show it.
+ */
+export async function siteBucket(
+  s3: S3Client,
+  bucket: string,
+  redirects: ReadonlyMap<string, string> = new Map(),
+): Promise<Map<string, string>> {
   const contents = await bucketContents(s3, bucket);
-  return new Map([...contents].map(([key, body]) => [key, withoutUpdatedTimes(body.toString('utf8'))]));
+  return new Map(
+    [...contents]
+      .map(([key, body]) => [key, withoutUpdatedTimes(body.toString('utf8'))] as const)
+      .filter(([key, body]) => redirects.get(key) !== body),
+  );
 }

@@ -1,7 +1,7 @@
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { LocalStack } from '@feedwright/local-stack';
 import { describe, expect, it } from 'vitest';
-import { buildOfLiveDigests, siteBucket } from './convergence.ts';
+import { buildOfLiveDigests, redirectPagesOf, siteBucket } from './convergence.ts';
 import { digestText, useIsolatedStack } from './support.ts';
 
 describe("Function: startLocalStack, the operator's own files in the site bucket", {
@@ -45,7 +45,7 @@ describe("Function: startLocalStack, the operator's own files in the site bucket
 
     // Assess: the bucket is build of the live digests, plus the operator's files, served as they were.
     const expected = await buildOfLiveDigests(s3, stack.incomingBucket, stack.baseUrl);
-    const bucket = await siteBucket(s3, stack.siteBucket);
+    const bucket = await siteBucket(s3, stack.siteBucket, await redirectPagesOf(stack));
     expect(Object.fromEntries(bucket)).toEqual({ ...Object.fromEntries(expected), ...own });
     expect(result.deleted).toEqual([]);
     expect([...bucket.keys()].some((path) => path.includes('2021-01'))).toBe(false);

@@ -10,7 +10,7 @@ import {
 } from '@feedwright/local-stack';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withoutUpdatedTimes } from '../../support/updated-times.ts';
-import { buildOfLiveDigests, siteBucket, startBareStack } from './convergence.ts';
+import { buildOfLiveDigests, redirectPagesOf, siteBucket, startBareStack } from './convergence.ts';
 import { digestText, quietPowertools, tempDir } from './support.ts';
 
 describe('Function: startLocalStack, after a hard stop', () => {
@@ -71,7 +71,7 @@ describe('Function: startLocalStack, after a hard stop', () => {
     try {
       const expected = await buildOfLiveDigests(client, incomingBucket, second.baseUrl);
       expect([...expected.keys()].some((path) => path.includes('uploaded-while-down'))).toBe(true);
-      expect(await siteBucket(client, siteName)).toEqual(expected);
+      expect(await siteBucket(client, siteName, await redirectPagesOf(second))).toEqual(expected);
       expect(await repairS3rverData(join(dataDir, 's3'))).toEqual([]);
     } finally {
       client.destroy();
@@ -109,7 +109,7 @@ describe('Function: startLocalStack, after a hard stop', () => {
     const client = s3rverClient(second.s3Endpoint);
     try {
       const expected = await buildOfLiveDigests(client, second.incomingBucket, second.baseUrl);
-      expect(await siteBucket(client, second.siteBucket)).toEqual(expected);
+      expect(await siteBucket(client, second.siteBucket, await redirectPagesOf(second))).toEqual(expected);
       expect((await stat(file)).size).toBe(size);
       const response = await fetch(new URL('feeds/all/rss.xml', second.siteUrl));
       expect(response.status).toBe(200);

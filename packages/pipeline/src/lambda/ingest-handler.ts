@@ -48,9 +48,11 @@ class IngestFailedError extends Error {
 export function createIngestHandler(deps: IngestDependencies): (event: S3Event) => Promise<void> {
   const logger = deps.logger ?? new Logger({ serviceName: 'feedwright-ingest' });
   const metrics = deps.metrics ?? new Metrics({ namespace: 'feedwright', serviceName: 'feedwright-ingest' });
+  const stories = createDynamoStoryStore({ tableName: deps.tableName, client: deps.dynamo });
   const services = {
     source: new S3DigestSource({ client: deps.s3 }),
-    stories: createDynamoStoryStore({ tableName: deps.tableName, client: deps.dynamo }),
+    stories,
+    redirects: stories,
     issues: createDynamoIssueRegistry({ tableName: deps.tableName, client: deps.dynamo }),
     maxDigestBytes: deps.maxDigestBytes ?? DEFAULT_MAX_DIGEST_BYTES,
     timezone: deps.timezone ?? 'UTC',

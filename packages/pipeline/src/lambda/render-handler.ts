@@ -64,6 +64,7 @@ export function createRenderHandler(
   const stories = createDynamoStoryStore({ tableName: deps.tableName, client: deps.dynamo });
   const services = {
     stories,
+    redirects: stories,
     ...(deps.archive === false
       ? {}
       : {
