@@ -24,7 +24,6 @@ export function renderRedirectPage(redirect: StoryRedirect, config: SiteConfig):
   // Relative, as every link within the site is, so the tree also reads from disk.
   const relative = encodePath(storyPath(redirect.to)).slice('stories/'.length);
   const body = [
-    `<header><a href="../index.html">${escapeMarkup(config.siteTitle)}</a></header>`,
     '<main>',
     '<h1>This story has moved</h1>',
     `<p>Its headline was corrected, and it now lives at <a href="${escapeAttribute(relative)}">${escapeMarkup(urls.story(redirect.to))}</a>.</p>`,
@@ -33,11 +32,15 @@ export function renderRedirectPage(redirect: StoryRedirect, config: SiteConfig):
   return {
     path: storyPath(redirect.from),
     body: htmlPage({
-      language: config.language,
+      config,
+      path: storyPath(redirect.from),
       title: `This story has moved · ${config.siteTitle}`,
       description: null,
       canonical: urls.story(redirect.to),
       alternates: [],
+      // The smallest page: the header links home only, whether or not the site has its archive.
+      archive: false,
+      searchBox: false,
       body,
       refresh: relative,
     }),

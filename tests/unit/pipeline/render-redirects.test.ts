@@ -1,7 +1,8 @@
 import { type Digest, parseDigest } from '@feedwright/digest';
 import { type RenderPlan, renderPlan } from '@feedwright/pipeline';
 import { resolveSiteConfig } from '@feedwright/site';
-import { MemoryItemTable, MemorySiteStore, TableStoryStore } from '@feedwright/storage';
+import { TableStoryStore } from '@feedwright/storage';
+import { MemoryItemTable, MemorySiteStore } from '@feedwright/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { htmlProblems } from '../../support/validators.ts';
 

@@ -1,4 +1,5 @@
-import { MemoryItemTable, redirectChain, resolveRedirect, TableStoryStore } from '@feedwright/storage';
+import { redirectChain, resolveRedirect, TableStoryStore } from '@feedwright/storage';
+import { MemoryItemTable } from '@feedwright/testing';
 import { describe, expect, it } from 'vitest';
 
 const rename = (from: string, to: string) => ({
