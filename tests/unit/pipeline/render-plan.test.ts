@@ -221,3 +221,35 @@ describe('Function: planRender', () => {
     expect(plan.unitsByRecord.size).toBe(storyRecords.length);
   });
 });
+
+describe('Function: planRender, redirect records', () => {
+  it('makes the old id of a redirect record a story unit of its own, and touches nothing else', () => {
+    // Prepare
+    const record: DynamoDBRecord = {
+      eventName: 'INSERT',
+      dynamodb: {
+        Keys: { pk: { S: 'REDIRECTS' }, sk: { S: '2024-05-07-city-mayor-resigns' } },
+        NewImage: {
+          pk: { S: 'REDIRECTS' },
+          sk: { S: '2024-05-07-city-mayor-resigns' },
+          kind: { S: 'redirect' },
+          from: { S: '2024-05-07-city-mayor-resigns' },
+          to: { S: '2024-05-07-city-mayor-resigns-after-ten-years' },
+        },
+        SequenceNumber: '900',
+      },
+    };
+
+    // Act
+    const plan = planRender([record]);
+
+    // Assess
+    expect([...(plan.redirectIds ?? [])]).toEqual(['2024-05-07-city-mayor-resigns']);
+    expect(plan.unitsByRecord.get('900')).toEqual(['story:2024-05-07-city-mayor-resigns']);
+    expect({ stories: plan.storyIds.size, topics: plan.topics.size, listings: plan.listings }).toEqual({
+      stories: 0,
+      topics: 0,
+      listings: false,
+    });
+  });
+});
