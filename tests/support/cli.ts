@@ -25,13 +25,22 @@ export function runFeedwrightWith(
   env: Record<string, string | undefined>,
   ...args: string[]
 ): Promise<CliRun> {
+  return runFeedwrightIn(REPO_ROOT, env, ...args);
+}
+
+/** {@link runFeedwrightWith} from another working folder, as a user in their own project would. */
+export function runFeedwrightIn(
+  cwd: string,
+  env: Record<string, string | undefined>,
+  ...args: string[]
+): Promise<CliRun> {
   const merged = { ...process.env, ...env };
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete merged[name];
   return new Promise((resolve) => {
     execFile(
       FEEDWRIGHT_BIN,
       args,
-      { cwd: REPO_ROOT, env: merged, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 60_000 },
+      { cwd, env: merged, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
         resolve({ code, stdout, stderr });

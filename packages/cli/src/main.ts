@@ -1,5 +1,6 @@
 import type { Command } from './command.ts';
 import { UsageError } from './command.ts';
+import { EXIT, EXIT_STATUS_HELP } from './command-line.ts';
 
 const commands: Record<string, () => Promise<Command>> = {
   parse: async () => (await import('./commands/parse.ts')).parseCommand,
@@ -22,31 +23,37 @@ Commands:
   publish FILE... [--dry-run] [options]      upload digests and wait until they are live
   withdraw KEY_OR_FILE [options]             delete a digest and wait until it is gone
 
-Run 'feedwright <command> --help' for a command's options.`;
+Run 'feedwright <command> --help' for a command's options.
+
+${EXIT_STATUS_HELP}`;
 
 /** Entry point of the `feedwright` command; resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? process.stderr : process.stdout).write(`${usage}\n`);
-    return name === undefined ? 2 : 0;
+    return name === undefined ? EXIT.usage : EXIT.ok;
   }
   const load = commands[name];
   if (load === undefined) {
     process.stderr.write(`feedwright: unknown command '${name}'\n\n${usage}\n`);
-    return 2;
+    return EXIT.usage;
   }
   const command = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${command.usage}\n`);
-    return 0;
+    return EXIT.ok;
   }
   try {
     return await command.run(rest);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`feedwright ${name}: ${error.message}\n\n${command.usage}\n`);
-      return 2;
+      // The same three lines for every command: what is wrong, the usage line, where the rest is.
+      const usageLine = command.usage.split('\n')[0] ?? '';
+      process.stderr.write(
+        `feedwright ${name}: ${error.message}\n${usageLine}\nRun 'feedwright ${name} --help' for every option.\n`,
+      );
+      return EXIT.usage;
     }
     throw error;
   }

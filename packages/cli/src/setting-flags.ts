@@ -1,6 +1,7 @@
 import { ConfigError, readFlags, SETTINGS, type SettingName, type SettingValues } from '@feedwright/config';
 import type { SiteConfig } from '@feedwright/site';
 import { UsageError } from './command.ts';
+import type { OptionSpec } from './command-line.ts';
 
 /** The flags of the settings every command that renders takes, in `--help` order. */
 export const SITE_FLAGS = [
@@ -19,12 +20,12 @@ export const SITE_FLAGS = [
   'mailIn',
 ] as const satisfies readonly (keyof SiteConfig)[];
 
-/** `parseArgs` options for the flags of `names`: each a string, named as its setting defines. */
-export function settingOptions(names: readonly SettingName[]): Record<string, { type: 'string' }> {
-  const options: Record<string, { type: 'string' }> = {};
+/** The options of the flags of `names`: each takes a value, named as its setting defines. */
+export function settingOptions(names: readonly SettingName[]): Record<string, OptionSpec> {
+  const options: Record<string, OptionSpec> = {};
   for (const name of names) {
-    const flag = SETTINGS[name].flag;
-    if (flag !== undefined) options[flag] = { type: 'string' };
+    const { flag, placeholder } = SETTINGS[name];
+    if (flag !== undefined) options[flag] = { type: 'string', placeholder };
   }
   return options;
 }
@@ -77,3 +78,6 @@ export function readSettingFlags<K extends SettingName>(
     throw error;
   }
 }
+
+/** The `--help` line of every command, word for word. */
+export const HELP_LINE = helpLine('-h, --help', 'show this help');

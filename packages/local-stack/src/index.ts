@@ -23,6 +23,7 @@ export {
   startDynamoEmulator,
   startS3Emulator,
 } from './emulators.ts';
+export { ENDPOINTS_FILE, type LocalEndpoints, readLocalEndpoints } from './endpoints-file.ts';
 export { type InboxOptions, type InboxWatcher, isDigestFile, watchInbox } from './inbox-watcher.ts';
 export { createLambdaContext, type LocalFunction } from './lambda-context.ts';
 export {

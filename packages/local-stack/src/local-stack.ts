@@ -33,6 +33,7 @@ import {
   startDynamoEmulator,
   startS3Emulator,
 } from './emulators.ts';
+import { removeLocalEndpoints, writeLocalEndpoints } from './endpoints-file.ts';
 import { isDigestFile, watchInbox } from './inbox-watcher.ts';
 import type { LocalFunction } from './lambda-context.ts';
 import { createTable } from './provision.ts';
@@ -454,6 +455,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         }
       }
     };
+
+    // Last, once everything listens: `publish`, `withdraw` and `reconcile` find this stack from here;
+    // first to go on a clean stop (a hard stop leaves it, and they report the stack unreachable).
+    await writeLocalEndpoints(dataDir, {
+      pid: process.pid,
+      siteUrl: site.url,
+      s3Endpoint: s3Emulator.endpoint,
+      dynamoEndpoint: dynamoEmulator.endpoint,
+      region: REGION,
+      incomingBucket,
+      siteBucket,
+      tableName,
+      smtp: smtp === undefined ? null : `${host}:${smtp.port}`,
+      settings: {
+        site: siteConfig,
+        digestTimezone,
+        ...(options.maxDigestBytes === undefined ? {} : { maxDigestBytes: options.maxDigestBytes }),
+        ...(options.allowedSenders === undefined ? {} : { allowedSenders: options.allowedSenders }),
+      },
+    });
+    closers.push(() => removeLocalEndpoints(dataDir));
 
     return {
       siteUrl: site.url,

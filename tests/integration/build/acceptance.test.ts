@@ -44,7 +44,7 @@ describe('One acceptance path: parse, build and ingest', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('refuses a digest of 1,001 stories in parse (exit 2), build (exit 1) and ingest, with one reason', async () => {
+  it('refuses a digest of 1,001 stories in parse and build (both exit 1, refused) and ingest, with one reason', async () => {
     // Act
     const ingest = await ingestReason(tooManyStories());
     const parse = await runFeedwright('parse', file);
@@ -53,7 +53,7 @@ describe('One acceptance path: parse, build and ingest', () => {
     // Assess
     expect(ingest).toMatchObject({ status: 'rejected', code: 'TOO_MANY_STORIES' });
     expect(ingest.reason).toMatch(/1001 stories, more than the 1000/);
-    expect(parse.code).toBe(2);
+    expect(parse.code).toBe(1);
     expect(parse.stdout).toBe('');
     expect(parse.stderr).toBe(`feedwright: ${file}: ${ingest.reason}\n`);
     expect(build.code).toBe(1);

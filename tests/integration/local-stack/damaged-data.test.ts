@@ -64,7 +64,7 @@ describe('Function: startLocalStack, on damaged local DynamoDB data', { timeout:
     );
 
     // Assess
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(3);
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(

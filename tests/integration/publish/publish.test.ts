@@ -234,7 +234,7 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
     expect(await siteStatus('feeds/local-stack/rss.xml')).toBe(200);
   });
 
-  it('exits 2 with one line for an unreachable endpoint, refused credentials and a timeout', async () => {
+  it('exits 3 (failed) with one line for an unreachable endpoint, refused credentials and a timeout', async () => {
     // Prepare
     const port = await closedPort();
     const file = join(SAMPLE_DIGESTS, SAMPLE);
@@ -267,16 +267,16 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
     );
 
     // Assess
-    expect(unreachable.code, unreachable.stderr).toBe(2);
+    expect(unreachable.code, unreachable.stderr).toBe(3);
     expect(unreachable.stderr).toBe(
       `feedwright: ${file}: cannot reach S3 at http://127.0.0.1:${port} (ECONNREFUSED): is the local stack running (npm start)?\n`,
     );
-    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.code, refused.stderr).toBe(3);
     expect(refused.stderr).toMatch(
       /^feedwright: .*: S3 at .* refused the credentials \(InvalidAccessKeyId\)/,
     );
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
-    expect(slow.code, slow.stderr).toBe(2);
+    expect(slow.code, slow.stderr).toBe(3);
     const [timedOut, published, ...rest] = slow.stderr.trim().split('\n');
     expect(timedOut).toMatch(/: timed out after \d+ s waiting for the stories on the site /);
     expect(published).toContain(': the digest IS published: uploaded as digests/');

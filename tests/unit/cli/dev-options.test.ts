@@ -73,8 +73,10 @@ describe('Function: parseDevOptions', () => {
     [['--smtp-port', 'smtp'], /--smtp-port must be a port number/],
     [['--allowed-senders', 'example.com'], /--allowed-senders: allowed senders: "example.com" is neither/],
     [['--allowed-senders', ','], /--allowed-senders names nobody/],
-    [['--verbose'], /Unknown option '--verbose'/],
-    [['extra'], /positional/],
+    [['--verbose'], /^unknown option '--verbose'$/],
+    [['--site-prot', '0'], /^unknown option '--site-prot' \(did you mean '--site-port'\?\)$/],
+    [['--data-dir'], /^option '--data-dir' needs a value: --data-dir DIR$/],
+    [['extra'], /^unexpected argument 'extra'$/],
   ])('refuses %j with a usage error', (argv, message) => {
     // Act
     const parse = () => parseDevOptions(argv);

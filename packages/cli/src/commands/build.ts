@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { SETTINGS } from '@feedwright/config';
 import { DigestError, InvalidStoryError } from '@feedwright/digest';
 import { buildSearchFiles, SearchIndexError } from '@feedwright/search';
@@ -17,9 +16,10 @@ import { mergeStories, type NamedDigest } from '../build/digests.ts';
 import { collectDigestFiles } from '../build/inputs.ts';
 import { removeStaleFiles, writeSiteTree } from '../build/write-tree.ts';
 import type { Command } from '../command.ts';
-import { asUsageError, UsageError } from '../command.ts';
+import { UsageError } from '../command.ts';
+import { EXIT, EXIT_STATUS_HELP, parseCommandLine, requireInputs } from '../command-line.ts';
 import { readDigestFile } from '../digest-file.ts';
-import { readSettingFlags, SITE_FLAGS, settingHelp, settingOptions } from '../setting-flags.ts';
+import { HELP_LINE, readSettingFlags, SITE_FLAGS, settingHelp, settingOptions } from '../setting-flags.ts';
 
 /** The settings `feedwright build` takes as flags: the site's, and how digests are read. */
 const BUILD_SETTINGS = [...SITE_FLAGS, 'digestTimezone', 'maxDigestBytes'] as const;
@@ -36,12 +36,12 @@ Options:
   --out DIR            folder to write the site into (created if missing)
   --no-archive         leave the archive out: feeds (without prev-archive links), story pages
                        (without issue links), index.html and feeds.opml only
-  -h, --help           show this help
+${HELP_LINE}
 
 Settings (docs/operations.md):
 ${settingHelp(BUILD_SETTINGS)}
 
-Exit status: 0 all built; 1 some input rejected (the rest built); 2 wrong usage.`;
+${EXIT_STATUS_HELP} A rejected digest makes it 1, once the rest is built.`;
 
 /** How many files make a build long enough to report progress. */
 const PROGRESS_FROM = 20;
@@ -55,11 +55,20 @@ interface BuildOptions {
   readonly archive: boolean;
 }
 
-function parseOptions(argv: readonly string[]): BuildOptions {
-  const parsed: ReturnType<typeof parseWithNode> = asUsageError(() => parseWithNode(argv));
-  const { values, positionals } = parsed;
-  if (positionals.length === 0) throw new UsageError('name at least one digest file or folder');
-  if (values.out === undefined || values.out === '') throw new UsageError('--out DIR is required');
+async function parseOptions(argv: readonly string[]): Promise<BuildOptions> {
+  const { values, args } = parseCommandLine(argv, {
+    options: {
+      out: { type: 'string', placeholder: 'DIR' },
+      'no-archive': { type: 'boolean' },
+      ...settingOptions(BUILD_SETTINGS),
+    },
+    args: {
+      name: 'FILE_OR_DIR: name at least one digest file or folder',
+      min: 1,
+      max: Number.POSITIVE_INFINITY,
+    },
+  });
+  if (typeof values.out !== 'string') throw new UsageError('--out DIR is required');
   const { digestTimezone, maxDigestBytes, ...siteValues } = readSettingFlags(BUILD_SETTINGS, values);
   let site: SiteConfig;
   try {
@@ -68,27 +77,15 @@ function parseOptions(argv: readonly string[]): BuildOptions {
     if (error instanceof SiteConfigError) throw new UsageError(error.message);
     throw error;
   }
+  await requireInputs(args, { folders: true });
   return {
-    inputs: positionals,
+    inputs: args,
     outDir: values.out,
     timezone: digestTimezone ?? SETTINGS.digestTimezone.defaultValue ?? 'UTC',
     maxBytes: maxDigestBytes ?? SETTINGS.maxDigestBytes.defaultValue ?? 0,
     site,
     archive: values['no-archive'] !== true,
   };
-}
-
-function parseWithNode(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      out: { type: 'string' },
-      'no-archive': { type: 'boolean' },
-      ...settingOptions(BUILD_SETTINGS),
-    },
-  });
 }
 
 async function build(options: BuildOptions): Promise<number> {
@@ -119,7 +116,7 @@ async function build(options: BuildOptions): Promise<number> {
 
   if (digests.length === 0) {
     say(`feedwright: nothing to build: no digest was accepted (${rejected} rejected)`);
-    return 1;
+    return EXIT.refused;
   }
   const stories = mergeStories(digests);
   let site: SiteFile[];
@@ -134,7 +131,7 @@ async function build(options: BuildOptions): Promise<number> {
   } catch (error) {
     if (!(error instanceof InvalidStoryError || error instanceof SearchIndexError)) throw error;
     say(`feedwright: cannot render the site: ${error.message}`);
-    return 1;
+    return EXIT.refused;
   }
   const outDir = resolve(options.outDir);
   await writeSiteTree(outDir, [...site, ...search]);
@@ -144,7 +141,7 @@ async function build(options: BuildOptions): Promise<number> {
   say(
     `built ${plural(site.length + search.length, 'file')} from ${plural(digests.length, 'digest')} (${rejected} rejected) into ${outDir}`,
   );
-  return rejected > 0 ? 1 : 0;
+  return rejected > 0 ? EXIT.refused : EXIT.ok;
 }
 
 /** Why a file was refused: a DigestError's reason as ingest gives it, or what broke the parser. */
@@ -158,6 +155,6 @@ export const buildCommand: Command = {
   summary: 'write the whole site from digests',
   usage,
   async run(argv) {
-    return build(parseOptions(argv));
+    return build(await parseOptions(argv));
   },
 };

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { LOCAL_DEFAULTS, type LocalStackOptions } from '@feedwright/local-stack';
-import { asUsageError, UsageError } from '../command.ts';
-import { readSettingFlags, SITE_FLAGS, settingHelp, settingOptions } from '../setting-flags.ts';
+import { UsageError } from '../command.ts';
+import { EXIT_STATUS_HELP, parseCommandLine } from '../command-line.ts';
+import { HELP_LINE, readSettingFlags, SITE_FLAGS, settingHelp, settingOptions } from '../setting-flags.ts';
 
 /** The settings `feedwright dev` takes as flags: the site's and the pipeline's. */
 const DEV_SETTINGS = [...SITE_FLAGS, 'digestTimezone', 'maxDigestBytes', 'allowedSenders'] as const;
@@ -22,6 +22,7 @@ Options:
   --digests DIR     sample digests uploaded at start         default events/digests
   --inbox DIR       drop folder: *.txt files put here are uploaded (created if missing)
                                                              default inbox
+${HELP_LINE}
 
 Settings (docs/operations.md):
 ${settingHelp(DEV_SETTINGS)}
@@ -29,27 +30,25 @@ ${settingHelp(DEV_SETTINGS)}
 Upload a digest with any S3 client, e.g.
   curl -T my-digest.txt http://127.0.0.1:${LOCAL_DEFAULTS.s3Port}/${LOCAL_DEFAULTS.incomingBucket}/digests/my-digest.txt
 or mail it (the plain text as the message body) to any address at 127.0.0.1:${LOCAL_DEFAULTS.smtpPort}.
-Ctrl-C stops it.`;
+Ctrl-C stops it.
+
+${EXIT_STATUS_HELP}`;
 
 /** Reads the flags of `feedwright dev` into local-stack options; bad flags throw a UsageError. */
 export function parseDevOptions(argv: readonly string[]): LocalStackOptions {
-  const { values } = asUsageError(() =>
-    parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        'site-port': { type: 'string' },
-        's3-port': { type: 'string' },
-        'dynamo-port': { type: 'string' },
-        'smtp-port': { type: 'string' },
-        'data-dir': { type: 'string' },
-        digests: { type: 'string' },
-        inbox: { type: 'string' },
-        ...settingOptions(DEV_SETTINGS),
-      },
-    }),
-  );
+  const { values: parsed } = parseCommandLine(argv, {
+    options: {
+      'site-port': { type: 'string', placeholder: 'N' },
+      's3-port': { type: 'string', placeholder: 'N' },
+      'dynamo-port': { type: 'string', placeholder: 'N' },
+      'smtp-port': { type: 'string', placeholder: 'N' },
+      'data-dir': { type: 'string', placeholder: 'DIR' },
+      digests: { type: 'string', placeholder: 'DIR' },
+      inbox: { type: 'string', placeholder: 'DIR' },
+      ...settingOptions(DEV_SETTINGS),
+    },
+  });
+  const values = parsed as Record<string, string | undefined>;
   const { digestTimezone, maxDigestBytes, allowedSenders, ...site } = readSettingFlags(DEV_SETTINGS, values);
   return {
     sitePort: port(values, 'site-port'),

@@ -1,5 +1,7 @@
-import { LOCAL_DEFAULTS, type LocalStack } from '@feedwright/local-stack';
+import { join, relative, resolve } from 'node:path';
+import { ENDPOINTS_FILE, LOCAL_DEFAULTS, type LocalStack } from '@feedwright/local-stack';
 import type { Command } from '../command.ts';
+import { EXIT } from '../command-line.ts';
 import { DEV_USAGE, parseDevOptions } from './dev-options.ts';
 
 const REPEATED_SIGNAL_MS = 1_000;
@@ -21,7 +23,7 @@ export const devCommand: Command = {
       stack = await startLocalStack(options);
     } catch (error) {
       process.stderr.write(`feedwright dev: ${startupFailure(error, options)}\n`);
-      return 1;
+      return EXIT.failed;
     }
 
     const stopped = new Promise<void>((resolve) => {
@@ -62,6 +64,8 @@ export const devCommand: Command = {
     out(`base-url: ${stack.baseUrl}`);
     out(`hub: ${stack.site.hubUrl ?? '(none)'}`);
     out(`samples: ${stack.samples.length === 0 ? '(none)' : stack.samples.join(', ')}`);
+    out(`endpoints: ${join(stack.dataDir, ENDPOINTS_FILE)} (publish, withdraw and reconcile read it)`);
+    out(`publish: npx feedwright publish my-digest.txt${dataDirFlag(stack.dataDir)}`);
     out(`upload: curl -T my-digest.txt ${stack.s3Endpoint}/${stack.incomingBucket}/digests/my-digest.txt`);
     if (stack.smtpPort !== null) {
       out(`mail: send the digest as a message's text to any address at 127.0.0.1:${stack.smtpPort}`);
@@ -96,4 +100,11 @@ function startupFailure(error: unknown, options: ReturnType<typeof parseDevOptio
     return `port ${port} is already in use (another 'feedwright dev'?); stop it or choose another port with ${flag}`;
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The `--data-dir` a command needs to find this stack: none for the default folder. */
+function dataDirFlag(dataDir: string): string {
+  if (resolve(dataDir) === resolve('.feedwright')) return '';
+  const shown = relative(process.cwd(), dataDir);
+  return ` --data-dir ${shown === '' || shown.startsWith('..') ? dataDir : shown}`;
 }

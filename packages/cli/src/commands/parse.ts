@@ -1,72 +1,35 @@
-import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_DIGEST_BYTES, type Digest, DigestError } from '@feedwright/digest';
 import type { Command } from '../command.ts';
-import { UsageError } from '../command.ts';
+import { EXIT, EXIT_STATUS_HELP, parseCommandLine, requireInputs } from '../command-line.ts';
 import { readDigestFile } from '../digest-file.ts';
+import { HELP_LINE, readSettingFlags, settingHelp, settingOptions } from '../setting-flags.ts';
+
+/** The settings `feedwright parse` takes: how the digest is read. */
+const PARSE_SETTINGS = ['digestTimezone', 'maxDigestBytes'] as const;
 
 const usage = `Usage: feedwright parse FILE [--timezone TZ] [--max-bytes N]
 
-Parses one digest (the plain-text daily newsletter) and prints its stories as JSON on stdout.
+Parses one digest (the plain-text daily newsletter, or a saved e-mail) and prints its stories as
+JSON on stdout. A rejected digest gets one line 'feedwright: FILE: REASON' on stderr and nothing on
+stdout.
 
 Options:
-  --timezone TZ    IANA time zone in which the date line's wall time is read
-                   (default: UTC), e.g. Asia/Shanghai, America/New_York
-  --max-bytes N    refuse files larger than N bytes, before reading them
-                   (default: ${DEFAULT_MAX_DIGEST_BYTES}, i.e. 5 MiB; suffixes K and M allowed)
-  -h, --help       show this help
+${settingHelp(PARSE_SETTINGS)}
+${HELP_LINE}
 
-Exit status: 0 parsed; 2 rejected (bad input, bad time zone, missing file), with one line
-'feedwright: FILE: REASON' on stderr and nothing on stdout; 2 also for wrong options.`;
+${EXIT_STATUS_HELP}`;
 
-const SIZE = /^(\d+)\s*(k|kb|kib|m|mb|mib)?$/i;
-
-function parseMaxBytes(value: string): number {
-  const match = SIZE.exec(value.trim());
-  if (match === null)
-    throw new UsageError(`--max-bytes wants a number of bytes like 1048576 or 1M, not '${value}'`);
-  const unit = (match[2] ?? '').toLowerCase().charAt(0);
-  const bytes = Number(match[1]) * (unit === 'm' ? 1024 * 1024 : unit === 'k' ? 1024 : 1);
-  if (!Number.isSafeInteger(bytes) || bytes <= 0) {
-    throw new UsageError(`--max-bytes wants a positive number of bytes, not '${value}'`);
-  }
-  return bytes;
-}
-
-function readArgs(argv: readonly string[]): { file: string; timezone: string; maxBytes: number } {
-  let parsed: ReturnType<typeof parseArgsStrict>;
-  try {
-    parsed = parseArgsStrict(argv);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const option = /'([^']+)'/.exec(message)?.[1];
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) {
-      throw new UsageError(`unknown option '${option}'`);
-    }
-    throw new UsageError(message.split('\n')[0] ?? message);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length === 0) throw new UsageError('missing FILE: the digest to parse');
-  if (positionals.length > 1) throw new UsageError(`one FILE at a time, got ${positionals.length}`);
-  return {
-    file: positionals[0] as string,
-    timezone: values.timezone ?? 'UTC',
-    maxBytes:
-      values['max-bytes'] === undefined ? DEFAULT_MAX_DIGEST_BYTES : parseMaxBytes(values['max-bytes']),
-  };
-}
-
-function parseArgsStrict(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    options: {
-      timezone: { type: 'string' },
-      'max-bytes': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-    strict: true,
+async function readArgs(
+  argv: readonly string[],
+): Promise<{ file: string; timezone: string; maxBytes: number }> {
+  const { values, args } = parseCommandLine(argv, {
+    options: settingOptions(PARSE_SETTINGS),
+    args: { name: 'FILE: the digest to parse', min: 1, max: 1 },
   });
+  const { digestTimezone, maxDigestBytes } = readSettingFlags(PARSE_SETTINGS, values);
+  const file = args[0] ?? '';
+  await requireInputs([file], { folders: false });
+  return { file, timezone: digestTimezone ?? 'UTC', maxBytes: maxDigestBytes ?? DEFAULT_MAX_DIGEST_BYTES };
 }
 
 /**
@@ -100,21 +63,21 @@ export const parseCommand: Command = {
   summary: "print a digest's stories as JSON",
   usage,
   async run(argv) {
-    const { file, timezone, maxBytes } = readArgs(argv);
+    const { file, timezone, maxBytes } = await readArgs(argv);
     let digest: Digest;
     try {
       digest = await readDigestFile(file, { maxBytes, timezone });
     } catch (error) {
       if (error instanceof DigestError) {
         process.stderr.write(`feedwright: ${oneLine(file)}: ${oneLine(error.message)}\n`);
-        return 2;
+        return EXIT.refused;
       }
       // A bug, not bad input: still one line, no stack trace, and a distinct status.
       const message = error instanceof Error ? error.message : String(error);
       process.stderr.write(`feedwright: ${oneLine(file)}: internal error: ${oneLine(message)}\n`);
-      return 1;
+      return EXIT.failed;
     }
     await writeStdout(`${JSON.stringify(digest, null, 2)}\n`);
-    return 0;
+    return EXIT.ok;
   },
 };

@@ -6,6 +6,7 @@ import { feedPath, storyPath } from '@feedwright/site';
 import { createDynamoStoryStore, type StoryCounts } from '@feedwright/storage';
 import { BUCKET_PREFIXES, digestKeyProblem, reportKeyFor } from '@feedwright/storage/schema';
 import type { Command } from '../command.ts';
+import { EXIT } from '../command-line.ts';
 import { heldNotes, renamedNotes } from '../publish/correction-notes.ts';
 import { type DryRunPlan, planDryRun, storyDiff } from '../publish/dry-run.ts';
 import {
@@ -33,7 +34,7 @@ const CONCURRENCY = 4;
  * digest gives, 2 the tool failed), and what to print.
  */
 interface FileOutcome {
-  readonly code: 0 | 1 | 2;
+  readonly code: (typeof EXIT)[keyof typeof EXIT];
   /** Published, but some of its stories show another digest's text. */
   readonly held?: true;
   readonly stdout: readonly string[];
@@ -45,7 +46,7 @@ export const publishCommand: Command = {
   summary: 'upload digests and wait until their stories are live (--dry-run: show what would change)',
   usage: PUBLISH_USAGE,
   async run(argv) {
-    const options = parsePublishOptions(argv);
+    const options = await parsePublishOptions(argv);
     const s3 = editorS3Client(options);
     const dynamo = options.dryRun ? editorDynamoClient(options) : undefined;
     const progress = new ProgressLine(process.stderr);
@@ -53,7 +54,7 @@ export const publishCommand: Command = {
       const outcomes = await mapLimit(options.files, CONCURRENCY, async (file) => {
         const outcome = await publishFile(file, options, { s3, dynamo, progress }).catch(
           (error: unknown): FileOutcome => ({
-            code: 2,
+            code: EXIT.failed,
             stdout: [],
             stderr: [`feedwright: ${file}: ${describeAwsFailure(error, 'S3', options.s3Endpoint).message}`],
           }),
@@ -71,10 +72,11 @@ export const publishCommand: Command = {
         const verb = options.dryRun ? 'would publish' : 'published';
         const heldPart = held === 0 ? '' : ` (${held} with stories showing another digest's text)`;
         process.stdout.write(
-          `${options.files.length} files: ${count(0) + held} ${verb}${heldPart}, ${count(1)} rejected, ${count(2)} failed\n`,
+          `${options.files.length} files: ${count(EXIT.ok) + held} ${verb}${heldPart}, ${count(EXIT.refused)} rejected, ${count(EXIT.failed)} failed\n`,
         );
       }
-      return Math.max(0, ...outcomes.map((outcome) => outcome.code));
+      // The worst outcome: failed over refused over done.
+      return Math.max(EXIT.ok, ...outcomes.map((outcome) => outcome.code));
     } finally {
       progress.stop();
       s3.destroy();
@@ -96,7 +98,7 @@ async function publishFile(file: string, options: PublishOptions, clients: Clien
   } catch (error) {
     const code = (error as { code?: string }).code;
     return {
-      code: 2,
+      code: EXIT.failed,
       stdout: [],
       stderr: [`feedwright: ${file}: cannot read the file (${code ?? String(error)})`],
     };
@@ -122,7 +124,7 @@ async function publishFile(file: string, options: PublishOptions, clients: Clien
   }
   if (report.status === 'rejected') {
     return {
-      code: 1,
+      code: EXIT.refused,
       stdout: [],
       stderr: [
         `feedwright: ${file}: rejected: ${report.reason ?? 'no reason given'}`,
@@ -151,7 +153,7 @@ async function publishFile(file: string, options: PublishOptions, clients: Clien
       if (!(error instanceof EditorToolError)) throw error;
       // Ingest applied it: the digest is live whatever the site check says, and the editor must know.
       return {
-        code: 2,
+        code: EXIT.failed,
         stdout: published,
         stderr: [
           `feedwright: ${file}: ${error.message}`,
@@ -187,7 +189,7 @@ async function dryRun(
     digest = acceptDigest(bytes, { timezone: options.timezone });
   } catch (error) {
     if (error instanceof DigestError) {
-      return { code: 1, stdout: [], stderr: [`feedwright: ${file}: rejected: ${error.message}`] };
+      return { code: EXIT.refused, stdout: [], stderr: [`feedwright: ${file}: rejected: ${error.message}`] };
     }
     throw error;
   }
@@ -204,7 +206,7 @@ async function dryRun(
   const renamedFrom = new Set(plan.renamed.map(({ from }) => from.storyId));
   const renamedTo = new Set(plan.renamed.map(({ to }) => to.storyId));
   return {
-    code: 0,
+    code: EXIT.ok,
     stdout: [
       `${file}: dry run, nothing uploaded: would publish ${countsLine(plan.counts)}`,
       ...digest.warnings.map((warning) => `  warning: ${warning}`),

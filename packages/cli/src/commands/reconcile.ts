@@ -1,7 +1,13 @@
-import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SETTINGS } from '@feedwright/config';
-import { LOCAL_DEFAULTS, readStackSettings, s3rverClient, stackSettingsPath } from '@feedwright/local-stack';
+import {
+  LOCAL_DEFAULTS,
+  type LocalEndpoints,
+  readLocalEndpoints,
+  readStackSettings,
+  s3rverClient,
+  stackSettingsPath,
+} from '@feedwright/local-stack';
 import { parseAllowedSenders, type SenderPolicy } from '@feedwright/mail';
 import { reconcile } from '@feedwright/pipeline';
 import { resolveSiteConfig, type SiteConfig, SiteConfigError } from '@feedwright/site';
@@ -11,8 +17,9 @@ import {
   S3DigestSource,
   S3SiteStore,
 } from '@feedwright/storage';
-import { asUsageError, type Command, UsageError } from '../command.ts';
-import { readSettingFlags, SITE_FLAGS, settingHelp, settingOptions } from '../setting-flags.ts';
+import { type Command, UsageError } from '../command.ts';
+import { EXIT, EXIT_STATUS_HELP, parseCommandLine } from '../command-line.ts';
+import { HELP_LINE, readSettingFlags, SITE_FLAGS, settingHelp, settingOptions } from '../setting-flags.ts';
 
 /** The settings `feedwright reconcile` takes as flags: those `feedwright dev` was started with. */
 const RECONCILE_SETTINGS = [...SITE_FLAGS, 'digestTimezone', 'maxDigestBytes', 'allowedSenders'] as const;
@@ -29,20 +36,24 @@ Changes nothing when all agree. Talks to a running 'feedwright dev' (npm start) 
 invoke the stack's reconcile function instead (see docs/architecture.md, "Reconcile").
 
 Options:
+  --data-dir DIR           the data folder of the 'feedwright dev' to talk to: its endpoints and
+                           settings are read from DIR/endpoints.json, its allowed senders from
+                           DIR/settings.json (neither they nor --allowed-senders: mailed digests
+                           are left as they are)            default .feedwright
   --s3-endpoint URL        S3 (s3rver)                     default ${LOCAL_HOST}:${LOCAL_DEFAULTS.s3Port}
   --dynamo-endpoint URL    DynamoDB (dynalite)             default ${LOCAL_HOST}:${LOCAL_DEFAULTS.dynamoPort}
   --incoming-bucket NAME   default ${LOCAL_DEFAULTS.incomingBucket}
   --site-bucket NAME       default ${LOCAL_DEFAULTS.siteBucket}
   --table NAME             default ${LOCAL_DEFAULTS.tableName}
-  --data-dir DIR           the stack's data folder, where 'feedwright dev' records its settings
-                           default .feedwright; the allowed senders it was started with apply
-                           unless --allowed-senders is given (neither: mailed digests are left
-                           as they are, never re-applied for anyone)
 
-Settings, as 'feedwright dev' was given them (docs/operations.md):
+${HELP_LINE}
+
+Settings (docs/operations.md); default: those of the running 'feedwright dev':
 ${settingHelp(RECONCILE_SETTINGS)}
 
-Prints what it changed, one line each, then a summary; exit 0 when done, 1 on a failure.`;
+Prints what it changed, one line each, then a summary.
+
+${EXIT_STATUS_HELP}`;
 
 /** The options of `feedwright reconcile`. */
 export interface ReconcileOptions {
@@ -62,23 +73,26 @@ export interface ReconcileOptions {
 }
 
 /** Reads the flags of `feedwright reconcile`; bad flags throw a UsageError. */
-export function parseReconcileOptions(argv: readonly string[]): ReconcileOptions {
-  const { values } = asUsageError(() =>
-    parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        's3-endpoint': { type: 'string' },
-        'dynamo-endpoint': { type: 'string' },
-        'incoming-bucket': { type: 'string' },
-        'site-bucket': { type: 'string' },
-        table: { type: 'string' },
-        'data-dir': { type: 'string' },
-        ...settingOptions(RECONCILE_SETTINGS),
-      },
-    }),
-  );
+export async function parseReconcileOptions(argv: readonly string[]): Promise<ReconcileOptions> {
+  const { values: parsed } = parseCommandLine(argv, {
+    options: {
+      'data-dir': { type: 'string', placeholder: 'DIR' },
+      's3-endpoint': { type: 'string', placeholder: 'URL' },
+      'dynamo-endpoint': { type: 'string', placeholder: 'URL' },
+      'incoming-bucket': { type: 'string', placeholder: 'NAME' },
+      'site-bucket': { type: 'string', placeholder: 'NAME' },
+      table: { type: 'string', placeholder: 'NAME' },
+      ...settingOptions(RECONCILE_SETTINGS),
+    },
+  });
+  const values = parsed as Record<string, string | undefined>;
+  // The running `feedwright dev` of this data folder: its endpoints, and the settings it renders with.
+  let running: LocalEndpoints | undefined;
+  try {
+    running = await readLocalEndpoints(values['data-dir'] ?? '.feedwright');
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   const { digestTimezone, maxDigestBytes, allowedSenders, ...siteValues } = readSettingFlags(
     RECONCILE_SETTINGS,
     values,
@@ -86,24 +100,34 @@ export function parseReconcileOptions(argv: readonly string[]): ReconcileOptions
   let site: SiteConfig;
   try {
     // The local stack's own URL is the base URL of a `feedwright dev` given none.
-    site = resolveSiteConfig({ baseUrl: `${LOCAL_HOST}:${LOCAL_DEFAULTS.sitePort}/`, ...siteValues });
+    site = resolveSiteConfig({
+      baseUrl: `${LOCAL_HOST}:${LOCAL_DEFAULTS.sitePort}/`,
+      ...running?.settings.site,
+      ...siteValues,
+    });
   } catch (error) {
     if (error instanceof SiteConfigError) throw new UsageError(error.message);
     throw error;
   }
+  const senders = allowedSenders ?? running?.settings.allowedSenders;
   return {
-    ...(allowedSenders === undefined ? {} : { allowedSenders }),
-    s3Endpoint: url(values['s3-endpoint'] ?? `${LOCAL_HOST}:${LOCAL_DEFAULTS.s3Port}`, '--s3-endpoint'),
+    ...(senders === undefined ? {} : { allowedSenders: senders }),
+    s3Endpoint: url(
+      values['s3-endpoint'] ?? running?.s3Endpoint ?? `${LOCAL_HOST}:${LOCAL_DEFAULTS.s3Port}`,
+      '--s3-endpoint',
+    ),
     dynamoEndpoint: url(
-      values['dynamo-endpoint'] ?? `${LOCAL_HOST}:${LOCAL_DEFAULTS.dynamoPort}`,
+      values['dynamo-endpoint'] ?? running?.dynamoEndpoint ?? `${LOCAL_HOST}:${LOCAL_DEFAULTS.dynamoPort}`,
       '--dynamo-endpoint',
     ),
-    incomingBucket: values['incoming-bucket'] ?? LOCAL_DEFAULTS.incomingBucket,
-    siteBucket: values['site-bucket'] ?? LOCAL_DEFAULTS.siteBucket,
-    tableName: values.table ?? LOCAL_DEFAULTS.tableName,
+    incomingBucket: values['incoming-bucket'] ?? running?.incomingBucket ?? LOCAL_DEFAULTS.incomingBucket,
+    siteBucket: values['site-bucket'] ?? running?.siteBucket ?? LOCAL_DEFAULTS.siteBucket,
+    tableName: values.table ?? running?.tableName ?? LOCAL_DEFAULTS.tableName,
     site,
-    digestTimezone: digestTimezone ?? SETTINGS.digestTimezone.defaultValue ?? 'UTC',
-    maxDigestBytes: maxDigestBytes ?? SETTINGS.maxDigestBytes.defaultValue ?? 0,
+    digestTimezone:
+      digestTimezone ?? running?.settings.digestTimezone ?? SETTINGS.digestTimezone.defaultValue ?? 'UTC',
+    maxDigestBytes:
+      maxDigestBytes ?? running?.settings.maxDigestBytes ?? SETTINGS.maxDigestBytes.defaultValue ?? 0,
     dataDir: values['data-dir'] ?? '.feedwright',
   };
 }
@@ -138,7 +162,7 @@ export const reconcileCommand: Command = {
   summary: 'make the table and the site match the incoming bucket',
   usage: RECONCILE_USAGE,
   async run(argv) {
-    const options = parseReconcileOptions(argv);
+    const options = await parseReconcileOptions(argv);
     const s3 = s3rverClient(options.s3Endpoint);
     const dynamo = new DynamoDBClient({
       endpoint: options.dynamoEndpoint,
@@ -173,13 +197,13 @@ export const reconcileCommand: Command = {
           `${result.withdrawn.length}; site: wrote ${result.written.length}, deleted ${result.deleted.length}, ` +
           `unchanged ${result.unchanged}`,
       );
-      return 0;
+      return EXIT.ok;
     } catch (error) {
       process.stderr.write(
         `feedwright reconcile: ${error instanceof Error ? error.message : String(error)} ` +
           `(is 'feedwright dev' running at ${options.s3Endpoint} and ${options.dynamoEndpoint}?)\n`,
       );
-      return 1;
+      return EXIT.failed;
     } finally {
       s3.destroy();
       dynamo.destroy();

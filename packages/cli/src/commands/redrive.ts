@@ -1,7 +1,8 @@
-import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
-import { asUsageError, UsageError } from '../command.ts';
+import { UsageError } from '../command.ts';
+import { EXIT, EXIT_STATUS_HELP, parseCommandLine } from '../command-line.ts';
 import type { RedriveArguments } from '../redrive/aws.ts';
+import { HELP_LINE } from '../setting-flags.ts';
 
 const usage = `Usage: feedwright redrive --queue-url URL --function-name NAME [--max N] [--dry-run] [--region R]
 
@@ -21,10 +22,9 @@ Options:
   --max N               stop after N messages (default 100)
   --dry-run             describe what would be re-run; invoke and delete nothing
   --region R            default: the queue URL's region, else the AWS SDK's
-  -h, --help            show this help
+${HELP_LINE}
 
-Exit status: 0 everything received was redriven (or --dry-run); 1 something is left on the
-queue; 2 wrong options.`;
+${EXIT_STATUS_HELP} Something left on the queue makes it 1.`;
 
 /** `https://sqs.<region>.amazonaws.com/<account>/<name>` names its region. */
 function regionOfQueueUrl(queueUrl: string): string | undefined {
@@ -33,20 +33,15 @@ function regionOfQueueUrl(queueUrl: string): string | undefined {
 
 /** Reads the flags of `feedwright redrive`; bad flags throw a UsageError. */
 export function parseRedriveArguments(argv: readonly string[]): RedriveArguments {
-  const { values } = asUsageError(() =>
-    parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        'queue-url': { type: 'string' },
-        'function-name': { type: 'string' },
-        max: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        region: { type: 'string' },
-      },
-    }),
-  );
+  const { values } = parseCommandLine(argv, {
+    options: {
+      'queue-url': { type: 'string', placeholder: 'URL' },
+      'function-name': { type: 'string', placeholder: 'NAME' },
+      max: { type: 'string', placeholder: 'N' },
+      'dry-run': { type: 'boolean' },
+      region: { type: 'string', placeholder: 'R' },
+    },
+  });
   const queueUrl = values['queue-url'];
   const functionName = values['function-name'];
   if (typeof queueUrl !== 'string' || typeof functionName !== 'string') {
@@ -76,6 +71,6 @@ export const redriveCommand: Command = {
     // The AWS SDK clients load only for a real run, so --help and bad flags stay fast.
     const { runRedrive } = await import('../redrive/aws.ts');
     const summary = await runRedrive(args);
-    return summary.received === summary.redriven || args.dryRun ? 0 : 1;
+    return summary.received === summary.redriven || args.dryRun ? EXIT.ok : EXIT.refused;
   },
 };

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { acceptDigest } from '@feedwright/digest';
 import { BUCKET_PREFIXES, digestKeyProblem, isDigestKey } from '@feedwright/storage/schema';
 import type { Command } from '../command.ts';
+import { EXIT } from '../command-line.ts';
 import { describeAwsFailure, EditorToolError, editorS3Client } from '../publish/editor-clients.ts';
 import {
   deleteDigest,
@@ -20,20 +21,20 @@ export const withdrawCommand: Command = {
   summary: 'delete a digest and wait until its stories are gone from the site',
   usage: WITHDRAW_USAGE,
   async run(argv) {
-    const options = parseWithdrawOptions(argv);
+    const options = await parseWithdrawOptions(argv);
     const key = withdrawnKeyOf(options.keyOrFile);
     // Before the bucket is touched: a `..` part would delete another key on the local S3.
     const keyProblem = digestKeyProblem(key, keyLimitsOf(options));
     if (keyProblem !== undefined) {
       process.stderr.write(`feedwright: ${key}: refused, nothing deleted: ${keyProblem}\n`);
-      return 1;
+      return EXIT.refused;
     }
     const s3 = editorS3Client(options);
     const progress = new ProgressLine(process.stderr);
     try {
       if (!(await digestExists(s3, options, key))) {
         process.stderr.write(`feedwright: ${key}: no such digest in the bucket ${options.bucket}\n`);
-        return 1;
+        return EXIT.refused;
       }
       // Its story ids, to see them leave the site; an unreadable digest has none live anyway.
       const bytes = await readDigestObject(s3, options, key);
@@ -68,13 +69,13 @@ export const withdrawCommand: Command = {
       progress.stop();
       const n = report.stories.withdrawn;
       process.stdout.write(`${key}: withdrawn: ${n} ${n === 1 ? 'story' : 'stories'} gone from the site\n`);
-      return 0;
+      return EXIT.ok;
     } catch (error) {
       progress.stop();
       process.stderr.write(
         `feedwright: ${key}: ${describeAwsFailure(error, 'S3', options.s3Endpoint).message}\n`,
       );
-      return 2;
+      return EXIT.failed;
     } finally {
       s3.destroy();
     }

@@ -1,7 +1,13 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { resolveTimeZone } from '@feedwright/digest';
-import { LOCAL_DEFAULTS, S3RVER_CREDENTIALS } from '@feedwright/local-stack';
+import {
+  LOCAL_DEFAULTS,
+  type LocalEndpoints,
+  readLocalEndpoints,
+  S3RVER_CREDENTIALS,
+} from '@feedwright/local-stack';
 import { asUsageError, UsageError } from '../command.ts';
+import { EXIT_STATUS_HELP, type OptionSpec, parseCommandLine, requireInputs } from '../command-line.ts';
+import { HELP_LINE } from '../setting-flags.ts';
 
 /** Where `feedwright publish` and `withdraw` talk to: the local stack's endpoints, or AWS. */
 export interface EditorTarget {
@@ -37,14 +43,20 @@ const LOCAL_SITE = `http://127.0.0.1:${LOCAL_DEFAULTS.sitePort}/`;
 const LOCAL_S3 = `http://127.0.0.1:${LOCAL_DEFAULTS.s3Port}`;
 const LOCAL_DYNAMO = `http://127.0.0.1:${LOCAL_DEFAULTS.dynamoPort}`;
 const DEFAULT_TIMEOUT_S = 60;
+/** Where `feedwright dev` keeps its data, and its endpoints file, by default. */
+const LOCAL_DATA_DIR = '.feedwright';
 
 const TARGET_FLAGS = `  --aws                 talk to AWS: credentials and region from the usual AWS environment
                         or profile; --bucket and --site-url are then required
-  --s3-endpoint URL     S3 endpoint                       default ${LOCAL_S3}
+  --data-dir DIR        the data folder of the 'feedwright dev' to talk to: its endpoints are
+                        read from DIR/endpoints.json       default .feedwright
+  --s3-endpoint URL     S3 endpoint              default the running dev's, else ${LOCAL_S3}
   --bucket NAME         incoming bucket (stack output IncomingBucketName)
                                                           default ${LOCAL_DEFAULTS.incomingBucket}
-  --site-url URL        the site (stack output SiteUrl)   default ${LOCAL_SITE}
-  --timeout S           seconds to wait for the outcome   default ${DEFAULT_TIMEOUT_S}`;
+  --site-url URL        the site (stack output SiteUrl)
+                                                 default the running dev's, else ${LOCAL_SITE}
+  --timeout S           seconds to wait for the outcome   default ${DEFAULT_TIMEOUT_S}
+${HELP_LINE}`;
 
 /** `feedwright publish --help`. */
 export const PUBLISH_USAGE = `Usage: feedwright publish FILE... [options]
@@ -58,17 +70,16 @@ Options:
   --dry-run             upload nothing: parse and plan as ingest would and show what would be
                         added, updated (with the changed paragraphs), withdrawn, renamed and
                         shown from another digest, or the rejection
-  --dynamo-endpoint URL DynamoDB endpoint a dry run reads default ${LOCAL_DYNAMO}
+  --dynamo-endpoint URL DynamoDB endpoint a dry run reads
+                                                 default the running dev's, else ${LOCAL_DYNAMO}
   --table NAME          table a dry run reads (stack output TableName)
                                                           default ${LOCAL_DEFAULTS.tableName}
   --timezone TZ         zone of the digests' date lines (the stack's digestTimezone), for
                         --dry-run                         default UTC
 ${TARGET_FLAGS}
 
-Exit status: 0 all published; 1 a digest or its name was rejected (the previous version stays
-live), or published with stories that show another digest's text (the message says which, and what
-to do);
-2 wrong usage, a timeout, an unreachable endpoint or refused credentials.`;
+${EXIT_STATUS_HELP} A rejected digest or name (the previous version stays live), or one published
+with stories that show another digest's text (the message says which, and what to do), makes it 1.`;
 
 /** `feedwright withdraw --help`. */
 export const WITHDRAW_USAGE = `Usage: feedwright withdraw KEY_OR_FILE [options]
@@ -81,37 +92,43 @@ publish put it. A key with a '.' or '..' part is refused before the bucket is to
 Options:
 ${TARGET_FLAGS}
 
-Exit status: 0 withdrawn; 1 no such digest, or a key no digest may have; 2 wrong usage, a timeout, an unreachable endpoint or
-refused credentials.`;
+${EXIT_STATUS_HELP} No such digest, or a key no digest may have, makes it 1.`;
 
-const TARGET_OPTIONS = {
+const TARGET_OPTIONS: Record<string, OptionSpec> = {
   aws: { type: 'boolean' },
-  's3-endpoint': { type: 'string' },
-  bucket: { type: 'string' },
-  'site-url': { type: 'string' },
-  timeout: { type: 'string' },
-} as const;
+  'data-dir': { type: 'string', placeholder: 'DIR' },
+  's3-endpoint': { type: 'string', placeholder: 'URL' },
+  bucket: { type: 'string', placeholder: 'NAME' },
+  'site-url': { type: 'string', placeholder: 'URL' },
+  timeout: { type: 'string', placeholder: 'S' },
+};
 
 /** Reads `feedwright publish`'s flags; bad flags throw a UsageError. */
-export function parsePublishOptions(argv: readonly string[]): PublishOptions {
-  const { values, positionals } = parse(argv, {
-    ...TARGET_OPTIONS,
-    'dry-run': { type: 'boolean' },
-    'dynamo-endpoint': { type: 'string' },
-    table: { type: 'string' },
-    timezone: { type: 'string' },
+export async function parsePublishOptions(argv: readonly string[]): Promise<PublishOptions> {
+  const { values, args: positionals } = parseCommandLine(argv, {
+    options: {
+      ...TARGET_OPTIONS,
+      'dry-run': { type: 'boolean' },
+      'dynamo-endpoint': { type: 'string', placeholder: 'URL' },
+      table: { type: 'string', placeholder: 'NAME' },
+      timezone: { type: 'string', placeholder: 'TZ' },
+    },
+    args: { name: 'FILE: name at least one digest file', min: 1, max: Number.POSITIVE_INFINITY },
   });
-  if (positionals.length === 0) throw new UsageError('name at least one digest file');
-  const target = targetOf(values);
+  const running = await runningStack(values);
+  const target = targetOf(values, running);
   const aws = values.aws === true;
   const dryRun = values['dry-run'] === true;
-  const table = text(values, 'table') ?? (aws ? undefined : LOCAL_DEFAULTS.tableName);
+  const table = text(values, 'table') ?? (aws ? undefined : (running?.tableName ?? LOCAL_DEFAULTS.tableName));
   if (dryRun && table === undefined)
     throw new UsageError('--dry-run on AWS needs --table (stack output TableName)');
-  const timezone: string = asUsageError(() => resolveTimeZone(text(values, 'timezone') ?? 'UTC'));
+  const timezone: string = asUsageError(() =>
+    resolveTimeZone(text(values, 'timezone') ?? running?.settings.digestTimezone ?? 'UTC'),
+  );
+  await requireInputs(positionals, { folders: false });
   return {
     ...target,
-    dynamoEndpoint: aws ? undefined : url(values, 'dynamo-endpoint', LOCAL_DYNAMO),
+    dynamoEndpoint: aws ? undefined : url(values, 'dynamo-endpoint', running?.dynamoEndpoint ?? LOCAL_DYNAMO),
     table,
     files: positionals,
     dryRun,
@@ -120,11 +137,13 @@ export function parsePublishOptions(argv: readonly string[]): PublishOptions {
 }
 
 /** Reads `feedwright withdraw`'s flags; bad flags throw a UsageError. */
-export function parseWithdrawOptions(argv: readonly string[]): WithdrawOptions {
-  const { values, positionals } = parse(argv, TARGET_OPTIONS);
-  if (positionals.length !== 1) throw new UsageError('name one digest: its key (digests/<name>) or its file');
+export async function parseWithdrawOptions(argv: readonly string[]): Promise<WithdrawOptions> {
+  const { values, args: positionals } = parseCommandLine(argv, {
+    options: TARGET_OPTIONS,
+    args: { name: 'KEY_OR_FILE: name one digest, its key (digests/<name>) or its file', min: 1, max: 1 },
+  });
   return {
-    ...targetOf(values),
+    ...targetOf(values, await runningStack(values)),
     dynamoEndpoint: undefined,
     table: undefined,
     keyOrFile: positionals[0] ?? '',
@@ -133,25 +152,30 @@ export function parseWithdrawOptions(argv: readonly string[]): WithdrawOptions {
 
 type Values = Record<string, string | boolean | undefined>;
 
-function parse(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>) {
-  const { values, positionals } = asUsageError(() =>
-    parseArgs({
-      args: [...argv],
-      options,
-      strict: true,
-      allowPositionals: true,
-    }),
-  );
-  return { values: values as Values, positionals };
+/**
+ * The `feedwright dev` running on this data folder (`--data-dir`, default `.feedwright`), as its
+ * endpoints file says; undefined on AWS or when none is recorded.
+ */
+async function runningStack(values: Values): Promise<LocalEndpoints | undefined> {
+  if (values.aws === true) return undefined;
+  try {
+    return await readLocalEndpoints(text(values, 'data-dir') ?? LOCAL_DATA_DIR);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
-function targetOf(values: Values): Omit<EditorTarget, 'dynamoEndpoint' | 'table'> {
+function targetOf(
+  values: Values,
+  running: LocalEndpoints | undefined,
+): Omit<EditorTarget, 'dynamoEndpoint' | 'table'> {
   const aws = values.aws === true;
   if (aws && values['s3-endpoint'] !== undefined)
     throw new UsageError('give --aws or --s3-endpoint, not both');
-  const bucket = text(values, 'bucket') ?? (aws ? undefined : LOCAL_DEFAULTS.incomingBucket);
+  const bucket =
+    text(values, 'bucket') ?? (aws ? undefined : (running?.incomingBucket ?? LOCAL_DEFAULTS.incomingBucket));
   if (bucket === undefined) throw new UsageError('--aws needs --bucket (stack output IncomingBucketName)');
-  const siteUrl = url(values, 'site-url', aws ? undefined : LOCAL_SITE);
+  const siteUrl = url(values, 'site-url', aws ? undefined : (running?.siteUrl ?? LOCAL_SITE));
   if (siteUrl === undefined) throw new UsageError('--aws needs --site-url (stack output SiteUrl)');
   const timeout = text(values, 'timeout');
   const seconds = timeout === undefined ? DEFAULT_TIMEOUT_S : Number(timeout);
@@ -160,7 +184,7 @@ function targetOf(values: Values): Omit<EditorTarget, 'dynamoEndpoint' | 'table'
   }
   const fromEnv = process.env.AWS_ACCESS_KEY_ID !== undefined && process.env.AWS_ACCESS_KEY_ID !== '';
   return {
-    s3Endpoint: aws ? undefined : url(values, 's3-endpoint', LOCAL_S3),
+    s3Endpoint: aws ? undefined : url(values, 's3-endpoint', running?.s3Endpoint ?? LOCAL_S3),
     bucket,
     siteUrl: siteUrl.endsWith('/') ? siteUrl : `${siteUrl}/`,
     // The local stack takes s3rver's key; AWS_ACCESS_KEY_ID and friends override it, as on AWS.
