@@ -2,6 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -11,9 +13,11 @@ import { createIngestHandler, requireEnv, SnsReportNotifier } from '@feedwright/
 import middy from '@middy/core';
 import type { Context, S3Event } from 'aws-lambda';
 
-const s3 = new S3Client({});
-const dynamo = new DynamoDBClient({});
-const sns = new SNSClient({});
+// X-Ray (active tracing): each SDK call is a subsegment; the pipeline annotates digest keys and story ids.
+const tracer = new Tracer({ serviceName: 'feedwright-ingest' });
+const s3 = tracer.captureAWSv3Client(new S3Client({}));
+const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
+const sns = tracer.captureAWSv3Client(new SNSClient({}));
 const logger = new Logger({ serviceName: 'feedwright-ingest' });
 const metrics = new Metrics({ namespace: 'feedwright', serviceName: 'feedwright-ingest' });
 let ingest: ReturnType<typeof createIngestHandler> | undefined;
@@ -26,6 +30,7 @@ let ingest: ReturnType<typeof createIngestHandler> | undefined;
  * invocation, so importing this module needs none of it.
  */
 export const handler = middy<S3Event, void, Error, Context>()
+  .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .handler((event) => {
@@ -41,6 +46,7 @@ function fromEnvironment(): ReturnType<typeof createIngestHandler> {
     dynamo,
     logger,
     metrics,
+    tracer,
     tableName: requireEnv('TABLE_NAME'),
     maxDigestBytes: digest.maxDigestBytes,
     timezone: digest.digestTimezone,

@@ -2,6 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -11,9 +13,11 @@ import { createReconcileHandler, type ReconcileResult, requireEnv } from '@feedw
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 
-const s3 = new S3Client({});
-const dynamo = new DynamoDBClient({});
-const cloudFront = new CloudFrontClient({});
+// X-Ray (active tracing): each SDK call is a subsegment; the pipeline annotates digest keys and story ids.
+const tracer = new Tracer({ serviceName: 'feedwright-reconcile' });
+const s3 = tracer.captureAWSv3Client(new S3Client({}));
+const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
+const cloudFront = tracer.captureAWSv3Client(new CloudFrontClient({}));
 const logger = new Logger({ serviceName: 'feedwright-reconcile' });
 const metrics = new Metrics({ namespace: 'feedwright', serviceName: 'feedwright-reconcile' });
 let run: ReturnType<typeof createReconcileHandler> | undefined;
@@ -25,6 +29,7 @@ let run: ReturnType<typeof createReconcileHandler> | undefined;
  * (MAX_DIGEST_BYTES, DIGEST_TIMEZONE, ALLOWED_SENDERS): `@feedwright/config`.
  */
 export const handler = middy<unknown, ReconcileResult, Error, Context>()
+  .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .handler(() => {

@@ -2,6 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { siteConfigFromEnvironment } from '@feedwright/config';
@@ -10,8 +12,10 @@ import { createSearchIndexHandler } from '@feedwright/search';
 import middy from '@middy/core';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 
-const s3 = new S3Client({});
-const dynamo = new DynamoDBClient({});
+// X-Ray (active tracing): each SDK call is a subsegment of the invocation's trace.
+const tracer = new Tracer({ serviceName: 'feedwright-search-index' });
+const s3 = tracer.captureAWSv3Client(new S3Client({}));
+const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
 const logger = new Logger({ serviceName: 'feedwright-search-index' });
 const metrics = new Metrics({ namespace: 'feedwright', serviceName: 'feedwright-search-index' });
 let rebuild: ReturnType<typeof createSearchIndexHandler> | undefined;
@@ -23,6 +27,7 @@ let rebuild: ReturnType<typeof createSearchIndexHandler> | undefined;
  * importing needs none.
  */
 export const handler = middy<DynamoDBStreamEvent, void, Error, Context>()
+  .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .handler(async (event) => {

@@ -10,18 +10,31 @@ import {
   SITE_SETTING_NAMES,
   siteEnvironment,
 } from '@feedwright/config';
+import { METRICS } from '@feedwright/pipeline/metrics';
 import { type SiteConfig, SUBSCRIPTION_FEED_PATH } from '@feedwright/site';
 import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  CfnResource,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { IncomingBucket, LogBucket, SiteBucket } from './constructs/buckets.ts';
 import type { FailureQueue } from './constructs/failure-queue.ts';
 import { MailReceiving } from './constructs/mail-receiving.ts';
-import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
+import { OperationsDashboard } from './constructs/operations-dashboard.ts';
+import { PipelineAlarms, RUNBOOK_SECTIONS, type WatchedMetric } from './constructs/pipeline-alarms.ts';
 import type { PipelineFunction } from './constructs/pipeline-function.ts';
 import { PipelineFunctions } from './constructs/pipeline-functions.ts';
 import { ReconcileFunction } from './constructs/reconcile-function.ts';
@@ -29,6 +42,7 @@ import { ReportTopic } from './constructs/report-topic.ts';
 import { SearchIndexFunction } from './constructs/search-index-function.ts';
 import { SiteDistribution } from './constructs/site-distribution.ts';
 import { StoryTable } from './constructs/story-table.ts';
+import { pipelineMetric } from './pipeline-metrics.ts';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -103,6 +117,7 @@ export class FeedwrightStack extends Stack {
   public readonly ingestFailures: FailureQueue;
   public readonly renderFailures: FailureQueue;
   public readonly alarms: PipelineAlarms;
+  public readonly dashboard: OperationsDashboard;
   public readonly reports: ReportTopic;
   /** SES receipt of mailed digests, when `mailDomain` is set. */
   public readonly mail?: MailReceiving;
@@ -199,20 +214,54 @@ export class FeedwrightStack extends Stack {
     const ingestRedrive = redriveCommand(this.ingestFailures, this.ingest);
     const renderRedrive = redriveCommand(this.renderFailures, this.render);
     const searchRedrive = redriveCommand(this.searchIndex.failures, this.searchIndex.fn);
+    const [ingestFn, renderFn, reconcileFn, searchIndexFn] = [
+      this.ingest.function,
+      this.render.function,
+      this.reconcile.function,
+      this.searchIndex.fn.function,
+    ];
+    const freshnessThreshold = Duration.seconds(
+      settings.freshnessAlarmSeconds ?? SETTINGS.freshnessAlarmSeconds.defaultValue ?? 300,
+    );
     this.alarms = new PipelineAlarms(this, 'Alarms', {
       functions: [
-        { name: 'Ingest', function: this.ingest.function },
-        { name: 'Render', function: this.render.function, maxIteratorAge: Duration.minutes(5) },
-        { name: 'Reconcile', function: this.reconcile.function },
-        { name: 'SearchIndex', function: this.searchIndex.fn.function, maxIteratorAge: Duration.minutes(30) },
+        { name: 'Ingest', function: ingestFn },
+        { name: 'Render', function: renderFn, maxIteratorAge: Duration.minutes(5) },
+        { name: 'Reconcile', function: reconcileFn },
+        { name: 'SearchIndex', function: searchIndexFn, maxIteratorAge: Duration.minutes(30) },
       ],
       queues: [
         { name: 'IngestFailureQueue', queue: this.ingestFailures.queue, remedy: ingestRedrive },
         { name: 'RenderFailureQueue', queue: this.renderFailures.queue, remedy: renderRedrive },
         { name: 'SearchIndexFailureQueue', queue: this.searchIndex.failures.queue, remedy: searchRedrive },
       ],
+      metrics: operationalAlarms({
+        freshnessThreshold,
+        mailRefusals:
+          settings.mailRefusalAlarmThreshold ?? SETTINGS.mailRefusalAlarmThreshold.defaultValue ?? 10,
+        mail: this.mail !== undefined,
+      }),
+      runbookUrl: settings.runbookUrl ?? SETTINGS.runbookUrl.defaultValue ?? '',
       ...(settings.alarmEmail === undefined ? {} : { alarmEmail: settings.alarmEmail }),
     });
+    this.dashboard = new OperationsDashboard(this, 'Operations', {
+      dashboardName: `${this.stackName}-operations`,
+      functions: [
+        { name: 'Ingest', function: ingestFn },
+        { name: 'Render', function: renderFn },
+        { name: 'Reconcile', function: reconcileFn },
+        { name: 'SearchIndex', function: searchIndexFn },
+      ],
+      queues: [
+        { name: 'ingest failures', queue: this.ingestFailures.queue },
+        { name: 'render failures', queue: this.renderFailures.queue },
+        { name: 'search index failures', queue: this.searchIndex.failures.queue },
+      ],
+      distribution: this.site.distribution,
+      alarms: this.alarms.alarms,
+      freshnessThreshold,
+    });
+    this.retainDeployHandlerLogs();
     this.acknowledgeCdkInternals();
     this.addOutputs(ingestRedrive, renderRedrive);
   }
@@ -267,6 +316,11 @@ export class FeedwrightStack extends Stack {
         this.renderFailures.queue.queueUrl,
         "Render's stream batches that failed every retry",
       ],
+      [
+        'DashboardName',
+        this.dashboard.dashboard.dashboardName,
+        'The operations dashboard in CloudWatch (freshness, digests, failures, CloudFront)',
+      ],
       ['IngestRedriveCommand', ingestRedrive, 'Re-runs the failed digests once the cause is fixed'],
       [
         'RenderRedriveCommand',
@@ -294,6 +348,25 @@ export class FeedwrightStack extends Stack {
     }
   }
 
+  /**
+   * The functions CDK itself adds (the S3 notification configurator, the site bucket's auto-delete
+   * handler) would log to a group Lambda creates on first use, kept forever: each gets its own group
+   * with a retention instead, as the pipeline's functions have.
+   */
+  private retainDeployHandlerLogs(): void {
+    for (const construct of this.node.findAll()) {
+      if (!(construct instanceof CfnResource) || construct.cfnResourceType !== 'AWS::Lambda::Function')
+        continue;
+      // The pipeline's functions have their own groups already (PipelineFunction).
+      if (construct instanceof lambda.CfnFunction && construct.loggingConfig !== undefined) continue;
+      const group = new logs.LogGroup(construct.node.scope ?? this, `${construct.node.id}LogGroup`, {
+        retention: logs.RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      construct.addPropertyOverride('LoggingConfig.LogGroup', group.logGroupName);
+    }
+  }
+
   /** The one finding on a resource CDK itself adds (the S3 notification configurator). */
   private acknowledgeCdkInternals(): void {
     const handler = this.node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
@@ -305,6 +378,59 @@ export class FeedwrightStack extends Stack {
       });
     }
   }
+}
+
+/**
+ * The alarms on the pipeline's own metrics: any reconcile repair (a divergence is a bug somewhere
+ * upstream), freshness p95 over its threshold, and, with mail receiving, a burst of refused mail.
+ */
+function operationalAlarms(options: {
+  readonly freshnessThreshold: Duration;
+  readonly mailRefusals: number;
+  readonly mail: boolean;
+}): WatchedMetric[] {
+  const { reconcile, render, ingest } = METRICS;
+  const period = Duration.minutes(5);
+  const repairs = new cloudwatch.MathExpression({
+    expression: 'reapplied + withdrawn + objects',
+    usingMetrics: {
+      reapplied: pipelineMetric('reconcile', reconcile.digestsReapplied, { period }),
+      withdrawn: pipelineMetric('reconcile', reconcile.digestsWithdrawnByReconcile, { period }),
+      objects: pipelineMetric('reconcile', reconcile.objectsRepaired, { period }),
+    },
+    label: 'reconcile repairs',
+    period,
+  });
+  const alarms: WatchedMetric[] = [
+    {
+      name: 'ReconcileRepaired',
+      metric: repairs,
+      threshold: 1,
+      description:
+        "Reconcile found the table or the site out of step with the incoming bucket and repaired it: some event was lost or some step failed without an alarm. Its 'reconciled' log line names the digests and objects.",
+      runbookSection: RUNBOOK_SECTIONS.reconcileRepair,
+    },
+    {
+      name: 'FreshnessP95',
+      metric: pipelineMetric('render', render.freshness, {
+        period: Duration.minutes(15),
+        statistic: 'p95',
+      }),
+      threshold: options.freshnessThreshold.toMilliseconds(),
+      description: `Digests take more than ${options.freshnessThreshold.toHumanString()} (p95 over 15 minutes) from upload to live.`,
+      runbookSection: RUNBOOK_SECTIONS.freshness,
+    },
+  ];
+  if (options.mail) {
+    alarms.push({
+      name: 'MailRefusals',
+      metric: pipelineMetric('ingest', ingest.mailRefused, { period: Duration.hours(1) }),
+      threshold: options.mailRefusals,
+      description: `${options.mailRefusals} or more mailed digests were refused within an hour: a sender off the allow-list, failing SPF/DKIM, or spam aimed at the mail domain.`,
+      runbookSection: RUNBOOK_SECTIONS.mailRefusals,
+    });
+  }
+  return alarms;
 }
 
 /** The `feedwright redrive` command that drains `failures` onto `target`. */

@@ -105,7 +105,9 @@ describe('FeedwrightStack with every optional context key', () => {
         ]),
       },
     });
-    expect(alarms).toHaveLength(13);
+    // Errors and throttles of four functions, three failure queues, two iterator ages, reconcile
+    // repairs, freshness (no mail here).
+    expect(alarms).toHaveLength(15);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: logicalId(topic) }]);
     }

@@ -1,4 +1,4 @@
-import { BUCKET_PREFIXES } from '@feedwright/storage/schema';
+import { BUCKET_PREFIXES, LIVE_REPORTS_PREFIX } from '@feedwright/storage/schema';
 import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -123,6 +123,25 @@ export class IncomingBucket extends Construct {
           "Ingest writes one report per digest, named after the digest's key; the wildcard is confined to reports/.",
       },
     );
+  }
+
+  /**
+   * Render records each digest that went live (and its freshness) next to the digest's report: it may
+   * write under `reports/live/` and nothing else in this bucket.
+   */
+  grantLiveReports(role: iam.Role): void {
+    const pattern = `${LIVE_REPORTS_PREFIX}*`;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(pattern)],
+      }),
+    );
+    Validations.of(role.node.findChild('DefaultPolicy')).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.bucket)}.Arn>/${pattern}]`,
+      reason:
+        "Render writes one live report per digest, named after the digest's key; the wildcard is confined to reports/live/.",
+    });
   }
 }
 

@@ -27,10 +27,43 @@ export interface WatchedQueue {
   readonly remedy: string;
 }
 
+/** Any other metric to alarm on when it reaches `threshold`. */
+export interface WatchedMetric {
+  /** The alarm's id. */
+  readonly name: string;
+  readonly metric: cloudwatch.IMetric;
+  readonly threshold: number;
+  /** What it means and what to do first; the runbook link is appended. */
+  readonly description: string;
+  /** The anchor of its runbook section (see {@link RUNBOOK_SECTIONS}). */
+  readonly runbookSection: string;
+}
+
+/**
+ * The anchors of docs/runbook.md's sections, one per kind of alarm: each alarm's description ends with
+ * a link to its section.
+ */
+export const RUNBOOK_SECTIONS = {
+  functionErrors: 'function-errors',
+  functionThrottles: 'function-throttles',
+  iteratorAge: 'render-behind-its-stream',
+  failureQueue: 'failure-queue-not-empty',
+  reconcileRepair: 'reconcile-repaired-something',
+  freshness: 'freshness-p95-over-threshold',
+  mailRefusals: 'mail-refusals-spiking',
+} as const;
+
 /** Properties of {@link PipelineAlarms}. */
 export interface PipelineAlarmsProps {
   readonly functions: readonly WatchedFunction[];
   readonly queues: readonly WatchedQueue[];
+  /**
+   * Alarms on the pipeline's own metrics (freshness, reconcile repairs, mail refusals).
+   * @default - none
+   */
+  readonly metrics?: readonly WatchedMetric[];
+  /** The runbook page (no fragment); each alarm links to its section of it. */
+  readonly runbookUrl: string;
   /**
    * Send every alarm to this address through an encrypted SNS topic.
    * @default - alarms only show in the CloudWatch console
@@ -42,14 +75,17 @@ const PERIOD = Duration.minutes(5);
 
 /**
  * The alarms an operator needs and no more: any function error or throttle, any message parked on a
- * failure queue, a stream consumer falling behind. Each goes to SNS email when an address is given.
+ * failure queue, a stream consumer falling behind, and whatever `metrics` adds. Each description ends
+ * with a link to its runbook section, and each goes to SNS email when an address is given.
  */
 export class PipelineAlarms extends Construct {
   public readonly alarms: cloudwatch.Alarm[] = [];
   public readonly topic?: sns.Topic;
+  readonly #runbookUrl: string;
 
   constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
     super(scope, id);
+    this.#runbookUrl = props.runbookUrl;
 
     if (props.alarmEmail !== undefined) {
       // SNS has no SSE-S3 equivalent: a customer-managed key is needed because the AWS-managed
@@ -79,12 +115,14 @@ export class PipelineAlarms extends Construct {
         watched.function.metricErrors({ period: PERIOD, statistic: cloudwatch.Stats.SUM }),
         1,
         `${watched.name} threw an error; see its log group. Failed work is retried, then parked on its failure queue.`,
+        RUNBOOK_SECTIONS.functionErrors,
       );
       this.add(
         `${watched.name}Throttles`,
         watched.function.metricThrottles({ period: PERIOD, statistic: cloudwatch.Stats.SUM }),
         1,
         `${watched.name} was throttled: the account's Lambda concurrency is exhausted.`,
+        RUNBOOK_SECTIONS.functionThrottles,
       );
       if (watched.maxIteratorAge !== undefined) {
         this.add(
@@ -92,6 +130,7 @@ export class PipelineAlarms extends Construct {
           watched.function.metric('IteratorAge', { period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM }),
           watched.maxIteratorAge.toMilliseconds(),
           `${watched.name} is more than ${watched.maxIteratorAge.toHumanString()} behind its stream: feeds are stale.`,
+          RUNBOOK_SECTIONS.iteratorAge,
         );
       }
     }
@@ -105,19 +144,30 @@ export class PipelineAlarms extends Construct {
         }),
         1,
         `${watched.name} holds failed work. Fix the cause, then: ${watched.remedy}`,
+        RUNBOOK_SECTIONS.failureQueue,
       );
+    }
+
+    for (const watched of props.metrics ?? []) {
+      this.add(watched.name, watched.metric, watched.threshold, watched.description, watched.runbookSection);
     }
   }
 
-  private add(id: string, metric: cloudwatch.IMetric, threshold: number, description: string): void {
+  private add(
+    id: string,
+    metric: cloudwatch.IMetric,
+    threshold: number,
+    description: string,
+    runbookSection: string,
+  ): void {
     const alarm = new cloudwatch.Alarm(this, id, {
       metric,
       threshold,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      // No invocations or no messages means nothing is wrong.
+      // No invocations, no messages, no digests means nothing is wrong.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: description,
+      alarmDescription: `${description} Runbook: ${this.#runbookUrl}#${runbookSection}`,
     });
     if (this.topic !== undefined) {
       alarm.addAlarmAction(new actions.SnsAction(this.topic));

@@ -1,4 +1,5 @@
-import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { METRIC_NAMESPACE } from '@feedwright/pipeline/metrics';
+import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -103,10 +104,14 @@ export class PipelineFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
+      // X-Ray: the handlers' Powertools Tracer annotates each trace with the digest key and story ids.
+      tracing: lambda.Tracing.ACTIVE,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: 'feedwright',
+        POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        // Render's result and reconcile's list every path: too large and too dull for trace metadata.
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
         NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
         ...props.environment,
       },
@@ -154,6 +159,11 @@ export class PipelineFunction extends Construct {
             maxEventAge: props.asyncInvoke.maxEventAge,
             onFailure: props.asyncInvoke.onFailure,
           }),
+    });
+    Validations.of(this.role.node.findChild('DefaultPolicy')).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'xray:PutTraceSegments and xray:PutTelemetryRecords, added by active tracing, support no resource-level permissions; every other statement of this role names its resources.',
     });
   }
 }

@@ -1,3 +1,4 @@
+import { SERVICE_NAMES } from '@feedwright/pipeline/metrics';
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import { Construct } from 'constructs';
@@ -61,7 +62,7 @@ export class PipelineFunctions extends Construct {
       projectRoot,
       depsLockFilePath,
       description: 'feedwright: parse an uploaded digest into stories, write its report',
-      serviceName: 'feedwright-ingest',
+      serviceName: SERVICE_NAMES.ingest,
       // Parsing is CPU-bound and a digest is at most 5 MiB (read whole, parsed, diffed against the
       // stored stories): 512 MB gives a third of a vCPU, enough to finish a worst case in seconds,
       // and 30 s leaves room for DynamoDB retries on a large digest's batch writes.
@@ -85,7 +86,7 @@ export class PipelineFunctions extends Construct {
       projectRoot,
       depsLockFilePath,
       description: 'feedwright: re-render the feeds and pages of the topics a stream batch touched',
-      serviceName: 'feedwright-render',
+      serviceName: SERVICE_NAMES.render,
       // Renders three feed formats per touched topic plus "all", story pages, the touched months of
       // the archive and the index, and compares each with the stored object: 1024 MB (~0.6 vCPU);
       // a batch of up to 1,000 records (a back-fill of ~100 digests) took ~7 s on the emulators, and
@@ -96,6 +97,8 @@ export class PipelineFunctions extends Construct {
         TABLE_NAME: table.table.tableName,
         SITE_BUCKET: site.bucket.bucketName,
         ...props.siteEnvironment,
+        // Where render records each digest that went live, and its freshness (`reports/live/…`).
+        INCOMING_BUCKET: incoming.bucket.bucketName,
         // Changed and deleted paths are invalidated after each render: a takedown is not cached.
         DISTRIBUTION_ID: props.cdn.distribution.distributionId,
       },
@@ -106,6 +109,7 @@ export class PipelineFunctions extends Construct {
     table.grantIngest(this.ingest.role);
     table.grantRender(this.render.role);
     site.grantRender(this.render.role);
+    incoming.grantLiveReports(this.render.role);
     incoming.notify(this.ingest.function);
     table.streamTo(this.render.function, this.render.role, this.renderFailures.queue);
 

@@ -1,3 +1,4 @@
+import { SERVICE_NAMES } from '@feedwright/pipeline/metrics';
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -46,7 +47,7 @@ export class ReconcileFunction extends Construct {
       projectRoot: props.projectRoot,
       depsLockFilePath: props.depsLockFilePath,
       description: 'feedwright: repair any divergence of table and site from the incoming bucket',
-      serviceName: 'feedwright-reconcile',
+      serviceName: SERVICE_NAMES.reconcile,
       // Lists both buckets, reads every live story and renders the whole site once: seconds when
       // nothing differs, minutes for a large archive that does.
       memorySize: 1024,

@@ -164,6 +164,9 @@ export class SiteDistribution extends Construct {
       enableLogging: true,
       logBucket: props.logBucket,
       logFilePrefix: 'cloudfront/',
+      // The cache hit rate and the per-status error rates on the operations dashboard come only with
+      // CloudFront's additional metrics (a monitoring subscription, billed as 8 custom metrics).
+      publishAdditionalMetrics: true,
       ...(custom === undefined
         ? {}
         : {

@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<Command>> = {
   redrive: async () => (await import('./commands/redrive.ts')).redriveCommand,
   publish: async () => (await import('./commands/publish.ts')).publishCommand,
   withdraw: async () => (await import('./commands/withdraw.ts')).withdrawCommand,
+  status: async () => (await import('./commands/status.ts')).statusCommand,
 };
 
 const usage = `Usage: feedwright <command> [options]
@@ -22,6 +23,7 @@ Commands:
   redrive --queue-url URL --function-name F  re-run what landed on a failure queue (AWS)
   publish FILE... [--dry-run] [options]      upload digests and wait until they are live
   withdraw KEY_OR_FILE [options]             delete a digest and wait until it is gone
+  status [--aws] [options]                   the last digests, their freshness, queues, last reconcile
 
 Run 'feedwright <command> --help' for a command's options.
 

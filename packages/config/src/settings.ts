@@ -20,6 +20,12 @@ export interface DeploySettings {
   readonly mailDomain: string;
   readonly reconcileSchedule: string;
   readonly editorEmail: string;
+  /** The runbook page every alarm links to (its section appended as `#anchor`). */
+  readonly runbookUrl: string;
+  /** Alarm when freshness p95 over 15 minutes reaches this many seconds. */
+  readonly freshnessAlarmSeconds: number;
+  /** Alarm when this many mailed digests are refused within an hour. */
+  readonly mailRefusalAlarmThreshold: number;
 }
 
 /** Every setting's value type, by name: the site's (its {@link SiteConfig}), the pipeline's, the deploy's. */
@@ -58,6 +64,13 @@ function wholeNumber(raw: string): number {
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value)) {
     throw new Error(`must be a whole number, not '${raw}'`);
   }
+  return value;
+}
+
+/** A whole number of at least 1. */
+function positiveWholeNumber(raw: string): number {
+  const value = wholeNumber(raw);
+  if (value < 1) throw new Error(`must be a whole number of at least 1, not '${raw}'`);
   return value;
 }
 
@@ -378,6 +391,39 @@ export const SETTINGS: SettingTable = {
     defaultValue: undefined,
     defaultText: 'nobody',
     check: pattern(EMAIL, 'an e-mail address such as editors@example.com'),
+  },
+  runbookUrl: {
+    name: 'runbookUrl',
+    scope: 'deploy',
+    help: "the runbook every alarm's description links to, its section appended as #anchor",
+    placeholder: 'URL',
+    context: true,
+    defaultValue: 'https://github.com/feedwright/feedwright/blob/main/docs/runbook.md',
+    defaultText: "this repository's docs/runbook.md on GitHub (set it when you deploy from a fork)",
+    check: pattern(
+      /^https?:\/\/[^\s/#]+[^\s#]*$/,
+      'an absolute http(s) URL without a #fragment, such as https://git.example.com/feedwright/blob/main/docs/runbook.md',
+    ),
+  },
+  freshnessAlarmSeconds: {
+    name: 'freshnessAlarmSeconds',
+    scope: 'deploy',
+    help: 'alarm when the p95 of freshness (upload to live) over 15 minutes reaches this many seconds',
+    placeholder: 'N',
+    context: true,
+    defaultValue: 300,
+    defaultText: '300',
+    check: positiveWholeNumber,
+  },
+  mailRefusalAlarmThreshold: {
+    name: 'mailRefusalAlarmThreshold',
+    scope: 'deploy',
+    help: 'with mail: alarm when this many mailed digests are refused within an hour',
+    placeholder: 'N',
+    context: true,
+    defaultValue: 10,
+    defaultText: '10',
+    check: positiveWholeNumber,
   },
 };
 

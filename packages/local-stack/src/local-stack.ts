@@ -6,6 +6,7 @@ import { parseAllowedSenders, refusalOf, type SenderPolicy } from '@feedwright/m
 import {
   createIngestHandler,
   createRenderHandler,
+  type DigestLive,
   type ReconcileResult,
   reconcile,
 } from '@feedwright/pipeline';
@@ -315,7 +316,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       mail,
       keyLimits: S3RVER_KEY_LIMITS,
     });
-    const render = createRenderHandler({ s3, dynamo, tableName, siteBucket, site: siteConfig });
+    const render = createRenderHandler({
+      s3,
+      dynamo,
+      tableName,
+      siteBucket,
+      site: siteConfig,
+      incomingBucket,
+      // Freshness, as render measures it on AWS: one line per digest that went live.
+      onLive: (live) => log(liveLine(live)),
+    });
     await createTable(dynamo, tableName);
 
     poller = new StreamPoller({
@@ -608,4 +618,10 @@ async function uploadSamples(
   }
   for (const name of names) await upload(name, await readFile(join(directory, name)));
   return names;
+}
+
+/** `live: digests/x.txt in 812 ms (upload to last site object)`: the local stack's freshness line. */
+function liveLine(live: DigestLive): string {
+  const took = live.freshnessMs === undefined ? 'with no event time' : `in ${live.freshnessMs} ms`;
+  return `live: ${live.key} ${took} (upload to last site object)`;
 }

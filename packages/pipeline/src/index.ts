@@ -5,6 +5,7 @@
  */
 
 export { requireEnv } from './env.ts';
+export { type DigestLive, digestsLive } from './freshness.ts';
 export { type IngestResult, type IngestServices, ingestDigestEvent } from './ingest.ts';
 export { createIngestHandler, type IngestDependencies } from './lambda/ingest-handler.ts';
 export {
@@ -13,9 +14,10 @@ export {
 } from './lambda/reconcile-handler.ts';
 export { createRenderHandler, type RenderDependencies } from './lambda/render-handler.ts';
 export { type ReportNotifier, SnsReportNotifier } from './lambda/report-topic.ts';
-export type { PipelineLogger } from './logger.ts';
+export type { PipelineLogger, TraceAnnotator } from './logger.ts';
 export {
   nextSequencer,
+  type ReconcileReport,
   type ReconcileResult,
   type ReconcileServices,
   type ReconcileStore,

@@ -22,7 +22,7 @@ import {
   type SiteStore,
   type StoryStore,
 } from '@feedwright/storage';
-import { BUCKET_PREFIXES, type KeyLimits } from '@feedwright/storage/schema';
+import { BUCKET_PREFIXES, type KeyLimits, RECONCILE_REPORT_KEY } from '@feedwright/storage/schema';
 import { ingestDigestEvent } from './ingest.ts';
 import type { PipelineLogger } from './logger.ts';
 import { issuesOfRecords } from './render-issues.ts';
@@ -90,6 +90,31 @@ export interface ReconcileResult {
 }
 
 /**
+ * What a reconcile run leaves at `RECONCILE_REPORT_KEY` in the incoming bucket for `feedwright status`:
+ * the counts, and the first {@link NAMED_REPAIRS} names of each kind of repair.
+ */
+export interface ReconcileReport {
+  /** When the run started and finished (ISO 8601). */
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly digests: number;
+  readonly unchanged: number;
+  readonly counts: {
+    readonly reapplied: number;
+    readonly withdrawn: number;
+    readonly written: number;
+    readonly deleted: number;
+  };
+  readonly reapplied: readonly string[];
+  readonly withdrawn: readonly string[];
+  readonly written: readonly string[];
+  readonly deleted: readonly string[];
+}
+
+/** A log line and a report name at most this many repaired digests and objects of each kind. */
+const NAMED_REPAIRS = 50;
+
+/**
  * Repairs any divergence between the incoming bucket, the table and the site bucket, whatever lost
  * events, retries or crashes caused it:
  * 1. every current digest whose manifest does not record its current version (by ETag), or is pending
@@ -130,6 +155,7 @@ export async function reconcile(services: ReconcileServices): Promise<ReconcileR
   const keys = [...new Set([...objects.keys(), ...holders, ...reported, ...issued])].sort();
   const manifests = await stories.manifests(keys);
   const eventTime = (services.now?.() ?? new Date()).toISOString();
+  const startedAt = eventTime;
 
   const reapplied: string[] = [];
   const withdrawn: string[] = [];
@@ -190,14 +216,39 @@ export async function reconcile(services: ReconcileServices): Promise<ReconcileR
   const site = await reconcileSite(services, live, records);
   const changed = [...site.written, ...site.deleted];
   if (services.cdn !== undefined && changed.length > 0) await services.cdn.invalidate(changed);
+  const result: ReconcileResult = { digests: objects.size, reapplied, withdrawn, ...site };
+  const report = reconcileReport(result, startedAt, (services.now?.() ?? new Date()).toISOString());
+  // A repair means something upstream went wrong: the line names what was repaired, for the alarm's reader.
   services.logger?.info('reconciled', {
-    digests: objects.size,
-    reapplied: reapplied.length,
-    withdrawn: withdrawn.length,
-    written: site.written.length,
-    deleted: site.deleted.length,
+    digests: report.digests,
+    counts: report.counts,
+    reapplied: report.reapplied,
+    withdrawnDigests: report.withdrawn,
+    written: report.written,
+    deleted: report.deleted,
   });
-  return { digests: objects.size, reapplied, withdrawn, ...site };
+  await services.source.putReport(bucket, RECONCILE_REPORT_KEY, report);
+  return result;
+}
+
+function reconcileReport(result: ReconcileResult, startedAt: string, finishedAt: string): ReconcileReport {
+  const named = (list: readonly string[]): string[] => list.slice(0, NAMED_REPAIRS);
+  return {
+    startedAt,
+    finishedAt,
+    digests: result.digests,
+    unchanged: result.unchanged,
+    counts: {
+      reapplied: result.reapplied.length,
+      withdrawn: result.withdrawn.length,
+      written: result.written.length,
+      deleted: result.deleted.length,
+    },
+    reapplied: named(result.reapplied),
+    withdrawn: named(result.withdrawn),
+    written: named(result.written),
+    deleted: named(result.deleted),
+  };
 }
 
 /**

@@ -1,6 +1,8 @@
 import { ALL_TOPICS_SLUG } from '@feedwright/digest';
 import { digestMonthOf, monthOf } from '@feedwright/site';
 import {
+  compareSequencers,
+  type DigestEventStamp,
   type IssueSiteView,
   issueChangeOf,
   redirectChangeOf,
@@ -52,6 +54,11 @@ export interface RenderPlan {
   readonly redirectIds?: ReadonlySet<string>;
   /** The units each record touched, by the record's `SequenceNumber`. */
   readonly unitsByRecord: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The digest events whose last write (their issue record) is in this batch, by digest key (the newest
+   * event of each): once the batch is rendered, these are live.
+   */
+  readonly digests: ReadonlyMap<string, DigestEventStamp>;
 }
 
 /** The id of a unit, as `RenderPlan.unitsByRecord` and render results name it. */
@@ -81,6 +88,7 @@ export function planRender(records: readonly DynamoDBRecord[]): RenderPlan {
   const issueMonths = new Set<string>();
   const redirectIds = new Set<string>();
   const unitsByRecord = new Map<string, string[]>();
+  const digests = new Map<string, DigestEventStamp>();
   const touch = (sequenceNumber: string | undefined, units: readonly RenderUnit[]): void => {
     if (sequenceNumber === undefined) return;
     unitsByRecord.set(sequenceNumber, [
@@ -96,6 +104,14 @@ export function planRender(records: readonly DynamoDBRecord[]): RenderPlan {
     }
     const issue = issueChangeOf(record);
     if (issue !== undefined) {
+      const event = issue.event;
+      const known = event === undefined ? undefined : digests.get(event.digestKey);
+      if (
+        event !== undefined &&
+        (known === undefined || compareSequencers(event.sequencer, known.sequencer) > 0)
+      ) {
+        digests.set(event.digestKey, event);
+      }
       if (sameIssue(issue.before, issue.after)) continue;
       issueMonths.add(issue.month);
       sitemapMonths.add(issue.month);
@@ -148,6 +164,7 @@ export function planRender(records: readonly DynamoDBRecord[]): RenderPlan {
     issueMonths,
     redirectIds,
     unitsByRecord,
+    digests,
   };
 }
 

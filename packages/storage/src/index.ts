@@ -86,6 +86,7 @@ export {
   type TopicRecord,
 } from './story-store.ts';
 export {
+  type DigestEventStamp,
   type IssueSiteView,
   type IssueStreamChange,
   issueChangeOf,

@@ -87,6 +87,7 @@ export class TableIssueRegistry implements IssueRegistry {
       live: true,
       sequencer: change.sequencer,
       digestKey: change.key,
+      ...eventAtOf(change),
       title: digest.title,
       summary: digest.summary,
       date: digest.date,
@@ -148,7 +149,14 @@ export class TableIssueRegistry implements IssueRegistry {
   }
 
   async #tombstone(key: ItemKey, change: DigestChange): Promise<void> {
-    await this.#putUnlessNewer(() => ({ ...key, kind: 'issue', live: false, sequencer: change.sequencer }));
+    await this.#putUnlessNewer(() => ({
+      ...key,
+      kind: 'issue',
+      live: false,
+      sequencer: change.sequencer,
+      digestKey: change.key,
+      ...eventAtOf(change),
+    }));
   }
 
   /**
@@ -176,6 +184,14 @@ export class TableIssueRegistry implements IssueRegistry {
         'the event is failed so that it is retried',
     );
   }
+}
+
+/**
+ * The time of the S3 event that wrote an issue record: render reads it from the stream's new image to
+ * measure how long the digest took to go live, so it must travel on the record itself.
+ */
+function eventAtOf(change: DigestChange): { eventAt?: string } {
+  return change.at === undefined ? {} : { eventAt: change.at };
 }
 
 /** Whether two items hold the same content, their `sequencer` and `version` aside. */

@@ -173,3 +173,18 @@ function overLimits(
   }
   return over;
 }
+
+/** Where render records each digest event that went live, under the reports prefix. */
+export const LIVE_REPORTS_PREFIX = `${BUCKET_PREFIXES.reports}live/`;
+
+/**
+ * `digests/a b.txt` → `reports/live/digests/a b.txt.json`: where render records that a digest's event
+ * went live, and how long it took (its freshness); apart from ingest's reports, so that their prefix
+ * holds nothing else.
+ */
+export function liveReportKeyFor(digestKey: string): string {
+  return `${LIVE_REPORTS_PREFIX}${digestKey}.json`;
+}
+
+/** Where each reconcile run leaves what it found and repaired (the last run's only). */
+export const RECONCILE_REPORT_KEY = `${BUCKET_PREFIXES.reports}reconcile/latest.json`;

@@ -63,6 +63,21 @@ export interface IssueStreamChange {
   readonly before: IssueSiteView | null;
   readonly after: IssueSiteView | null;
   readonly sequenceNumber?: string;
+  /**
+   * The digest event that wrote this record (an upload, a correction or a delete), when the record is
+   * its write and not an older event's: the issue record is the last item an event writes, so once it is
+   * rendered, the event is live.
+   */
+  readonly event?: DigestEventStamp;
+}
+
+/** Which digest event wrote an issue record, and when S3 saw it. */
+export interface DigestEventStamp {
+  readonly digestKey: string;
+  /** The S3 sequencer of the event (orders the events of one key). */
+  readonly sequencer: string;
+  /** The S3 event's time (ISO 8601); absent on records written before event times were kept. */
+  readonly eventAt?: string;
 }
 
 /** Reads a table stream record of an issue record (see `IssueRegistry`); `undefined` for other items. */
@@ -70,12 +85,26 @@ export function issueChangeOf(record: DynamoDBRecord): IssueStreamChange | undef
   const pk = record.dynamodb?.Keys?.pk?.S;
   if (pk === undefined || !pk.startsWith(ISSUES_PREFIX)) return undefined;
   const sequenceNumber = record.dynamodb?.SequenceNumber;
+  const event = eventStampOf(record.dynamodb?.NewImage, record.dynamodb?.OldImage);
   return {
     month: pk.slice(ISSUES_PREFIX.length),
     before: issueView(record.dynamodb?.OldImage),
     after: issueView(record.dynamodb?.NewImage),
     ...(sequenceNumber === undefined ? {} : { sequenceNumber }),
+    ...(event === undefined ? {} : { event }),
   };
+}
+
+/** The event stamp of a new image, unless the old image already had that event's sequencer. */
+function eventStampOf(
+  image: Record<string, AttributeValue> | undefined,
+  old: Record<string, AttributeValue> | undefined,
+): DigestEventStamp | undefined {
+  const digestKey = image?.digestKey?.S;
+  const sequencer = image?.sequencer?.S;
+  if (digestKey === undefined || sequencer === undefined || old?.sequencer?.S === sequencer) return undefined;
+  const eventAt = image?.eventAt?.S;
+  return { digestKey, sequencer, ...(eventAt === undefined ? {} : { eventAt }) };
 }
 
 function issueView(image: Record<string, AttributeValue> | undefined): IssueSiteView | null {

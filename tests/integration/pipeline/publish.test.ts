@@ -86,8 +86,13 @@ describe('Pipeline: an upload becomes feeds', () => {
     await pipeline.render(records);
 
     // Assess
-    // Only the manifest: its sequencer moved on, then it was settled once the report was written.
-    expect(records.map((record) => record.dynamodb?.Keys?.pk?.S)).toEqual([`DIGEST#${KEY}`, `DIGEST#${KEY}`]);
+    // Only the manifest (its sequencer moved on, then it was settled once the report was written) and
+    // the issue record's event stamp, which render measures the upload's freshness from.
+    expect(records.map((record) => record.dynamodb?.Keys?.pk?.S)).toEqual([
+      `DIGEST#${KEY}`,
+      'ISSUES#2020-12',
+      `DIGEST#${KEY}`,
+    ]);
     expect(await report(KEY)).toMatchObject({
       status: 'ok',
       sequencer: event.Records[0]?.s3.object.sequencer,

@@ -27,6 +27,7 @@ function planFor(stories: readonly Story[]): RenderPlan {
     sitemapMonths: new Set(),
     issueMonths: new Set(),
     unitsByRecord: new Map(),
+    digests: new Map(),
   };
 }
 

@@ -87,6 +87,7 @@ function planFor(stories: readonly Story[], issueMonths: readonly string[] = [])
     ]),
     issueMonths: new Set([...stories.map((story) => digestMonthOf(story, story.storyId)), ...issueMonths]),
     unitsByRecord: new Map(),
+    digests: new Map(),
   };
 }
 

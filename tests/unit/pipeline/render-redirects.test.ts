@@ -50,6 +50,7 @@ function planOf(storyIds: readonly string[], redirectIds: readonly string[] = []
     issueMonths: new Set(),
     redirectIds: new Set(redirectIds),
     unitsByRecord: new Map(),
+    digests: new Map(),
   };
 }
 

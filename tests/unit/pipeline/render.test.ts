@@ -29,6 +29,7 @@ function planFor(stories: readonly Story[], extraTopics: readonly string[] = [])
     sitemapMonths: new Set(),
     issueMonths: new Set(),
     unitsByRecord: new Map(),
+    digests: new Map(),
   };
 }
 

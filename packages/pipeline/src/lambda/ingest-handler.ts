@@ -8,7 +8,10 @@ import { createDynamoIssueRegistry, createDynamoStoryStore, S3DigestSource } fro
 import type { KeyLimits } from '@feedwright/storage/schema';
 import type { S3Event } from 'aws-lambda';
 import { ingestDigestEvent } from '../ingest.ts';
-import { digestEventsOf } from '../s3-events.ts';
+import { annotationList, type TraceAnnotator } from '../logger.ts';
+import { METRIC_NAMESPACE, METRICS, SERVICE_NAMES } from '../metrics.ts';
+import type { IngestReport } from '../report.ts';
+import { digestEventsOf, isMailKey } from '../s3-events.ts';
 import type { ReportNotifier } from './report-topic.ts';
 
 /** What the ingest adapter is built from. */
@@ -32,6 +35,8 @@ export interface IngestDependencies {
   readonly metrics?: Metrics;
   /** Sends every written report to editors (the SNS topic on AWS). @default none */
   readonly notifier?: ReportNotifier;
+  /** Annotates the invocation's trace with the digest key (`digestKey`). @default none */
+  readonly tracer?: TraceAnnotator;
 }
 
 /** Thrown after every record was tried when some failed: Lambda retries the event, done records are no-ops. */
@@ -46,8 +51,9 @@ class IngestFailedError extends Error {
  * flush) wraps it in `functions/ingest`.
  */
 export function createIngestHandler(deps: IngestDependencies): (event: S3Event) => Promise<void> {
-  const logger = deps.logger ?? new Logger({ serviceName: 'feedwright-ingest' });
-  const metrics = deps.metrics ?? new Metrics({ namespace: 'feedwright', serviceName: 'feedwright-ingest' });
+  const logger = deps.logger ?? new Logger({ serviceName: SERVICE_NAMES.ingest });
+  const metrics =
+    deps.metrics ?? new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE_NAMES.ingest });
   const stories = createDynamoStoryStore({ tableName: deps.tableName, client: deps.dynamo });
   const services = {
     source: new S3DigestSource({ client: deps.s3 }),
@@ -64,10 +70,15 @@ export function createIngestHandler(deps: IngestDependencies): (event: S3Event) 
   return async (event: S3Event): Promise<void> => {
     const { events, ignored } = digestEventsOf(event);
     for (const record of ignored) logger.info('record ignored', { ...record });
+    if (events.length > 0) {
+      deps.tracer?.putAnnotation('digestKey', annotationList(events.map((entry) => entry.key)));
+    }
     const failures: unknown[] = [];
     // One at a time: S3 sends one record per event, and two records of one key must apply in order.
     for (const digestEvent of events) {
       const { key, sequencer, eventName } = digestEvent;
+      // Every line about this digest, in every function, carries its key: one query finds its path.
+      logger.setCorrelationId(key);
       try {
         const { report, persisted } = await ingestDigestEvent(digestEvent, services);
         logger.info('digest processed', {
@@ -87,20 +98,10 @@ export function createIngestHandler(deps: IngestDependencies): (event: S3Event) 
             await deps.notifier.notify(report);
           } catch (error) {
             logger.warn('report notification failed', { key, error: error as Error });
-            metrics.addMetric('ReportNotificationsFailed', MetricUnit.Count, 1);
+            metrics.addMetric(METRICS.ingest.reportNotificationsFailed, MetricUnit.Count, 1);
           }
         }
-        if (report.status === 'ok') metrics.addMetric('DigestsIngested', MetricUnit.Count, 1);
-        if (report.status === 'rejected') metrics.addMetric('DigestsRejected', MetricUnit.Count, 1);
-        if (report.status === 'skipped') metrics.addMetric('DigestsSkipped', MetricUnit.Count, 1);
-        if (report.status === 'ok' || report.status === 'withdrawn') {
-          metrics.addMetric(
-            'StoriesWritten',
-            MetricUnit.Count,
-            report.stories.added + report.stories.updated,
-          );
-          metrics.addMetric('StoriesWithdrawn', MetricUnit.Count, report.stories.withdrawn);
-        }
+        countReport(metrics, report);
       } catch (error) {
         logger.error('digest failed; the event will be retried', {
           key,
@@ -111,6 +112,7 @@ export function createIngestHandler(deps: IngestDependencies): (event: S3Event) 
         failures.push(error);
       }
     }
+    logger.removeKeys(['correlation_id']);
     if (failures.length > 0) {
       throw new IngestFailedError(
         `${failures.length} of ${events.length} digest events failed (see the logged errors); ` +
@@ -119,4 +121,29 @@ export function createIngestHandler(deps: IngestDependencies): (event: S3Event) 
       );
     }
   };
+}
+
+/** The metrics of one report: digests by outcome, refusals by channel and reason, stories by change. */
+function countReport(metrics: Metrics, report: IngestReport): void {
+  const names = METRICS.ingest;
+  const count = (name: string, value: number): void => {
+    metrics.addMetric(name, MetricUnit.Count, value);
+  };
+  if (report.status === 'ok') count(names.digestsIngested, 1);
+  if (report.status === 'skipped') count(names.digestsSkipped, 1);
+  if (report.status === 'withdrawn') count(names.digestsWithdrawn, 1);
+  if (report.status === 'rejected') {
+    count(names.digestsRejected, 1);
+    const mail = isMailKey(report.key);
+    if (mail) count(names.mailRefused, 1);
+    // Dimensions of its own: a single metric, flushed at once, keeps them off the other metrics.
+    const byReason = metrics.singleMetric();
+    byReason.addDimensions({ channel: mail ? 'mail' : 'file', reason: report.code ?? 'UNKNOWN' });
+    byReason.addMetric(names.digestsRejectedByReason, MetricUnit.Count, 1);
+  }
+  if (report.status === 'ok' || report.status === 'withdrawn') {
+    count(names.storiesWritten, report.stories.added + report.stories.updated);
+    count(names.storiesCorrected, report.stories.updated);
+    count(names.storiesWithdrawn, report.stories.withdrawn);
+  }
 }

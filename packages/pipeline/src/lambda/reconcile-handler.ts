@@ -12,6 +12,7 @@ import {
   S3DigestSource,
   S3SiteStore,
 } from '@feedwright/storage';
+import { METRIC_NAMESPACE, METRICS, SERVICE_NAMES } from '../metrics.ts';
 import { type ReconcileResult, reconcile } from '../reconcile.ts';
 
 /** What the reconcile adapter is built from. */
@@ -43,9 +44,9 @@ export interface ReconcileDependencies {
  * `reconcile` of the incoming bucket, the table and the site bucket → its result, logged and counted.
  */
 export function createReconcileHandler(deps: ReconcileDependencies): () => Promise<ReconcileResult> {
-  const logger = deps.logger ?? new Logger({ serviceName: 'feedwright-reconcile' });
+  const logger = deps.logger ?? new Logger({ serviceName: SERVICE_NAMES.reconcile });
   const metrics =
-    deps.metrics ?? new Metrics({ namespace: 'feedwright', serviceName: 'feedwright-reconcile' });
+    deps.metrics ?? new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE_NAMES.reconcile });
   const services = {
     source: new S3DigestSource({ client: deps.s3 }),
     incomingBucket: deps.incomingBucket,
@@ -68,9 +69,10 @@ export function createReconcileHandler(deps: ReconcileDependencies): () => Promi
   };
   return async (): Promise<ReconcileResult> => {
     const result = await reconcile(services);
-    metrics.addMetric('DigestsReapplied', MetricUnit.Count, result.reapplied.length);
-    metrics.addMetric('DigestsWithdrawnByReconcile', MetricUnit.Count, result.withdrawn.length);
-    metrics.addMetric('ObjectsRepaired', MetricUnit.Count, result.written.length + result.deleted.length);
+    const names = METRICS.reconcile;
+    metrics.addMetric(names.digestsReapplied, MetricUnit.Count, result.reapplied.length);
+    metrics.addMetric(names.digestsWithdrawnByReconcile, MetricUnit.Count, result.withdrawn.length);
+    metrics.addMetric(names.objectsRepaired, MetricUnit.Count, result.written.length + result.deleted.length);
     return result;
   };
 }

@@ -9,9 +9,15 @@ import {
   CloudFrontInvalidator,
   createDynamoIssueRegistry,
   createDynamoStoryStore,
+  invalidationPaths,
+  S3DigestSource,
   S3SiteStore,
 } from '@feedwright/storage';
+import { liveReportKeyFor } from '@feedwright/storage/schema';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { type DigestLive, digestsLive } from '../freshness.ts';
+import { annotationList, type TraceAnnotator } from '../logger.ts';
+import { METRIC_NAMESPACE, METRICS, SERVICE_NAMES } from '../metrics.ts';
 import { renderPlan } from '../render.ts';
 import { planRender } from '../render-plan.ts';
 import { publishToHub } from '../websub.ts';
@@ -38,6 +44,18 @@ export interface RenderDependencies {
    * @default true
    */
   readonly archive?: boolean;
+  /**
+   * The incoming bucket: each digest that went live gets `reports/live/<key>.json` there (its event,
+   * when it went live, its freshness), next to ingest's report, for `feedwright status`.
+   * @default undefined - freshness is measured, logged and counted, not written
+   */
+  readonly incomingBucket?: string;
+  /** Annotates the invocation's trace with the batch's digest keys and story ids. @default none */
+  readonly tracer?: TraceAnnotator;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+  /** Told of each digest that went live, after it is logged and counted (the local stack prints it). */
+  readonly onLive?: (live: DigestLive) => void;
 }
 
 /** A record whose render work failed; Lambda retries the batch from the earliest such record. */
@@ -59,8 +77,11 @@ class RenderFailedError extends Error {
 export function createRenderHandler(
   deps: RenderDependencies,
 ): (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse> {
-  const logger = deps.logger ?? new Logger({ serviceName: 'feedwright-render' });
-  const metrics = deps.metrics ?? new Metrics({ namespace: 'feedwright', serviceName: 'feedwright-render' });
+  const logger = deps.logger ?? new Logger({ serviceName: SERVICE_NAMES.render });
+  const metrics =
+    deps.metrics ?? new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE_NAMES.render });
+  const reports = deps.incomingBucket === undefined ? undefined : new S3DigestSource({ client: deps.s3 });
+  const now = deps.now ?? (() => new Date());
   const stories = createDynamoStoryStore({ tableName: deps.tableName, client: deps.dynamo });
   const services = {
     stories,
@@ -89,6 +110,8 @@ export function createRenderHandler(
   return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
     const records = event.Records ?? [];
     const plan = planRender(records);
+    if (plan.digests.size > 0) deps.tracer?.putAnnotation('digestKeys', annotationList(plan.digests.keys()));
+    if (plan.storyIds.size > 0) deps.tracer?.putAnnotation('storyIds', annotationList(plan.storyIds));
     const result = await renderPlan(plan, services);
     logger.info('batch rendered', {
       records: records.length,
@@ -99,10 +122,25 @@ export function createRenderHandler(
       deleted: result.deleted,
       invalidated: services.cdn === undefined ? 0 : result.changedPaths.length,
       failedUnits: [...result.failed.keys()],
+      digests: [...plan.digests.keys()],
     });
-    metrics.addMetric('ObjectsWritten', MetricUnit.Count, result.written);
-    metrics.addMetric('ObjectsUnchanged', MetricUnit.Count, result.unchanged);
-    metrics.addMetric('ObjectsDeleted', MetricUnit.Count, result.deleted);
+    const names = METRICS.render;
+    metrics.addMetric(names.objectsWritten, MetricUnit.Count, result.written);
+    metrics.addMetric(names.objectsUnchanged, MetricUnit.Count, result.unchanged);
+    metrics.addMetric(names.objectsDeleted, MetricUnit.Count, result.deleted);
+    if (services.cdn !== undefined) {
+      metrics.addMetric(
+        names.invalidationPaths,
+        MetricUnit.Count,
+        invalidationPaths(result.changedPaths).length,
+      );
+    }
+    // Only a batch rendered in full makes its digests live; a failed one is retried and measured then.
+    if (result.failed.size === 0) {
+      for (const live of digestsLive(plan.digests.values(), now())) {
+        await reportLive(live);
+      }
+    }
 
     // WebSub: after the writes (and the invalidation), so a hub fetching a feed at once gets the new
     // bytes (feeds are revalidated by the edge when a hub is set); never fails the batch.
@@ -111,8 +149,26 @@ export function createRenderHandler(
       const feedUrls = result.changedFeeds.map((path) => `${services.config.baseUrl}${encodePath(path)}`);
       const pinged = await publishToHub(feedUrls, { hubUrl, logger });
       logger.info('hub notified', { hub: hubUrl, published: pinged.published, failed: pinged.failed });
-      metrics.addMetric('HubNotificationsSent', MetricUnit.Count, pinged.published.length);
-      metrics.addMetric('HubNotificationsFailed', MetricUnit.Count, pinged.failed.length);
+      metrics.addMetric(names.hubNotificationsSent, MetricUnit.Count, pinged.published.length);
+      metrics.addMetric(names.hubNotificationsFailed, MetricUnit.Count, pinged.failed.length);
+    }
+
+    async function reportLive(live: DigestLive): Promise<void> {
+      logger.setCorrelationId(live.key);
+      logger.info('digest live', { ...live });
+      if (live.freshnessMs !== undefined) {
+        metrics.addMetric(names.freshness, MetricUnit.Milliseconds, live.freshnessMs);
+      }
+      if (reports !== undefined && deps.incomingBucket !== undefined) {
+        try {
+          await reports.putReport(deps.incomingBucket, liveReportKeyFor(live.key), live);
+        } catch (error) {
+          // The site is right; only the status view misses this digest's freshness.
+          logger.warn('live report not written', { key: live.key, error: error as Error });
+        }
+      }
+      logger.removeKeys(['correlation_id']);
+      deps.onLive?.(live);
     }
 
     const recordHandler = async (record: DynamoDBRecord): Promise<void> => {

@@ -1,0 +1,293 @@
+import type { ReconcileReport } from '@feedwright/pipeline';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../packages/cli/src/command.ts';
+import { parseStatusArguments } from '../../../packages/cli/src/commands/status.ts';
+import {
+  readStackOutputs,
+  StackOutputsError,
+  sqsQueueGauge,
+} from '../../../packages/cli/src/status/ports.ts';
+import {
+  collectStatus,
+  formatStatus,
+  type ListedReport,
+  type ReportReader,
+} from '../../../packages/cli/src/status/status.ts';
+
+/** An incoming bucket's reports in memory: key → [JSON, last modified]. */
+function reportsOf(objects: Record<string, [unknown, string]>): ReportReader {
+  return {
+    list: async (prefix): Promise<ListedReport[]> =>
+      Object.entries(objects)
+        .filter(([key]) => key.startsWith(prefix))
+        .map(([key, [, at]]) => ({ key, lastModified: new Date(at) })),
+    readJson: async (key) => objects[key]?.[0],
+  };
+}
+
+const STORIES = { total: 3, added: 3, updated: 0, withdrawn: 0, unchanged: 0 };
+
+function ingestReport(key: string, sequencer: string, extra: Record<string, unknown> = {}): unknown {
+  return {
+    status: 'ok',
+    key,
+    sequencer,
+    stories: STORIES,
+    warnings: [],
+    processedAt: '2026-01-02T10:00:01.000Z',
+    ...extra,
+  };
+}
+
+const RECONCILE: ReconcileReport = {
+  startedAt: '2026-01-02T03:00:00.000Z',
+  finishedAt: '2026-01-02T03:00:02.000Z',
+  digests: 4,
+  unchanged: 120,
+  counts: { reapplied: 1, withdrawn: 0, written: 7, deleted: 0 },
+  reapplied: ['digests/lost.txt'],
+  withdrawn: [],
+  written: ['index.html', 'feeds/all/rss.xml', 'feeds/all/atom.xml', 'feeds/all/feed.json', 'a', 'b', 'c'],
+  deleted: [],
+};
+
+describe('Function: collectStatus', () => {
+  it('lists the newest digests first with their outcome and the freshness of the same upload', async () => {
+    // Prepare
+    const reports = reportsOf({
+      'reports/digests/a.txt.json': [ingestReport('digests/a.txt', '0A'), '2026-01-02T10:00:01Z'],
+      'reports/live/digests/a.txt.json': [
+        { key: 'digests/a.txt', sequencer: '0A', freshnessMs: 1800, liveAt: '2026-01-02T10:00:02Z' },
+        '2026-01-02T10:00:02Z',
+      ],
+      // Re-uploaded: the live report is of the previous upload.
+      'reports/digests/b.txt.json': [ingestReport('digests/b.txt', '0C'), '2026-01-02T11:00:00Z'],
+      'reports/live/digests/b.txt.json': [
+        { key: 'digests/b.txt', sequencer: '0B', freshnessMs: 900 },
+        '2026-01-02T10:30:00Z',
+      ],
+      'reports/digests/bad.txt.json': [
+        ingestReport('digests/bad.txt', '0D', {
+          status: 'rejected',
+          code: 'NO_DATE',
+          reason: 'the first line is not a date',
+          stories: { ...STORIES, total: 0, added: 0 },
+        }),
+        '2026-01-02T09:00:00Z',
+      ],
+      'reports/reconcile/latest.json': [RECONCILE, '2026-01-02T03:00:02Z'],
+    });
+
+    // Act
+    const status = await collectStatus({ reports });
+
+    // Assess
+    expect(status.digests).toEqual([
+      {
+        key: 'digests/b.txt',
+        status: 'ok',
+        processedAt: '2026-01-02T10:00:01.000Z',
+        stories: 3,
+        live: 'pending',
+      },
+      {
+        key: 'digests/a.txt',
+        status: 'ok',
+        processedAt: '2026-01-02T10:00:01.000Z',
+        stories: 3,
+        live: 'live',
+        freshnessMs: 1800,
+      },
+      {
+        key: 'digests/bad.txt',
+        status: 'rejected',
+        processedAt: '2026-01-02T10:00:01.000Z',
+        reason: 'NO_DATE: the first line is not a date',
+        live: 'none',
+      },
+    ]);
+    expect(status.reconcile).toEqual(RECONCILE);
+    expect(status.queues).toBeUndefined();
+  });
+
+  it('shows at most the limit, and no reconcile before one has run', async () => {
+    // Prepare
+    const objects: Record<string, [unknown, string]> = {};
+    for (let day = 10; day < 25; day++) {
+      objects[`reports/digests/d${day}.txt.json`] = [
+        ingestReport(`digests/d${day}.txt`, `${day}`),
+        `2026-01-${day}T08:00:00Z`,
+      ];
+    }
+
+    // Act
+    const status = await collectStatus({ reports: reportsOf(objects), limit: 3 });
+
+    // Assess
+    expect(status.digests.map((digest) => digest.key)).toEqual([
+      'digests/d24.txt',
+      'digests/d23.txt',
+      'digests/d22.txt',
+    ]);
+    expect(status.reconcile).toBeNull();
+    expect(formatStatus(status)).toContain('Last reconcile: none reported yet.');
+  });
+
+  it('reads the depth of every watched queue', async () => {
+    // Prepare
+    const depths: Record<string, number> = { 'https://q/ingest': 0, 'https://q/render': 2 };
+
+    // Act
+    const status = await collectStatus({
+      reports: reportsOf({}),
+      queues: {
+        watched: [
+          { name: 'ingest failures', url: 'https://q/ingest' },
+          { name: 'render failures', url: 'https://q/render' },
+        ],
+        gauge: { depth: async (url) => ({ visible: depths[url] ?? -1, inFlight: 0 }) },
+      },
+    });
+
+    // Assess
+    expect(status.queues).toEqual([
+      { name: 'ingest failures', url: 'https://q/ingest', visible: 0, inFlight: 0 },
+      { name: 'render failures', url: 'https://q/render', visible: 2, inFlight: 0 },
+    ]);
+    expect(formatStatus(status)).toEqual(
+      expect.arrayContaining([
+        '  ingest failures: empty',
+        '  render failures: 2 waiting (run feedwright redrive)',
+      ]),
+    );
+  });
+});
+
+describe('Function: formatStatus', () => {
+  it('names what the last reconcile repaired', () => {
+    const lines = formatStatus({ digests: [], reconcile: RECONCILE });
+    expect(lines).toEqual([
+      'Digests: none reported yet.',
+      'Failure queues: none here (the local stack logs failed work instead).',
+      'Last reconcile: 2026-01-02T03:00:02.000Z, 4 digests, REPAIRED 8:',
+      '  digests re-applied: 1 (digests/lost.txt)',
+      '  digests withdrawn: 0',
+      '  site objects written: 7 (index.html, feeds/all/rss.xml, feeds/all/atom.xml, feeds/all/feed.json, a, … 2 more)',
+      '  site objects deleted: 0',
+    ]);
+  });
+
+  it('shows a key or reason with terminal control characters escaped, never interpreted', () => {
+    const [, line] = formatStatus({
+      digests: [
+        {
+          key: 'digests/\u001b[2Jevil.txt',
+          status: 'rejected',
+          reason: 'BINARY: \u001b]0;owned\u0007',
+          live: 'none',
+        },
+      ],
+      reconcile: null,
+    });
+    expect([...(line ?? '')].some((char) => (char.codePointAt(0) ?? 0) < 0x20)).toBe(false);
+    expect(line).toContain('digests/\\u001b[2Jevil.txt');
+    expect(line).toContain('REJECTED: BINARY: \\u001b]0;owned\\u0007');
+  });
+});
+
+describe('Function: readStackOutputs', () => {
+  const client = (outputs: Record<string, string> | Error) => ({
+    send: async (command: { input: unknown }) => {
+      expect(command.input).toEqual({ StackName: 'Feedwright' });
+      if (outputs instanceof Error) throw outputs;
+      return {
+        Stacks: [
+          {
+            Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+          },
+        ],
+      };
+    },
+  });
+
+  it('reads the incoming bucket and both failure queues from the stack outputs', async () => {
+    // Act
+    const outputs = await readStackOutputs(
+      client({
+        IncomingBucketName: 'feedwright-incoming-1',
+        IngestFailureQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/ingest',
+        RenderFailureQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/render',
+        SiteUrl: 'https://d1.cloudfront.net/',
+      }) as never,
+      'Feedwright',
+    );
+
+    // Assess
+    expect(outputs).toEqual({
+      incomingBucket: 'feedwright-incoming-1',
+      ingestFailureQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/ingest',
+      renderFailureQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/render',
+    });
+  });
+
+  it('says which output is missing, and what to do when there is no such stack', async () => {
+    await expect(
+      readStackOutputs(client({ IncomingBucketName: 'b' }) as never, 'Feedwright'),
+    ).rejects.toThrow(
+      new StackOutputsError(
+        'stack Feedwright has no output IngestFailureQueueUrl: is it a feedwright stack, and is its deploy finished?',
+      ),
+    );
+    const missing = Object.assign(new Error('Stack with id Feedwright does not exist'), {
+      name: 'ValidationError',
+    });
+    await expect(readStackOutputs(client(missing) as never, 'Feedwright')).rejects.toThrow(
+      /no stack named Feedwright in this account and region: deploy it \(npx cdk deploy\), or pass --stack-name and --region/,
+    );
+  });
+});
+
+describe('Function: sqsQueueGauge', () => {
+  it("reads SQS's approximate visible and in-flight counts", async () => {
+    // Prepare
+    const gauge = sqsQueueGauge({
+      send: async (command: { input: unknown }) => {
+        expect(command.input).toEqual({
+          QueueUrl: 'https://q/ingest',
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        });
+        return {
+          Attributes: { ApproximateNumberOfMessages: '3', ApproximateNumberOfMessagesNotVisible: '1' },
+        };
+      },
+    } as never);
+
+    // Act & Assess
+    expect(await gauge.depth('https://q/ingest')).toEqual({ visible: 3, inFlight: 1 });
+  });
+});
+
+describe('Function: parseStatusArguments', () => {
+  it('reads the local stack by default and a deployed stack with --aws', () => {
+    expect(parseStatusArguments([])).toEqual({
+      target: 'local',
+      s3Endpoint: 'http://127.0.0.1:4569',
+      incomingBucket: 'feedwright-incoming',
+      limit: 10,
+      json: false,
+    });
+    expect(parseStatusArguments(['--aws', '--region', 'eu-west-1', '--limit', '3', '--json'])).toEqual({
+      target: 'aws',
+      stackName: 'Feedwright',
+      region: 'eu-west-1',
+      limit: 3,
+      json: true,
+    });
+  });
+
+  it('refuses flags that do not go together, and a limit that is not a count', () => {
+    expect(() => parseStatusArguments(['--stack-name', 'X'])).toThrow(UsageError);
+    expect(() => parseStatusArguments(['--aws', '--s3-endpoint', 'http://127.0.0.1:1'])).toThrow(UsageError);
+    expect(() => parseStatusArguments(['--limit', '0'])).toThrow(/--limit must be a whole number/);
+  });
+});
