@@ -111,7 +111,21 @@ export async function topicPage(
  * no other month. Resolves whether the neighbours' links to it changed: the month gained its first
  * story, lost its last, or changed its number of parts (its newest part is what the newer month links).
  */
-async function renderTopicMonth(topic: TopicRef, month: Month, context: ArchiveContext): Promise<boolean> {
+/** What rendering a month did: whether its neighbours' links to it changed, and the links it got. */
+interface RenderedMonth {
+  /** It gained its first story, lost its last, or changed its number of parts. */
+  readonly moved: boolean;
+  /** It has no story left (its documents and page are gone). */
+  readonly emptied: boolean;
+  /** The nearest newer month it links (null: none, or emptied). */
+  readonly newer: Month | null;
+}
+
+async function renderTopicMonth(
+  topic: TopicRef,
+  month: Month,
+  context: ArchiveContext,
+): Promise<RenderedMonth> {
   const { site, config } = context;
   const pagePath = topicMonthPath(topic.slug, month);
   const partsPrefix = archivePath(topic.slug, { month, part: 1 }, 'atom').replace(/\.xml$/, '');
@@ -121,7 +135,7 @@ async function renderTopicMonth(topic: TopicRef, month: Month, context: ArchiveC
   if (stories.length === 0) {
     await context.remove(pagePath);
     for (const path of listed.keys(partsPrefix)) await context.remove(path);
-    return partsBefore > 0;
+    return { moved: partsBefore > 0, emptied: true, newer: null };
   }
   const adjacent = await adjacentMonths(topic.slug, month, context);
   const older = await newestRef(topic, adjacent.older, context);
@@ -132,7 +146,7 @@ async function renderTopicMonth(topic: TopicRef, month: Month, context: ArchiveC
   const wanted = new Set(archive.files.map((file) => file.path));
   for (const path of listed.keys(partsPrefix)) if (!wanted.has(path)) await context.remove(path);
   await context.put(renderTopicMonthPage(topic, month, stories, adjacent, config), expectedPage);
-  return partsBefore !== archive.parts;
+  return { moved: partsBefore !== archive.parts, emptied: false, newer: adjacent.newer };
 }
 
 /**
@@ -148,19 +162,29 @@ export async function renderTopicMonths(
   context: ArchiveContext,
 ): Promise<void> {
   let wave = [...new Set(months)].sort();
-  const rendered = new Set(wave);
+  const rendered = new Map<Month, RenderedMonth>();
   while (wave.length > 0) {
-    const moved: Month[] = [];
-    for (const month of wave) if (await renderTopicMonth(topic, month, context)) moved.push(month);
+    const moved: Array<[Month, RenderedMonth]> = [];
+    for (const month of wave) {
+      const result = await renderTopicMonth(topic, month, context);
+      rendered.set(month, result);
+      if (result.moved) moved.push([month, result]);
+    }
     const neighbours = new Set<Month>();
-    for (const month of moved) {
+    for (const [month, result] of moved) {
       const { older, newer } = await adjacentMonths(topic.slug, month, context);
       for (const neighbour of [older, newer]) {
-        if (neighbour !== null && !rendered.has(neighbour)) neighbours.add(neighbour);
+        if (neighbour === null || neighbours.has(neighbour)) continue;
+        const before = rendered.get(neighbour);
+        // A month rendered earlier in this batch is rendered again when its link to this one is not
+        // what it is now: it linked another newer month (this one appeared since), or this one is
+        // older (its newest part is in the link) or gone. Its neighbour Queries are asked afresh.
+        if (before !== undefined && neighbour < month && before.newer === month && !result.emptied) continue;
+        if (before !== undefined) context.adjacent.delete(`${topic.slug}/${neighbour}`);
+        neighbours.add(neighbour);
       }
     }
     wave = [...neighbours].sort();
-    for (const month of wave) rendered.add(month);
   }
 }
 
