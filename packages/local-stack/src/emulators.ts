@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
 import { type GuardedS3rver, refuseUnstorableKeys } from './s3rver-keys.ts';
 import { applyS3rverShims } from './s3rver-shims.ts';
@@ -106,6 +106,9 @@ export async function startS3Emulator(options: {
   instance.on('error', () => undefined);
   // Before it listens: Koa composes its middleware then.
   refuseUnstorableKeys(instance);
+  // s3rver listens with no 'error' listener, so a taken port would be an uncaught exception: find out
+  // first, as a rejection that names the port.
+  if (options.port !== 0) await assertPortFree(options.host, options.port);
   const address = await instance.run();
   return {
     endpoint: `http://${options.host}:${address.port}`,
@@ -192,4 +195,13 @@ export async function startDynamoEmulator(options: {
     port,
     close: () => closeServer(server),
   };
+}
+
+/** Rejects with Node's own EADDRINUSE error (its `code` and `port`) when `port` on `host` is taken. */
+function assertPortFree(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
 }

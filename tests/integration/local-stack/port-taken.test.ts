@@ -19,7 +19,7 @@ describe('feedwright dev on a taken port', { timeout: 120_000 }, () => {
     await work.remove();
   });
 
-  it.each(['--site-port'])(
+  it.each(['--site-port', '--s3-port', '--dynamo-port', '--smtp-port'])(
     'names the port and %s, the flag that moves it, in one line (exit 3)',
     async (flag) => {
       // Prepare
