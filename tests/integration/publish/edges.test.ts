@@ -159,8 +159,8 @@ describe('feedwright publish / withdraw at the edges: keys, names and a wrong si
     // Act
     const run = await runFeedwrightWith(LOCAL_ENV, 'publish', file, ...target(`http://127.0.0.1:${port}/`));
 
-    // Assess
-    expect(run.code).toBe(2);
+    // Assess: exit 3, failed (docs/cli.md), although the digest is published
+    expect(run.code).toBe(3);
     expect(run.stdout).toMatch(/: published: 1 story \(1 added, 0 updated, 0 withdrawn, 0 unchanged\)/);
     const [refused, published, ...rest] = run.stderr.trim().split('\n');
     expect(rest).toEqual([]);
