@@ -2,36 +2,13 @@ import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/c
 import type { LocalStack } from '@feedwright/local-stack';
 import { describe, expect, it } from 'vitest';
 import { htmlProblems } from '../../support/validators.ts';
+import { weeklyText } from '../../support/weekly.ts';
 import { buildOfLiveDigests, redirectPagesOf, siteBucket } from './convergence.ts';
 import { useIsolatedStack } from './support.ts';
 
 const KEY = 'digests/weekly-2024-05-07.txt';
 const OLD = '2024-05-07-city-mayor-resigns';
 const NEW = '2024-05-07-city-mayor-resigns-after-ten-years';
-
-/** A two-story weekly whose second story's headline is `mayor`. */
-function weeklyText(mayor: string): string {
-  return [
-    'May 07, 2024 08:00 AM',
-    '',
-    'The Weekly: Budget passes',
-    '',
-    'Two stories from the week.',
-    '',
-    'Politics /',
-    '',
-    'Budget passes',
-    '',
-    'The budget passed on Monday by a wide margin.',
-    '',
-    'City /',
-    '',
-    mayor,
-    '',
-    'The mayor stepped down on Tuesday, citing health reasons, after ten years in office.',
-    '',
-  ].join('\n');
-}
 
 describe('Function: startLocalStack, a corrected headline in a re-upload of the same digest', {
   timeout: 60_000,

@@ -5,34 +5,14 @@ import { TableStoryStore } from '@feedwright/storage';
 import { MemoryItemTable, MemorySiteStore } from '@feedwright/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { htmlProblems } from '../../support/validators.ts';
+import { weeklyText } from '../../support/weekly.ts';
 
 const config = resolveSiteConfig({ baseUrl: 'https://feeds.example.com/' });
 const KEY = 'digests/weekly.txt';
 
-/** A two-story weekly whose second story's headline is `mayor`. */
+/** The weekly of tests/support, parsed. */
 function weekly(mayor: string): Digest {
-  return parseDigest(
-    [
-      'May 07, 2024 08:00 AM',
-      '',
-      'The Weekly: Budget passes',
-      '',
-      'Two stories from the week.',
-      '',
-      'Politics /',
-      '',
-      'Budget passes',
-      '',
-      'The budget passed on Monday by a wide margin.',
-      '',
-      'City /',
-      '',
-      mayor,
-      '',
-      'The mayor stepped down on Tuesday, citing health reasons, after ten years in office.',
-      '',
-    ].join('\n'),
-  );
+  return parseDigest(weeklyText(mayor));
 }
 
 const OLD = '2024-05-07-city-mayor-resigns';
