@@ -1,7 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import { handler as ingestEntry } from '@feedwright/fn-ingest';
 import { handler as renderEntry } from '@feedwright/fn-render';
 import { handler as searchIndexEntry } from '@feedwright/fn-search-index';
@@ -9,6 +7,7 @@ import { createIngestHandler, createRenderHandler } from '@feedwright/pipeline';
 import { createSearchIndexHandler } from '@feedwright/search';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { unreachableClients } from '../../support/unreachable-clients.ts';
 import { loadS3Event, loadStreamEvent } from './events.ts';
 
 const context = {
@@ -18,29 +17,6 @@ const context = {
   memoryLimitInMB: '512',
   getRemainingTimeInMillis: () => 30_000,
 } as unknown as Context;
-
-/** Clients that fail any call: the events below must be handled without one. */
-function unreachableClients(): { s3: S3Client; dynamo: DynamoDBClient; calls: string[] } {
-  const calls: string[] = [];
-  const s3 = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-  const dynamo = new DynamoDBClient({
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-  const refuse = (commandName: string | undefined): never => {
-    calls.push(commandName ?? 'unknown');
-    throw new Error('no AWS in unit tests');
-  };
-  s3.middlewareStack.add((_next, ctx) => async () => refuse(ctx.commandName), {
-    step: 'initialize',
-    name: 'refuse',
-  });
-  dynamo.middlewareStack.add((_next, ctx) => async () => refuse(ctx.commandName), {
-    step: 'initialize',
-    name: 'refuse',
-  });
-  return { s3, dynamo, calls };
-}
 
 const silent = {
   debug: () => undefined,

@@ -1,10 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import { createRenderHandler, type DigestLive, digestsLive, planRender } from '@feedwright/pipeline';
 import type { Context, DynamoDBRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { unreachableClients } from '../../support/unreachable-clients.ts';
 
 const context = {
   functionName: 'render',
@@ -55,27 +54,6 @@ function issueRecord(before: Stamp | null, after: Stamp, sequenceNumber = '700')
       NewImage: image(after),
     },
   } as DynamoDBRecord;
-}
-
-/** Clients that fail any call: a batch that only stamps issue records must need none. */
-function unreachableClients(): { s3: S3Client; dynamo: DynamoDBClient; calls: string[] } {
-  const calls: string[] = [];
-  const options = { region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } };
-  const s3 = new S3Client(options);
-  const dynamo = new DynamoDBClient(options);
-  const refuse = (commandName: string | undefined): never => {
-    calls.push(commandName ?? 'unknown');
-    throw new Error('no AWS in unit tests');
-  };
-  s3.middlewareStack.add((_next, ctx) => async () => refuse(ctx.commandName), {
-    step: 'initialize',
-    name: 'refuse',
-  });
-  dynamo.middlewareStack.add((_next, ctx) => async () => refuse(ctx.commandName), {
-    step: 'initialize',
-    name: 'refuse',
-  });
-  return { s3, dynamo, calls };
 }
 
 describe('Function: planRender, digest events', () => {
