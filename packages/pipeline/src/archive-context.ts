@@ -1,6 +1,12 @@
 import type { Story } from '@feedwright/digest';
 import type { Month, ShownIssue, SiteConfig, SiteFile, StoryNav, TopicCount } from '@feedwright/site';
-import type { IssueRegistry, ObjectVersion, SiteStore, StoryArchiveReader } from '@feedwright/storage';
+import type {
+  IssueRecord,
+  IssueRegistry,
+  ObjectVersion,
+  SiteStore,
+  StoryArchiveReader,
+} from '@feedwright/storage';
 
 /**
  * What the archive units of one render batch share: the month reader, the stories the batch touched
@@ -28,6 +34,10 @@ export interface ArchiveContext {
   readonly adjacent: Map<string, Promise<AdjacentMonths>>;
   /** Issue months read by this batch (see `monthIssues`). */
   readonly issueMonths: Map<Month, Promise<MonthIssues>>;
+  /** Issue records of a month read by this batch (one Query each), shared by `issueMonths` and `issueShown`. */
+  readonly issueRecords: Map<Month, Promise<readonly IssueRecord[]>>;
+  /** Whether a month shows an issue, as far as this batch asked without reading the whole month. */
+  readonly issueShown: Map<Month, Promise<boolean>>;
   /** Writes a file (on the condition `expected`, when given) and counts it. */
   readonly put: (file: SiteFile, expected?: ObjectVersion) => Promise<void>;
   /** Deletes a path if it is there and counts it; resolves whether it was there. */

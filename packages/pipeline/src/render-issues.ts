@@ -21,6 +21,7 @@ import {
   renderIssuePage,
   renderStoryPage,
   type ShownIssue,
+  type SiteFile,
 } from '@feedwright/site';
 import type { IssueRecord, IssueRegistry, ObjectVersion } from '@feedwright/storage';
 import { type ArchiveContext, indexedAdjacentMonths, type MonthIssues } from './archive-context.ts';
@@ -62,7 +63,7 @@ function monthIssues(month: Month, context: ArchiveContext): Promise<MonthIssues
   let found = context.issueMonths.get(month);
   if (found === undefined) {
     found = (async () => {
-      const records = await context.issues.issuesOfMonth(month);
+      const records = await monthRecords(month, context);
       const issues = assignIssueIds(records.map(issueSourceOf));
       // Every digest's stories, not only the issues' (a digest that lost its issue to another still
       // holds stories, whose pages must stop linking the issue).
@@ -74,6 +75,56 @@ function monthIssues(month: Month, context: ArchiveContext): Promise<MonthIssues
     context.issueMonths.set(month, found);
   }
   return found;
+}
+
+/** The issue records of a month: ONE Query of the registry, shared by the batch. */
+function monthRecords(month: Month, context: ArchiveContext): Promise<readonly IssueRecord[]> {
+  let found = context.issueRecords.get(month);
+  if (found === undefined) {
+    found = context.issues.issuesOfMonth(month);
+    context.issueRecords.set(month, found);
+  }
+  return found;
+}
+
+/** Story ids a batch read asks for at most (DynamoDB's BatchGetItem takes 100 keys). */
+const STORY_READ = 100;
+
+/**
+ * Whether a month shows an issue, without reading all its stories: it does exactly when one story an
+ * issue lists is live (the newest issue listing a live story owns it, see `arrangeIssues`). The month's
+ * records (ONE Query), then its issues' stories newest issue first, a batch read at a time until one is
+ * live: usually one read of a digest's stories, where `monthIssues` reads every story of the month. Used
+ * to find a neighbour month or the listing's "earlier" month, which need no more than that.
+ */
+function showsIssue(month: Month, context: ArchiveContext): Promise<boolean> {
+  const full = context.issueMonths.get(month);
+  if (full !== undefined) return full.then(({ shown }) => shown.length > 0);
+  let found = context.issueShown.get(month);
+  if (found === undefined) {
+    found = (async () => {
+      const issues = assignIssueIds((await monthRecords(month, context)).map(issueSourceOf));
+      const newestFirst = issues.sort((a, b) =>
+        a.publishedAt === b.publishedAt ? 0 : a.publishedAt < b.publishedAt ? 1 : -1,
+      );
+      const ids = [...new Set(newestFirst.flatMap((issue) => issue.storyIds))];
+      for (let start = 0; start < ids.length; start += STORY_READ) {
+        if ((await context.getStories(ids.slice(start, start + STORY_READ))).size > 0) return true;
+      }
+      return false;
+    })();
+    context.issueShown.set(month, found);
+  }
+  return found;
+}
+
+/**
+ * A live story's page with its issue navigation: the bytes its digest month's issue unit (and
+ * `feedwright build`) writes for it, from the same read of the month's issues, shared by the batch.
+ */
+export async function storyPageOf(story: Story, context: ArchiveContext): Promise<SiteFile> {
+  const { nav } = await monthIssues(digestMonth(story), context);
+  return renderStoryPage(story, context.config, nav.get(story.storyId) ?? NO_ISSUE_NAV);
 }
 
 /** The UTC month of a story's digest, where its issue is filed. */
@@ -104,7 +155,7 @@ async function nearestIssueMonth(
   context: ArchiveContext,
 ): Promise<Month | null> {
   for await (const candidate of monthsFrom(month, direction, context)) {
-    if ((await monthIssues(candidate, context)).shown.length > 0) return candidate;
+    if (await showsIssue(candidate, context)) return candidate;
   }
   return null;
 }
@@ -295,11 +346,15 @@ export async function renderIssueListings(context: ArchiveContext): Promise<void
       yield* monthsFrom(start, 'older', context);
     };
     for await (const month of walk()) {
+      // One month past the feed length: the listing links it as "earlier", and needs to know no more.
+      if (newestFirst.length >= context.config.itemsPerFeed) {
+        if (!(await showsIssue(month, context))) continue;
+        months.push(month);
+        break;
+      }
       const { shown } = await monthIssues(month, context);
       if (shown.length === 0) continue;
       months.push(month);
-      // One month past the feed length: the listing links it as "earlier".
-      if (newestFirst.length >= context.config.itemsPerFeed) break;
       newestFirst.push(...[...shown].reverse());
     }
   }

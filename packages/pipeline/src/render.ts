@@ -2,6 +2,8 @@ import type { Story } from '@feedwright/digest';
 import { ALL_TOPICS_SLUG } from '@feedwright/digest';
 import {
   ALL_STORIES,
+  type ArchiveRef,
+  archivePath,
   defaultIconFiles,
   FEED_FORMATS,
   FRONT_PAGE_STORIES,
@@ -45,7 +47,7 @@ import {
   sitemapPages,
   topicPage,
 } from './render-archive.ts';
-import { renderIssueListings, renderIssueMonth } from './render-issues.ts';
+import { renderIssueListings, renderIssueMonth, storyPageOf } from './render-issues.ts';
 import { type RenderPlan, type RenderUnit, unitId } from './render-plan.ts';
 
 /** What render reads to write the archive: the stories month by month, and the issue registry. */
@@ -124,6 +126,14 @@ interface Tally {
  * Each topic's and listing's objects are HEADed before the Query and written on the condition that they
  * are still what the HEAD saw, so a concurrent render from older data can never overwrite newer output;
  * the loser renders again.
+ *
+ * Order: what a subscriber sees goes first (the touched stories' pages and every touched topic's feeds,
+ * `all` included), then the archive and listings (month documents and pages, topic pages, issue pages
+ * and months, issue listings and index.html, feeds.opml, sitemap). The one exception keeps a feed's
+ * `prev-archive` link whole: when it would name a month document not yet in the bucket (a new month or
+ * part), that topic's months are written before its feeds. A crash between the two leaves feeds newer
+ * than the archive until the retry of the batch (the archive units fail their records), never a link to
+ * a missing document.
  */
 export async function renderPlan(plan: RenderPlan, services: RenderServices): Promise<RenderResult> {
   const tally: Tally = {
@@ -143,9 +153,22 @@ export async function renderPlan(plan: RenderPlan, services: RenderServices): Pr
   const current =
     plan.storyIds.size === 0 ? new Map() : await services.stories.getStories([...plan.storyIds]);
   const context: UnitContext = { services, plan, current, tally, redirects: lazy(services), ...freshReads() };
-  // Feeds first: they are what readers poll, so they should be fresh soonest.
-  const units: RenderUnit[] = [
-    ...[...plan.topics].map((slug): RenderUnit => ({ kind: 'topic', slug })),
+  // What a subscriber sees first: the touched stories' pages and the topics' feeds. The archive (month
+  // documents and pages, topic pages, issues, listings, sitemap) after, once every feed is out.
+  const topics = [...plan.topics].map(
+    (slug): Extract<RenderUnit, { kind: 'topic' }> => ({ kind: 'topic', slug }),
+  );
+  const stories = [...plan.storyIds, ...redirectIds].map(
+    (storyId): RenderUnit => ({ kind: 'story', storyId }),
+  );
+  const fed = new Map<string, TopicFeeds>();
+  await renderUnits([...stories, ...topics], context, failed, async (unit, unitContext) => {
+    if (unit.kind !== 'topic') return renderUnit(unit, unitContext);
+    fed.set(unit.slug, await writeTopicFeeds(unit.slug, unitContext));
+  });
+  // A topic whose feeds failed is failed whole: its archive waits for the retry of the batch.
+  const archiveUnits: RenderUnit[] = [
+    ...(archive ? topics.filter((unit) => fed.has(unit.slug)) : []),
     ...(plan.listings ? [{ kind: 'listings' } as const] : []),
     ...(archive
       ? [
@@ -154,16 +177,13 @@ export async function renderPlan(plan: RenderPlan, services: RenderServices): Pr
           ...(plan.sitemapMonths.size > 0 ? [{ kind: 'sitemap' } as const] : []),
         ]
       : []),
-    ...[...plan.storyIds, ...redirectIds].map((storyId): RenderUnit => ({ kind: 'story', storyId })),
   ];
-  // Each task catches its own failure (recorded per unit), so every unit is tried.
-  await mapLimit(units, services.concurrency ?? 8, async (unit) => {
-    try {
-      await withRetries(unit, context);
-    } catch (error) {
-      failed.set(unitId(unit), error);
-      services.logger?.error('render unit failed', { unit: unitId(unit), error: describe(error) });
-    }
+  await renderUnits(archiveUnits, context, failed, async (unit, unitContext, attempt) => {
+    if (unit.kind !== 'topic') return renderUnit(unit, unitContext);
+    const feeds = fed.get(unit.slug);
+    if (feeds === undefined) return;
+    // A retry after a conflict heads and queries afresh rather than trusting the feeds' reads.
+    await writeTopicArchive(attempt === 1 ? feeds : await readTopic(unit.slug, unitContext), unitContext);
   });
   const changedPaths = [...tally.changedPaths].sort();
   if (services.cdn !== undefined && changedPaths.length > 0) {
@@ -204,6 +224,9 @@ interface UnitContext {
   readonly adjacent: ArchiveContext['adjacent'];
   /** Issue months read by this batch (archive only). */
   readonly issueMonths: ArchiveContext['issueMonths'];
+  /** Issue records by month, and whether a month shows an issue, read by this batch (archive only). */
+  readonly issueRecords: ArchiveContext['issueRecords'];
+  readonly issueShown: ArchiveContext['issueShown'];
 }
 
 /** The reads a batch shares, empty: a retry after a conflict must read afresh. */
@@ -212,6 +235,8 @@ const freshReads = () => ({
   months: new Map(),
   adjacent: new Map(),
   issueMonths: new Map(),
+  issueRecords: new Map(),
+  issueShown: new Map(),
 });
 
 /** The archive units' view of a batch, or undefined when render writes no archive. */
@@ -232,17 +257,44 @@ function archiveContext(context: UnitContext): ArchiveContext | undefined {
     months: context.months,
     adjacent: context.adjacent,
     issueMonths: context.issueMonths,
+    issueRecords: context.issueRecords,
+    issueShown: context.issueShown,
     put: (file, expected) => put(file, expected, services.site, tally),
     remove: (path) => remove(path, services.site, tally),
   };
 }
 
-async function withRetries(unit: RenderUnit, context: UnitContext): Promise<void> {
+/**
+ * Renders `units`, `concurrency` at once, each with its retries; a unit that still fails is recorded in
+ * `failed` (and logged), so every unit is tried.
+ */
+async function renderUnits(
+  units: readonly RenderUnit[],
+  context: UnitContext,
+  failed: Map<string, unknown>,
+  render: (unit: RenderUnit, context: UnitContext, attempt: number) => Promise<void>,
+): Promise<void> {
+  const { services } = context;
+  await mapLimit(units, services.concurrency ?? 8, async (unit) => {
+    try {
+      await withRetries(unit, context, render);
+    } catch (error) {
+      failed.set(unitId(unit), error);
+      services.logger?.error('render unit failed', { unit: unitId(unit), error: describe(error) });
+    }
+  });
+}
+
+async function withRetries(
+  unit: RenderUnit,
+  context: UnitContext,
+  render: (unit: RenderUnit, context: UnitContext, attempt: number) => Promise<void>,
+): Promise<void> {
   const attempts = context.services.maxAttempts ?? 3;
   for (let attempt = 1; ; attempt += 1) {
     try {
       // A retry follows a conflict with a newer render: it must query afresh, not reuse this batch's results.
-      await renderUnit(unit, attempt === 1 ? context : { ...context, ...freshReads() });
+      await render(unit, attempt === 1 ? context : { ...context, ...freshReads() }, attempt);
       return;
     } catch (error) {
       if (!(error instanceof SiteObjectConflictError) || attempt >= attempts) throw error;
@@ -253,12 +305,10 @@ async function withRetries(unit: RenderUnit, context: UnitContext): Promise<void
   }
 }
 
-async function renderUnit(unit: RenderUnit, context: UnitContext): Promise<void> {
+async function renderUnit(unit: Exclude<RenderUnit, { kind: 'topic' }>, context: UnitContext): Promise<void> {
   switch (unit.kind) {
     case 'story':
       return renderStory(unit.storyId, context);
-    case 'topic':
-      return renderTopic(unit.slug, context);
     case 'listings':
       return renderListings(context);
     default:
@@ -290,9 +340,10 @@ async function renderStory(storyId: string, context: UnitContext): Promise<void>
   await renderRedirectsThrough(storyId, context);
   const story = current.get(storyId);
   if (story === undefined) return;
-  // With the archive, a live story's page (which links its issue) is its digest month's issue unit's.
-  if (services.archive !== undefined) return;
-  const file = renderStoryPage(story, services.config);
+  const archive = archiveContext(context);
+  // With the archive, the page links its issue: the same bytes its digest month's issue unit writes.
+  const file =
+    archive === undefined ? renderStoryPage(story, services.config) : await storyPageOf(story, archive);
   // HEADed here rather than inside putIfChanged, so that a page written for the first time (never
   // cached) is told apart from one rewritten (a correction: its cached copy must go).
   await put(file, await services.site.head(file.path), services.site, tally);
@@ -346,35 +397,91 @@ function lazy(services: RenderServices): () => Promise<ReadonlyMap<string, strin
   };
 }
 
-async function renderTopic(slug: string, context: UnitContext): Promise<void> {
-  const { services, tally } = context;
+/** What a topic's feeds were rendered from, which its archive work (months, page) goes on with. */
+interface TopicFeeds {
+  readonly topic: TopicRef;
+  /** The topic's newest live stories, up to the feed length (none: the topic's feeds are gone). */
+  readonly stories: readonly Story[];
+  /** The topic page as HEADed before the Query (undefined without the archive). */
+  readonly expectedPage: ObjectVersion | undefined;
+  /** The plan's months of the topic were rendered already (before the feeds that link them). */
+  readonly monthsDone: boolean;
+}
+
+/** HEADs a topic's feeds (and page) and then reads its newest stories: the order the write conditions need. */
+async function readTopic(
+  slug: string,
+  context: UnitContext,
+): Promise<TopicFeeds & { readonly expected: Map<string, ObjectVersion> }> {
+  const { services } = context;
   const paths = FEED_FORMATS.map((format) => feedPath(slug, format));
-  const expected = await headAll(paths, services.site);
-  const archive = archiveContext(context);
-  const pagePath = topicPagePath(slug);
-  const expectedPage = archive === undefined ? undefined : await services.site.head(pagePath);
+  const archive = services.archive !== undefined;
+  const [expected, expectedPage] = await Promise.all([
+    headAll(paths, services.site),
+    archive ? services.site.head(topicPagePath(slug)) : Promise.resolve(undefined),
+  ]);
   // One past the feed length: the same Query gives the front page its bounded count of the topic.
   const stories = (await newestPatched(slug, services.config.itemsPerFeed + 1, context)).slice(
     0,
     services.config.itemsPerFeed,
   );
   const topic: TopicRef = slug === ALL_TOPICS_SLUG ? ALL_STORIES : { slug, name: topicName(slug, stories) };
-  if (archive !== undefined) {
-    // Months first: the feeds link the newest month's documents, which must be there when they do.
-    await renderTopicMonths(topic, context.plan.topicMonths.get(slug) ?? [], archive);
-  }
+  return { topic, stories, expectedPage, expected, monthsDone: false };
+}
+
+/**
+ * A topic's three feeds, written (or removed, when no live story is left) before its archive. A feed
+ * links the newest month's last archive document (`prev-archive`): when that document is there already
+ * (same month, same number of parts) the feeds go first and the months after; when the link moves to a
+ * document not yet written (a new month, a new part), the topic's months are rendered first, so that no
+ * feed ever links a document that is not there.
+ */
+async function writeTopicFeeds(slug: string, context: UnitContext): Promise<TopicFeeds> {
+  const { services, tally } = context;
+  const read = await readTopic(slug, context);
+  const { topic, stories, expected } = read;
+  const paths = FEED_FORMATS.map((format) => feedPath(slug, format));
   if (stories.length === 0 && slug !== ALL_TOPICS_SLUG) {
-    for (const path of [...paths, ...(archive === undefined ? [] : [pagePath])]) {
-      await remove(path, services.site, tally);
-    }
-    return;
+    for (const path of paths) await remove(path, services.site, tally);
+    return read;
   }
+  const archive = archiveContext(context);
   const newestArchive = archive === undefined ? null : await feedArchiveRef(topic, stories, archive);
+  let monthsDone = false;
+  if (
+    archive !== undefined &&
+    newestArchive !== null &&
+    !(await archiveRefExists(slug, newestArchive, archive))
+  ) {
+    await renderTopicMonths(topic, context.plan.topicMonths.get(slug) ?? [], archive);
+    monthsDone = true;
+  }
   for (const file of renderTopicFeeds(topic, stories, services.config, newestArchive)) {
     await put(file, expected.get(file.path), services.site, tally);
   }
-  if (archive !== undefined)
-    await put(await topicPage(topic, stories, archive), expectedPage, services.site, tally);
+  return { ...read, monthsDone };
+}
+
+/** Whether both documents (Atom and JSON) of archive ref `ref` of a topic are in the bucket. */
+async function archiveRefExists(slug: string, ref: ArchiveRef, archive: ArchiveContext): Promise<boolean> {
+  const versions = await Promise.all(
+    (['atom', 'json'] as const).map((format) => archive.site.head(archivePath(slug, ref, format))),
+  );
+  return versions.every((version) => version !== null);
+}
+
+/** A topic's archive after its feeds: the plan's months (unless done before the feeds), then its page. */
+async function writeTopicArchive(feeds: TopicFeeds, context: UnitContext): Promise<void> {
+  const archive = archiveContext(context);
+  if (archive === undefined) return;
+  const { topic, stories, expectedPage } = feeds;
+  if (!feeds.monthsDone)
+    await renderTopicMonths(topic, context.plan.topicMonths.get(topic.slug) ?? [], archive);
+  if (stories.length === 0 && topic.slug !== ALL_TOPICS_SLUG) {
+    await archive.remove(topicPagePath(topic.slug));
+    return;
+  }
+  await archive.put(await topicPage(topic, stories, archive), expectedPage);
 }
 
 /**

@@ -378,6 +378,21 @@ describe('Function: renderPlan with the archive', () => {
     expectSameAsBuild(site, all());
   });
 
+  it("links the issue listing's earlier month as build does when the newest issues fill the feed", async () => {
+    // Prepare: two issues a feed, so December and November fill it and October is the earlier month.
+    const two = resolveSiteConfig({ baseUrl: 'https://feeds.example.com/', itemsPerFeed: 2 });
+    await render(seeded(), two);
+    await publish('digests/01.txt', digestOf(january, 'January brief'));
+
+    // Act: January pushes November out; the listing now links November as earlier.
+    const result = await render(january, two);
+
+    // Assess
+    expect(result.failed.size).toBe(0);
+    expectSameAsBuild(site, all(), two);
+    expect(site.files.get('issues/index.html')?.body).toContain('issues/2020-11.html');
+  });
+
   it('writes nothing when the same batch is rendered again', async () => {
     // Prepare
     await render(seeded());

@@ -1,0 +1,299 @@
+import type { Story } from '@feedwright/digest';
+import { type RenderPlan, renderPlan } from '@feedwright/pipeline';
+import {
+  assignIssueIds,
+  buildSite,
+  digestMonthOf,
+  monthOf,
+  resolveSiteConfig,
+  type SiteConfig,
+} from '@feedwright/site';
+import {
+  type DeleteResult,
+  type PutIfChangedOptions,
+  type PutResult,
+  type SiteObject,
+  TableIssueRegistry,
+  TableStoryStore,
+} from '@feedwright/storage';
+import { MemoryItemTable, MemorySiteStore } from '@feedwright/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { digestStories } from '../storage/stories.ts';
+
+const BASE_URL = 'https://feeds.example.com/';
+const config: SiteConfig = resolveSiteConfig({ baseUrl: BASE_URL });
+/** Small enough that the crowded digest splits December into two archive parts. */
+const small: SiteConfig = resolveSiteConfig({ baseUrl: BASE_URL, maxFeedBytes: 8192 });
+
+const SUBSCRIPTION_FEED = /^feeds\/[^/]+\/(rss\.xml|atom\.xml|feed\.json)$/;
+
+const november = digestStories('2020-11-20', [
+  { id: 'nickel', topic: 'Metals', topicSlug: 'metals' },
+  { id: 'fund', topic: 'Investment', topicSlug: 'investment' },
+]);
+const december = digestStories('2020-12-01', [
+  { id: 'law', topic: 'Personal data', topicSlug: 'personal-data' },
+  { id: 'banks', topic: 'Metals', topicSlug: 'metals' },
+]);
+const laterDecember = digestStories('2020-12-15', [{ id: 'cobalt', topic: 'Metals', topicSlug: 'metals' }]);
+const january = digestStories('2021-01-03', [{ id: 'zinc', topic: 'Metals', topicSlug: 'metals' }]);
+const crowded = digestStories(
+  '2020-12-02',
+  Array.from({ length: 8 }, (_, index) => ({
+    id: `m${index}`,
+    topic: 'Metals',
+    topicSlug: 'metals',
+    paragraphs: [`Ore ${index}. ${'Smelters ship more copper. '.repeat(60)}`],
+  })),
+);
+
+/**
+ * A site store that records the order of its writes and deletes, and checks at each one what a feed
+ * reader relies on: every subscription feed's `prev-archive` (Atom, RSS) and `next_url` (JSON Feed)
+ * names a document that is in the bucket.
+ */
+class OrderRecordingSiteStore extends MemorySiteStore {
+  order: string[] = [];
+  readonly dangling: string[] = [];
+  /** Writes under this prefix fail, as a broken archive unit's would. */
+  failPrefix: string | undefined;
+
+  override async putIfChanged(file: SiteObject, options?: PutIfChangedOptions): Promise<PutResult> {
+    if (this.failPrefix !== undefined && file.path.startsWith(this.failPrefix))
+      throw new Error(`cannot write ${file.path}`);
+    const result = await super.putIfChanged(file, options);
+    if (result === 'written') {
+      this.order.push(file.path);
+      this.#check(`after writing ${file.path}`);
+    }
+    return result;
+  }
+
+  override async delete(path: string): Promise<DeleteResult> {
+    const result = await super.delete(path);
+    if (result === 'deleted') {
+      this.order.push(`-${path}`);
+      this.#check(`after deleting ${path}`);
+    }
+    return result;
+  }
+
+  /** Index of the first write or delete of `path` (`-path` for a delete) in this render. */
+  at(path: string): number {
+    const index = this.order.indexOf(path);
+    if (index < 0) throw new Error(`${path} was not written; written: ${this.order.join(', ')}`);
+    return index;
+  }
+
+  #check(when: string): void {
+    for (const [path, file] of this.files) {
+      if (!SUBSCRIPTION_FEED.test(path)) continue;
+      const body = typeof file.body === 'string' ? file.body : Buffer.from(file.body).toString('utf8');
+      const links = [
+        ...body.matchAll(/rel="prev-archive"[^>]*href="([^"]+)"/g),
+        ...body.matchAll(/"next_url":\s*"([^"]+)"/g),
+      ].map((match) => match[1] ?? '');
+      for (const link of links) {
+        const target = link.startsWith(BASE_URL) ? link.slice(BASE_URL.length) : link;
+        if (!this.files.has(target)) this.dangling.push(`${path} links ${target} ${when}`);
+      }
+    }
+  }
+}
+
+interface TestDigest {
+  readonly title: string;
+  readonly summary: string;
+  readonly date: string;
+  readonly publishedAt: string;
+  readonly stories: readonly Story[];
+}
+
+const digestOf = (stories: readonly Story[], title: string): TestDigest => ({
+  title,
+  summary: `What ${title} says.`,
+  date: stories[0]?.publishedAt.slice(0, 10) ?? '2020-01-01',
+  publishedAt: stories[0]?.publishedAt ?? '2020-01-01T09:00:00Z',
+  stories,
+});
+
+/** The plan a batch changing these stories (and their issue records) yields. */
+function planFor(stories: readonly Story[]): RenderPlan {
+  const topicMonths = new Map<string, Set<string>>();
+  for (const story of stories) {
+    const month = monthOf(story.publishedAt, story.storyId);
+    for (const slug of ['all', story.topicSlug])
+      topicMonths.set(slug, new Set([...(topicMonths.get(slug) ?? []), month]));
+  }
+  const issueMonths = new Set(stories.map((story) => digestMonthOf(story, story.storyId)));
+  return {
+    storyIds: new Set(stories.map((story) => story.storyId)),
+    topics: new Set(['all', ...stories.map((story) => story.topicSlug)]),
+    listings: true,
+    topicMonths,
+    sitemapMonths: new Set([
+      ...stories.map((story) => monthOf(story.publishedAt, story.storyId)),
+      ...issueMonths,
+    ]),
+    issueMonths,
+    unitsByRecord: new Map(),
+    digests: new Map(),
+  };
+}
+
+describe('Function: renderPlan, the order of its writes', () => {
+  let stories: TableStoryStore;
+  let issues: TableIssueRegistry;
+  let site: OrderRecordingSiteStore;
+  let live: Map<string, TestDigest>;
+  let sequence: number;
+
+  const publish = async (key: string, digest: TestDigest) => {
+    sequence += 1;
+    const change = { key, sequencer: String(sequence).padStart(4, '0') };
+    await stories.applyDigest(change, digest.stories);
+    await issues.recordIssue(change, digest);
+    live.set(key, digest);
+  };
+  const withdraw = async (key: string) => {
+    sequence += 1;
+    const change = { key, sequencer: String(sequence).padStart(4, '0') };
+    await stories.withdrawDigest(change);
+    await issues.withdrawIssue(change);
+    live.delete(key);
+  };
+  const render = (changed: readonly Story[], siteConfig = config) => {
+    site.order = [];
+    return renderPlan(planFor(changed), { stories, site, config: siteConfig, archive: { stories, issues } });
+  };
+  const expectSameAsBuild = (siteConfig = config) => {
+    const digests = [...live.values()];
+    const expected = buildSite(
+      digests.flatMap((digest) => digest.stories),
+      siteConfig,
+      { issues: assignIssueIds(digests) },
+    );
+    expect([...site.files.keys()].sort()).toEqual(expected.map((file) => file.path));
+    for (const file of expected) expect(site.files.get(file.path)?.body).toBe(file.body);
+  };
+
+  beforeEach(async () => {
+    const table = new MemoryItemTable();
+    stories = new TableStoryStore(table);
+    issues = new TableIssueRegistry(table);
+    site = new OrderRecordingSiteStore();
+    live = new Map();
+    sequence = 0;
+    await publish('digests/11.txt', digestOf(november, 'November brief'));
+    await publish('digests/12.txt', digestOf(december, 'December brief'));
+  });
+
+  it('writes the feeds and story pages first, then the archive, when the feeds link the same document', async () => {
+    // Prepare: December has its archive document; a later December digest adds a story to it.
+    await render([...november, ...december]);
+    await publish('digests/12-15.txt', digestOf(laterDecember, 'Mid-December brief'));
+
+    // Act
+    const result = await render(laterDecember);
+
+    // Assess
+    expect(result.failed.size).toBe(0);
+    const seen = [
+      'feeds/metals/rss.xml',
+      'feeds/metals/atom.xml',
+      'feeds/metals/feed.json',
+      'feeds/all/rss.xml',
+      'feeds/all/atom.xml',
+      'feeds/all/feed.json',
+      'stories/2020-12-15-cobalt.html',
+    ];
+    const lastSeen = Math.max(...seen.map((path) => site.at(path)));
+    const archive = site.order.filter((path) => !seen.includes(path));
+    expect(archive).toEqual(
+      expect.arrayContaining([
+        'feeds/metals/archive/2020-12.xml',
+        'feeds/all/archive/2020-12.json',
+        'topics/metals/2020-12.html',
+        'issues/2020-12-15-mid-december-brief.html',
+        'issues/2020-12.html',
+        'index.html',
+        'sitemaps/2020-12.xml',
+      ]),
+    );
+    for (const path of archive) expect({ path, at: site.at(path) > lastSeen }).toEqual({ path, at: true });
+    expect(site.dangling).toEqual([]);
+    expectSameAsBuild();
+  });
+
+  it('writes a new month’s documents before the feeds that link them', async () => {
+    // Prepare
+    await render([...november, ...december]);
+    await publish('digests/01.txt', digestOf(january, 'January brief'));
+
+    // Act
+    const result = await render(january);
+
+    // Assess
+    expect(result.failed.size).toBe(0);
+    expect(site.at('feeds/metals/archive/2021-01.xml')).toBeLessThan(site.at('feeds/metals/rss.xml'));
+    expect(site.at('feeds/metals/archive/2021-01.json')).toBeLessThan(site.at('feeds/metals/feed.json'));
+    expect(site.at('feeds/all/archive/2021-01.xml')).toBeLessThan(site.at('feeds/all/atom.xml'));
+    // The issue pages are still the archive's: after the feeds.
+    expect(site.at('issues/2021-01-03-january-brief.html')).toBeGreaterThan(site.at('feeds/metals/rss.xml'));
+    expect(site.dangling).toEqual([]);
+    expectSameAsBuild();
+  });
+
+  it('writes a month’s new part before the feeds that link it', async () => {
+    // Prepare
+    await render([...november, ...december], small);
+    expect(site.files.has('feeds/metals/archive/2020-12-2.xml')).toBe(false);
+    await publish('digests/crowded.txt', digestOf(crowded, 'Crowded'));
+
+    // Act
+    const result = await render(crowded, small);
+
+    // Assess
+    expect(result.failed.size).toBe(0);
+    expect(site.at('feeds/metals/archive/2020-12-2.xml')).toBeLessThan(site.at('feeds/metals/rss.xml'));
+    expect(site.dangling).toEqual([]);
+    expectSameAsBuild(small);
+  });
+
+  it('moves the feeds back to the older month before deleting the emptied month’s documents', async () => {
+    // Prepare
+    await publish('digests/01.txt', digestOf(january, 'January brief'));
+    await render([...november, ...december, ...january]);
+    await withdraw('digests/01.txt');
+
+    // Act
+    const result = await render(january);
+
+    // Assess
+    expect(result.failed.size).toBe(0);
+    expect(site.at('feeds/metals/rss.xml')).toBeLessThan(site.at('-feeds/metals/archive/2021-01.xml'));
+    expect(site.at('-stories/2021-01-03-zinc.html')).toBeLessThan(site.at('-issues/2021-01.html'));
+    expect(site.dangling).toEqual([]);
+    expectSameAsBuild();
+  });
+
+  it('fails the archive unit that cannot write, keeps the feeds it wrote, and converges on the retry', async () => {
+    // Prepare
+    await render([...november, ...december]);
+    await publish('digests/12-15.txt', digestOf(laterDecember, 'Mid-December brief'));
+    site.failPrefix = 'issues/';
+
+    // Act
+    const failed = await render(laterDecember);
+    site.failPrefix = undefined;
+    const retried = await render(laterDecember);
+
+    // Assess
+    expect([...failed.failed.keys()]).toEqual(expect.arrayContaining(['issues:2020-12', 'issue-listings']));
+    expect(failed.failed.has('topic:metals')).toBe(false);
+    expect(failed.changedFeeds).toContain('feeds/metals/rss.xml');
+    expect(retried.failed.size).toBe(0);
+    expect(site.dangling).toEqual([]);
+    expectSameAsBuild();
+  });
+});
