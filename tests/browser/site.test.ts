@@ -70,7 +70,7 @@ beforeAll(async () => {
     resolveSiteConfig({ baseUrl }),
     { issues: assignIssueIds(digests) },
   );
-  await writeSiteTree(dir, files);
+  writeSiteTree(dir, files);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [

@@ -6,7 +6,6 @@ import {
   DigestError,
   tooLargeError,
 } from '@feedwright/digest';
-import { parseMailDigest } from '@feedwright/mail';
 
 /** Options of {@link readDigestFile}. */
 export interface ReadDigestFileOptions {
@@ -115,7 +114,11 @@ export async function readDigestFile(
 ): Promise<Digest> {
   const bytes = await readDigestBytes(path, options);
   const accept = { ...options, timezone: options.timezone ?? 'UTC' };
-  if (isMailFile(path)) return (await parseMailDigest(bytes, accept)).digest;
+  if (isMailFile(path)) {
+    // Loaded for saved e-mails only: MIME, HTML and legacy charsets are most of what a build would load.
+    const { parseMailDigest } = await import('@feedwright/mail');
+    return (await parseMailDigest(bytes, accept)).digest;
+  }
   return acceptDigest(bytes, accept);
 }
 

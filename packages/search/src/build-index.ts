@@ -5,6 +5,7 @@ import {
   renderSearchScript,
   SEARCH_INDEX_PREFIX,
   type SearchPageOptions,
+  type SearchRecord,
   type SiteConfig,
   searchRecords,
 } from '@feedwright/site';
@@ -33,6 +34,46 @@ const UNUSED = /^pagefind-(?:ui|modular-ui|component-ui|highlight)\.(?:js|css)$/
 /** Chunk, fragment and metadata files: `<lang>_<hash>.pf_*` in a folder, or `pagefind.<lang>_<hash>.pf_meta`. */
 const HASHED = /_[0-9a-f]{7,}\.pf_[a-z]+$/;
 
+/** One file of Pagefind's bundle: its name in the bundle and its bytes. */
+export interface PagefindFile {
+  readonly path: string;
+  readonly content: Uint8Array;
+}
+
+/**
+ * Pagefind's bundle for `records`, every file of it (its own UIs too). In the order given: Pagefind numbers
+ * the pages as they come, so the order is the bytes.
+ * @throws SearchIndexError when Pagefind reports an error.
+ */
+export async function indexRecords(
+  records: readonly SearchRecord[],
+  language: string,
+): Promise<PagefindFile[]> {
+  const created = await pagefind.createIndex({ forceLanguage: language });
+  const index = created.index;
+  if (index === undefined) throw new SearchIndexError(`Pagefind: ${created.errors.join('; ')}`);
+  try {
+    // All are sent at once: the service reads its messages from one pipe and handles them one after
+    // another in the order written, so the order holds without waiting for each reply (a round trip
+    // per story).
+    const added = await Promise.all(
+      records.map((record) => index.addCustomRecord({ ...record, meta: { ...record.meta } })),
+    );
+    for (const [position, result] of added.entries()) {
+      if (result.errors.length > 0) {
+        throw new SearchIndexError(
+          `Pagefind refused ${records[position]?.url ?? '?'}: ${result.errors.join('; ')}`,
+        );
+      }
+    }
+    const built = await index.getFiles();
+    if (built.errors.length > 0) throw new SearchIndexError(`Pagefind: ${built.errors.join('; ')}`);
+    return built.files.map((file) => ({ path: file.path, content: file.content }));
+  } finally {
+    await index.deleteIndex();
+  }
+}
+
 /**
  * The search files of the site from its stories: the search page, its script and Pagefind's index of
  * every story (headline, body, caption, related headlines; topic and date shown with each result). The one
@@ -45,28 +86,20 @@ export async function buildSearchFiles(
   config: SiteConfig,
   options: SearchPageOptions = {},
 ): Promise<SiteObject[]> {
-  const records = searchRecords(stories, config);
-  const created = await pagefind.createIndex({ forceLanguage: config.language });
-  const index = created.index;
-  if (index === undefined) throw new SearchIndexError(`Pagefind: ${created.errors.join('; ')}`);
-  try {
-    // One at a time, in URL order: Pagefind numbers the pages as they come, so the order is the bytes.
-    for (const record of records) {
-      const added = await index.addCustomRecord({ ...record, meta: { ...record.meta } });
-      if (added.errors.length > 0) {
-        throw new SearchIndexError(`Pagefind refused ${record.url}: ${added.errors.join('; ')}`);
-      }
-    }
-    const built = await index.getFiles();
-    if (built.errors.length > 0) throw new SearchIndexError(`Pagefind: ${built.errors.join('; ')}`);
-    const files: SiteObject[] = built.files
-      .filter((file) => !UNUSED.test(file.path))
-      .map((file) => indexFile(file.path, file.content));
-    files.push(renderSearchPage(config, options), renderSearchScript());
-    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  } finally {
-    await index.deleteIndex();
-  }
+  return searchFilesOf(await indexRecords(searchRecords(stories, config), config.language), config, options);
+}
+
+/** The site's search files from Pagefind's bundle: its index files, the search page and its script. */
+export function searchFilesOf(
+  bundle: readonly PagefindFile[],
+  config: SiteConfig,
+  options: SearchPageOptions = {},
+): SiteObject[] {
+  const files: SiteObject[] = bundle
+    .filter((file) => !UNUSED.test(file.path))
+    .map((file) => indexFile(file.path, file.content));
+  files.push(renderSearchPage(config, options), renderSearchScript());
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 function indexFile(name: string, content: Uint8Array): SiteObject {

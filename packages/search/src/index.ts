@@ -4,7 +4,7 @@
  * the search-index Lambda; `refreshSearchIndex` reads the live stories and publishes the files to the site
  * bucket, writing only what changed and removing index files no longer named.
  */
-export { buildSearchFiles, SEARCH_ENTRY_PATH, SearchIndexError } from './build-index.ts';
+export { buildSearchFiles, SEARCH_ENTRY_PATH } from './build-index.ts';
 export {
   createSearchIndexHandler,
   type SearchIndexDependencies,

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDigest, type Story } from '@feedwright/digest';
 import { buildSearchFiles, publishSearchFiles, SEARCH_ENTRY_PATH } from '@feedwright/search';
+import { buildSearchFilesAside } from '@feedwright/search/build';
 import {
   contentSecurityPolicyFor,
   resolveSiteConfig,
@@ -76,6 +77,21 @@ describe('Function: buildSearchFiles', () => {
     expect(two.map((file) => file.path)).toEqual(one.map((file) => file.path));
     for (const [index, file] of one.entries()) {
       expect(bytesOf(two[index] as SiteObject).equals(bytesOf(file)), file.path).toBe(true);
+    }
+  });
+
+  it('gives the same files when Pagefind is driven from a worker thread (as feedwright build drives it)', async () => {
+    // Prepare
+    const stories = await seedStories();
+
+    // Act
+    const here = await buildSearchFiles(stories, config);
+    const aside = await buildSearchFilesAside(stories, config);
+
+    // Assess
+    expect(aside.map((file) => file.path)).toEqual(here.map((file) => file.path));
+    for (const [index, file] of here.entries()) {
+      expect(bytesOf(aside[index] as SiteObject).equals(bytesOf(file)), file.path).toBe(true);
     }
   });
 

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { SETTINGS } from '@feedwright/config';
-import { DigestError, InvalidStoryError } from '@feedwright/digest';
-import { buildSearchFiles, SearchIndexError } from '@feedwright/search';
+import { type Digest, DigestError, InvalidStoryError } from '@feedwright/digest';
+// The index builder alone: the package's root also holds the search-index Lambda and its AWS clients.
+import { buildSearchFilesAside, SearchIndexError } from '@feedwright/search/build';
 import {
   assignIssueIds,
   buildSite,
@@ -42,6 +43,9 @@ Settings (docs/operations.md):
 ${settingHelp(BUILD_SETTINGS)}
 
 ${EXIT_STATUS_HELP} A rejected digest makes it 1, once the rest is built.`;
+
+/** Digest files read at once. */
+const READS_IN_FLIGHT = 8;
 
 /** How many files make a build long enough to report progress. */
 const PROGRESS_FROM = 20;
@@ -98,12 +102,19 @@ async function build(options: BuildOptions): Promise<number> {
 
   const digests: NamedDigest[] = [];
   const step = Math.max(1, Math.ceil(files.length / 10));
+  // Several files are read at once (each read waits on the disk), and taken in the order given.
+  const reads: Array<Promise<Digest>> = [];
+  const readAhead = (index: number): void => {
+    const file = files[index];
+    if (file === undefined || reads[index] !== undefined) return;
+    const read = readDigestFile(file, { maxBytes: options.maxBytes, timezone: options.timezone });
+    read.catch(() => undefined); // awaited in order below
+    reads[index] = read;
+  };
   for (const [index, file] of files.entries()) {
+    for (let ahead = index; ahead < index + READS_IN_FLIGHT; ahead += 1) readAhead(ahead);
     try {
-      digests.push({
-        name: file,
-        digest: await readDigestFile(file, { maxBytes: options.maxBytes, timezone: options.timezone }),
-      });
+      digests.push({ name: file, digest: await (reads[index] as Promise<Digest>) });
     } catch (error) {
       rejected += 1;
       say(`feedwright: ${file}: ${rejectionReason(error)}`);
@@ -119,22 +130,36 @@ async function build(options: BuildOptions): Promise<number> {
     return EXIT.refused;
   }
   const stories = mergeStories(digests);
+  // Pagefind indexes in its own process, fed from a worker thread, while this one renders and writes the
+  // pages.
+  const searching = buildSearchFilesAside(stories, options.site, { archive: options.archive });
+  // Awaited below; this only keeps a render failure (which returns first) from leaving it unhandled.
+  searching.catch(() => undefined);
   let site: SiteFile[];
-  let search: SiteObject[];
   try {
+    // Every page is rendered before any is written: a story the site cannot show leaves the folder alone.
     site = buildSite(
       stories,
       options.site,
       options.archive ? { issues: assignIssueIds(digests.map((entry) => entry.digest)) } : {},
     );
-    search = await buildSearchFiles(stories, options.site, { archive: options.archive });
   } catch (error) {
-    if (!(error instanceof InvalidStoryError || error instanceof SearchIndexError)) throw error;
+    if (!(error instanceof InvalidStoryError)) throw error;
     say(`feedwright: cannot render the site: ${error.message}`);
     return EXIT.refused;
   }
   const outDir = resolve(options.outDir);
-  await writeSiteTree(outDir, [...site, ...search]);
+  writeSiteTree(outDir, site);
+  let search: SiteObject[];
+  try {
+    search = await searching;
+  } catch (error) {
+    if (!(error instanceof SearchIndexError)) throw error;
+    // The pages are written; the folder keeps the search index of its previous build, if any.
+    say(`feedwright: cannot build the search index (the pages are written): ${error.message}`);
+    return EXIT.failed;
+  }
+  writeSiteTree(outDir, search);
   // The index's file names follow its content: those of an earlier build into this folder are stale.
   await removeStaleFiles(outDir, SEARCH_INDEX_PREFIX, new Set(search.map((file) => file.path)));
   const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
