@@ -119,6 +119,38 @@ function showsIssue(month: Month, context: ArchiveContext): Promise<boolean> {
 }
 
 /**
+ * The newest shown issues of a month, oldest first as `MonthIssues.shown` orders them: at least `count`
+ * when the month shows that many, and every issue as new as the oldest of those (a tie in time is
+ * ordered differently by the listing and the feed). An issue's own stories depend only on the issues
+ * newer than it (the newest issue listing a live story owns it, see `arrangeIssues`), so they are read
+ * for the newest issues only, twice as many at each step: the issue listing's last month costs the
+ * issues it shows, not the whole month.
+ */
+async function newestShown(
+  month: Month,
+  count: number,
+  context: ArchiveContext,
+): Promise<readonly ShownIssue[]> {
+  const full = context.issueMonths.get(month);
+  if (full !== undefined) return (await full).shown;
+  const issues = assignIssueIds((await monthRecords(month, context)).map(issueSourceOf));
+  const at = (issue: Issue) => Date.parse(issue.publishedAt);
+  const newestFirst = issues.sort((a, b) => at(b) - at(a) || (a.issueId < b.issueId ? 1 : -1));
+  const live = new Map<string, Story>();
+  let read = 0;
+  for (let size = Math.max(1, count); ; size *= 2) {
+    let end = Math.min(size, newestFirst.length);
+    while (end < newestFirst.length && at(newestFirst[end] as Issue) === at(newestFirst[end - 1] as Issue))
+      end += 1;
+    const ids = [...new Set(newestFirst.slice(read, end).flatMap((issue) => issue.storyIds))];
+    if (ids.length > 0) for (const [id, story] of await context.getStories(ids)) live.set(id, story);
+    read = end;
+    const { shown } = arrangeIssues(live, newestFirst.slice(0, end));
+    if (shown.length >= count || end === newestFirst.length) return shown;
+  }
+}
+
+/**
  * A live story's page with its issue navigation: the bytes its digest month's issue unit (and
  * `feedwright build`) writes for it, from the same read of the month's issues, shared by the batch.
  */
@@ -352,7 +384,7 @@ export async function renderIssueListings(context: ArchiveContext): Promise<void
         months.push(month);
         break;
       }
-      const { shown } = await monthIssues(month, context);
+      const shown = await newestShown(month, context.config.itemsPerFeed - newestFirst.length, context);
       if (shown.length === 0) continue;
       months.push(month);
       newestFirst.push(...[...shown].reverse());

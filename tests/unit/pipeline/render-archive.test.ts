@@ -92,9 +92,17 @@ function planFor(stories: readonly Story[], issueMonths: readonly string[] = [])
 }
 
 /** Fails with the first path whose bytes or headers differ from `feedwright build` of `digests`. */
-function expectSameAsBuild(site: MemorySiteStore, digests: readonly TestDigest[], siteConfig = config): void {
-  const stories = digests.flatMap((digest) => digest.stories);
-  const expected = buildSite(stories, siteConfig, { issues: assignIssueIds(digests) });
+function expectSameAsBuild(
+  site: MemorySiteStore,
+  digests: readonly TestDigest[],
+  siteConfig = config,
+  /** Live stories whose digest has no issue recorded yet, and issues recorded before their stories. */
+  ahead: { readonly stories?: readonly Story[]; readonly issues?: readonly TestDigest[] } = {},
+): void {
+  const stories = [...digests.flatMap((digest) => digest.stories), ...(ahead.stories ?? [])];
+  const expected = buildSite(stories, siteConfig, {
+    issues: assignIssueIds([...digests, ...(ahead.issues ?? [])]),
+  });
   expect([...site.files.keys()].sort()).toEqual(expected.map((file) => file.path));
   for (const file of expected) {
     const stored = site.files.get(file.path);
@@ -391,6 +399,39 @@ describe('Function: renderPlan with the archive', () => {
     expect(result.failed.size).toBe(0);
     expectSameAsBuild(site, all(), two);
     expect(site.files.get('issues/index.html')?.body).toContain('issues/2020-11.html');
+  });
+
+  it('lists the newest issues as build does when the feed ends inside a month whose newest issue shows nothing', async () => {
+    // Prepare: December's newest issue is recorded before its stories (it shows nothing yet). With four
+    // issues a feed, the listing shows January's two and December's other two, read from December's
+    // newest issues only (the newest two first, then four).
+    const four = resolveSiteConfig({ baseUrl: 'https://feeds.example.com/', itemsPerFeed: 4 });
+    const gold = digestStories('2020-12-10', [{ id: 'gold', topic: 'Metals', topicSlug: 'metals' }]);
+    const ghost = digestOf(
+      digestStories('2020-12-20', [{ id: 'ghost', topic: 'Metals', topicSlug: 'metals' }]),
+      'Ghost brief',
+    );
+    const silver = digestStories('2021-01-05', [{ id: 'silver', topic: 'Metals', topicSlug: 'metals' }]);
+    const february = digestStories('2021-02-01', [{ id: 'lead', topic: 'Metals', topicSlug: 'metals' }]);
+    await publish('digests/12-10.txt', digestOf(gold, 'Gold brief'));
+    await issues.recordIssue({ key: 'digests/12-20.txt', sequencer: '9998' }, ghost);
+    await publish('digests/01.txt', digestOf(january, 'January brief'));
+    await publish('digests/01-05.txt', digestOf(silver, 'Silver brief'));
+    await render([...seeded(), ...gold, ...january, ...silver], four);
+    // A February story whose issue is not recorded yet: its batch reads no issue month in full.
+    await stories.applyDigest({ key: 'digests/02.txt', sequencer: '9999' }, february);
+
+    // Act
+    const result = await render(february, four);
+
+    // Assess
+    expect(result.failed.size).toBe(0);
+    expectSameAsBuild(site, all(), four, { stories: february, issues: [ghost] });
+    const listing = site.files.get('issues/index.html')?.body;
+    expect(listing).toContain('2021-01-05-silver-brief.html');
+    expect(listing).toContain('2020-12-10-gold-brief.html');
+    expect(listing).toContain('2020-12-01-december-brief.html');
+    expect(listing).not.toContain('ghost');
   });
 
   it('writes nothing when the same batch is rendered again', async () => {
