@@ -1,31 +1,41 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { build } from 'esbuild';
-import { LAMBDA_ESBUILD, LAMBDA_NODE_OPTIONS } from '../infra/lib/lambda-bundling.ts';
+import { bundleLambda, LAMBDA_NODE_OPTIONS, staticallyLoaded } from '../infra/lib/lambda-bundling.ts';
 import { median } from './measure.ts';
 
-export const HANDLERS = ['ingest', 'render'] as const;
+/** Every Lambda function; `search_index` in the results is `search-index`. */
+export const HANDLERS = ['ingest', 'render', 'reconcile', 'search-index'] as const;
 export type HandlerName = (typeof HANDLERS)[number];
 
+/** What {@link bundleHandler} measured of one function's bundle. */
+export interface BundleSize {
+  /** The handler module (`index.mjs`), what a cold start imports. */
+  readonly entry: string;
+  /** Bytes Lambda loads at init: `index.mjs` and every chunk it imports statically, transitively. */
+  readonly initBytes: number;
+  /** Bytes of every JavaScript file of the asset, the chunks loaded with `import()` included. */
+  readonly totalBytes: number;
+}
+
 /**
- * Bundles a handler with the CDK stack's own esbuild settings (`infra/lib/lambda-bundling.ts`) and
- * returns the bundle's path and size. The source map is written beside it, as deployed, but not
- * counted: it is a separate file that Node.js reads only when it needs a stack trace.
+ * Bundles a handler exactly as the CDK stack does (`bundleLambda` of `infra/lib/lambda-bundling.ts`)
+ * and measures it. Source maps are written beside it, as deployed, but not counted: Node.js reads
+ * them only when it needs a stack trace. search-index's Pagefind binary is not copied: Lambda runs it
+ * as a process of its own, never loads it as code.
  */
-export async function bundleHandler(root: string, name: HandlerName, outDir: string) {
-  await mkdir(outDir, { recursive: true });
-  const outfile = path.join(outDir, `${name}.mjs`);
-  await build({
-    ...LAMBDA_ESBUILD,
-    mainFields: [...LAMBDA_ESBUILD.mainFields],
-    entryPoints: [path.join(root, 'functions', name, 'handler.ts')],
-    outfile,
-    sourcemap: true,
-    sourcesContent: false,
+export function bundleHandler(root: string, name: HandlerName, outDir: string): BundleSize {
+  const dir = path.join(outDir, name);
+  const { entry, metafile } = bundleLambda(path.join(root, 'functions', name, 'handler.ts'), dir, {
+    workingDir: root,
     logLevel: 'silent',
   });
-  return { outfile, bytes: (await stat(outfile)).size };
+  const js = Object.keys(metafile.outputs).filter((file) => file.endsWith('.mjs'));
+  const bytes = (files: readonly string[]) =>
+    files.reduce((sum, file) => sum + (metafile.outputs[file]?.bytes ?? 0), 0);
+  const entryOutput = js.find((file) => path.resolve(root, file) === entry);
+  if (entryOutput === undefined) throw new Error(`esbuild wrote no ${entry} for ${name}`);
+  return { entry, initBytes: bytes(staticallyLoaded(metafile, entryOutput)), totalBytes: bytes(js) };
 }
 
 /**

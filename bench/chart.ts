@@ -101,6 +101,13 @@ export const PANELS: readonly Panel[] = [
     value: (f) => at(f, 'bundle_kb.render'),
   },
   {
+    title: 'bundle reconcile',
+    unit: 'KB',
+    target: 400,
+    better: 'lower',
+    value: (f) => at(f, 'bundle_kb.reconcile'),
+  },
+  {
     title: 'cold init ingest − empty',
     unit: 'ms',
     target: 60,
@@ -113,6 +120,13 @@ export const PANELS: readonly Panel[] = [
     target: 60,
     better: 'lower',
     value: (f) => overEmpty(f, 'render'),
+  },
+  {
+    title: 'cold init reconcile − empty',
+    unit: 'ms',
+    target: 60,
+    better: 'lower',
+    value: (f) => overEmpty(f, 'reconcile'),
   },
 ];
 

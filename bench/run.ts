@@ -36,13 +36,21 @@ async function main(): Promise<void> {
 
     progress('bundles and cold init…');
     const bundleKb: Record<string, number> = {};
+    const bundleTotalKb: Record<string, number> = {};
     const coldInit: Record<string, number> = {};
     for (const name of HANDLERS) {
-      const bundle = await bundleHandler(root, name, path.join(work, 'bundles'));
-      bundleKb[name] = round(bundle.bytes / 1024);
-      coldInit[name] = round(coldInitMs(bundle.outfile));
+      const bundle = bundleHandler(root, name, path.join(work, 'bundles'));
+      bundleKb[name] = round(bundle.initBytes / 1024);
+      bundleTotalKb[name] = round(bundle.totalBytes / 1024);
+      coldInit[name] = round(coldInitMs(bundle.entry));
     }
     coldInit.empty = round(coldInitMs(await emptyModule(work)));
+    const perFunction = (figures: Record<string, number>) => ({
+      ingest: figures.ingest ?? Number.NaN,
+      render: figures.render ?? Number.NaN,
+      reconcile: figures.reconcile ?? Number.NaN,
+      search_index: figures['search-index'] ?? Number.NaN,
+    });
 
     progress('render with 1k and 50k stories stored…');
     const render = await renderScaling([1_000, 50_000]);
@@ -95,12 +103,9 @@ async function main(): Promise<void> {
       build_vs_hugo: round(hugo1k / build1k, 2),
       backfill_1k_s: round(backfill1k),
       peer_render_ratio: round(peerRatio, 2),
-      bundle_kb: { ingest: bundleKb.ingest ?? Number.NaN, render: bundleKb.render ?? Number.NaN },
-      cold_init_ms: {
-        ingest: coldInit.ingest ?? Number.NaN,
-        render: coldInit.render ?? Number.NaN,
-        empty: coldInit.empty,
-      },
+      bundle_kb: perFunction(bundleKb),
+      bundle_total_kb: perFunction(bundleTotalKb),
+      cold_init_ms: { ...perFunction(coldInit), empty: coldInit.empty },
       machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version },
       total_s: round((performance.now() - started) / 1000),
     };
@@ -116,6 +121,16 @@ async function main(): Promise<void> {
     await rm(work, { recursive: true, force: true });
   }
 }
+
+type PerFunction = { ingest: number; render: number; reconcile: number; search_index: number };
+
+/** The functions as the table names them, with their key in the results. */
+const FUNCTIONS = [
+  ['ingest', 'ingest'],
+  ['render', 'render'],
+  ['reconcile', 'reconcile'],
+  ['search-index', 'search_index'],
+] as const;
 
 type Result = {
   parse_mb_per_s: number;
@@ -135,8 +150,11 @@ type Result = {
   /** NaN (null in JSON) when the site bucket did not equal the build within the deadline. */
   backfill_1k_s: number;
   peer_render_ratio: number;
-  bundle_kb: { ingest: number; render: number };
-  cold_init_ms: { ingest: number; render: number; empty: number };
+  /** What Lambda loads at init: the handler module and the chunks it imports statically. */
+  bundle_kb: PerFunction;
+  /** Every JavaScript file of the deployed asset, the chunks loaded with `import()` included. */
+  bundle_total_kb: PerFunction;
+  cold_init_ms: PerFunction & { empty: number };
   machine: { cpus: number; cpu: string; node: string };
   total_s: number;
 };
@@ -186,20 +204,18 @@ function table(r: Result): string {
       r.backfill_1k_s <= 90,
     ],
     ['feed@6 ÷ feedwright', `×${r.peer_render_ratio}`, '≥ ×1.5', r.peer_render_ratio >= 1.5],
-    ['bundle ingest', `${r.bundle_kb.ingest} KB`, '≤ 400 KB', r.bundle_kb.ingest <= 400],
-    ['bundle render', `${r.bundle_kb.render} KB`, '≤ 400 KB', r.bundle_kb.render <= 400],
-    [
-      'cold init ingest',
-      `${r.cold_init_ms.ingest} ms`,
-      `≤ ${r.cold_init_ms.empty + 60} ms`,
-      r.cold_init_ms.ingest <= r.cold_init_ms.empty + 60,
-    ],
-    [
-      'cold init render',
-      `${r.cold_init_ms.render} ms`,
-      `≤ ${r.cold_init_ms.empty + 60} ms`,
-      r.cold_init_ms.render <= r.cold_init_ms.empty + 60,
-    ],
+    ...FUNCTIONS.map(([name, key]): [string, string, string, boolean] => [
+      `bundle ${name}`,
+      `${r.bundle_kb[key]} KB at init (${r.bundle_total_kb[key]} KB in all)`,
+      '≤ 400 KB',
+      r.bundle_kb[key] <= 400,
+    ]),
+    ...FUNCTIONS.map(([name, key]): [string, string, string, boolean] => [
+      `cold init ${name}`,
+      `${r.cold_init_ms[key]} ms`,
+      `≤ ${round(r.cold_init_ms.empty + 60)} ms`,
+      r.cold_init_ms[key] <= r.cold_init_ms.empty + 60,
+    ]),
     ['cold init empty', `${r.cold_init_ms.empty} ms`, '', true],
   ];
   const w0 = Math.max(...rows.map((row) => row[0].length));

@@ -6,10 +6,10 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { digestReadingFromEnvironment } from '@feedwright/config';
-import { parseAllowedSenders } from '@feedwright/mail';
-import { createIngestHandler, requireEnv, SnsReportNotifier } from '@feedwright/pipeline';
+import { parseAllowedSenders } from '@feedwright/mail/sender-policy';
+import { createIngestHandler, loadSnsSdk, requireEnv, SnsReportNotifier } from '@feedwright/pipeline';
 import middy from '@middy/core';
 import type { Context, S3Event } from 'aws-lambda';
 
@@ -17,7 +17,9 @@ import type { Context, S3Event } from 'aws-lambda';
 const tracer = new Tracer({ serviceName: 'feedwright-ingest' });
 const s3 = tracer.captureAWSv3Client(new S3Client({}));
 const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
-const sns = tracer.captureAWSv3Client(new SNSClient({}));
+// The SNS client is made (and its SDK loaded) with the first report, after that digest's stories
+// are written: loading it at init would delay every cold ingest before its stories are written.
+const sns = async (): Promise<SNSClient> => tracer.captureAWSv3Client(new (await loadSnsSdk()).SNSClient({}));
 const logger = new Logger({ serviceName: 'feedwright-ingest' });
 const metrics = new Metrics({ namespace: 'feedwright', serviceName: 'feedwright-ingest' });
 let ingest: ReturnType<typeof createIngestHandler> | undefined;

@@ -4,12 +4,17 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { digestReadingFromEnvironment, siteConfigFromEnvironment } from '@feedwright/config';
-import { parseAllowedSenders } from '@feedwright/mail';
-import { createReconcileHandler, type ReconcileResult, requireEnv } from '@feedwright/pipeline';
+import { parseAllowedSenders } from '@feedwright/mail/sender-policy';
+import {
+  createReconcileHandler,
+  loadCloudFrontSdk,
+  type ReconcileResult,
+  requireEnv,
+} from '@feedwright/pipeline';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 
@@ -17,7 +22,9 @@ import type { Context } from 'aws-lambda';
 const tracer = new Tracer({ serviceName: 'feedwright-reconcile' });
 const s3 = tracer.captureAWSv3Client(new S3Client({}));
 const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
-const cloudFront = tracer.captureAWSv3Client(new CloudFrontClient({}));
+// Made (and its SDK loaded) with the first invalidation, after the objects are rewritten.
+const cloudFront = async (): Promise<CloudFrontClient> =>
+  tracer.captureAWSv3Client(new (await loadCloudFrontSdk()).CloudFrontClient({}));
 const logger = new Logger({ serviceName: 'feedwright-reconcile' });
 const metrics = new Metrics({ namespace: 'feedwright', serviceName: 'feedwright-reconcile' });
 let run: ReturnType<typeof createReconcileHandler> | undefined;

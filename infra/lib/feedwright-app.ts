@@ -6,7 +6,7 @@ import { FeedwrightConfigError, FeedwrightStack, type FeedwrightStackProps } fro
 /** Options that are not deploy-time choices (tests point the stack at stand-in handlers). */
 export type FeedwrightAppOptions = Pick<
   FeedwrightStackProps,
-  'ingestEntry' | 'renderEntry' | 'reconcileEntry' | 'projectRoot' | 'depsLockFilePath'
+  'ingestEntry' | 'renderEntry' | 'reconcileEntry' | 'projectRoot'
 > & {
   /** @default 'Feedwright' */
   readonly stackName?: string;

@@ -87,15 +87,10 @@ export interface FeedwrightStackProps extends StackProps {
    */
   readonly searchIndexEntry?: string;
   /**
-   * Directory esbuild bundles from; both entries and the lock file must lie under it.
+   * Directory esbuild bundles from (where `node_modules` is, as `npm ci` installed it from the lock file).
    * @default the repository root
    */
   readonly projectRoot?: string;
-  /**
-   * The lock file pinning bundled dependencies.
-   * @default package-lock.json at `projectRoot`
-   */
-  readonly depsLockFilePath?: string;
 }
 
 /**
@@ -164,7 +159,6 @@ export class FeedwrightStack extends Stack {
       ingestEntry: props.ingestEntry ?? join(REPO_ROOT, 'functions', 'ingest', 'handler.ts'),
       renderEntry: props.renderEntry ?? join(REPO_ROOT, 'functions', 'render', 'handler.ts'),
       projectRoot,
-      depsLockFilePath: props.depsLockFilePath ?? join(projectRoot, 'package-lock.json'),
     });
     ({ ingest: this.ingest, render: this.render } = pipeline);
     this.reports = new ReportTopic(this, 'Reports', {
@@ -188,7 +182,6 @@ export class FeedwrightStack extends Stack {
       digestEnvironment: digestEnv,
       entry: props.reconcileEntry ?? join(REPO_ROOT, 'functions', 'reconcile', 'handler.ts'),
       projectRoot,
-      depsLockFilePath: props.depsLockFilePath ?? join(projectRoot, 'package-lock.json'),
       ...(settings.reconcileSchedule === undefined ? {} : { schedule: settings.reconcileSchedule }),
     });
     [this.reconcile, this.reconcileRule] = [reconcile.fn, reconcile.rule];
@@ -198,7 +191,6 @@ export class FeedwrightStack extends Stack {
       siteEnvironment: siteEnv,
       entry: props.searchIndexEntry ?? join(REPO_ROOT, 'functions', 'search-index', 'handler.ts'),
       projectRoot,
-      depsLockFilePath: props.depsLockFilePath ?? join(projectRoot, 'package-lock.json'),
     });
     if (settings.mailDomain !== undefined && allowedSenders !== undefined) {
       this.mail = new MailReceiving(this, 'Mail', {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { acceptMailDigest, parseAllowedSenders } from '@feedwright/mail';
 import { SITE_CONTENT_SECURITY_POLICY } from '@feedwright/site';
 import { TABLE_INDEXES, TABLE_KEYS } from '@feedwright/storage/schema';
 import { type CfnElement, Stack } from 'aws-cdk-lib';
@@ -10,6 +11,8 @@ import type { Construct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineFunction } from '../../infra/lib/constructs/pipeline-function.ts';
 import type { FeedwrightStack } from '../../infra/lib/feedwright-stack.ts';
+import { eml } from '../unit/mail/mail-fixtures.ts';
+import { bundleFiles, textOf } from './bundle-files.ts';
 import { type Synthesized, synthFeedwright } from './synth-feedwright.ts';
 
 type Resource = { readonly Type: string; readonly Properties?: Record<string, unknown> } & Record<
@@ -302,33 +305,106 @@ describe('FeedwrightStack: functions', () => {
     });
   });
 
-  it('bundles each handler as minified ESM with a source map and the AWS SDK inside', () => {
-    for (const fn of [stack.ingest, stack.render]) {
+  const assetDirOf = (fn: PipelineFunction) => {
+    const code = resource(fn.function).Properties?.Code as { S3Key: string };
+    return join(synthesized.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+  };
+
+  it('bundles each handler as minified ES module chunks, each with a source map and the AWS SDK inside', () => {
+    for (const fn of [stack.ingest, stack.render, stack.reconcile, stack.searchIndex.fn]) {
       // Prepare
-      const code = resource(fn.function).Properties?.Code as { S3Key: string };
-      const assetDir = join(synthesized.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
-      const bundle = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+      const assetDir = assetDirOf(fn);
+
+      // Act: every chunk that index.mjs imports, now or later, must be in the asset.
+      const files = bundleFiles(assetDir);
 
       // Assess
-      expect(existsSync(join(assetDir, 'index.mjs.map'))).toBe(true);
-      expect(bundle.startsWith('import { createRequire as')).toBe(true);
-      expect(bundle).toContain('sourceMappingURL=index.mjs.map');
-      // A bare import of an SDK package would mean the runtime's SDK is used instead of the pinned one.
-      expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//);
-      // Minified: a line break only every few hundred bytes at most (template literals keep theirs).
-      expect(bundle.split('\n').length).toBeLessThan(Math.max(10, bundle.length / 500));
+      expect(resource(fn.function).Properties).toMatchObject({
+        Handler: 'index.handler',
+        Runtime: 'nodejs22.x',
+      });
+      expect(files.init).toContain('index.mjs');
+      expect(files.init.length).toBeGreaterThan(1);
+      for (const file of [...files.init, ...files.later]) {
+        const code = readFileSync(join(assetDir, file), 'utf8');
+        expect(existsSync(join(assetDir, `${file}.map`))).toBe(true);
+        // Each chunk is a module of its own, and its CommonJS dependencies need their own `require`.
+        expect(code.startsWith('import { createRequire as')).toBe(true);
+        expect(code).toContain(`sourceMappingURL=${file}.map`);
+        // A bare import of an SDK package would mean the runtime's SDK is used instead of the pinned one.
+        expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+        // Minified: a line break only every few hundred bytes at most (template literals keep theirs).
+        expect(code.split('\n').length).toBeLessThan(Math.max(10, code.length / 500));
+      }
+    }
+  });
+
+  it('loads mail parsing, the SNS client and the CloudFront client only with import(), never at init', () => {
+    // Prepare: strings only these libraries hold (iconv-lite's error, SNS's and CloudFront's API).
+    const markers = {
+      mail: 'Encoding not recognized',
+      sns: 'KMSThrottling',
+      cloudFront: 'TooManyInvalidationsInProgress',
+    };
+    const loaded = (fn: PipelineFunction) => {
+      const dir = assetDirOf(fn);
+      const files = bundleFiles(dir);
+      return { init: textOf(dir, files.init), later: textOf(dir, files.later) };
+    };
+
+    // Act
+    const ingest = loaded(stack.ingest);
+    const render = loaded(stack.render);
+    const reconcile = loaded(stack.reconcile);
+    const searchIndex = loaded(stack.searchIndex.fn);
+
+    // Assess
+    for (const bundle of [ingest, render, reconcile, searchIndex]) {
+      for (const marker of Object.values(markers)) expect(bundle.init).not.toContain(marker);
+    }
+    expect(ingest.later).toContain(markers.mail);
+    expect(ingest.later).toContain(markers.sns);
+    expect(render.later).toContain(markers.cloudFront);
+    expect(reconcile.later).toContain(markers.mail);
+    expect(reconcile.later).toContain(markers.cloudFront);
+  });
+
+  it('reads a mailed digest with the chunks ingest loads for a mail/ key (GB 18030 text, an HTML-only message)', async () => {
+    // Prepare: the module ingest imports for a mail/ key, found by what it exports.
+    const dir = assetDirOf(stack.ingest);
+    const lazy = bundleFiles(dir).later.filter((file) =>
+      /export\s*\{[^}]*\bas acceptMailDigest\b/.test(readFileSync(join(dir, file), 'utf8')),
+    );
+    const policy = {
+      verdicts: 'trusted',
+      allowedSenders: parseAllowedSenders('@newsletter.example.com'),
+    } as const;
+
+    // Act
+    const bundled = (await import(pathToFileURL(join(dir, lazy[0] ?? 'missing.mjs')).href)) as {
+      acceptMailDigest: typeof acceptMailDigest;
+    };
+    const results = await Promise.all(
+      ['cx-daily-2022-10-17-cjk-gb18030', 'cx-daily-2020-12-01-html-only'].map(async (name) => ({
+        bundled: (await bundled.acceptMailDigest(eml(name), { policy })).digest,
+        source: (await acceptMailDigest(eml(name), { policy })).digest,
+      })),
+    );
+
+    // Assess
+    expect(lazy).toHaveLength(1);
+    for (const { bundled: digest, source } of results) {
+      expect(digest.stories.length).toBeGreaterThan(0);
+      expect(digest).toEqual(source);
     }
   });
 
   it('bundles only the environment credential provider, not the SDK default chain', () => {
-    // Prepare
-    const bundlePath = (fn: PipelineFunction) => {
-      const code = resource(fn.function).Properties?.Code as { S3Key: string };
-      return join(synthesized.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs');
-    };
-
     // Act
-    const bundles = [stack.ingest, stack.render].map((fn) => readFileSync(bundlePath(fn), 'utf8'));
+    const bundles = [stack.ingest, stack.render, stack.reconcile].map((fn) => {
+      const dir = assetDirOf(fn);
+      return textOf(dir, bundleFiles(dir).all);
+    });
 
     // Assess: SSO and web-identity settings are read only by the chain's other providers.
     for (const code of bundles) {
@@ -340,10 +416,7 @@ describe('FeedwrightStack: functions', () => {
 
   it('produces bundles Node loads as ESM, and ingest runs its middy chain from the bundle', async () => {
     // Prepare
-    const bundlePath = (fn: PipelineFunction) => {
-      const code = resource(fn.function).Properties?.Code as { S3Key: string };
-      return join(synthesized.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs');
-    };
+    const bundlePath = (fn: PipelineFunction) => join(assetDirOf(fn), 'index.mjs');
     const ingest = (await import(pathToFileURL(bundlePath(stack.ingest)).href)) as { handler: unknown };
     const render = (await import(pathToFileURL(bundlePath(stack.render)).href)) as { handler: unknown };
     const previous = process.env.TABLE_NAME;

@@ -1,20 +1,18 @@
+import { dirname } from 'node:path';
 import { METRIC_NAMESPACE } from '@feedwright/pipeline/metrics';
-import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AssetHashType, type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { LAMBDA_ALIASES, LAMBDA_ESBUILD, LAMBDA_NODE_OPTIONS } from '../lambda-bundling.ts';
+import { bundleLambda, LAMBDA_ENTRY_FILE, LAMBDA_NODE_OPTIONS } from '../lambda-bundling.ts';
 
 /** Properties of a {@link PipelineFunction}. */
 export interface PipelineFunctionProps {
   /** Absolute path of the handler module (TypeScript), exporting `handler`. */
   readonly entry: string;
-  /** Directory esbuild runs in; the entry and the lock file must be under it. */
+  /** Directory esbuild runs in (where `node_modules` is, as `npm ci` installed it from the lock file). */
   readonly projectRoot: string;
-  /** The lock file that pins what gets bundled. */
-  readonly depsLockFilePath: string;
   /** What the function is for, shown in the console. */
   readonly description: string;
   /** `POWERTOOLS_SERVICE_NAME`, also the log and metric dimension. */
@@ -62,7 +60,7 @@ export interface PipelineFunctionProps {
  * explicitly by the stack, so what the template shows is exactly what the function may do.
  */
 export class PipelineFunction extends Construct {
-  public readonly function: nodejs.NodejsFunction;
+  public readonly function: lambda.Function;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
 
@@ -88,11 +86,8 @@ export class PipelineFunction extends Construct {
       }),
     );
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: 'handler',
-      projectRoot: props.projectRoot,
-      depsLockFilePath: props.depsLockFilePath,
+    this.function = new lambda.Function(this, 'Function', {
+      handler: `${LAMBDA_ENTRY_FILE.replace(/\.mjs$/, '')}.handler`,
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: props.architecture ?? lambda.Architecture.ARM_64,
@@ -115,43 +110,30 @@ export class PipelineFunction extends Construct {
         NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
         ...props.environment,
       },
-      bundling: {
-        // Local esbuild from node_modules; Docker is neither needed nor available.
-        forceDockerBundling: false,
-        // esbuild's size summary of every bundle on every synth is noise (`cdk synth -q` is quiet);
-        // its warnings and errors still show.
-        logLevel: nodejs.LogLevel.WARNING,
-        minify: LAMBDA_ESBUILD.minify,
-        sourceMap: true,
-        // The map is for stack traces, not for reading code: leaving sources out halves its size.
-        sourcesContent: false,
-        target: LAMBDA_ESBUILD.target,
-        format: nodejs.OutputFormat.ESM,
-        mainFields: [...LAMBDA_ESBUILD.mainFields],
-        banner: LAMBDA_ESBUILD.banner.js,
-        // Lambda's credentials are always in the environment: the SDK's full default chain is swapped
-        // for the environment provider (see infra/lambda/credentials-from-env.ts), ~100 KB less to load.
-        esbuildArgs: Object.fromEntries(
-          Object.entries(LAMBDA_ALIASES).map(([from, to]) => [`--alias:${from}`, to]),
-        ),
-        // Bundle the AWS SDK v3 instead of using the runtime's copy: the deployed code then runs the
-        // exact client versions package-lock.json pins and the tests exercised, and a runtime SDK
-        // update can't change behaviour underneath us. It is most of the bundle (see
-        // docs/performance.md), yet loads faster from one file than the runtime's copy from many.
-        bundleAwsSDK: true,
-        ...(props.bundledFiles === undefined
-          ? {}
-          : {
-              commandHooks: {
-                beforeBundling: () => [],
-                beforeInstall: () => [],
-                afterBundling: (_inputDir: string, outputDir: string) =>
-                  Object.entries(props.bundledFiles ?? {}).map(
-                    ([from, name]) => `cp "${from}" "${outputDir}/${name}"`,
-                  ),
-              },
-            }),
-      },
+      // Bundled by local esbuild (Docker is neither needed nor available) into ES module chunks:
+      // `index.mjs` and the chunks it imports are loaded at init, the rest when first needed.
+      // NodejsFunction cannot do this: it passes esbuild `--outfile`, which splitting refuses.
+      code: lambda.Code.fromAsset(dirname(props.entry), {
+        // The hash of the bundle, not of the sources: one source change changes it, an unrelated
+        // file in the folder does not.
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Never used: local bundling always succeeds or throws. Required by the API.
+          image: lambda.Runtime.NODEJS_22_X.bundlingImage,
+          local: {
+            tryBundle(outputDir: string): boolean {
+              // Bundle the AWS SDK v3 instead of using the runtime's copy: the deployed code then runs
+              // the exact client versions package-lock.json pins and the tests exercised, and a
+              // runtime SDK update can't change behaviour underneath us (docs/performance.md).
+              bundleLambda(props.entry, outputDir, {
+                workingDir: props.projectRoot,
+                files: props.bundledFiles ?? {},
+              });
+              return true;
+            },
+          },
+        },
+      }),
       ...(props.asyncInvoke === undefined
         ? {}
         : {

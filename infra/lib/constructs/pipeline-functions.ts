@@ -19,10 +19,8 @@ export interface PipelineFunctionsProps {
   readonly ingestEntry: string;
   /** The render handler module. */
   readonly renderEntry: string;
-  /** Directory esbuild bundles from; both entries and the lock file must lie under it. */
+  /** Directory esbuild bundles from (where `node_modules` is). */
   readonly projectRoot: string;
-  /** The lock file pinning bundled dependencies. */
-  readonly depsLockFilePath: string;
   /**
    * The site's settings (SITE_BASE_URL, SITE_TITLE, SITE_HUB_URL, …), the same object for every
    * function that renders: `siteEnvironment` of `@feedwright/config`.
@@ -48,7 +46,7 @@ export class PipelineFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
     super(scope, id);
-    const { incoming, site, table, projectRoot, depsLockFilePath } = props;
+    const { incoming, site, table, projectRoot } = props;
 
     this.ingestFailures = new FailureQueue(this, 'IngestFailures', {
       holds: "ingest's S3 events that failed every retry",
@@ -60,7 +58,6 @@ export class PipelineFunctions extends Construct {
     this.ingest = new PipelineFunction(this, 'Ingest', {
       entry: props.ingestEntry,
       projectRoot,
-      depsLockFilePath,
       description: 'feedwright: parse an uploaded digest into stories, write its report',
       serviceName: SERVICE_NAMES.ingest,
       // Parsing is CPU-bound and a digest is at most 5 MiB (read whole, parsed, diffed against the
@@ -84,7 +81,6 @@ export class PipelineFunctions extends Construct {
     this.render = new PipelineFunction(this, 'Render', {
       entry: props.renderEntry,
       projectRoot,
-      depsLockFilePath,
       description: 'feedwright: re-render the feeds and pages of the topics a stream batch touched',
       serviceName: SERVICE_NAMES.render,
       // Renders three feed formats per touched topic plus "all", story pages, the touched months of

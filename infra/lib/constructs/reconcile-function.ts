@@ -21,8 +21,8 @@ export interface ReconcileFunctionProps {
   readonly digestEnvironment: Readonly<Record<string, string>>;
   /** The reconcile handler module. */
   readonly entry: string;
+  /** Directory esbuild bundles from (where `node_modules` is). */
   readonly projectRoot: string;
-  readonly depsLockFilePath: string;
   /**
    * When it runs: an EventBridge schedule expression.
    * @default 'rate(1 day)'
@@ -45,7 +45,6 @@ export class ReconcileFunction extends Construct {
     this.fn = new PipelineFunction(this, 'Function', {
       entry: props.entry,
       projectRoot: props.projectRoot,
-      depsLockFilePath: props.depsLockFilePath,
       description: 'feedwright: repair any divergence of table and site from the incoming bucket',
       serviceName: SERVICE_NAMES.reconcile,
       // Lists both buckets, reads every live story and renders the whole site once: seconds when

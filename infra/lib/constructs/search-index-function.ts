@@ -20,10 +20,8 @@ export interface SearchIndexFunctionProps {
   readonly siteEnvironment: Readonly<Record<string, string>>;
   /** The search-index handler module. */
   readonly entry: string;
-  /** Directory esbuild bundles from; the entry and the lock file must lie under it. */
+  /** Directory esbuild bundles from (where `node_modules` is). */
   readonly projectRoot: string;
-  /** The lock file pinning bundled dependencies. */
-  readonly depsLockFilePath: string;
   /**
    * The debounce: how long the stream's story changes are gathered before the index is rebuilt, and so
    * at most how often it is rebuilt while digests keep coming (the event source's batching window, at
@@ -59,7 +57,6 @@ export class SearchIndexFunction extends Construct {
     this.fn = new PipelineFunction(this, 'Function', {
       entry: props.entry,
       projectRoot: props.projectRoot,
-      depsLockFilePath: props.depsLockFilePath,
       description: 'feedwright: rebuild the search index (Pagefind) of every live story after changes',
       serviceName: 'feedwright-search-index',
       architecture: lambda.Architecture.X86_64,

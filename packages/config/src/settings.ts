@@ -1,5 +1,5 @@
 import { DEFAULT_MAX_DIGEST_BYTES, resolveTimeZone } from '@feedwright/digest';
-import { parseAllowedSenders } from '@feedwright/mail';
+import { parseAllowedSenders } from '@feedwright/mail/sender-policy';
 import { DEFAULT_SITE_CONFIG, resolveSiteConfig, type SiteConfig } from '@feedwright/site';
 import type { Setting } from './setting.ts';
 

@@ -4,6 +4,8 @@
  * site objects that changed. Both work on the ports of `@feedwright/storage`, never on AWS clients.
  */
 
+// For a handler that makes its CloudFront client lazily (wrapped for tracing), as reconcile does.
+export { loadCloudFrontSdk } from '@feedwright/storage';
 export { requireEnv } from './env.ts';
 export { type DigestLive, digestsLive } from './freshness.ts';
 export { type IngestResult, type IngestServices, ingestDigestEvent } from './ingest.ts';
@@ -13,7 +15,12 @@ export {
   type ReconcileDependencies,
 } from './lambda/reconcile-handler.ts';
 export { createRenderHandler, type RenderDependencies } from './lambda/render-handler.ts';
-export { type ReportNotifier, SnsReportNotifier } from './lambda/report-topic.ts';
+export {
+  loadSnsSdk,
+  type ReportNotifier,
+  SnsReportNotifier,
+  type SnsReportNotifierOptions,
+} from './lambda/report-topic.ts';
 export type { PipelineLogger, TraceAnnotator } from './logger.ts';
 export {
   nextSequencer,

@@ -5,7 +5,7 @@ import {
   DigestError,
   tooLargeError,
 } from '@feedwright/digest';
-import { acceptMailDigest, type SenderPolicy } from '@feedwright/mail';
+import type { SenderPolicy } from '@feedwright/mail';
 import {
   type ApplyResult,
   type DigestSource,
@@ -219,6 +219,9 @@ async function acceptMail(
       'mailed digests are not accepted here: no allowed senders are configured (deploy with -c mailDomain=… -c allowedSenders=…)',
     );
   }
+  // Loaded here, not with the module: MIME, HTML and every charset's tables are for `mail/` keys
+  // only, and a function that never meets one never loads them (docs/performance.md).
+  const { acceptMailDigest } = await import('./mail-reading.ts');
   return (await acceptMailDigest(bytes, { ...options, policy })).digest;
 }
 

@@ -1,5 +1,5 @@
 import { DEFAULT_MAX_DIGEST_BYTES, DigestError } from '@feedwright/digest';
-import { type SenderPolicy, senderRefusalOf } from '@feedwright/mail';
+import type { SenderPolicy } from '@feedwright/mail';
 import {
   buildSite,
   digestMonthOf,
@@ -262,6 +262,8 @@ async function isRefusedMail(services: ReconcileServices, key: string): Promise<
   });
   if (read.kind !== 'found') return false;
   try {
+    // Mail parsing loads with the first live mailed digest, as in ingest.
+    const { senderRefusalOf } = await import('./mail-reading.ts');
     return (await senderRefusalOf(read.bytes, services.mail)) !== undefined;
   } catch (error) {
     // A message that cannot be read is ingest's to reject; it was applied once, so leave it.

@@ -1,4 +1,4 @@
-import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { sha256 } from './items.ts';
 
 /** The CDN port: drop cached copies of site paths after render changed or deleted them. */
@@ -32,23 +32,43 @@ export function invalidationPaths(paths: readonly string[]): string[] {
   ];
 }
 
+/**
+ * Loads the CloudFront SDK's client and invalidation command (a chunk of their own in the Lambda
+ * bundle): for a handler that makes its client lazily, e.g. wrapped for tracing.
+ */
+export const loadCloudFrontSdk = (): Promise<typeof import('./cloudfront-sdk.ts')> =>
+  import('./cloudfront-sdk.ts');
+
 /** Options of {@link CloudFrontInvalidator}. */
 export interface CloudFrontInvalidatorOptions {
   readonly distributionId: string;
-  /** @default new CloudFrontClient({}) */
-  readonly client?: CloudFrontClient;
+  /**
+   * The CloudFront client, or a function that makes it when the first invalidation is sent: the
+   * CloudFront SDK is then loaded after the objects are written, not at every cold start.
+   * @default new CloudFrontClient({}), made with the first invalidation
+   */
+  readonly client?: CloudFrontClient | (() => CloudFrontClient | Promise<CloudFrontClient>);
   /** @default () => new Date() */
   readonly now?: () => Date;
 }
 
 /** The CDN port on a CloudFront distribution: one `CreateInvalidation` per call. */
 export class CloudFrontInvalidator implements CdnInvalidator {
-  readonly #client: CloudFrontClient;
+  readonly #client: () => Promise<CloudFrontClient>;
   readonly #distributionId: string;
   readonly #now: () => Date;
 
   constructor(options: CloudFrontInvalidatorOptions) {
-    this.#client = options.client ?? new CloudFrontClient({});
+    const client = options.client ?? (async () => new (await loadCloudFrontSdk()).CloudFrontClient({}));
+    let made: Promise<CloudFrontClient> | undefined;
+    // Made once; a failure is not kept, so the next invalidation tries again.
+    this.#client = () =>
+      (made ??= Promise.resolve()
+        .then(() => (typeof client === 'function' ? client() : client))
+        .catch((error: unknown) => {
+          made = undefined;
+          throw error;
+        }));
     this.#distributionId = options.distributionId;
     this.#now = options.now ?? (() => new Date());
   }
@@ -56,7 +76,8 @@ export class CloudFrontInvalidator implements CdnInvalidator {
   async invalidate(paths: readonly string[]): Promise<void> {
     if (paths.length === 0) return;
     const items = invalidationPaths(paths);
-    await this.#client.send(
+    const [client, { CreateInvalidationCommand }] = await Promise.all([this.#client(), loadCloudFrontSdk()]);
+    await client.send(
       new CreateInvalidationCommand({
         DistributionId: this.#distributionId,
         InvalidationBatch: {

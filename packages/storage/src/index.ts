@@ -9,6 +9,7 @@ export {
   CloudFrontInvalidator,
   type CloudFrontInvalidatorOptions,
   invalidationPaths,
+  loadCloudFrontSdk,
 } from './cdn.ts';
 export {
   type DigestRead,

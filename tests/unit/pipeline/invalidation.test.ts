@@ -149,6 +149,34 @@ describe('Class: CloudFrontInvalidator', () => {
     });
   });
 
+  it('makes a client given as a function once, with the first invalidation, and again after it failed', async () => {
+    // Prepare
+    const sent: unknown[] = [];
+    let made = 0;
+    const cdn = new CloudFrontInvalidator({
+      distributionId: 'E2EXAMPLE',
+      client: async () => {
+        made += 1;
+        if (made === 1) throw new Error('no credentials yet');
+        return {
+          send: async (command: { input: unknown }) => sent.push(command.input),
+        } as unknown as CloudFrontClient;
+      },
+    });
+
+    // Act
+    await cdn.invalidate([]);
+    const madeBeforeAnyPath = made;
+    await expect(cdn.invalidate(['index.html'])).rejects.toThrow('no credentials yet');
+    await cdn.invalidate(['index.html']);
+    await cdn.invalidate(['feeds/all/rss.xml']);
+
+    // Assess
+    expect(madeBeforeAnyPath).toBe(0);
+    expect(made).toBe(2);
+    expect(sent).toHaveLength(2);
+  });
+
   it('asks for one wildcard instead of a long list, and lists a single changed feed as it is', () => {
     expect(invalidationPaths(Array.from({ length: 101 }, (_, i) => `stories/${i}.html`))).toEqual(['/*']);
     expect(invalidationPaths(['feeds/all/feed.json'])).toEqual(['/feeds/all/feed.json']);

@@ -116,4 +116,29 @@ describe('Class: SnsReportNotifier', () => {
       },
     ]);
   });
+
+  it('makes a client given as a function once, when the first report is sent', async () => {
+    // Prepare
+    const sent: unknown[] = [];
+    let made = 0;
+    const notifier = new SnsReportNotifier({
+      client: () => {
+        made += 1;
+        return {
+          send: async (command: { input: unknown }) => sent.push(command.input),
+        } as unknown as SNSClient;
+      },
+      topicArn: 'arn:aws:sns:us-east-1:123456789012:reports',
+    });
+    const madeBeforeAnyReport = made;
+
+    // Act
+    await notifier.notify(OK);
+    await notifier.notify({ ...OK, status: 'rejected', reason: 'the date line is missing' });
+
+    // Assess
+    expect(madeBeforeAnyReport).toBe(0);
+    expect(made).toBe(1);
+    expect(sent).toHaveLength(2);
+  });
 });

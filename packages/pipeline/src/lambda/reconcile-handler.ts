@@ -32,7 +32,11 @@ export interface ReconcileDependencies {
   readonly mail?: SenderPolicy;
   /** The CloudFront distribution in front of the site, to invalidate what reconcile rewrote. */
   readonly distributionId?: string;
-  readonly cloudFront?: CloudFrontClient;
+  /**
+   * The client, or a function that makes it with the first invalidation (see `CloudFrontInvalidator`).
+   * @default new CloudFrontClient({}) when `distributionId` is given, made with the first invalidation
+   */
+  readonly cloudFront?: CloudFrontClient | (() => CloudFrontClient | Promise<CloudFrontClient>);
   /** @default a Powertools Logger for service `feedwright-reconcile` */
   readonly logger?: Logger;
   /** @default Powertools Metrics, namespace `feedwright`, service `feedwright-reconcile` */

@@ -36,8 +36,11 @@ export interface RenderDependencies {
   readonly metrics?: Metrics;
   /** The CloudFront distribution in front of the site: changed paths are invalidated after each render. */
   readonly distributionId?: string;
-  /** @default new CloudFrontClient({}) when `distributionId` is given */
-  readonly cloudFront?: CloudFrontClient;
+  /**
+   * The client, or a function that makes it with the first invalidation (see `CloudFrontInvalidator`).
+   * @default new CloudFrontClient({}) when `distributionId` is given, made with the first invalidation
+   */
+  readonly cloudFront?: CloudFrontClient | (() => CloudFrontClient | Promise<CloudFrontClient>);
   /**
    * Write the archive too (topic, month and issue pages, RFC 5005 archive documents, the issue feed, the
    * sitemap), as `feedwright build` does: see `RenderServices.archive`. Off only for measuring.

@@ -1,4 +1,4 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { IngestReport } from '../report.ts';
 import { reportNotification } from '../report.ts';
 
@@ -7,19 +7,45 @@ export interface ReportNotifier {
   notify(report: IngestReport): Promise<void>;
 }
 
+/**
+ * Loads the SNS SDK's client and publish command (a chunk of their own in the Lambda bundle): for a
+ * handler that makes its client lazily, e.g. wrapped for tracing.
+ */
+export const loadSnsSdk = (): Promise<typeof import('./sns-sdk.ts')> => import('./sns-sdk.ts');
+
+/** Options of {@link SnsReportNotifier}. */
+export interface SnsReportNotifierOptions {
+  /**
+   * The SNS client, or a function that makes it when the first report is sent: the SNS SDK is then
+   * loaded after that report's stories are written, not before every digest (docs/performance.md).
+   */
+  readonly client: SNSClient | (() => SNSClient | Promise<SNSClient>);
+  readonly topicArn: string;
+}
+
 /** Publishes reports to an SNS topic (e-mail subscribers get the subject and the readable body). */
 export class SnsReportNotifier implements ReportNotifier {
-  readonly #client: SNSClient;
+  readonly #client: () => Promise<SNSClient>;
   readonly #topicArn: string;
 
-  constructor(options: { readonly client: SNSClient; readonly topicArn: string }) {
-    this.#client = options.client;
+  constructor(options: SnsReportNotifierOptions) {
+    const { client } = options;
+    let made: Promise<SNSClient> | undefined;
+    // Made once; a failure is not kept, so the next report tries again.
+    this.#client = () =>
+      (made ??= Promise.resolve()
+        .then(() => (typeof client === 'function' ? client() : client))
+        .catch((error: unknown) => {
+          made = undefined;
+          throw error;
+        }));
     this.#topicArn = options.topicArn;
   }
 
   async notify(report: IngestReport): Promise<void> {
     const { subject, message } = reportNotification(report);
-    await this.#client.send(
+    const [client, { PublishCommand }] = await Promise.all([this.#client(), loadSnsSdk()]);
+    await client.send(
       new PublishCommand({
         TopicArn: this.#topicArn,
         Subject: subject,
