@@ -355,6 +355,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         `${change.bucket}/${change.key}`,
         `${change.eventName} ${change.key}`,
       );
+      // Once no ingest runs, its stream records are all there: render them now, not at the window's end.
+      void ingestInvoker.idle().then(() => streamPoller.flush());
     };
     subscribeToObjectChanges(s3Emulator.instance, notify);
     closers.push(async () => {

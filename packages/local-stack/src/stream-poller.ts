@@ -42,6 +42,8 @@ export class StreamPoller {
   #running = false;
   #closed = false;
   #held = false;
+  /** The queued records are complete (see `flush`): the next batch goes without its window. */
+  #flushing = false;
 
   constructor(options: StreamPollerOptions) {
     this.#options = options;
@@ -83,6 +85,21 @@ export class StreamPoller {
     await this.idle();
   }
 
+  /**
+   * The writers are done for now (no ingest running): the queued records are delivered without waiting
+   * out the rest of their window, which exists to gather one upload's records into one batch and has
+   * nothing more to gather. A stream on AWS cannot know this; the batches are the same, only sooner.
+   */
+  flush(): void {
+    if (this.#queue.length === 0) return;
+    this.#flushing = true;
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    this.#schedule();
+  }
+
   /** Keeps records queued, undelivered, until {@link StreamPoller.release}. */
   hold(): void {
     this.#held = true;
@@ -97,6 +114,7 @@ export class StreamPoller {
     this.#held = false;
     if (this.#running || this.#timer !== undefined) await this.idle();
     const records = this.#queue.splice(0);
+    this.#flushing = false;
     this.#running = true;
     try {
       for (const batch of arrange(records)) if (batch.length > 0) await this.#deliver([...batch]);
@@ -112,7 +130,7 @@ export class StreamPoller {
     if (this.#running || this.#timer !== undefined || this.#queue.length === 0) return;
     const batchSize = this.#options.batchSize ?? 1000;
     const window = this.#options.batchWindowMs ?? 100;
-    const due = this.#closed || this.#queue.length >= batchSize;
+    const due = this.#closed || this.#flushing || this.#queue.length >= batchSize;
     const wait = due ? 0 : Math.max(0, this.#oldestArrival + window - Date.now());
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
@@ -124,6 +142,7 @@ export class StreamPoller {
     this.#running = true;
     // Records left over from a full batch have waited their window already: they go next.
     const batch = this.#queue.splice(0, this.#options.batchSize ?? 1000);
+    this.#flushing = false;
     try {
       await this.#deliver(batch);
     } finally {

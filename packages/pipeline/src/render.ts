@@ -62,7 +62,10 @@ export interface RenderServices {
   readonly site: SiteStore;
   readonly config: SiteConfig;
   readonly logger?: PipelineLogger;
-  /** Units rendered at once. @default 8 */
+  /**
+   * Units rendered at once (the story pages and the feeds, written first, each this many at once side by
+   * side). @default 8
+   */
   readonly concurrency?: number;
   /** Renders of one unit when another render keeps changing its objects. @default 3 */
   readonly maxAttempts?: number;
@@ -162,10 +165,15 @@ export async function renderPlan(plan: RenderPlan, services: RenderServices): Pr
     (storyId): RenderUnit => ({ kind: 'story', storyId }),
   );
   const fed = new Map<string, TopicFeeds>();
-  await renderUnits([...stories, ...topics], context, failed, async (unit, unitContext) => {
-    if (unit.kind !== 'topic') return renderUnit(unit, unitContext);
-    fed.set(unit.slug, await writeTopicFeeds(unit.slug, unitContext));
-  });
+  // Side by side, each `concurrency` at once: a digest of many stories does not hold its feeds back.
+  await Promise.all([
+    renderUnits(stories, context, failed, (unit, unitContext) =>
+      unit.kind === 'topic' ? Promise.resolve() : renderUnit(unit, unitContext),
+    ),
+    renderUnits(topics, context, failed, async (unit, unitContext) => {
+      if (unit.kind === 'topic') fed.set(unit.slug, await writeTopicFeeds(unit.slug, unitContext));
+    }),
+  ]);
   // A topic whose feeds failed is failed whole: its archive waits for the retry of the batch.
   const archiveUnits: RenderUnit[] = [
     ...(archive ? topics.filter((unit) => fed.has(unit.slug)) : []),
@@ -456,9 +464,11 @@ async function writeTopicFeeds(slug: string, context: UnitContext): Promise<Topi
     await renderTopicMonths(topic, context.plan.topicMonths.get(slug) ?? [], archive);
     monthsDone = true;
   }
-  for (const file of renderTopicFeeds(topic, stories, services.config, newestArchive)) {
-    await put(file, expected.get(file.path), services.site, tally);
-  }
+  await Promise.all(
+    renderTopicFeeds(topic, stories, services.config, newestArchive).map((file) =>
+      put(file, expected.get(file.path), services.site, tally),
+    ),
+  );
   return { ...read, monthsDone };
 }
 

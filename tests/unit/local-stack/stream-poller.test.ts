@@ -100,6 +100,29 @@ describe('Class: StreamPoller', () => {
     expect(calls).toEqual([['1', '2']]);
   });
 
+  it('delivers the queued records in one batch when flushed, without waiting out the window', async () => {
+    // Prepare: a window no test would wait for.
+    const calls: string[][] = [];
+    const poller = new StreamPoller({
+      fn,
+      batchWindowMs: 3_600_000,
+      log: () => undefined,
+      handler: async (event) => {
+        calls.push(sequences(event));
+        return { batchItemFailures: [] };
+      },
+    });
+    poller.push([record(1)]);
+    poller.push([record(2), record(3)]);
+
+    // Act
+    poller.flush();
+    await poller.idle();
+
+    // Assess
+    expect(calls).toEqual([['1', '2', '3']]);
+  });
+
   it('never runs two batches at once and keeps their order', async () => {
     // Prepare
     const calls: string[][] = [];
