@@ -1,4 +1,13 @@
-import { chmodSync, copyFileSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, buildSync, type Metafile } from 'esbuild';
@@ -6,21 +15,49 @@ import { type BuildOptions, buildSync, type Metafile } from 'esbuild';
 /**
  * The module-scope `require` that some CommonJS dependencies (bundled into an ESM file) still call;
  * without it esbuild's ESM output throws "Dynamic require of … is not supported" at cold start.
- * Every chunk gets it: each is a module of its own.
+ * Every chunk gets it: each is a module of its own. (`getBuiltinModule`, not an `import`, for the
+ * reason given at {@link builtinAliases}.)
  */
 const ESM_REQUIRE_BANNER =
-  "import { createRequire as __feedwrightCreateRequire } from 'node:module'; const require = __feedwrightCreateRequire(import.meta.url);";
+  "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);";
+
+const LAMBDA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../lambda');
 
 /**
  * Module substitutions in the Lambda bundles: the SDK's default credential chain becomes the
- * environment-only provider that Lambda needs (`infra/lambda/credentials-from-env.ts`).
+ * environment-only provider that Lambda needs (`infra/lambda/credentials-from-env.ts`), and semver,
+ * which only the X-Ray SDK's never-used AWS SDK v2 patcher calls, its one function
+ * (`infra/lambda/semver-gte.ts`).
  */
 const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
-  '@aws-sdk/credential-provider-node': path.resolve(
-    path.dirname(fileURLToPath(import.meta.url)),
-    '../lambda/credentials-from-env.ts',
-  ),
+  '@aws-sdk/credential-provider-node': path.join(LAMBDA_DIR, 'credentials-from-env.ts'),
+  semver: path.join(LAMBDA_DIR, 'semver-gte.ts'),
 };
+
+/**
+ * Node's built-in modules (`http`, `node:stream`, …), each aliased to a one-line CommonJS module that
+ * returns it with `process.getBuiltinModule`, so that the bundles never `import` one. An ES module
+ * import of a built-in makes Node build an ES module facade of it, reading every export, and
+ * `node:http`'s exports include getters that load Node's own fetch implementation (undici): ~20 ms
+ * of CPU at every cold start for `import … from 'node:http'` alone, against ~2 ms for the same module
+ * taken as a CommonJS one (Node.js 22). The module objects are the very ones `require` returns.
+ * The shims are written once under `node_modules/.cache` of `workingDir`, at fixed paths, so that
+ * the bundles (and their asset hashes) do not change from one synth to the next.
+ */
+function builtinAliases(workingDir: string): Record<string, string> {
+  const dir = path.join(workingDir, 'node_modules', '.cache', 'feedwright-lambda-builtins');
+  mkdirSync(dir, { recursive: true });
+  const aliases: Record<string, string> = {};
+  // Internal ones (`_http_agent`, …) are left as they are: no dependency imports them.
+  for (const name of builtinModules.filter((builtin) => !builtin.startsWith('_'))) {
+    const file = path.join(dir, `${name.replaceAll('/', '-')}.cjs`);
+    const contents = `module.exports = process.getBuiltinModule(${JSON.stringify(`node:${name}`)});\n`;
+    if (!existsSync(file) || readFileSync(file, 'utf8') !== contents) writeFileSync(file, contents);
+    aliases[name] = file;
+    aliases[`node:${name}`] = file;
+  }
+  return aliases;
+}
 
 /** The handler module in every bundle: Lambda's handler setting is `index.handler`. */
 export const LAMBDA_ENTRY_FILE = 'index.mjs';
@@ -78,13 +115,15 @@ export function bundleLambda(
     readonly logLevel?: BuildOptions['logLevel'];
   } = {},
 ): LambdaBundle {
+  const workingDir = options.workingDir ?? process.cwd();
   const result = buildSync({
     ...LAMBDA_ESBUILD,
     mainFields: [...LAMBDA_ESBUILD.mainFields],
+    alias: { ...builtinAliases(workingDir), ...LAMBDA_ESBUILD.alias },
     entryPoints: { [path.basename(LAMBDA_ENTRY_FILE, '.mjs')]: entry },
     outdir: outDir,
     metafile: true,
-    ...(options.workingDir === undefined ? {} : { absWorkingDir: options.workingDir }),
+    absWorkingDir: workingDir,
     logLevel: options.logLevel ?? 'warning',
   });
   for (const [from, name] of Object.entries(options.files ?? {})) {
