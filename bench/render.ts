@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Story } from '@feedwright/digest';
 import {
   createBuckets,
@@ -26,9 +26,10 @@ const TOPICS = Array.from({ length: 10 }, (_, i) => ({ slug: `topic-${i}`, name:
 const TABLE = 'feedwright';
 /**
  * Renders before timing starts at each size: they warm the caches and let dynalite's LevelDB
- * finish compacting what the bulk fill wrote, which would otherwise be timed as render cost.
+ * finish compacting what the bulk fill wrote, which would otherwise be timed as render cost (the
+ * process's CPU time per render, `BENCH_VERBOSE=1`, stays high for the first three or four).
  */
-const WARM_UP = 3;
+const WARM_UP = 5;
 const SITE = 'feedwright-site';
 
 function syntheticStory(n: number, publishedAt: Date, topicIndex = n % TOPICS.length): Story {
@@ -128,7 +129,13 @@ export async function renderScaling(
     const spacingMs = options.archive === true ? 72 * 60_000 : 60_000;
     let filled = 0;
     let fresh = 0;
+    // The new stories of the size measured last: taken out before the next size is measured, so that
+    // their month holds as many at each size (the cost measured is the stored count's, not the month's).
+    let measured: { pk: string; sk: string }[] = [];
     for (const size of [...sizes].sort((a, b) => a - b)) {
+      for (const Key of measured) await fillClient.send(new DeleteCommand({ TableName: TABLE, Key }));
+      measured = [];
+      const fillStart = performance.now();
       await fill(fillClient, filled, size, (n) => {
         const story = syntheticStory(n, new Date(archiveEnd - n * spacingMs));
         // With the archive, every 20 stories (a day's) are one digest: its issue record, as ingest writes it.
@@ -136,24 +143,40 @@ export async function renderScaling(
           ? [storyItem(story), issueItem(n, story.publishedAt)]
           : [storyItem(story)];
       });
+      if (process.env.BENCH_VERBOSE)
+        process.stderr.write(
+          `fill ${filled}…${size}: ${((performance.now() - fillStart) / 1000).toFixed(1)} s\n`,
+        );
       filled = size;
       const samples: number[] = [];
+      // The process's CPU time (emulators, render and their threads): what a loaded machine moves least.
+      const cpuSamples: number[] = [];
       for (let run = 0; run < runs + WARM_UP; run++) {
         fresh++;
-        const story = syntheticStory(1_000_000 + fresh, new Date(Date.UTC(2021, 0, 1) + fresh * 1000), 0);
-        await docs.send(new PutCommand({ TableName: TABLE, Item: storyItem(story) }));
+        const story = syntheticStory(1_000_000 + fresh, new Date(Date.UTC(2021, 0, 1) + run * 1000), 0);
+        const item = storyItem(story);
+        await docs.send(new PutCommand({ TableName: TABLE, Item: item }));
+        measured.push({ pk: item.pk, sk: item.sk });
         const records = recorder.take();
         const start = performance.now();
+        const cpuStart = process.cpuUsage();
         const response = await render(
           { Records: records },
           createLambdaContext({ functionName: 'bench-render', region, accountId: '123456789012' }),
         );
         const elapsed = performance.now() - start;
+        const cpu = process.cpuUsage(cpuStart);
         if (response.batchItemFailures.length > 0) throw new Error('render reported failures');
-        if (run >= WARM_UP) samples.push(elapsed);
+        if (run >= WARM_UP) {
+          samples.push(elapsed);
+          cpuSamples.push((cpu.user + cpu.system) / 1000);
+        }
       }
       if (process.env.BENCH_VERBOSE)
-        process.stderr.write(`render ${size}: ${samples.map((x) => x.toFixed(0)).join(' ')}\n`);
+        process.stderr.write(
+          `render ${size}: ${samples.map((x) => x.toFixed(0)).join(' ')} ms; ` +
+            `CPU ${cpuSamples.map((x) => x.toFixed(0)).join(' ')} ms (median ${median(cpuSamples).toFixed(0)})\n`,
+        );
       results[`stored_${size >= 1000 ? `${size / 1000}k` : size}`] = median(samples);
     }
   } finally {
@@ -189,22 +212,26 @@ function issueItem(first: number, publishedAt: string): Record<string, unknown> 
   };
 }
 
+/**
+ * Writes the items of stories `from`…`to - 1` with BatchWriteItem, 25 items a request and 16 requests
+ * at once, made as they are sent (500k stories would not fit in memory as one array).
+ */
 async function fill(
   client: DynamoDBDocumentClient,
   from: number,
   to: number,
   itemsOf: (n: number) => readonly object[],
 ): Promise<void> {
-  const items = [];
-  for (let n = from; n < to; n++) items.push(...itemsOf(n));
-  const batches: Record<string, unknown>[][] = [];
-  for (let n = 0; n < items.length; n += 25)
-    batches.push(items.slice(n, n + 25) as Record<string, unknown>[]);
-  let next = 0;
+  let next = from;
+  let carry: Record<string, unknown>[] = [];
+  const take = (): Record<string, unknown>[] => {
+    while (carry.length < 25 && next < to) carry.push(...(itemsOf(next++) as Record<string, unknown>[]));
+    const batch = carry.slice(0, 25);
+    carry = carry.slice(25);
+    return batch;
+  };
   const worker = async () => {
-    while (next < batches.length) {
-      const batch = batches[next++];
-      if (batch === undefined) return;
+    for (let batch = take(); batch.length > 0; batch = take()) {
       let pending: Record<string, unknown>[] = batch;
       while (pending.length > 0) {
         const out = await client.send(
@@ -218,5 +245,5 @@ async function fill(
       }
     }
   };
-  await Promise.all(Array.from({ length: 8 }, worker));
+  await Promise.all(Array.from({ length: 16 }, worker));
 }

@@ -21,7 +21,34 @@ const progress = (line: string) => {
   if (!json) process.stderr.write(`${line}\n`);
 };
 
+/**
+ * `npm run bench -- --render-500k`: render with 1k and with 500k stories stored, without and with the
+ * archive, and the ratios (target ≤ ×1.2). Not in the default run: filling dynalite with 500k stories
+ * takes minutes. Nothing is added to the history.
+ */
+async function render500k(): Promise<void> {
+  const { renderScaling } = await import('./render.ts');
+  const sizes = [1_000, 500_000];
+  const rows: string[] = [];
+  for (const archive of [false, true]) {
+    progress(`render${archive ? ' with the archive' : ''}, 1k and 500k stories stored…`);
+    const started = performance.now();
+    const result = await renderScaling(sizes, 11, { archive });
+    const small = result.stored_1k ?? Number.NaN;
+    const large = result.stored_500k ?? Number.NaN;
+    const ratio = large / small;
+    const label = archive ? 'render + archive' : 'render';
+    rows.push(
+      `${`${label}, 1k stored`.padEnd(30)}${round(small)} ms`,
+      `${`${label}, 500k stored`.padEnd(30)}${round(large)} ms (×${round(ratio, 2)})  ≤ ×1.2  ${ratio <= 1.2 ? 'met' : 'MISSED'}`,
+      `${''.padEnd(30)}(${round((performance.now() - started) / 1000)} s with the fill)`,
+    );
+  }
+  process.stdout.write(`${rows.join('\n')}\n`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--render-500k')) return render500k();
   const started = performance.now();
   const work = await mkdtemp(path.join(tmpdir(), 'feedwright-bench-'));
   try {
