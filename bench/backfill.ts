@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { isolatedStackOptions, s3rverClient, startLocalStack } from '@feedwright/local-stack';
+import { isolatedStackOptions, LOCAL_DEFAULTS, s3rverClient, startLocalStack } from '@feedwright/local-stack';
 import { runFeedwright, writeCorpusOverDays } from './archive.ts';
 
 const CLIENTS = 8;
@@ -14,8 +14,8 @@ const DEADLINE_MS = 600_000;
 /**
  * `backfill_1k_s`: `count` digests of the corpus moved over `count` days (the ones `build_1k_s` builds)
  * PUT into the local stack by 8 concurrent clients; the time from the first PUT until the site bucket
- * equals `feedwright build` of the same digests: the same keys, each with the MD5 (ETag) of the built
- * file. Throws, naming the paths that differ, if they are not equal within 600 s.
+ * equals `feedwright build` of the same digests, search index included: the same keys, each with the MD5
+ * (ETag) of the built file. Throws, naming the paths that differ, if they are not equal within 600 s.
  */
 export async function backfillThousand(
   root: string,
@@ -36,12 +36,14 @@ export async function backfillThousand(
   const out = await mkdtemp(path.join(tmpdir(), 'feedwright-bench-backfill-'));
   // The stack's own log (failed batches, retries) goes to FEEDWRIGHT_BENCH_LOG when set.
   const logFile = process.env.FEEDWRIGHT_BENCH_LOG;
-  const stack = await startLocalStack(
-    isolatedStackOptions(
+  const stack = await startLocalStack({
+    ...isolatedStackOptions(
       dataDir,
       logFile === undefined ? undefined : (line) => appendFileSync(logFile, `${line}\n`),
     ),
-  );
+    // The search index too, as `npm start` keeps it: the site is not the build's until readers can search it.
+    searchIndexIntervalMs: LOCAL_DEFAULTS.searchIndexIntervalMs,
+  });
   const s3 = s3rverClient(stack.s3Endpoint, stack.region);
   try {
     // The expected site, built before the clock starts, under the base URL the stack renders with.

@@ -3,9 +3,10 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
+import { closeServer } from './close-server.ts';
+import type { ObjectChange } from './s3-notifications.ts';
 import { type GuardedS3rver, refuseUnstorableKeys } from './s3rver-keys.ts';
 import { applyS3rverShims } from './s3rver-shims.ts';
-import { closeServer } from './site-server.ts';
 
 // s3rver and dynalite are CommonJS without type declarations; these are the parts used here.
 const require = createRequire(import.meta.url);
@@ -69,8 +70,12 @@ export function s3rverClient(endpoint: string, region = 'us-east-1'): S3Client {
 export interface S3Emulator {
   readonly endpoint: string;
   readonly port: number;
-  /** The s3rver instance, to listen to its object events. */
-  readonly instance: S3rverInstance;
+  /**
+   * Tells `listener` of every object written or removed from now on, before s3rver answers the request
+   * that did it (as S3's notifications, but in step: a client that has its answer knows the change is
+   * told).
+   */
+  onObjectChange(listener: (change: ObjectChange) => void): void;
   close(): Promise<void>;
 }
 
@@ -81,17 +86,29 @@ export interface DynamoEmulator {
   close(): Promise<void>;
 }
 
+/** Where and how s3rver runs. */
+export interface S3EmulatorOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly directory: string;
+  readonly buckets: readonly string[];
+  /** Awaited after each request is handled and before it is answered. @default none */
+  readonly beforeAnswer?: () => Promise<void>;
+}
+
+/** Where dynalite runs. */
+export interface DynamoEmulatorOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly directory: string;
+}
+
 /**
  * Starts s3rver in-process, keeping objects under `directory` and creating `buckets` if missing
  * (its `configureBuckets` is idempotent). Keys it could not keep as files as they are (a `.` or `..`
  * part, a part over its file-name limit) are refused with a 400 (see `refuseUnstorableKeys`).
  */
-export async function startS3Emulator(options: {
-  readonly host: string;
-  readonly port: number;
-  readonly directory: string;
-  readonly buckets: readonly string[];
-}): Promise<S3Emulator> {
+export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emulator> {
   await mkdir(options.directory, { recursive: true });
   applyS3rverShims();
   const S3rver = require('s3rver') as S3rverConstructor;
@@ -106,18 +123,57 @@ export async function startS3Emulator(options: {
   instance.on('error', () => undefined);
   // Before it listens: Koa composes its middleware then.
   refuseUnstorableKeys(instance);
+  const { beforeAnswer } = options;
+  if (beforeAnswer !== undefined) {
+    instance.middleware.unshift(async (_context, next) => {
+      await next();
+      await beforeAnswer();
+    });
+  }
   // s3rver listens with no 'error' listener, so a taken port would be an uncaught exception: find out
   // first, as a rejection that names the port.
   if (options.port !== 0) await assertPortFree(options.host, options.port);
+  const listeners: Array<(change: ObjectChange) => void> = [];
+  watchObjectChanges(instance, (change) => {
+    for (const listener of listeners) listener(change);
+  });
   const address = await instance.run();
   return {
     endpoint: `http://${options.host}:${address.port}`,
     port: address.port,
-    instance,
+    onObjectChange: (listener) => listeners.push(listener),
     // Not instance.close(): that waits for idle keep-alive sockets of SDK clients to time out.
     close: async () => {
       if (instance.httpServer !== undefined) await closeServer(instance.httpServer);
     },
+  };
+}
+
+/**
+ * Turns s3rver's writes into object changes. Creations come from its `event`s; removals from its
+ * store, because s3rver emits nothing for a multi-object delete (`DeleteObjects`, used by
+ * `aws s3 rm --recursive`) while S3 notifies every key it removes. Its own removal event is
+ * skipped so a single DELETE is not reported twice. Both happen inside the request, before its answer.
+ */
+function watchObjectChanges(instance: S3rverInstance, notify: (change: ObjectChange) => void): void {
+  instance.on('event', (event: S3rverEvent) => {
+    for (const record of event.Records) {
+      if (!record.eventName.startsWith('ObjectCreated:')) continue;
+      notify({
+        bucket: record.s3.bucket.name,
+        key: record.s3.object.key,
+        eventName: record.eventName,
+        size: record.s3.object.size,
+        eTag: record.s3.object.eTag,
+        sourceIp: record.requestParameters?.sourceIPAddress,
+      });
+    }
+  });
+  const store = instance.store;
+  const deleteObject = store.deleteObject.bind(store);
+  store.deleteObject = async (bucket: string, key: string) => {
+    await deleteObject(bucket, key);
+    notify({ bucket, key, eventName: 'ObjectRemoved:Delete' });
   };
 }
 
@@ -173,11 +229,7 @@ async function checkDynamoData(directory: string): Promise<void> {
  * {@link checkDynamoData}).
  * @throws LocalDataError when the files are damaged.
  */
-export async function startDynamoEmulator(options: {
-  readonly host: string;
-  readonly port: number;
-  readonly directory: string;
-}): Promise<DynamoEmulator> {
+export async function startDynamoEmulator(options: DynamoEmulatorOptions): Promise<DynamoEmulator> {
   await mkdir(options.directory, { recursive: true });
   await checkDynamoData(options.directory);
   const dynalite = require('dynalite') as DynaliteFactory;

@@ -27,13 +27,8 @@ import {
 import type { S3Event } from 'aws-lambda';
 import { AsyncInvoker, describe } from './async-invoker.ts';
 import { LOCAL_DEFAULTS } from './defaults.ts';
-import {
-  S3RVER_CREDENTIALS,
-  type S3rverEvent,
-  s3rverClient,
-  startDynamoEmulator,
-  startS3Emulator,
-} from './emulators.ts';
+import { startDynamoEmulatorThread, startS3EmulatorThread } from './emulator-thread.ts';
+import { S3RVER_CREDENTIALS, s3rverClient } from './emulators.ts';
 import { removeLocalEndpoints, writeLocalEndpoints } from './endpoints-file.ts';
 import { isDigestFile, watchInbox } from './inbox-watcher.ts';
 import type { LocalFunction } from './lambda-context.ts';
@@ -233,14 +228,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         `repair: ${repaired.action === 'removed' ? 'removed half-written object' : 'dropped bad MD5 of'} ${repaired.path}`,
       );
     }
-    const s3Emulator = await startS3Emulator({
+    const s3Emulator = await startS3EmulatorThread({
       host,
       port: options.s3Port ?? LOCAL_DEFAULTS.s3Port,
       directory: join(dataDir, 's3'),
       buckets: [incomingBucket, siteBucket],
     });
     closers.push(s3Emulator.close);
-    const dynamoEmulator = await startDynamoEmulator({
+    const dynamoEmulator = await startDynamoEmulatorThread({
       host,
       port: options.dynamoPort ?? LOCAL_DEFAULTS.dynamoPort,
       directory: join(dataDir, 'dynamo'),
@@ -358,7 +353,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // Once no ingest runs, its stream records are all there: render them now, not at the window's end.
       void ingestInvoker.idle().then(() => streamPoller.flush());
     };
-    subscribeToObjectChanges(s3Emulator.instance, notify);
+    s3Emulator.onObjectChange(notify);
     closers.push(async () => {
       accepting = false;
     });
@@ -552,37 +547,6 @@ function startSearchIndexer(
     },
     onError: (error) => services.log(`search: ${describe(error)}`),
   });
-}
-
-/**
- * Turns s3rver's writes into object changes. Creations come from its `event`s; removals from its
- * store, because s3rver emits nothing for a multi-object delete (`DeleteObjects`, used by
- * `aws s3 rm --recursive`) while S3 notifies every key it removes. Its own removal event is
- * skipped so a single DELETE is not reported twice.
- */
-function subscribeToObjectChanges(
-  instance: Awaited<ReturnType<typeof startS3Emulator>>['instance'],
-  notify: (change: ObjectChange) => void,
-): void {
-  instance.on('event', (event: S3rverEvent) => {
-    for (const record of event.Records) {
-      if (!record.eventName.startsWith('ObjectCreated:')) continue;
-      notify({
-        bucket: record.s3.bucket.name,
-        key: record.s3.object.key,
-        eventName: record.eventName,
-        size: record.s3.object.size,
-        eTag: record.s3.object.eTag,
-        sourceIp: record.requestParameters?.sourceIPAddress,
-      });
-    }
-  });
-  const store = instance.store;
-  const deleteObject = store.deleteObject.bind(store);
-  store.deleteObject = async (bucket: string, key: string) => {
-    await deleteObject(bucket, key);
-    notify({ bucket, key, eventName: 'ObjectRemoved:Delete' });
-  };
 }
 
 async function readReport(s3: S3Client, bucket: string, name: string): Promise<SampleReport> {

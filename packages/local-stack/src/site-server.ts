@@ -12,6 +12,7 @@ import {
   type SiteConfig,
   websubLinkHeader,
 } from '@feedwright/site';
+import { closeServer } from './close-server.ts';
 import { isNotModified, weakEntityTag } from './conditional-get.ts';
 import { acceptsGzip, isCompressible } from './content-encoding.ts';
 
@@ -278,7 +279,11 @@ function sendError(response: ServerResponse, status: number, title: string, isHe
 class CompressedBodyCache {
   readonly #entries = new Map<string, Promise<Buffer>>();
 
-  constructor(private readonly capacity: number) {}
+  readonly #capacity: number;
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
 
   get(cacheKey: string, body: Buffer): Promise<Buffer> {
     const cached = this.#entries.get(cacheKey);
@@ -292,7 +297,7 @@ class CompressedBodyCache {
     this.#entries.set(cacheKey, compressed);
     compressed.catch(() => this.#entries.delete(cacheKey));
     for (const oldest of this.#entries.keys()) {
-      if (this.#entries.size <= this.capacity) break;
+      if (this.#entries.size <= this.#capacity) break;
       this.#entries.delete(oldest);
     }
     return compressed;
@@ -306,14 +311,5 @@ function listen(server: Server, port: number, host: string): Promise<void> {
       server.off('error', reject);
       resolve();
     });
-  });
-}
-
-/** Stops accepting connections and drops idle keep-alive ones so shutdown is immediate. */
-export function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    // dynalite's close() reports success as null, Node's as undefined.
-    server.close((error) => (error ? reject(error) : resolve()));
-    server.closeIdleConnections();
   });
 }
