@@ -25,9 +25,8 @@ import { median } from './measure.ts';
 const TOPICS = Array.from({ length: 10 }, (_, i) => ({ slug: `topic-${i}`, name: `Topic ${i}` }));
 const TABLE = 'feedwright';
 /**
- * Renders before timing starts at each size: they warm the caches and let dynalite's LevelDB
- * finish compacting what the bulk fill wrote, which would otherwise be timed as render cost (the
- * process's CPU time per render, `BENCH_VERBOSE=1`, stays high for the first three or four).
+ * Renders before timing starts at each size, after the fill has settled (see `settle`): they warm the
+ * caches, which would otherwise be timed as render cost.
  */
 const WARM_UP = 5;
 const SITE = 'feedwright-site';
@@ -143,9 +142,11 @@ export async function renderScaling(
           ? [storyItem(story), issueItem(n, story.publishedAt)]
           : [storyItem(story)];
       });
+      const settled = await settle();
       if (process.env.BENCH_VERBOSE)
         process.stderr.write(
-          `fill ${filled}…${size}: ${((performance.now() - fillStart) / 1000).toFixed(1)} s\n`,
+          `fill ${filled}…${size}: ${((performance.now() - fillStart) / 1000).toFixed(1)} s, ` +
+            `then ${(settled / 1000).toFixed(1)} s for LevelDB to settle\n`,
         );
       filled = size;
       const samples: number[] = [];
@@ -188,6 +189,22 @@ export async function renderScaling(
     await rm(dir, { recursive: true, force: true });
   }
   return results;
+}
+
+/**
+ * Waits until this process is idle (under a tenth of a core over half a second, for at most three
+ * minutes): after a bulk fill dynalite's LevelDB compacts in threads of this process for seconds (at
+ * 50k) to minutes (at 500k), which the renders timed next would otherwise pay for. Resolves the wait.
+ */
+async function settle(): Promise<number> {
+  const start = performance.now();
+  while (performance.now() - start < 180_000) {
+    const before = process.cpuUsage();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const used = process.cpuUsage(before);
+    if ((used.user + used.system) / 1000 < 50) break;
+  }
+  return performance.now() - start;
 }
 
 /**

@@ -190,8 +190,8 @@ export async function renderPlan(plan: RenderPlan, services: RenderServices): Pr
     if (unit.kind !== 'topic') return renderUnit(unit, unitContext);
     const feeds = fed.get(unit.slug);
     if (feeds === undefined) return;
-    // A retry after a conflict heads and queries afresh rather than trusting the feeds' reads.
-    await writeTopicArchive(attempt === 1 ? feeds : await readTopic(unit.slug, unitContext), unitContext);
+    // A retry after a conflict renders the months again too: another render changed the topic's objects.
+    await writeTopicArchive(unit.slug, attempt === 1 && feeds.monthsDone, unitContext);
   });
   const changedPaths = [...tally.changedPaths].sort();
   if (services.cdn !== undefined && changedPaths.length > 0) {
@@ -405,36 +405,30 @@ function lazy(services: RenderServices): () => Promise<ReadonlyMap<string, strin
   };
 }
 
-/** What a topic's feeds were rendered from, which its archive work (months, page) goes on with. */
+/** What a topic's feeds step did, which its archive step goes on from. */
 interface TopicFeeds {
-  readonly topic: TopicRef;
-  /** The topic's newest live stories, up to the feed length (none: the topic's feeds are gone). */
-  readonly stories: readonly Story[];
-  /** The topic page as HEADed before the Query (undefined without the archive). */
-  readonly expectedPage: ObjectVersion | undefined;
   /** The plan's months of the topic were rendered already (before the feeds that link them). */
   readonly monthsDone: boolean;
 }
 
-/** HEADs a topic's feeds (and page) and then reads its newest stories: the order the write conditions need. */
+/**
+ * HEADs `paths` and then reads a topic's newest stories (`queries`: the batch's shared Queries, or fresh
+ * ones): the order the write conditions need, so that a newer render's write in between is seen.
+ */
 async function readTopic(
   slug: string,
+  paths: readonly string[],
   context: UnitContext,
-): Promise<TopicFeeds & { readonly expected: Map<string, ObjectVersion> }> {
+): Promise<{ topic: TopicRef; stories: Story[]; expected: Map<string, ObjectVersion> }> {
   const { services } = context;
-  const paths = FEED_FORMATS.map((format) => feedPath(slug, format));
-  const archive = services.archive !== undefined;
-  const [expected, expectedPage] = await Promise.all([
-    headAll(paths, services.site),
-    archive ? services.site.head(topicPagePath(slug)) : Promise.resolve(undefined),
-  ]);
+  const expected = await headAll(paths, services.site);
   // One past the feed length: the same Query gives the front page its bounded count of the topic.
   const stories = (await newestPatched(slug, services.config.itemsPerFeed + 1, context)).slice(
     0,
     services.config.itemsPerFeed,
   );
   const topic: TopicRef = slug === ALL_TOPICS_SLUG ? ALL_STORIES : { slug, name: topicName(slug, stories) };
-  return { topic, stories, expectedPage, expected, monthsDone: false };
+  return { topic, stories, expected };
 }
 
 /**
@@ -446,12 +440,11 @@ async function readTopic(
  */
 async function writeTopicFeeds(slug: string, context: UnitContext): Promise<TopicFeeds> {
   const { services, tally } = context;
-  const read = await readTopic(slug, context);
-  const { topic, stories, expected } = read;
   const paths = FEED_FORMATS.map((format) => feedPath(slug, format));
+  const { topic, stories, expected } = await readTopic(slug, paths, context);
   if (stories.length === 0 && slug !== ALL_TOPICS_SLUG) {
     for (const path of paths) await remove(path, services.site, tally);
-    return read;
+    return { monthsDone: false };
   }
   const archive = archiveContext(context);
   const newestArchive = archive === undefined ? null : await feedArchiveRef(topic, stories, archive);
@@ -469,7 +462,7 @@ async function writeTopicFeeds(slug: string, context: UnitContext): Promise<Topi
       put(file, expected.get(file.path), services.site, tally),
     ),
   );
-  return { ...read, monthsDone };
+  return { monthsDone };
 }
 
 /** Whether both documents (Atom and JSON) of archive ref `ref` of a topic are in the bucket. */
@@ -480,18 +473,22 @@ async function archiveRefExists(slug: string, ref: ArchiveRef, archive: ArchiveC
   return versions.every((version) => version !== null);
 }
 
-/** A topic's archive after its feeds: the plan's months (unless done before the feeds), then its page. */
-async function writeTopicArchive(feeds: TopicFeeds, context: UnitContext): Promise<void> {
+/**
+ * A topic's archive after its feeds: the plan's months (unless done before the feeds), then its page,
+ * HEADed here and rendered from a Query of its own after that HEAD (off the feeds' path, which is what
+ * readers wait for).
+ */
+async function writeTopicArchive(slug: string, monthsDone: boolean, context: UnitContext): Promise<void> {
   const archive = archiveContext(context);
   if (archive === undefined) return;
-  const { topic, stories, expectedPage } = feeds;
-  if (!feeds.monthsDone)
-    await renderTopicMonths(topic, context.plan.topicMonths.get(topic.slug) ?? [], archive);
-  if (stories.length === 0 && topic.slug !== ALL_TOPICS_SLUG) {
-    await archive.remove(topicPagePath(topic.slug));
+  const pagePath = topicPagePath(slug);
+  const { topic, stories, expected } = await readTopic(slug, [pagePath], { ...context, queries: new Map() });
+  if (!monthsDone) await renderTopicMonths(topic, context.plan.topicMonths.get(slug) ?? [], archive);
+  if (stories.length === 0 && slug !== ALL_TOPICS_SLUG) {
+    await archive.remove(pagePath);
     return;
   }
-  await archive.put(await topicPage(topic, stories, archive), expectedPage);
+  await archive.put(await topicPage(topic, stories, archive), expected.get(pagePath));
 }
 
 /**
