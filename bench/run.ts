@@ -47,8 +47,50 @@ async function render500k(): Promise<void> {
   process.stdout.write(`${rows.join('\n')}\n`);
 }
 
+/**
+ * `npm run bench -- --peak N [--minutes M]`: a peak of N digests a minute for M minutes (default 1)
+ * replayed against the local stack (see `bench/peak.ts`); prints how the stack kept up and the write units
+ * each partition takes, with the rate at which the hottest would reach DynamoDB's per-partition ceiling.
+ * Not in the default run; nothing is added to the history.
+ */
+async function peak(perMinute: number, minutes: number): Promise<void> {
+  const { loadCorpus } = await import('./parse.ts');
+  const { PARTITION_WCU_PER_S, replayPeak } = await import('./peak.ts');
+  progress(`peak: ${perMinute} digests a minute for ${minutes} min against the local stack…`);
+  const result = await replayPeak(await loadCorpus(root), perMinute, minutes);
+  const ceiling = (perMinute * PARTITION_WCU_PER_S) / result.hottest.wcuPerS;
+  const rows = [
+    ['digests', `${result.digests} at ${perMinute}/min`],
+    ['all live (and searchable) after', `${round(result.seconds)} s`],
+    ['upload → live p50 / p95', `${round(result.live.p50)} / ${round(result.live.p95)} ms`],
+    ['hottest partition', `${result.hottest.partition}: ${result.hottest.wcuPerS} WCU in its busiest second`],
+    [
+      `at ${PARTITION_WCU_PER_S} WCU/s a partition`,
+      `it would throttle at ~${Math.round(ceiling).toLocaleString('en')} digests a minute`,
+    ],
+    ['site writes, busiest second', `${result.siteWritesPerS} (S3: 3,500 a second a prefix)`],
+    ...Object.entries(result.wcuPerDigest).map(([kind, wcu]) => [
+      `WCU a digest, ${kind}`,
+      `${round(wcu, 2)}`,
+    ]),
+  ];
+  process.stdout.write(
+    json
+      ? `${JSON.stringify({ ...result, throttle_per_minute: Math.round(ceiling) })}\n`
+      : `${rows.map(([label, value]) => `${(label ?? '').padEnd(34)}${value}`).join('\n')}\n`,
+  );
+}
+
+/** The number after `flag` on the command line, or `fallback`. */
+function numberAfter(flag: string, fallback: number): number {
+  const at = process.argv.indexOf(flag);
+  const value = at < 0 ? Number.NaN : Number(process.argv[at + 1]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes('--render-500k')) return render500k();
+  if (process.argv.includes('--peak')) return peak(numberAfter('--peak', 600), numberAfter('--minutes', 1));
   const started = performance.now();
   const work = await mkdtemp(path.join(tmpdir(), 'feedwright-bench-'));
   try {
