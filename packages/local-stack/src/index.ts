@@ -56,4 +56,4 @@ export {
 } from './stream-poller.ts';
 export { type StreamListener, StreamRecorder, type StreamRecorderOptions } from './stream-recorder.ts';
 export { openUploadLedger, type UploadLedger } from './upload-ledger.ts';
-export type { BeforeWrite, StackWrite, WrittenItem } from './write-hook.ts';
+export { type BeforeWrite, hookWrites, type StackWrite, type WrittenItem } from './write-hook.ts';
