@@ -9,7 +9,12 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { digestReadingFromEnvironment } from '@feedwright/config';
 import { parseAllowedSenders } from '@feedwright/mail/sender-policy';
-import { createIngestHandler, loadSnsSdk, requireEnv, SnsReportNotifier } from '@feedwright/pipeline';
+// Each from its own subpath, never the package's index: the index reaches every handler's code, and
+// every module it reaches with `import()` (mail parsing, the CloudFront SDK) would share chunks with
+// this function's init.
+import { requireEnv } from '@feedwright/pipeline/env';
+import { createIngestHandler } from '@feedwright/pipeline/ingest-handler';
+import { loadSnsSdk, SnsReportNotifier } from '@feedwright/pipeline/report-topic';
 import middy from '@middy/core';
 import type { Context, S3Event } from 'aws-lambda';
 

@@ -9,12 +9,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { digestReadingFromEnvironment, siteConfigFromEnvironment } from '@feedwright/config';
 import { parseAllowedSenders } from '@feedwright/mail/sender-policy';
+// From subpaths, not the package's index, which reaches ingest's and render's code (see ingest).
+import { requireEnv } from '@feedwright/pipeline/env';
 import {
   createReconcileHandler,
   loadCloudFrontSdk,
   type ReconcileResult,
-  requireEnv,
-} from '@feedwright/pipeline';
+} from '@feedwright/pipeline/reconcile-handler';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 

@@ -7,7 +7,9 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { siteConfigFromEnvironment } from '@feedwright/config';
-import { createRenderHandler, requireEnv } from '@feedwright/pipeline';
+// From subpaths, not the package's index, which reaches ingest's mail parsing and SNS client (see ingest).
+import { requireEnv } from '@feedwright/pipeline/env';
+import { createRenderHandler } from '@feedwright/pipeline/render-handler';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 

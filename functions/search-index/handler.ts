@@ -7,7 +7,8 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { siteConfigFromEnvironment } from '@feedwright/config';
-import { requireEnv } from '@feedwright/pipeline';
+// The subpath, not the package's index, which reaches every pipeline function's code (see ingest).
+import { requireEnv } from '@feedwright/pipeline/env';
 import { createSearchIndexHandler } from '@feedwright/search';
 import middy from '@middy/core';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';

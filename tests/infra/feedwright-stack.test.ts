@@ -375,6 +375,36 @@ describe('FeedwrightStack: functions', () => {
     expect(reconcile.later).toContain(markers.cloudFront);
   });
 
+  it("ships each function only the code it can run, not other functions' lazy chunks", () => {
+    // Prepare: as above, strings only mail parsing, the SNS client and the CloudFront client hold; and
+    // one of the digest parser's messages, which render and search-index never parse.
+    const markers = {
+      mail: 'Encoding not recognized',
+      sns: 'KMSThrottling',
+      cloudFront: 'TooManyInvalidationsInProgress',
+      digestParser: 'the line after the date must be the digest title',
+    };
+    const asset = (fn: PipelineFunction) => {
+      const dir = assetDirOf(fn);
+      return textOf(dir, bundleFiles(dir).all);
+    };
+
+    // Act
+    const ingest = asset(stack.ingest);
+    const render = asset(stack.render);
+    const searchIndex = asset(stack.searchIndex.fn);
+
+    // Assess
+    expect(ingest).toContain(markers.digestParser);
+    expect(ingest).not.toContain(markers.cloudFront);
+    for (const code of [render, searchIndex]) {
+      expect(code).not.toContain(markers.mail);
+      expect(code).not.toContain(markers.sns);
+      expect(code).not.toContain(markers.digestParser);
+    }
+    expect(searchIndex).not.toContain(markers.cloudFront);
+  });
+
   it('reads a mailed digest with the chunks ingest loads for a mail/ key (GB 18030 text, an HTML-only message)', async () => {
     // Prepare: the module ingest imports for a mail/ key, found by what it exports.
     const dir = assetDirOf(stack.ingest);

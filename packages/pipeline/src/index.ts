@@ -2,21 +2,16 @@
  * `@feedwright/pipeline`: the domain services the Lambda handlers wire up. Ingest turns one S3 digest
  * event into stories (or a rejection) and a report; render turns a batch of stream records into the
  * site objects that changed. Both work on the ports of `@feedwright/storage`, never on AWS clients.
+ * The Lambda functions import their adapters from subpaths (`@feedwright/pipeline/render-handler`, …),
+ * so that a function's bundle reaches only its own code.
  */
 
-// For a handler that makes its CloudFront client lazily (wrapped for tracing), as reconcile does.
-export { loadCloudFrontSdk } from '@feedwright/storage';
 export { requireEnv } from './env.ts';
 export { type DigestLive, digestsLive } from './freshness.ts';
 export { type IngestResult, type IngestServices, ingestDigestEvent } from './ingest.ts';
 export { createIngestHandler, type IngestDependencies } from './lambda/ingest-handler.ts';
-export {
-  createReconcileHandler,
-  type ReconcileDependencies,
-} from './lambda/reconcile-handler.ts';
 export { createRenderHandler, type RenderDependencies } from './lambda/render-handler.ts';
 export {
-  loadSnsSdk,
   type ReportNotifier,
   SnsReportNotifier,
   type SnsReportNotifierOptions,

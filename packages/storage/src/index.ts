@@ -2,15 +2,13 @@
  * `@feedwright/storage`: the ports the pipeline talks to (story store, site store, digest source), their
  * DynamoDB and S3 adapters (each taking its client as an option); their in-memory fakes for unit tests
  * are `@feedwright/testing`.
+ * The CloudFront adapter is the `@feedwright/storage/cdn` subpath.
  * The table's and bucket's names (keys, indexes, prefixes) are the `@feedwright/storage/schema` subpath.
  */
-export {
-  type CdnInvalidator,
-  CloudFrontInvalidator,
-  type CloudFrontInvalidatorOptions,
-  invalidationPaths,
-  loadCloudFrontSdk,
-} from './cdn.ts';
+// The CloudFront adapter is the `@feedwright/storage/cdn` subpath: it loads the CloudFront SDK with
+// `import()`, and a Lambda bundle that reaches that `import()` carries the SDK as a chunk, and shares
+// files with it, whether or not the function invalidates anything.
+export type { CdnInvalidator, CloudFrontInvalidatorOptions } from './cdn.ts';
 export {
   type DigestRead,
   type DigestSource,

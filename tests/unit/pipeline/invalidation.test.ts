@@ -2,12 +2,8 @@ import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import type { Story } from '@feedwright/digest';
 import { type RenderPlan, renderPlan } from '@feedwright/pipeline';
 import { resolveSiteConfig } from '@feedwright/site';
-import {
-  type CdnInvalidator,
-  CloudFrontInvalidator,
-  invalidationPaths,
-  TableStoryStore,
-} from '@feedwright/storage';
+import { TableStoryStore } from '@feedwright/storage';
+import { type CdnInvalidator, CloudFrontInvalidator, invalidationPaths } from '@feedwright/storage/cdn';
 import { MemoryItemTable, MemorySiteStore } from '@feedwright/testing';
 import { describe, expect, it } from 'vitest';
 import { digestStories } from '../storage/stories.ts';

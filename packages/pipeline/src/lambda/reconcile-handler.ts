@@ -6,14 +6,18 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SenderPolicy } from '@feedwright/mail';
 import { resolveSiteConfig, type SiteConfig } from '@feedwright/site';
 import {
-  CloudFrontInvalidator,
   createDynamoIssueRegistry,
   createDynamoStoryStore,
   S3DigestSource,
   S3SiteStore,
 } from '@feedwright/storage';
+import { CloudFrontInvalidator } from '@feedwright/storage/cdn';
 import { METRIC_NAMESPACE, METRICS, SERVICE_NAMES } from '../metrics.ts';
 import { type ReconcileResult, reconcile } from '../reconcile.ts';
+
+// For the handler, which makes its CloudFront client lazily (wrapped for tracing).
+export { loadCloudFrontSdk } from '@feedwright/storage/cdn';
+export type { ReconcileResult } from '../reconcile.ts';
 
 /** What the reconcile adapter is built from. */
 export interface ReconcileDependencies {

@@ -6,13 +6,12 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { encodePath, resolveSiteConfig, type SiteConfig } from '@feedwright/site';
 import {
-  CloudFrontInvalidator,
   createDynamoIssueRegistry,
   createDynamoStoryStore,
-  invalidationPaths,
   S3DigestSource,
   S3SiteStore,
 } from '@feedwright/storage';
+import { CloudFrontInvalidator, invalidationPaths } from '@feedwright/storage/cdn';
 import { liveReportKeyFor } from '@feedwright/storage/schema';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { type DigestLive, digestsLive } from '../freshness.ts';
