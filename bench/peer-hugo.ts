@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { arch } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { acceptDigest, type Story } from '@feedwright/digest';
+import { scratchRoot } from './scratch.ts';
 
 /**
  * The peer of `feedwright build`: Hugo (Debian's `hugo`), the fastest static site generator in
@@ -58,11 +60,19 @@ function markdownOf(story: Story): string {
   return parts.join('\n\n');
 }
 
+/** Hugo's own time, and Pagefind's over Hugo's output (the search a Hugo site gets), best of the runs. */
+export interface HugoTimes {
+  readonly hugo: number;
+  /** Pagefind's CLI indexing Hugo's pages: what a searchable Hugo site adds to its build. */
+  readonly pagefind: number;
+}
+
 /**
- * Writes a Hugo site of every story of the digests in `digestsDir` (untimed), then times
- * `hugo` building it: best of `runs`, each into a new folder with Hugo's caches off.
+ * Writes a Hugo site of every story of the digests in `digestsDir` (untimed), then times `hugo` building
+ * it into the RAM disk where there is one (as `feedwright build` is timed), and Pagefind's CLI indexing
+ * that output: best of `runs` each, each into a new folder with Hugo's caches off.
  */
-export async function hugoBuildSeconds(digestsDir: string, work: string, runs = 2): Promise<number> {
+export async function hugoBuildSeconds(digestsDir: string, work: string, runs = 2): Promise<HugoTimes> {
   const site = path.join(work, 'hugo-site');
   const stories = path.join(site, 'content', 'stories');
   await mkdir(stories, { recursive: true });
@@ -86,20 +96,34 @@ export async function hugoBuildSeconds(digestsDir: string, work: string, runs = 
       );
     }
   }
-  let best = Number.POSITIVE_INFINITY;
+  let hugo = Number.POSITIVE_INFINITY;
+  let pagefind = Number.POSITIVE_INFINITY;
   for (let run = 0; run < runs; run += 1) {
-    const out = await mkdtemp(path.join(tmpdir(), 'feedwright-bench-hugo-'));
-    const start = performance.now();
-    await new Promise<void>((resolve, reject) => {
-      execFile(
-        'hugo',
-        ['--quiet', '--ignoreCache', '--source', site, '--destination', out],
-        { maxBuffer: 64 * 1024 * 1024 },
-        (error) => (error === null ? resolve() : reject(error)),
-      );
-    });
-    best = Math.min(best, (performance.now() - start) / 1000);
+    const out = await mkdtemp(path.join(scratchRoot(), 'feedwright-bench-hugo-'));
+    hugo = Math.min(
+      hugo,
+      await seconds('hugo', ['--quiet', '--ignoreCache', '--source', site, '--destination', out]),
+    );
+    pagefind = Math.min(pagefind, await seconds(pagefindBinary(), ['--site', out, '--silent']));
     await rm(out, { recursive: true, force: true });
   }
-  return best;
+  return { hugo, pagefind };
+}
+
+/** Wall time of running `command` to its end, in seconds; rejects if it fails. */
+async function seconds(command: string, args: readonly string[]): Promise<number> {
+  const start = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    execFile(command, args, { maxBuffer: 64 * 1024 * 1024 }, (error) =>
+      error === null ? resolve() : reject(error),
+    );
+  });
+  return (performance.now() - start) / 1000;
+}
+
+/** The Pagefind binary the `pagefind` package installed for this platform (the one `feedwright build` runs). */
+function pagefindBinary(): string {
+  const platform = `${process.platform === 'win32' ? 'windows' : process.platform}-${arch()}`;
+  const require = createRequire(import.meta.url);
+  return require.resolve(`@pagefind/${platform}/bin/pagefind_extended`);
 }

@@ -140,7 +140,10 @@ async function main(): Promise<void> {
     const search1k = await searchIndexSeconds(corpus, 1_000);
     const { hugoBuildSeconds, hugoVersion } = await import('./peer-hugo.ts');
     progress('hugo: the same stories as pages with per-topic RSS…');
-    const hugo1k = (await hugoVersion()) === undefined ? Number.NaN : await hugoBuildSeconds(thousand, work);
+    const hugo1k =
+      (await hugoVersion()) === undefined
+        ? { hugo: Number.NaN, pagefind: Number.NaN }
+        : await hugoBuildSeconds(thousand, work);
     const { backfillThousand } = await import('./backfill.ts');
     progress('backfill: 1,000 digests PUT by 8 clients until the site equals feedwright build…');
     // A failure (the site never equalling build) is reported, and the rest of the table still printed.
@@ -169,8 +172,10 @@ async function main(): Promise<void> {
       },
       build_1k_s: round(build1k),
       search_index_1k_s: round(search1k),
-      hugo_build_1k_s: round(hugo1k),
-      build_vs_hugo: round(hugo1k / build1k, 2),
+      hugo_build_1k_s: round(hugo1k.hugo),
+      build_vs_hugo: round(hugo1k.hugo / build1k, 2),
+      hugo_pagefind_1k_s: round(hugo1k.hugo + hugo1k.pagefind),
+      build_vs_hugo_pagefind: round((hugo1k.hugo + hugo1k.pagefind) / build1k, 2),
       backfill_1k_s: round(backfill1k),
       peer_render_ratio: round(peerRatio, 2),
       bundle_kb: perFunction(bundleKb),
@@ -219,6 +224,10 @@ type Result = {
   hugo_build_1k_s: number;
   /** Hugo's time ÷ feedwright build's for the same 1,000 digests; ≥ 1 means not slower. */
   build_vs_hugo: number;
+  /** Hugo's build and Pagefind's CLI over its pages: a searchable Hugo site (NaN without hugo). */
+  hugo_pagefind_1k_s: number;
+  /** (Hugo + Pagefind) ÷ feedwright build: both sites searchable; ≥ 1 means not slower. */
+  build_vs_hugo_pagefind: number;
   /** NaN (null in JSON) when the site bucket did not equal the build within the deadline. */
   backfill_1k_s: number;
   peer_render_ratio: number;
@@ -275,6 +284,14 @@ function table(r: Result): string {
         : `×${r.build_vs_hugo} (hugo ${r.hugo_build_1k_s} s, pages and topic RSS only)`,
       '≥ ×1',
       r.build_vs_hugo >= 1,
+    ],
+    [
+      'hugo + pagefind ÷ feedwright build',
+      Number.isNaN(r.build_vs_hugo_pagefind)
+        ? 'hugo not installed (apt-get install hugo)'
+        : `×${r.build_vs_hugo_pagefind} (hugo + pagefind ${r.hugo_pagefind_1k_s} s: both sites searchable)`,
+      '≥ ×1',
+      r.build_vs_hugo_pagefind >= 1,
     ],
     [
       'backfill, 1k digests',

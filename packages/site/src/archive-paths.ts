@@ -1,12 +1,15 @@
 import { instantOf } from '@feedwright/digest';
+import { remembered } from './dates.ts';
 
 /** A calendar month in UTC, 'yyyy-mm': how the archive groups stories and issues. */
 export type Month = string;
 
 /** The UTC month of an ISO 8601 instant ('2020-12-01T00:30:00+08:00' → '2020-11'). */
 export function monthOf(publishedAt: string, what: string): Month {
-  return new Date(instantOf(publishedAt, what)).toISOString().slice(0, 7);
+  return monthOfInstant(instantOf(publishedAt, what));
 }
+
+const monthOfInstant = remembered((ms: number): Month => new Date(ms).toISOString().slice(0, 7));
 
 /**
  * The time a story's digest states, in ms: the story's own instant plus its position in seconds (the

@@ -1,13 +1,29 @@
-/** RFC 3339 in UTC without a fractional part when there is none ('2020-12-01T09:19:00Z'). */
-export function rfc3339(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+/**
+ * `format`, remembered by its argument: a site shows each story's instant in many files (its feeds, its
+ * month's archive documents, its topic, month and issue pages), and formatting a date is costly enough
+ * to show in a build's profile. Forgets everything past `limit` entries, so it never grows unbounded.
+ */
+export function remembered<K, V>(format: (key: K) => V, limit = 100_000): (key: K) => V {
+  const known = new Map<K, V>();
+  return (key) => {
+    let value = known.get(key);
+    if (value === undefined) {
+      value = format(key);
+      if (known.size >= limit) known.clear();
+      known.set(key, value);
+    }
+    return value;
+  };
 }
 
+/** RFC 3339 in UTC without a fractional part when there is none ('2020-12-01T09:19:00Z'). */
+export const rfc3339: (ms: number) => string = remembered((ms: number) => {
+  const iso = new Date(ms).toISOString();
+  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+});
+
 /** RFC 822 date as RSS 2.0 wants it ('Tue, 01 Dec 2020 09:19:00 GMT'). */
-export function rfc822(ms: number): string {
-  return new Date(ms).toUTCString();
-}
+export const rfc822: (ms: number) => string = remembered((ms: number) => new Date(ms).toUTCString());
 
 /** English month names, January first, for dates shown to people. */
 export const MONTH_NAMES = [

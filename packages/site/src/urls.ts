@@ -22,8 +22,13 @@ export const feedPath = (slug: string, format: FeedFormat): string =>
   `feeds/${slug}/${FEED_FILE_NAMES[format]}`;
 /** The id of a topic's section on index.html. */
 export const topicAnchor = (slug: string): string => `topic-${slug}`;
+/** Characters that `encodeURIComponent` leaves as they are, and `/`. */
+const URL_SAFE_PATH = /^[A-Za-z0-9\-_.!~*'()/]*$/;
+
 /** A file path as a URL path: each segment percent-encoded (a CJK topic slug becomes %E6%B1%BD...). */
-export const encodePath = (path: string): string => path.split('/').map(encodeURIComponent).join('/');
+export const encodePath = (path: string): string =>
+  // Most paths need no escape at all: one test instead of a split, an encode per part and a join.
+  URL_SAFE_PATH.test(path) ? path : path.split('/').map(encodeURIComponent).join('/');
 
 /** A stable identifier: a `tag:` URI, or the permalink when the host cannot name a tag authority. */
 export interface StableId {
