@@ -79,6 +79,13 @@ export const PANELS: readonly Panel[] = [
     value: (f) => at(f, 'build_vs_hugo'),
   },
   {
+    title: 'hugo + pagefind ÷ feedwright build',
+    unit: '×',
+    target: 1,
+    better: 'higher',
+    value: (f) => at(f, 'build_vs_hugo_pagefind'),
+  },
+  {
     title: 'backfill, 1k digests',
     unit: 's',
     target: 90,
