@@ -10,7 +10,9 @@ import {
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BuildOptions, buildSync, type Metafile } from 'esbuild';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { lambdaPlugins } from './lambda-plugins.ts';
 
 /**
  * The module-scope `require` that some CommonJS dependencies (bundled into an ESM file) still call;
@@ -70,6 +72,9 @@ export const LAMBDA_ENTRY_FILE = 'index.mjs';
  * Split into ES module chunks: the handler (`index.mjs`) imports at init only the chunks it needs
  * statically; what a handler loads with `import()` (mail parsing, the SNS and CloudFront clients) is a
  * chunk of its own beside it, read from `/var/task` the first time an invocation needs it.
+ *
+ * With the plugins of `lambda-plugins.ts` ({@link buildLambda}): rewrites of SDK files that evaluate
+ * to the same values but let esbuild drop what no function reaches.
  */
 const LAMBDA_ESBUILD = {
   bundle: true,
@@ -116,13 +121,12 @@ export function bundleLambda(
   } = {},
 ): LambdaBundle {
   const workingDir = options.workingDir ?? process.cwd();
-  const result = buildSync({
+  const metafile = buildInWorker({
     ...LAMBDA_ESBUILD,
     mainFields: [...LAMBDA_ESBUILD.mainFields],
     alias: { ...builtinAliases(workingDir), ...LAMBDA_ESBUILD.alias },
     entryPoints: { [path.basename(LAMBDA_ENTRY_FILE, '.mjs')]: entry },
     outdir: outDir,
-    metafile: true,
     absWorkingDir: workingDir,
     logLevel: options.logLevel ?? 'warning',
   });
@@ -131,7 +135,55 @@ export function bundleLambda(
     copyFileSync(from, to);
     chmodSync(to, statSync(from).mode);
   }
-  return { entry: path.join(outDir, LAMBDA_ENTRY_FILE), metafile: result.metafile };
+  return { entry: path.join(outDir, LAMBDA_ENTRY_FILE), metafile };
+}
+
+/**
+ * Runs esbuild with {@link LAMBDA_ESBUILD}'s plugins: `options` as {@link bundleLambda} made them.
+ * Asynchronous, as esbuild's plugins are; {@link bundleLambda} runs it in a worker thread.
+ * @public (called by that worker's code, a string, which knip cannot see)
+ */
+export async function buildLambda(options: BuildOptions): Promise<Metafile> {
+  return (await build({ ...options, metafile: true, plugins: lambdaPlugins() })).metafile;
+}
+
+/** Longest wait for one bundle, far beyond a slow machine's seconds: a hung worker fails the synth. */
+const BUILD_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * {@link buildLambda}, synchronously: CDK's local bundling is synchronous, and esbuild runs plugins in
+ * its asynchronous API only. A worker thread builds while this thread waits on a shared flag.
+ */
+function buildInWorker(options: BuildOptions): Metafile {
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(
+    `const { workerData: { module, options, port, done } } = require('node:worker_threads');
+     import(module)
+       .then((bundling) => bundling.buildLambda(options))
+       .then((metafile) => port.postMessage({ metafile }), (error) => port.postMessage({ error: String(error?.stack ?? error) }))
+       .finally(() => { Atomics.store(done, 0, 1); Atomics.notify(done, 0); });`,
+    {
+      eval: true,
+      workerData: { module: import.meta.url, options, port: port2, done },
+      transferList: [port2],
+    },
+  );
+  try {
+    if (Atomics.wait(done, 0, 0, BUILD_TIMEOUT_MS) === 'timed-out') {
+      throw new Error(`bundling ${JSON.stringify(options.entryPoints)} took over ${BUILD_TIMEOUT_MS} ms`);
+    }
+    const reply = receiveMessageOnPort(port1)?.message as
+      | { readonly metafile: Metafile }
+      | { readonly error: string }
+      | undefined;
+    if (reply === undefined) throw new Error('the bundling worker ended without an answer');
+    if ('error' in reply) throw new Error(reply.error);
+    return reply.metafile;
+  } finally {
+    port1.close();
+    void worker.terminate();
+  }
 }
 
 /**

@@ -405,6 +405,18 @@ describe('FeedwrightStack: functions', () => {
     expect(searchIndex).not.toContain(markers.cloudFront);
   });
 
+  it('bundles the schemas of the S3 operations the functions send, not the whole S3 API', () => {
+    for (const fn of [stack.ingest, stack.render, stack.reconcile, stack.searchIndex.fn]) {
+      // Act
+      const dir = assetDirOf(fn);
+      const code = textOf(dir, bundleFiles(dir).all);
+
+      // Assess: PutObject is sent by every function; no function configures a bucket's lifecycle.
+      expect(code).toContain('"PutObjectRequest"');
+      expect(code).not.toContain('"PutBucketLifecycleConfigurationRequest"');
+    }
+  });
+
   it('reads a mailed digest with the chunks ingest loads for a mail/ key (GB 18030 text, an HTML-only message)', async () => {
     // Prepare: the module ingest imports for a mail/ key, found by what it exports.
     const dir = assetDirOf(stack.ingest);
