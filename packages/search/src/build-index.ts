@@ -41,6 +41,15 @@ export interface PagefindFile {
 }
 
 /**
+ * Starts Pagefind's service (a process of its own, started on first use) ahead of the records, so that
+ * they do not wait for it. Resolves when it answers; its failures surface when the records are indexed.
+ */
+export async function startPagefind(language: string): Promise<void> {
+  const created = await pagefind.createIndex({ forceLanguage: language }).catch(() => undefined);
+  await created?.index?.deleteIndex().catch(() => undefined);
+}
+
+/**
  * Pagefind's bundle for `records`, every file of it (its own UIs too). In the order given: Pagefind numbers
  * the pages as they come, so the order is the bytes.
  * @throws SearchIndexError when Pagefind reports an error.

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { SETTINGS } from '@feedwright/config';
 import { type Digest, DigestError, InvalidStoryError } from '@feedwright/digest';
 // The index builder alone: the package's root also holds the search-index Lambda and its AWS clients.
-import { buildSearchFilesAside, SearchIndexError } from '@feedwright/search/build';
+import { openSearchIndexer, SearchIndexError } from '@feedwright/search/build';
 import {
   assignIssueIds,
   buildSite,
@@ -96,6 +96,8 @@ async function build(options: BuildOptions): Promise<number> {
   const say = (line: string): void => {
     process.stderr.write(`${line}\n`);
   };
+  // Pagefind's service starts now, on a worker thread, while this one reads the digests.
+  const indexer = openSearchIndexer(options.site.language);
   const { files, problems } = await collectDigestFiles(options.inputs);
   let rejected = problems.length;
   for (const problem of problems) say(`feedwright: ${problem.path}: ${problem.reason}`);
@@ -127,12 +129,13 @@ async function build(options: BuildOptions): Promise<number> {
 
   if (digests.length === 0) {
     say(`feedwright: nothing to build: no digest was accepted (${rejected} rejected)`);
+    indexer.close();
     return EXIT.refused;
   }
   const stories = mergeStories(digests);
   // Pagefind indexes in its own process, fed from a worker thread, while this one renders and writes the
   // pages.
-  const searching = buildSearchFilesAside(stories, options.site, { archive: options.archive });
+  const searching = indexer.build(stories, options.site, { archive: options.archive });
   // Awaited below; this only keeps a render failure (which returns first) from leaving it unhandled.
   searching.catch(() => undefined);
   let site: SiteFile[];
