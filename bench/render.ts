@@ -26,9 +26,11 @@ const TOPICS = Array.from({ length: 10 }, (_, i) => ({ slug: `topic-${i}`, name:
 const TABLE = 'feedwright';
 /**
  * Renders before timing starts at each size, after the fill has settled (see `settle`): they warm the
- * caches, which would otherwise be timed as render cost.
+ * caches, and reads of a freshly filled LevelDB trigger compactions for a while (the process's CPU
+ * time per render, `BENCH_VERBOSE=1`, came down after about ten renders at 500k), which would
+ * otherwise be timed as render cost. One more per 50k stored.
  */
-const WARM_UP = 5;
+const warmUps = (size: number): number => 5 + Math.ceil(size / 50_000);
 const SITE = 'feedwright-site';
 
 function syntheticStory(n: number, publishedAt: Date, topicIndex = n % TOPICS.length): Story {
@@ -75,7 +77,9 @@ export interface RenderScalingOptions {
  * Render time of one topic (its three feeds, the all-stories feeds, the story page, index and
  * OPML) as the archive grows: the table is filled to each size with older stories spread over ten
  * topics, then a new story is written and its stream record rendered, `runs` times. The render
- * handler is the real one, against dynalite and s3rver over HTTP.
+ * handler is the real one, against dynalite and s3rver over HTTP. Resolves the median time by size
+ * (`stored_1k`, `stored_50k`…) and the median CPU time of the process, emulators included
+ * (`cpu_stored_1k`…).
  */
 export async function renderScaling(
   sizes: readonly number[],
@@ -152,7 +156,12 @@ export async function renderScaling(
       const samples: number[] = [];
       // The process's CPU time (emulators, render and their threads): what a loaded machine moves least.
       const cpuSamples: number[] = [];
-      for (let run = 0; run < runs + WARM_UP; run++) {
+      for (let run = 0; run < runs + warmUps(size); run++) {
+        if (run === warmUps(size)) {
+          // The warm-up stories go too: the month measured holds as many stories at every size.
+          for (const Key of measured) await fillClient.send(new DeleteCommand({ TableName: TABLE, Key }));
+          measured = [];
+        }
         fresh++;
         const story = syntheticStory(1_000_000 + fresh, new Date(Date.UTC(2021, 0, 1) + run * 1000), 0);
         const item = storyItem(story);
@@ -168,7 +177,7 @@ export async function renderScaling(
         const elapsed = performance.now() - start;
         const cpu = process.cpuUsage(cpuStart);
         if (response.batchItemFailures.length > 0) throw new Error('render reported failures');
-        if (run >= WARM_UP) {
+        if (run >= warmUps(size)) {
           samples.push(elapsed);
           cpuSamples.push((cpu.user + cpu.system) / 1000);
         }
@@ -178,7 +187,9 @@ export async function renderScaling(
           `render ${size}: ${samples.map((x) => x.toFixed(0)).join(' ')} ms; ` +
             `CPU ${cpuSamples.map((x) => x.toFixed(0)).join(' ')} ms (median ${median(cpuSamples).toFixed(0)})\n`,
         );
-      results[`stored_${size >= 1000 ? `${size / 1000}k` : size}`] = median(samples);
+      const label = `stored_${size >= 1000 ? `${size / 1000}k` : size}`;
+      results[label] = median(samples);
+      results[`cpu_${label}`] = median(cpuSamples);
     }
   } finally {
     s3.destroy();

@@ -37,11 +37,15 @@ async function render500k(): Promise<void> {
     const small = result.stored_1k ?? Number.NaN;
     const large = result.stored_500k ?? Number.NaN;
     const ratio = large / small;
+    const cpuSmall = result.cpu_stored_1k ?? Number.NaN;
+    const cpuLarge = result.cpu_stored_500k ?? Number.NaN;
     const label = archive ? 'render + archive' : 'render';
     rows.push(
       `${`${label}, 1k stored`.padEnd(30)}${round(small)} ms`,
       `${`${label}, 500k stored`.padEnd(30)}${round(large)} ms (×${round(ratio, 2)})  ≤ ×1.2  ${ratio <= 1.2 ? 'met' : 'MISSED'}`,
-      `${''.padEnd(30)}(${round((performance.now() - started) / 1000)} s with the fill)`,
+      // The process's CPU time moves less than wall-clock time with the load of a shared machine.
+      `${''.padEnd(30)}CPU ${round(cpuSmall)} → ${round(cpuLarge)} ms (×${round(cpuLarge / cpuSmall, 2)}); ` +
+        `${round((performance.now() - started) / 1000)} s with the fill`,
     );
   }
   process.stdout.write(`${rows.join('\n')}\n`);
