@@ -57,6 +57,13 @@ export const PANELS: readonly Panel[] = [
     value: (f) => at(f, 'upload_to_feed_ms.p95'),
   },
   {
+    title: 'upload → archive p95',
+    unit: 'ms',
+    target: 1000,
+    better: 'lower',
+    value: (f) => at(f, 'upload_to_archive_ms.p95'),
+  },
+  {
     title: 'render, 50k ÷ 1k stored',
     unit: '×',
     target: 1.1,
