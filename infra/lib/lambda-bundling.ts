@@ -27,13 +27,12 @@ const LAMBDA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 
 /**
  * Module substitutions in the Lambda bundles: the SDK's default credential chain becomes the
- * environment-only provider that Lambda needs (`infra/lambda/credentials-from-env.ts`), and semver,
- * which only the X-Ray SDK's never-used AWS SDK v2 patcher calls, its one function
- * (`infra/lambda/semver-gte.ts`).
+ * environment-only provider that Lambda needs (`infra/lambda/credentials-from-env.ts`). (The X-Ray
+ * SDK's modules that the Tracer never calls are replaced by the plugin of `lambda-plugins.ts`: they
+ * are required by relative paths, which aliases do not reach.)
  */
 const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': path.join(LAMBDA_DIR, 'credentials-from-env.ts'),
-  semver: path.join(LAMBDA_DIR, 'semver-gte.ts'),
 };
 
 /**

@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'esbuild';
 
 /**
  * Source rewrites applied while the Lambda bundles are built (`lambda-bundling.ts`). Each one gives
  * esbuild code that evaluates to exactly what the original evaluates to, so that its tree shaking can
- * drop what the functions never reach; none changes what the bundled code does.
+ * drop what the functions never reach; none changes what the bundled code does. And one substitution:
+ * the X-Ray SDK's modules that the Tracer never calls.
  */
 
 /** A file of an AWS SDK v3 client's schemas: one array per shape and operation of the whole API. */
@@ -12,6 +14,19 @@ const SDK_SCHEMAS = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\
 
 /** An AWS SDK v3 client's `package.json`, which its runtime configuration imports for its version. */
 const SDK_CLIENT_PACKAGE = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]package\.json$/;
+
+/** A module of aws-xray-sdk-core's own code (`dist/lib/…`). */
+const XRAY_SDK_MODULE = /[\\/]aws-xray-sdk-core[\\/]dist[\\/]lib[\\/]/;
+
+/**
+ * The modules of aws-xray-sdk-core that its entry module (and its middleware helper, for centralized
+ * sampling) `require`s and the Powertools Tracer never calls, as they are required.
+ */
+const XRAY_UNUSED =
+  /^\.\/(?:segments\/plugins\/(?:ec2|ecs|elastic_beanstalk)_plugin|patchers\/(?:aws|promise)_p|database\/sql_data|sampling\/default_sampler)$/;
+
+/** What stands in for them: `infra/lambda/xray-unused.ts`, each export throwing if ever called. */
+const XRAY_STAND_IN = fileURLToPath(new URL('../lambda/xray-unused.ts', import.meta.url));
 
 /** `const _abc = "…";` at the top of a schemas file: the shape and trait names, each declared once. */
 const STRING_CONSTANT = /^const (_\w+) = ("(?:[^"\\\n]|\\.)*");$/gm;
@@ -56,7 +71,10 @@ export function sdkClientPackageJson(source: string): string {
   return JSON.stringify({ name, version });
 }
 
-/** The esbuild plugin that applies the rewrites above. */
+/**
+ * The esbuild plugin that applies the rewrites above, and puts `infra/lambda/xray-unused.ts` in place
+ * of the X-Ray SDK modules the Tracer never calls ({@link XRAY_UNUSED}).
+ */
 export function lambdaPlugins(): Plugin[] {
   return [
     {
@@ -66,6 +84,9 @@ export function lambdaPlugins(): Plugin[] {
           contents: inlineSchemaTraitKeys(await readFile(args.path, 'utf8')),
           loader: 'js',
         }));
+        build.onResolve({ filter: XRAY_UNUSED }, (args) =>
+          XRAY_SDK_MODULE.test(args.importer) ? { path: XRAY_STAND_IN } : undefined,
+        );
         build.onLoad({ filter: SDK_CLIENT_PACKAGE }, async (args) => ({
           contents: sdkClientPackageJson(await readFile(args.path, 'utf8')),
           loader: 'json',

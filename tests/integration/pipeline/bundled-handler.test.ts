@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,18 @@ const context = { functionName: 'ingest', awsRequestId: 'bundle-test', getRemain
 await handler(JSON.parse(process.env.EVENT), context);
 `;
 
+/** The event S3 sends ingest for an object of INCOMING. */
+const s3Event = (key: string, size: number) => ({
+  Records: [
+    {
+      eventSource: 'aws:s3',
+      eventName: 'ObjectCreated:Put',
+      eventTime: '2022-10-17T09:00:00.000Z',
+      s3: { bucket: { name: INCOMING }, object: { key, size, sequencer: '0A1B2C' } },
+    },
+  ],
+});
+
 describe('Bundle: ingest as deployed', () => {
   let emulators: Emulators;
   let dir: string;
@@ -48,25 +61,9 @@ describe('Bundle: ingest as deployed', () => {
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
-  it('publishes a mailed digest in GB 18030 from a mail/ key, loading mail parsing from its chunk', async () => {
-    // Prepare
-    const key = 'mail/0a1b2c3d4e5f';
-    const message = Buffer.concat([Buffer.from(`${SES_PASS}\r\n`), await readFile(MAIL_FIXTURE)]);
-    const s3 = emulators.s3Client();
-    await s3.send(new PutObjectCommand({ Bucket: INCOMING, Key: key, Body: message }));
-    const event = {
-      Records: [
-        {
-          eventSource: 'aws:s3',
-          eventName: 'ObjectCreated:Put',
-          eventTime: '2022-10-17T09:00:00.000Z',
-          s3: { bucket: { name: INCOMING }, object: { key, size: message.length, sequencer: '0A1B2C' } },
-        },
-      ],
-    };
-
-    // Act: the function's environment as the stack sets it, the endpoints pointed at the emulators.
-    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', RUN_HANDLER], {
+  /** Runs the bundle's handler on `event` in a process of its own, in the environment the stack sets. */
+  const runBundled = (event: unknown, extraEnv: Readonly<Record<string, string>> = {}) =>
+    promisify(execFile)(process.execPath, ['--input-type=module', '-e', RUN_HANDLER], {
       env: {
         PATH: process.env.PATH,
         BUNDLE: entry,
@@ -85,8 +82,18 @@ describe('Bundle: ingest as deployed', () => {
         POWERTOOLS_LOG_LEVEL: 'SILENT',
         POWERTOOLS_METRICS_DISABLED: 'true',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...extraEnv,
       },
     });
+
+  it('publishes a mailed digest in GB 18030 from a mail/ key, loading mail parsing from its chunk', async () => {
+    // Prepare
+    const key = 'mail/0a1b2c3d4e5f';
+    const message = Buffer.concat([Buffer.from(`${SES_PASS}\r\n`), await readFile(MAIL_FIXTURE)]);
+    const s3 = emulators.s3Client();
+    await s3.send(new PutObjectCommand({ Bucket: INCOMING, Key: key, Body: message }));
+    // Act: the function's environment as the stack sets it, the endpoints pointed at the emulators.
+    await runBundled(s3Event(key, message.length));
 
     // Assess: the report ingest wrote, with the stories it applied to the table.
     const stored = await s3.send(new GetObjectCommand({ Bucket: INCOMING, Key: `reports/${key}.json` }));
@@ -94,5 +101,44 @@ describe('Bundle: ingest as deployed', () => {
     expect(report).toMatchObject({ status: 'ok', key });
     expect(report.stories.added).toBeGreaterThan(0);
     expect(report.digest?.date).toBe('2022-10-17');
+  });
+  it('traces an invocation as Lambda does: the handler and each S3 and DynamoDB call a subsegment of its trace', async () => {
+    // Prepare: a stand-in for the X-Ray daemon, the address Lambda gives the function.
+    const key = 'mail/1b2c3d4e5f6a';
+    const message = Buffer.concat([Buffer.from(`${SES_PASS}\r\n`), await readFile(MAIL_FIXTURE)]);
+    await emulators.s3Client().send(new PutObjectCommand({ Bucket: INCOMING, Key: key, Body: message }));
+    const daemon = createSocket('udp4');
+    const documents: Record<string, unknown>[] = [];
+    daemon.on('message', (packet) => {
+      // Each packet: a `{"format":"json","version":1}` header line, then one (sub)segment.
+      const [, body] = packet.toString('utf8').split('\n');
+      if (body !== undefined) documents.push(JSON.parse(body) as Record<string, unknown>);
+    });
+    await new Promise<void>((resolve) => daemon.bind(0, '127.0.0.1', resolve));
+    const traceId = '1-5759e988-bd862e3fe1be46a994272793';
+
+    // Act: Lambda's environment for an invocation with active tracing.
+    try {
+      await runBundled(s3Event(key, message.length), {
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+        LAMBDA_TASK_ROOT: dir,
+        _HANDLER: 'index.handler',
+        _X_AMZN_TRACE_ID: `Root=${traceId};Parent=53995c3f42cd8ad8;Sampled=1`,
+        AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${daemon.address().port}`,
+      });
+      // UDP: the last datagrams may still be on their way when the process has exited.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      daemon.close();
+    }
+
+    // Assess
+    const names = documents.map((document) => document.name);
+    expect(names).toContain('## index.handler');
+    expect(names).toContain('S3');
+    expect(names).toContain('DynamoDB');
+    for (const document of documents) expect(document.trace_id).toBe(traceId);
+    const s3Calls = documents.filter((document) => document.name === 'S3');
+    expect(s3Calls.map((call) => (call.aws as { operation?: string }).operation)).toContain('GetObject');
   });
 });
