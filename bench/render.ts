@@ -14,8 +14,8 @@ import {
   S3RVER_CREDENTIALS,
   StreamRecorder,
   s3rverClient,
-  startDynamoEmulator,
-  startS3Emulator,
+  startDynamoEmulatorThread,
+  startS3EmulatorThread,
 } from '@feedwright/local-stack';
 import { createRenderHandler } from '@feedwright/pipeline';
 import { decideStoryWrite, topicKey } from '@feedwright/storage';
@@ -87,13 +87,14 @@ export async function renderScaling(
   options: RenderScalingOptions = {},
 ): Promise<Record<string, number>> {
   const dir = await mkdtemp(path.join(tmpdir(), 'feedwright-bench-render-'));
-  const s3Emulator = await startS3Emulator({
+  // On threads of their own, as the local stack runs them: DynamoDB's and S3's work is not the function's.
+  const s3Emulator = await startS3EmulatorThread({
     host: '127.0.0.1',
     port: 0,
     directory: path.join(dir, 's3'),
     buckets: [],
   });
-  const dynamoEmulator = await startDynamoEmulator({
+  const dynamoEmulator = await startDynamoEmulatorThread({
     host: '127.0.0.1',
     port: 0,
     directory: path.join(dir, 'dynamo'),

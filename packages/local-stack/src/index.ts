@@ -14,13 +14,13 @@ export {
 } from './conditional-get.ts';
 export { acceptsGzip, isCompressible } from './content-encoding.ts';
 export { LOCAL_DEFAULTS } from './defaults.ts';
+export { startDynamoEmulatorThread, startS3EmulatorThread } from './emulator-thread.ts';
 export {
   type DynamoEmulator,
   LocalDataError,
   type S3Emulator,
   S3RVER_CREDENTIALS,
   s3rverClient,
-  startDynamoEmulator,
   startS3Emulator,
 } from './emulators.ts';
 export { ENDPOINTS_FILE, type LocalEndpoints, readLocalEndpoints } from './endpoints-file.ts';
