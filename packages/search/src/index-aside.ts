@@ -38,6 +38,8 @@ export function openSearchIndexer(language: string): SearchIndexer {
   });
   return {
     async build(stories, config, options = {}) {
+      // From here the process waits for the worker, even before it has said that it runs.
+      worker.ref();
       const records = searchRecords(stories, config);
       const bundle = (await running)
         ? await inWorker(worker, { records })
@@ -49,7 +51,6 @@ export function openSearchIndexer(language: string): SearchIndexer {
 }
 
 function inWorker(worker: Worker, request: IndexWorkerRequest): Promise<readonly PagefindFile[]> {
-  worker.ref();
   return new Promise<readonly PagefindFile[]>((resolve, reject) => {
     worker.on('message', (result: IndexWorkerResult) => {
       if ('error' in result) reject(new SearchIndexError(result.error));
