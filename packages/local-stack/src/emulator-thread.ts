@@ -69,6 +69,11 @@ function startEmulatorThread(
   const worker = new Worker(new URL('./emulator-worker.ts', import.meta.url), { workerData: data });
   const send = (request: EmulatorRequest): void => worker.postMessage(request);
   let closed: (() => void) | undefined;
+  let exited = false;
+  worker.once('exit', () => {
+    exited = true;
+    closed?.();
+  });
   return new Promise((resolve, reject) => {
     let ready = false;
     worker.on('message', (message: EmulatorWorkerMessage) => {
@@ -78,6 +83,8 @@ function startEmulatorThread(
           resolve({
             port: message.port,
             close: async () => {
+              // A thread that stopped (a fault) has nothing left to close.
+              if (exited) return;
               const done = new Promise<void>((resolveClose) => {
                 closed = resolveClose;
               });
