@@ -1,5 +1,6 @@
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { sha256 } from './items.ts';
+import { madeOnce } from './made-once.ts';
 
 /** The CDN port: drop cached copies of site paths after render changed or deleted them. */
 export interface CdnInvalidator {
@@ -59,16 +60,9 @@ export class CloudFrontInvalidator implements CdnInvalidator {
   readonly #now: () => Date;
 
   constructor(options: CloudFrontInvalidatorOptions) {
-    const client = options.client ?? (async () => new (await loadCloudFrontSdk()).CloudFrontClient({}));
-    let made: Promise<CloudFrontClient> | undefined;
-    // Made once; a failure is not kept, so the next invalidation tries again.
-    this.#client = () =>
-      (made ??= Promise.resolve()
-        .then(() => (typeof client === 'function' ? client() : client))
-        .catch((error: unknown) => {
-          made = undefined;
-          throw error;
-        }));
+    this.#client = madeOnce<CloudFrontClient>(
+      options.client ?? (async () => new (await loadCloudFrontSdk()).CloudFrontClient({})),
+    );
     this.#distributionId = options.distributionId;
     this.#now = options.now ?? (() => new Date());
   }

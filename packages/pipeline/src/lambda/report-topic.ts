@@ -1,4 +1,5 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
+import { madeOnce } from '@feedwright/storage/made-once';
 import type { IngestReport } from '../report.ts';
 import { reportNotification } from '../report.ts';
 
@@ -29,16 +30,7 @@ export class SnsReportNotifier implements ReportNotifier {
   readonly #topicArn: string;
 
   constructor(options: SnsReportNotifierOptions) {
-    const { client } = options;
-    let made: Promise<SNSClient> | undefined;
-    // Made once; a failure is not kept, so the next report tries again.
-    this.#client = () =>
-      (made ??= Promise.resolve()
-        .then(() => (typeof client === 'function' ? client() : client))
-        .catch((error: unknown) => {
-          made = undefined;
-          throw error;
-        }));
+    this.#client = madeOnce<SNSClient>(options.client);
     this.#topicArn = options.topicArn;
   }
 
