@@ -1,25 +1,26 @@
 import type { Story } from '@feedwright/digest';
-import { type RenderPlan, renderPlan } from '@feedwright/pipeline';
-import {
-  assignIssueIds,
-  buildSite,
-  digestMonthOf,
-  monthOf,
-  resolveSiteConfig,
-  type SiteConfig,
-} from '@feedwright/site';
-import {
-  type PutIfChangedOptions,
-  type PutResult,
-  type SiteObject,
+import { renderPlan } from '@feedwright/pipeline';
+import { resolveSiteConfig, type SiteConfig } from '@feedwright/site';
+import type {
+  PutIfChangedOptions,
+  PutResult,
+  SiteObject,
   TableIssueRegistry,
   TableStoryStore,
 } from '@feedwright/storage';
-import { MemoryItemTable, MemorySiteStore } from '@feedwright/testing';
+import { MemorySiteStore } from '@feedwright/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { digestStories } from '../storage/stories.ts';
+import {
+  archiveConfig,
+  digestOf,
+  expectSameAsBuild,
+  PublishedDigests,
+  planFor,
+  type TestDigest,
+} from './archive-digests.ts';
 
-const config: SiteConfig = resolveSiteConfig({ baseUrl: 'https://feeds.example.com/' });
+const config: SiteConfig = archiveConfig;
 
 const october = digestStories('2020-10-05', [
   { id: 'copper', topic: 'Metals', topicSlug: 'metals' },
@@ -52,99 +53,19 @@ class RecordingSiteStore extends MemorySiteStore {
 }
 
 /** A digest as the tests publish it: its stories and what its issue shows. */
-interface TestDigest {
-  readonly title: string;
-  readonly summary: string;
-  readonly date: string;
-  readonly publishedAt: string;
-  readonly stories: readonly Story[];
-}
-
-const digestOf = (stories: readonly Story[], title = 'The daily'): TestDigest => ({
-  title,
-  summary: `What ${title} says.`,
-  date: stories[0]?.publishedAt.slice(0, 10) ?? '2020-01-01',
-  publishedAt: stories[0]?.publishedAt ?? '2020-01-01T09:00:00Z',
-  stories,
-});
-
-/** The plan a batch changing these stories (and issue records of `issueMonths`) yields. */
-function planFor(stories: readonly Story[], issueMonths: readonly string[] = []): RenderPlan {
-  const topicMonths = new Map<string, Set<string>>();
-  for (const story of stories) {
-    const month = monthOf(story.publishedAt, story.storyId);
-    for (const slug of ['all', story.topicSlug])
-      topicMonths.set(slug, new Set([...(topicMonths.get(slug) ?? []), month]));
-  }
-  return {
-    storyIds: new Set(stories.map((story) => story.storyId)),
-    topics: new Set(['all', ...stories.map((story) => story.topicSlug)]),
-    listings: true,
-    topicMonths,
-    sitemapMonths: new Set([
-      ...stories.map((story) => monthOf(story.publishedAt, story.storyId)),
-      ...issueMonths,
-    ]),
-    issueMonths: new Set([...stories.map((story) => digestMonthOf(story, story.storyId)), ...issueMonths]),
-    unitsByRecord: new Map(),
-    digests: new Map(),
-  };
-}
-
-/** Fails with the first path whose bytes or headers differ from `feedwright build` of `digests`. */
-function expectSameAsBuild(
-  site: MemorySiteStore,
-  digests: readonly TestDigest[],
-  siteConfig = config,
-  /** Live stories whose digest has no issue recorded yet, and issues recorded before their stories. */
-  ahead: { readonly stories?: readonly Story[]; readonly issues?: readonly TestDigest[] } = {},
-): void {
-  const stories = [...digests.flatMap((digest) => digest.stories), ...(ahead.stories ?? [])];
-  const expected = buildSite(stories, siteConfig, {
-    issues: assignIssueIds([...digests, ...(ahead.issues ?? [])]),
-  });
-  expect([...site.files.keys()].sort()).toEqual(expected.map((file) => file.path));
-  for (const file of expected) {
-    const stored = site.files.get(file.path);
-    expect({ path: file.path, body: stored?.body, cacheControl: stored?.cacheControl }).toEqual({
-      path: file.path,
-      body: file.body,
-      cacheControl: file.cacheControl,
-    });
-  }
-}
-
 describe('Function: renderPlan with the archive', () => {
+  let digests: PublishedDigests;
   let stories: TableStoryStore;
   let issues: TableIssueRegistry;
   let site: RecordingSiteStore;
-  let live: Map<string, TestDigest>;
-  let sequence: number;
 
-  /** Uploads a digest under `key` (stories, then its issue record, as ingest does). */
-  const publish = async (key: string, digest: TestDigest) => {
-    sequence += 1;
-    const change = { key, sequencer: String(sequence).padStart(4, '0') };
-    await stories.applyDigest(change, digest.stories);
-    await issues.recordIssue(change, digest);
-    live.set(key, digest);
-  };
-  /** Deletes the digest under `key`. */
-  const withdraw = async (key: string) => {
-    sequence += 1;
-    const change = { key, sequencer: String(sequence).padStart(4, '0') };
-    await stories.withdrawDigest(change);
-    await issues.withdrawIssue(change);
-    live.delete(key);
-  };
+  const publish = (key: string, digest: TestDigest) => digests.publish(key, digest);
+  const withdraw = (key: string) => digests.withdraw(key);
 
   beforeEach(async () => {
-    const table = new MemoryItemTable();
-    stories = new TableStoryStore(table);
-    issues = new TableIssueRegistry(table);
+    digests = new PublishedDigests();
+    ({ stories, issues } = digests);
     site = new RecordingSiteStore();
-    live = new Map();
-    sequence = 0;
     await publish('digests/10.txt', digestOf(october, 'October brief'));
     await publish('digests/11.txt', digestOf(november, 'November brief'));
     await publish('digests/12.txt', digestOf(december, 'December brief'));
@@ -159,7 +80,7 @@ describe('Function: renderPlan with the archive', () => {
       archive: { stories, issues },
     });
   };
-  const all = () => [...live.values()];
+  const all = () => digests.all();
   const seeded = () => [...october, ...november, ...december];
 
   it('writes the same archive, byte for byte, as feedwright build of the same digests', async () => {
@@ -263,18 +184,12 @@ describe('Function: renderPlan with the archive', () => {
   it('renders an issue record that arrives after its stories (its own batch), as build does', async () => {
     // Prepare: January's stories render before its issue record is in the table.
     await render(seeded());
-    sequence += 1;
-    await stories.applyDigest(
-      { key: 'digests/01.txt', sequencer: String(sequence).padStart(4, '0') },
-      january,
-    );
+    const change = digests.nextChange('digests/01.txt');
+    await stories.applyDigest(change, january);
     await render(january);
     expect(site.files.get('stories/2021-01-03-zinc.html')?.body).not.toContain('issues/2021-01-03');
-    await issues.recordIssue(
-      { key: 'digests/01.txt', sequencer: String(sequence).padStart(4, '0') },
-      digestOf(january, 'January brief'),
-    );
-    live.set('digests/01.txt', digestOf(january, 'January brief'));
+    await issues.recordIssue(change, digestOf(january, 'January brief'));
+    digests.live.set('digests/01.txt', digestOf(january, 'January brief'));
 
     // Act: the batch holding only the issue record.
     const result = await render([], config, ['2021-01']);

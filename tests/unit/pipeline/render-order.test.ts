@@ -1,27 +1,28 @@
 import type { Story } from '@feedwright/digest';
-import { type RenderPlan, renderPlan } from '@feedwright/pipeline';
-import {
-  assignIssueIds,
-  buildSite,
-  digestMonthOf,
-  monthOf,
-  resolveSiteConfig,
-  type SiteConfig,
-} from '@feedwright/site';
-import {
-  type DeleteResult,
-  type PutIfChangedOptions,
-  type PutResult,
-  type SiteObject,
+import { renderPlan } from '@feedwright/pipeline';
+import { resolveSiteConfig, type SiteConfig } from '@feedwright/site';
+import type {
+  DeleteResult,
+  PutIfChangedOptions,
+  PutResult,
+  SiteObject,
   TableIssueRegistry,
   TableStoryStore,
 } from '@feedwright/storage';
-import { MemoryItemTable, MemorySiteStore } from '@feedwright/testing';
+import { MemorySiteStore } from '@feedwright/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { digestStories } from '../storage/stories.ts';
+import {
+  archiveConfig,
+  digestOf,
+  expectSameAsBuild as expectSameAsBuildOf,
+  PublishedDigests,
+  planFor,
+  type TestDigest,
+} from './archive-digests.ts';
 
 const BASE_URL = 'https://feeds.example.com/';
-const config: SiteConfig = resolveSiteConfig({ baseUrl: BASE_URL });
+const config: SiteConfig = archiveConfig;
 /** Small enough that the crowded digest splits December into two archive parts. */
 const small: SiteConfig = resolveSiteConfig({ baseUrl: BASE_URL, maxFeedBytes: 8192 });
 
@@ -101,89 +102,24 @@ class OrderRecordingSiteStore extends MemorySiteStore {
   }
 }
 
-interface TestDigest {
-  readonly title: string;
-  readonly summary: string;
-  readonly date: string;
-  readonly publishedAt: string;
-  readonly stories: readonly Story[];
-}
-
-const digestOf = (stories: readonly Story[], title: string): TestDigest => ({
-  title,
-  summary: `What ${title} says.`,
-  date: stories[0]?.publishedAt.slice(0, 10) ?? '2020-01-01',
-  publishedAt: stories[0]?.publishedAt ?? '2020-01-01T09:00:00Z',
-  stories,
-});
-
-/** The plan a batch changing these stories (and their issue records) yields. */
-function planFor(stories: readonly Story[]): RenderPlan {
-  const topicMonths = new Map<string, Set<string>>();
-  for (const story of stories) {
-    const month = monthOf(story.publishedAt, story.storyId);
-    for (const slug of ['all', story.topicSlug])
-      topicMonths.set(slug, new Set([...(topicMonths.get(slug) ?? []), month]));
-  }
-  const issueMonths = new Set(stories.map((story) => digestMonthOf(story, story.storyId)));
-  return {
-    storyIds: new Set(stories.map((story) => story.storyId)),
-    topics: new Set(['all', ...stories.map((story) => story.topicSlug)]),
-    listings: true,
-    topicMonths,
-    sitemapMonths: new Set([
-      ...stories.map((story) => monthOf(story.publishedAt, story.storyId)),
-      ...issueMonths,
-    ]),
-    issueMonths,
-    unitsByRecord: new Map(),
-    digests: new Map(),
-  };
-}
-
 describe('Function: renderPlan, the order of its writes', () => {
+  let digests: PublishedDigests;
   let stories: TableStoryStore;
   let issues: TableIssueRegistry;
   let site: OrderRecordingSiteStore;
-  let live: Map<string, TestDigest>;
-  let sequence: number;
 
-  const publish = async (key: string, digest: TestDigest) => {
-    sequence += 1;
-    const change = { key, sequencer: String(sequence).padStart(4, '0') };
-    await stories.applyDigest(change, digest.stories);
-    await issues.recordIssue(change, digest);
-    live.set(key, digest);
-  };
-  const withdraw = async (key: string) => {
-    sequence += 1;
-    const change = { key, sequencer: String(sequence).padStart(4, '0') };
-    await stories.withdrawDigest(change);
-    await issues.withdrawIssue(change);
-    live.delete(key);
-  };
+  const publish = (key: string, digest: TestDigest) => digests.publish(key, digest);
+  const withdraw = (key: string) => digests.withdraw(key);
   const render = (changed: readonly Story[], siteConfig = config) => {
     site.order = [];
     return renderPlan(planFor(changed), { stories, site, config: siteConfig, archive: { stories, issues } });
   };
-  const expectSameAsBuild = (siteConfig = config) => {
-    const digests = [...live.values()];
-    const expected = buildSite(
-      digests.flatMap((digest) => digest.stories),
-      siteConfig,
-      { issues: assignIssueIds(digests) },
-    );
-    expect([...site.files.keys()].sort()).toEqual(expected.map((file) => file.path));
-    for (const file of expected) expect(site.files.get(file.path)?.body).toBe(file.body);
-  };
+  const expectSameAsBuild = (siteConfig = config) => expectSameAsBuildOf(site, digests.all(), siteConfig);
 
   beforeEach(async () => {
-    const table = new MemoryItemTable();
-    stories = new TableStoryStore(table);
-    issues = new TableIssueRegistry(table);
+    digests = new PublishedDigests();
+    ({ stories, issues } = digests);
     site = new OrderRecordingSiteStore();
-    live = new Map();
-    sequence = 0;
     await publish('digests/11.txt', digestOf(november, 'November brief'));
     await publish('digests/12.txt', digestOf(december, 'December brief'));
   });
