@@ -2,6 +2,7 @@ import { type DecodeOptions, decodeDigest } from './decode.ts';
 import { DigestError, InvalidStoryError } from './errors.ts';
 import type { Digest, ParseOptions, Story } from './model.ts';
 import { parseDigest } from './parse.ts';
+import { remembered } from './remembered.ts';
 import { ALL_TOPICS_SLUG } from './slug.ts';
 
 /** Limits beyond the byte size, so that one digest always fits the table's item limits. */
@@ -102,19 +103,14 @@ const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
 
 /** Milliseconds since the epoch of an ISO 8601 instant, or an InvalidStoryError naming what was wrong. */
 export function instantOf(iso: string, what: string): number {
-  // Each story's instant is read for every file that shows it; a valid one is read once.
-  const known = typeof iso === 'string' ? KNOWN_INSTANTS.get(iso) : undefined;
-  if (known !== undefined) return known;
-  const ms = typeof iso === 'string' && RFC3339.test(iso) ? Date.parse(iso) : Number.NaN;
+  const ms = typeof iso === 'string' ? instantMs(iso) : Number.NaN;
   if (!Number.isFinite(ms))
     throw new InvalidStoryError(`${what}: publishedAt '${iso}' is not an ISO 8601 instant`);
   if (ms < EARLIEST || ms > LATEST) {
     throw new InvalidStoryError(`${what}: publishedAt '${iso}' is outside the years 0000 to 9999 (in UTC)`);
   }
-  if (KNOWN_INSTANTS.size >= 100_000) KNOWN_INSTANTS.clear();
-  KNOWN_INSTANTS.set(iso, ms);
   return ms;
 }
 
-/** Valid instants read so far (see `instantOf`), forgotten past 100,000. */
-const KNOWN_INSTANTS = new Map<string, number>();
+/** An RFC 3339 instant's milliseconds (NaN for any other text): each story's is read for every file that shows it. */
+const instantMs = remembered((iso: string): number => (RFC3339.test(iso) ? Date.parse(iso) : Number.NaN));

@@ -22,5 +22,6 @@ export { compareHolders, holderName, type StoryHolder } from './holders.ts';
 export { isListItem, type ListMarker, listMarker } from './list.ts';
 export type { Digest, ParseOptions, Story } from './model.ts';
 export { parseDigest } from './parse.ts';
+export { remembered } from './remembered.ts';
 export { ALL_TOPICS_SLUG, slugify, storyIdFor, topicSlugFor } from './slug.ts';
 export { resolveTimeZone } from './time-zone.ts';

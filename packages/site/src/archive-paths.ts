@@ -1,5 +1,4 @@
-import { instantOf } from '@feedwright/digest';
-import { remembered } from './dates.ts';
+import { instantOf, remembered } from '@feedwright/digest';
 
 /** A calendar month in UTC, 'yyyy-mm': how the archive groups stories and issues. */
 export type Month = string;
