@@ -41,9 +41,12 @@ export function openSearchIndexer(language: string): SearchIndexer {
       // From here the process waits for the worker, even before it has said that it runs.
       worker.ref();
       const records = searchRecords(stories, config);
-      const bundle = (await running)
-        ? await inWorker(worker, { records })
-        : await indexRecords(records, config.language);
+      // Posted now, before any await: the caller goes on with synchronous work (the build renders and
+      // writes its pages), and a continuation of this function would run only once that is done.
+      const inThread = inWorker(worker, { records });
+      // Settled here when the worker could not load; then Pagefind is driven from this thread.
+      inThread.catch(() => undefined);
+      const bundle = (await running) ? await inThread : await indexRecords(records, config.language);
       return searchFilesOf(bundle, config, options);
     },
     close: () => void worker.terminate(),
