@@ -79,18 +79,11 @@ export const PANELS: readonly Panel[] = [
   },
   { title: 'build, 1k digests', unit: 's', target: 4, better: 'lower', value: (f) => at(f, 'build_1k_s') },
   {
-    title: 'hugo ÷ feedwright build',
+    title: 'hugo + pagefind ÷ feedwright build, same site',
     unit: '×',
     target: 1,
     better: 'higher',
     value: (f) => at(f, 'build_vs_hugo'),
-  },
-  {
-    title: 'hugo + pagefind ÷ feedwright build',
-    unit: '×',
-    target: 1,
-    better: 'higher',
-    value: (f) => at(f, 'build_vs_hugo_pagefind'),
   },
   {
     title: 'backfill, 1k digests',

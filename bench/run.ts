@@ -143,10 +143,10 @@ async function main(): Promise<void> {
     progress('search index (Pagefind) of 1,000 digests…');
     const search1k = await searchIndexSeconds(corpus, 1_000);
     const { hugoBuildSeconds, hugoVersion } = await import('./peer-hugo.ts');
-    progress('hugo: the same stories as pages with per-topic RSS…');
+    progress('hugo: the same site from the same stories, and pagefind over its story pages…');
     const hugo1k =
       (await hugoVersion()) === undefined
-        ? { hugo: Number.NaN, pagefind: Number.NaN }
+        ? { hugo: Number.NaN, pagefind: Number.NaN, narrow: Number.NaN }
         : await hugoBuildSeconds(thousand, work);
     const { backfillThousand } = await import('./backfill.ts');
     progress('backfill: 1,000 digests PUT by 8 clients until the site equals feedwright build…');
@@ -177,9 +177,9 @@ async function main(): Promise<void> {
       build_1k_s: round(build1k),
       search_index_1k_s: round(search1k),
       hugo_build_1k_s: round(hugo1k.hugo),
-      build_vs_hugo: round(hugo1k.hugo / build1k, 2),
       hugo_pagefind_1k_s: round(hugo1k.hugo + hugo1k.pagefind),
-      build_vs_hugo_pagefind: round((hugo1k.hugo + hugo1k.pagefind) / build1k, 2),
+      build_vs_hugo: round((hugo1k.hugo + hugo1k.pagefind) / build1k, 2),
+      hugo_pages_rss_1k_s: round(hugo1k.narrow),
       backfill_1k_s: round(backfill1k),
       peer_render_ratio: round(peerRatio, 2),
       bundle_kb: perFunction(bundleKb),
@@ -224,14 +224,17 @@ type Result = {
   build_1k_s: number;
   /** `buildSearchFiles` over the stories of 1,000 digests. */
   search_index_1k_s: number;
-  /** NaN (null in JSON) when Debian's `hugo` is not installed. */
+  /**
+   * Hugo building the same site as `feedwright build` from the same 1,000 digests, without search
+   * (`bench/peer-hugo.ts`). NaN (null in JSON) when Debian's `hugo` is not installed.
+   */
   hugo_build_1k_s: number;
-  /** Hugo's time ÷ feedwright build's for the same 1,000 digests; ≥ 1 means not slower. */
-  build_vs_hugo: number;
-  /** Hugo's build and Pagefind's CLI over its pages: a searchable Hugo site (NaN without hugo). */
+  /** Hugo's build and Pagefind's CLI over its story pages: the same site, searchable as ours is. */
   hugo_pagefind_1k_s: number;
-  /** (Hugo + Pagefind) ÷ feedwright build: both sites searchable; ≥ 1 means not slower. */
-  build_vs_hugo_pagefind: number;
+  /** (Hugo + Pagefind) ÷ feedwright build, the same site from the same digests: ≥ 1 means not slower. */
+  build_vs_hugo: number;
+  /** Hugo building story pages and per-topic RSS only, for the record (no target). */
+  hugo_pages_rss_1k_s: number;
   /** NaN (null in JSON) when the site bucket did not equal the build within the deadline. */
   backfill_1k_s: number;
   peer_render_ratio: number;
@@ -282,20 +285,20 @@ function table(r: Result): string {
     ['build, 1k digests', `${r.build_1k_s} s`, '≤ 4 s', r.build_1k_s <= 4],
     ['search index, 1k digests', `${r.search_index_1k_s} s`, '≤ 10 s', r.search_index_1k_s <= 10],
     [
-      'hugo ÷ feedwright build, 1k digests',
+      'hugo + pagefind ÷ feedwright build',
       Number.isNaN(r.build_vs_hugo)
         ? 'hugo not installed (apt-get install hugo)'
-        : `×${r.build_vs_hugo} (hugo ${r.hugo_build_1k_s} s, pages and topic RSS only)`,
+        : `×${r.build_vs_hugo} (hugo + pagefind ${r.hugo_pagefind_1k_s} s: the same site, searchable)`,
       '≥ ×1',
       r.build_vs_hugo >= 1,
     ],
     [
-      'hugo + pagefind ÷ feedwright build',
-      Number.isNaN(r.build_vs_hugo_pagefind)
-        ? 'hugo not installed (apt-get install hugo)'
-        : `×${r.build_vs_hugo_pagefind} (hugo + pagefind ${r.hugo_pagefind_1k_s} s: both sites searchable)`,
-      '≥ ×1',
-      r.build_vs_hugo_pagefind >= 1,
+      'hugo, its parts',
+      Number.isNaN(r.build_vs_hugo)
+        ? ''
+        : `hugo ${r.hugo_build_1k_s} s; pages and topic RSS only ${r.hugo_pages_rss_1k_s} s`,
+      '',
+      true,
     ],
     [
       'backfill, 1k digests',
