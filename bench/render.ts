@@ -20,12 +20,12 @@ import {
 import { createRenderHandler } from '@feedwright/pipeline';
 import { decideStoryWrite, topicKey } from '@feedwright/storage';
 import { ISSUES_PREFIX } from '@feedwright/storage/schema';
-import { median } from './measure.ts';
+import { median, whenProcessIdle } from './measure.ts';
 
 const TOPICS = Array.from({ length: 10 }, (_, i) => ({ slug: `topic-${i}`, name: `Topic ${i}` }));
 const TABLE = 'feedwright';
 /**
- * Renders before timing starts at each size, after the fill has settled (see `settle`): they warm the
+ * Renders before timing starts at each size, after the fill has settled (see `whenProcessIdle`): they warm the
  * caches, and reads of a freshly filled LevelDB trigger compactions for a while (the process's CPU
  * time per render, `BENCH_VERBOSE=1`, came down after about ten renders at 500k), which would
  * otherwise be timed as render cost. One more per 50k stored.
@@ -147,7 +147,7 @@ export async function renderScaling(
           ? [storyItem(story), issueItem(n, story.publishedAt)]
           : [storyItem(story)];
       });
-      const settled = await settle();
+      const settled = await whenProcessIdle();
       if (process.env.BENCH_VERBOSE)
         process.stderr.write(
           `fill ${filled}…${size}: ${((performance.now() - fillStart) / 1000).toFixed(1)} s, ` +
@@ -201,22 +201,6 @@ export async function renderScaling(
     await rm(dir, { recursive: true, force: true });
   }
   return results;
-}
-
-/**
- * Waits until this process is idle (under a tenth of a core over half a second, for at most three
- * minutes): after a bulk fill dynalite's LevelDB compacts in threads of this process for seconds (at
- * 50k) to minutes (at 500k), which the renders timed next would otherwise pay for. Resolves the wait.
- */
-async function settle(): Promise<number> {
-  const start = performance.now();
-  while (performance.now() - start < 180_000) {
-    const before = process.cpuUsage();
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const used = process.cpuUsage(before);
-    if ((used.user + used.system) / 1000 < 50) break;
-  }
-  return performance.now() - start;
 }
 
 /**
