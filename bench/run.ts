@@ -291,7 +291,7 @@ function table(r: Result): string {
       'hugo + pagefind ÷ feedwright build',
       Number.isNaN(r.build_vs_hugo)
         ? 'hugo not installed (apt-get install hugo)'
-        : `×${r.build_vs_hugo} (hugo + pagefind ${r.hugo_pagefind_1k_s} s: the same site, searchable)`,
+        : `×${r.build_vs_hugo} (hugo + pagefind ${r.hugo_pagefind_1k_s} s, feedwright ${r.build_1k_s} s: the same site)`,
       '≥ ×1',
       r.build_vs_hugo >= 1,
     ],
