@@ -105,6 +105,8 @@ export interface PipelineOptions {
   readonly decorateIngestDynamo?: (client: DynamoDBClient) => void;
   /** Where ingest sends its reports (SNS on AWS). @default none */
   readonly notifier?: ReportNotifier;
+  /** Ingest's logger, e.g. to read its lines. @default a silent one */
+  readonly ingestLogger?: Logger;
 }
 
 export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
@@ -131,6 +133,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     maxDigestBytes: options.maxDigestBytes,
     ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
     ...quiet('feedwright-ingest'),
+    ...(options.ingestLogger === undefined ? {} : { logger: options.ingestLogger }),
   });
   const renderDynamo = emulators.dynamoClient();
   const renderS3 = emulators.s3Client();

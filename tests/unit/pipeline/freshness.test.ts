@@ -1,8 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { S3Client } from '@aws-sdk/client-s3';
 import { createRenderHandler, type DigestLive, digestsLive, planRender } from '@feedwright/pipeline';
 import type { Context, DynamoDBRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RecordingLogger } from '../../support/recording-logger.ts';
 import { unreachableClients } from '../../support/unreachable-clients.ts';
 
 const context = {
@@ -138,6 +140,14 @@ describe('Function: digestsLive', () => {
   });
 });
 
+/** A logger for Metrics' own warnings, which these tests do not read. */
+const silent = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
 describe('Function: createRenderHandler, freshness', () => {
   const saved = { ...process.env };
   beforeEach(() => {
@@ -153,18 +163,9 @@ describe('Function: createRenderHandler, freshness', () => {
     const metrics = new Metrics({
       namespace: 'feedwright',
       serviceName: 'feedwright-render',
-      logger: {
-        debug: () => undefined,
-        info: () => undefined,
-        warn: () => undefined,
-        error: () => undefined,
-      },
+      logger: silent,
     });
-    const lines: Array<Record<string, unknown>> = [];
-    const logger = new Logger({ serviceName: 'feedwright-render', logLevel: 'INFO' });
-    logger.info = ((message: string, attributes: Record<string, unknown>) => {
-      lines.push({ message, ...attributes, correlation_id: logger.getCorrelationId() });
-    }) as Logger['info'];
+    const logger = new RecordingLogger({ serviceName: 'feedwright-render', logLevel: 'INFO' });
     const annotations: Array<[string, unknown]> = [];
     const lived: DigestLive[] = [];
     const render = createRenderHandler({
@@ -203,13 +204,83 @@ describe('Function: createRenderHandler, freshness', () => {
       Name: 'Freshness',
       Unit: 'Milliseconds',
     });
-    const liveLines = lines.filter((line) => line.message === 'digest live');
+    const liveLines = logger.lines.filter((line) => line.message === 'digest live');
     expect(liveLines.map((line) => [line.key, line.freshnessMs, line.correlation_id])).toEqual([
       ['digests/a.txt', 1500, 'digests/a.txt'],
       ['digests/b.txt', 250, 'digests/b.txt'],
     ]);
     expect(lived.map((live) => live.key)).toEqual(['digests/a.txt', 'digests/b.txt']);
     expect(annotations).toContainEqual(['digestKeys', 'digests/a.txt,digests/b.txt']);
+  });
+
+  it('gives each digest’s live lines its own key as correlation_id when one handler renders batches at once', async () => {
+    // Prepare: one handler instance, as the local stack shares it; the live reports are not written,
+    // and each write fails only once both batches are waiting on theirs, so the two overlap.
+    const { dynamo, calls } = unreachableClients();
+    const s3 = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    let waiting: Array<() => void> = [];
+    s3.middlewareStack.add(
+      () => async () => {
+        await new Promise<void>((resolve) => {
+          waiting.push(resolve);
+          if (waiting.length === 2) {
+            for (const release of waiting) release();
+            waiting = [];
+          }
+        });
+        throw new Error('S3 is down');
+      },
+      { step: 'initialize', name: 'failInPairs' },
+    );
+    const logger = new RecordingLogger({ serviceName: 'feedwright-render', logLevel: 'INFO' });
+    const render = createRenderHandler({
+      s3,
+      dynamo,
+      tableName: 'feedwright',
+      siteBucket: 'feedwright-site',
+      incomingBucket: 'feedwright-incoming',
+      logger,
+      metrics: new Metrics({ namespace: 'feedwright', serviceName: 'feedwright-render', logger: silent }),
+      now: () => new Date('2026-01-02T10:00:02.000Z'),
+    });
+
+    // Act
+    const responses = await Promise.all([
+      render(
+        {
+          Records: [
+            issueRecord({ sequencer: '01' }, { sequencer: '02', eventAt: '2026-01-02T10:00:00.500Z' }),
+          ],
+        },
+        context,
+      ),
+      render(
+        {
+          Records: [
+            issueRecord(
+              { key: 'digests/b.txt', sequencer: '07' },
+              { key: 'digests/b.txt', sequencer: '08', eventAt: '2026-01-02T10:00:01.750Z' },
+            ),
+          ],
+        },
+        context,
+      ),
+    ]);
+
+    // Assess
+    expect(responses).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
+    expect(calls).toEqual([]);
+    const digestLines = logger.lines.filter((line) => line.key !== undefined);
+    expect(digestLines.map((line) => [line.message, line.key, line.correlation_id]).sort()).toEqual([
+      ['digest live', 'digests/a.txt', 'digests/a.txt'],
+      ['digest live', 'digests/b.txt', 'digests/b.txt'],
+      ['live report not written', 'digests/a.txt', 'digests/a.txt'],
+      ['live report not written', 'digests/b.txt', 'digests/b.txt'],
+    ]);
+    // A batch's own lines are about all its digests: they carry none's key, and never another batch's.
+    const batchLines = logger.lines.filter((line) => line.key === undefined);
+    expect(batchLines.map((line) => line.message)).toEqual(['batch rendered', 'batch rendered']);
+    for (const line of batchLines) expect(line).not.toHaveProperty('correlation_id');
   });
 
   it('measures nothing for a batch that failed, so that its retry does', async () => {

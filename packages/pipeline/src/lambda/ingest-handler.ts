@@ -8,7 +8,7 @@ import { createDynamoIssueRegistry, createDynamoStoryStore, S3DigestSource } fro
 import type { KeyLimits } from '@feedwright/storage/schema';
 import type { S3Event } from 'aws-lambda';
 import { ingestDigestEvent } from '../ingest.ts';
-import { annotationList, type TraceAnnotator } from '../logger.ts';
+import { annotationList, type TraceAnnotator, withCorrelationId } from '../logger.ts';
 import { METRIC_NAMESPACE, METRICS, SERVICE_NAMES } from '../metrics.ts';
 import type { IngestReport } from '../report.ts';
 import { digestEventsOf, isMailKey } from '../s3-events.ts';
@@ -78,10 +78,10 @@ export function createIngestHandler(deps: IngestDependencies): (event: S3Event) 
     for (const digestEvent of events) {
       const { key, sequencer, eventName } = digestEvent;
       // Every line about this digest, in every function, carries its key: one query finds its path.
-      logger.setCorrelationId(key);
+      const log = withCorrelationId(logger, key);
       try {
-        const { report, persisted } = await ingestDigestEvent(digestEvent, services);
-        logger.info('digest processed', {
+        const { report, persisted } = await ingestDigestEvent(digestEvent, { ...services, logger: log });
+        log.info('digest processed', {
           key,
           sequencer,
           eventName,
@@ -97,13 +97,13 @@ export function createIngestHandler(deps: IngestDependencies): (event: S3Event) 
           try {
             await deps.notifier.notify(report);
           } catch (error) {
-            logger.warn('report notification failed', { key, error: error as Error });
+            log.warn('report notification failed', { key, error: error as Error });
             metrics.addMetric(METRICS.ingest.reportNotificationsFailed, MetricUnit.Count, 1);
           }
         }
         countReport(metrics, report);
       } catch (error) {
-        logger.error('digest failed; the event will be retried', {
+        log.error('digest failed; the event will be retried', {
           key,
           sequencer,
           eventName,
@@ -112,7 +112,6 @@ export function createIngestHandler(deps: IngestDependencies): (event: S3Event) 
         failures.push(error);
       }
     }
-    logger.removeKeys(['correlation_id']);
     if (failures.length > 0) {
       throw new IngestFailedError(
         `${failures.length} of ${events.length} digest events failed (see the logged errors); ` +

@@ -15,7 +15,7 @@ import { CloudFrontInvalidator, invalidationPaths } from '@feedwright/storage/cd
 import { liveReportKeyFor } from '@feedwright/storage/schema';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { type DigestLive, digestsLive } from '../freshness.ts';
-import { annotationList, type TraceAnnotator } from '../logger.ts';
+import { annotationList, type TraceAnnotator, withCorrelationId } from '../logger.ts';
 import { METRIC_NAMESPACE, METRICS, SERVICE_NAMES } from '../metrics.ts';
 import { renderPlan } from '../render.ts';
 import { planRender } from '../render-plan.ts';
@@ -156,8 +156,8 @@ export function createRenderHandler(
     }
 
     async function reportLive(live: DigestLive): Promise<void> {
-      logger.setCorrelationId(live.key);
-      logger.info('digest live', { ...live });
+      const log = withCorrelationId(logger, live.key);
+      log.info('digest live', { ...live });
       if (live.freshnessMs !== undefined) {
         metrics.addMetric(names.freshness, MetricUnit.Milliseconds, live.freshnessMs);
       }
@@ -166,10 +166,9 @@ export function createRenderHandler(
           await reports.putReport(deps.incomingBucket, liveReportKeyFor(live.key), live);
         } catch (error) {
           // The site is right; only the status view misses this digest's freshness.
-          logger.warn('live report not written', { key: live.key, error: error as Error });
+          log.warn('live report not written', { key: live.key, error: error as Error });
         }
       }
-      logger.removeKeys(['correlation_id']);
       deps.onLive?.(live);
     }
 
