@@ -49,7 +49,7 @@ describe('feedwright dev records where it listens (.feedwright/endpoints.json)',
     expect(new URL(stack.s3Endpoint).port).not.toBe('4569');
   });
 
-  it('lets publish, withdraw and reconcile find the stack on its ports without a flag', async () => {
+  it('lets publish, status, withdraw and reconcile find the stack on its ports without a flag', async () => {
     // Prepare
     await writeFile(
       join(work.path, 'found.txt'),
@@ -58,6 +58,7 @@ describe('feedwright dev records where it listens (.feedwright/endpoints.json)',
 
     // Act
     const published = await editor('publish', 'found.txt');
+    const shown = await editor('status');
     const reconciled = await editor('reconcile');
     const feed = await (await fetch(new URL('feeds/all/rss.xml', stack.siteUrl))).text();
     const withdrawn = await editor('withdraw', 'found.txt');
@@ -66,6 +67,8 @@ describe('feedwright dev records where it listens (.feedwright/endpoints.json)',
     expect(published.code, published.stderr).toBe(0);
     expect(published.stdout).toContain('found.txt: published: 1 story');
     expect(published.stdout).toContain(`story: ${stack.siteUrl}`);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/^ {2}\S+ {2}digests\/found\.txt {2}published, 1 story/m);
     expect(feed).toContain('Found without flags');
     expect(feed).toContain('rel="hub"');
     // The same site settings as the stack's render, the hub included: nothing to rewrite.

@@ -105,6 +105,27 @@ describe('Operations on the local stack: freshness and feedwright status', { tim
     expect(run.stdout).toMatch(/^ {2}site objects written: [1-9]\d* \(\S/m);
   });
 
+  it('finds the stack on its ports from its data folder alone (feedwright status --data-dir), the flags winning', async () => {
+    // Prepare: the stack listens on free ports, none of them the defaults.
+    await liveReportOf('digests/ops-1.txt');
+    expect(new URL(stack.s3Endpoint).port).not.toBe('4569');
+
+    // Act
+    const found = await runFeedwright('status', '--data-dir', stack.dataDir);
+    const overridden = await runFeedwright(
+      ...['status', '--data-dir', stack.dataDir, '--s3-endpoint', 'http://127.0.0.1:9'],
+    );
+
+    // Assess
+    expect(found.stderr).toBe('');
+    expect(found.code).toBe(0);
+    expect(found.stdout).toMatch(
+      /^ {2}\S+ {2}digests\/ops-1\.txt {2}published, 1 story; live \d+\.\d s after upload$/m,
+    );
+    expect(overridden.code).toBe(1);
+    expect(overridden.stderr).toContain('could not read the local stack at http://127.0.0.1:9 ');
+  });
+
   it('prints the same status as JSON, and names the stack it could not reach', async () => {
     // Act
     const json = await status('--json', '--limit', '1');

@@ -1,5 +1,8 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ReconcileReport } from '@feedwright/pipeline';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../packages/cli/src/command.ts';
 import { parseStatusArguments } from '../../../packages/cli/src/commands/status.ts';
 import {
@@ -268,15 +271,24 @@ describe('Function: sqsQueueGauge', () => {
 });
 
 describe('Function: parseStatusArguments', () => {
-  it('reads the local stack by default and a deployed stack with --aws', () => {
-    expect(parseStatusArguments([])).toEqual({
+  // A data folder with no stack recorded in it: the defaults, whatever runs in the working folder.
+  let empty: string;
+  beforeAll(async () => {
+    empty = await mkdtemp(join(tmpdir(), 'feedwright-status-args-'));
+  });
+  afterAll(async () => {
+    await rm(empty, { recursive: true, force: true });
+  });
+
+  it('reads the local stack by default and a deployed stack with --aws', async () => {
+    expect(await parseStatusArguments(['--data-dir', empty])).toEqual({
       target: 'local',
       s3Endpoint: 'http://127.0.0.1:4569',
       incomingBucket: 'feedwright-incoming',
       limit: 10,
       json: false,
     });
-    expect(parseStatusArguments(['--aws', '--region', 'eu-west-1', '--limit', '3', '--json'])).toEqual({
+    expect(await parseStatusArguments(['--aws', '--region', 'eu-west-1', '--limit', '3', '--json'])).toEqual({
       target: 'aws',
       stackName: 'Feedwright',
       region: 'eu-west-1',
@@ -285,9 +297,52 @@ describe('Function: parseStatusArguments', () => {
     });
   });
 
-  it('refuses flags that do not go together, and a limit that is not a count', () => {
-    expect(() => parseStatusArguments(['--stack-name', 'X'])).toThrow(UsageError);
-    expect(() => parseStatusArguments(['--aws', '--s3-endpoint', 'http://127.0.0.1:1'])).toThrow(UsageError);
-    expect(() => parseStatusArguments(['--limit', '0'])).toThrow(/--limit must be a whole number/);
+  it('reads the endpoints of the dev running on --data-dir, and lets the flags win over them', async () => {
+    // Prepare
+    const dataDir = await mkdtemp(join(tmpdir(), 'feedwright-status-dev-'));
+    const endpoints = { siteUrl: 'http://127.0.0.1:18001/', s3Endpoint: 'http://127.0.0.1:18002' };
+    await writeFile(join(dataDir, 'endpoints.json'), JSON.stringify({ ...endpoints, incomingBucket: 'in' }));
+
+    try {
+      // Act & Assess
+      expect(await parseStatusArguments(['--data-dir', dataDir])).toMatchObject({
+        target: 'local',
+        s3Endpoint: 'http://127.0.0.1:18002',
+        incomingBucket: 'in',
+      });
+      expect(
+        await parseStatusArguments([
+          ...['--data-dir', dataDir, '--s3-endpoint', 'http://127.0.0.1:18003'],
+          ...['--incoming-bucket', 'other'],
+        ]),
+      ).toMatchObject({ s3Endpoint: 'http://127.0.0.1:18003', incomingBucket: 'other' });
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses flags that do not go together, a limit that is not a count, and an endpoints file it cannot read', async () => {
+    // Prepare
+    const damaged = await mkdtemp(join(tmpdir(), 'feedwright-status-damaged-'));
+    await writeFile(join(damaged, 'endpoints.json'), '{"half":');
+
+    try {
+      // Act & Assess
+      await expect(parseStatusArguments(['--stack-name', 'X'])).rejects.toThrow(UsageError);
+      await expect(parseStatusArguments(['--aws', '--s3-endpoint', 'http://127.0.0.1:1'])).rejects.toThrow(
+        UsageError,
+      );
+      await expect(parseStatusArguments(['--aws', '--data-dir', empty])).rejects.toThrow(
+        /--data-dir, --s3-endpoint and --incoming-bucket are for the local stack/,
+      );
+      await expect(parseStatusArguments(['--limit', '0', '--data-dir', empty])).rejects.toThrow(
+        /--limit must be a whole number/,
+      );
+      const refused = parseStatusArguments(['--data-dir', damaged]);
+      await expect(refused).rejects.toThrow(UsageError);
+      await expect(refused).rejects.toThrow(`${join(damaged, 'endpoints.json')}: not the endpoints`);
+    } finally {
+      await rm(damaged, { recursive: true, force: true });
+    }
   });
 });

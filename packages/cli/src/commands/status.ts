@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { LOCAL_DEFAULTS } from '@feedwright/local-stack';
 import { asUsageError, type Command, UsageError } from '../command.ts';
+import { LOCAL_DATA_DIR, runningStack } from '../running-stack.ts';
 import type { StatusReport } from '../status/status.ts';
 
 const LOCAL_HOST = 'http://127.0.0.1';
@@ -17,8 +18,12 @@ Options:
   --aws                    a deployed stack: its outputs are read with CloudFormation DescribeStacks
   --stack-name NAME        with --aws                      default Feedwright
   --region R               with --aws                      default: the AWS SDK's
-  --s3-endpoint URL        the local stack's S3 (s3rver)  default ${LOCAL_HOST}:${LOCAL_DEFAULTS.s3Port}
-  --incoming-bucket NAME   the local stack's incoming bucket  default ${LOCAL_DEFAULTS.incomingBucket}
+  --data-dir DIR           the data folder of the 'feedwright dev' to read: its endpoints are read
+                           from DIR/endpoints.json         default ${LOCAL_DATA_DIR}
+  --s3-endpoint URL        the local stack's S3 (s3rver)
+                                         default the running dev's, else ${LOCAL_HOST}:${LOCAL_DEFAULTS.s3Port}
+  --incoming-bucket NAME   the local stack's incoming bucket
+                                         default the running dev's, else ${LOCAL_DEFAULTS.incomingBucket}
   --limit N                how many digests, newest first  default 10
   --json                   print the status as one JSON object
   -h, --help               show this help
@@ -34,8 +39,11 @@ export type StatusArguments = {
   | { readonly target: 'aws'; readonly stackName: string; readonly region: string | undefined }
 );
 
-/** Reads the flags of `feedwright status`; bad flags throw a UsageError. */
-export function parseStatusArguments(argv: readonly string[]): StatusArguments {
+/**
+ * Reads the flags of `feedwright status`, and for the local stack the endpoints file of the
+ * `feedwright dev` on `--data-dir`; bad flags throw a UsageError.
+ */
+export async function parseStatusArguments(argv: readonly string[]): Promise<StatusArguments> {
   const { values } = asUsageError(() =>
     parseArgs({
       args: [...argv],
@@ -45,6 +53,7 @@ export function parseStatusArguments(argv: readonly string[]): StatusArguments {
         aws: { type: 'boolean' },
         'stack-name': { type: 'string' },
         region: { type: 'string' },
+        'data-dir': { type: 'string' },
         's3-endpoint': { type: 'string' },
         'incoming-bucket': { type: 'string' },
         limit: { type: 'string' },
@@ -58,9 +67,13 @@ export function parseStatusArguments(argv: readonly string[]): StatusArguments {
   }
   const json = values.json === true;
   if (values.aws === true) {
-    if (values['s3-endpoint'] !== undefined || values['incoming-bucket'] !== undefined) {
+    if (
+      values['data-dir'] !== undefined ||
+      values['s3-endpoint'] !== undefined ||
+      values['incoming-bucket'] !== undefined
+    ) {
       throw new UsageError(
-        '--s3-endpoint and --incoming-bucket are for the local stack; --aws reads the stack outputs',
+        '--data-dir, --s3-endpoint and --incoming-bucket are for the local stack; --aws reads the stack outputs',
       );
     }
     return {
@@ -74,12 +87,14 @@ export function parseStatusArguments(argv: readonly string[]): StatusArguments {
   if (values['stack-name'] !== undefined || values.region !== undefined) {
     throw new UsageError('--stack-name and --region need --aws');
   }
-  const s3Endpoint = values['s3-endpoint'] ?? `${LOCAL_HOST}:${LOCAL_DEFAULTS.s3Port}`;
+  // The flags win over what the running stack recorded, which wins over the defaults.
+  const running = await runningStack(values);
+  const s3Endpoint = values['s3-endpoint'] ?? running?.s3Endpoint ?? `${LOCAL_HOST}:${LOCAL_DEFAULTS.s3Port}`;
   asUsageError(() => new URL(s3Endpoint));
   return {
     target: 'local',
     s3Endpoint,
-    incomingBucket: values['incoming-bucket'] ?? LOCAL_DEFAULTS.incomingBucket,
+    incomingBucket: values['incoming-bucket'] ?? running?.incomingBucket ?? LOCAL_DEFAULTS.incomingBucket,
     limit,
     json,
   };
@@ -135,14 +150,14 @@ export const statusCommand: Command = {
   summary: 'the last digests, their outcome and freshness, the failure queues, the last reconcile',
   usage: STATUS_USAGE,
   async run(argv) {
-    const args = parseStatusArguments(argv);
+    const args = await parseStatusArguments(argv);
     let report: StatusReport;
     try {
       report = await readStatus(args);
     } catch (error) {
       const where =
         args.target === 'local'
-          ? `the local stack at ${args.s3Endpoint} (is 'feedwright dev' running? pass --s3-endpoint if it listens elsewhere)`
+          ? `the local stack at ${args.s3Endpoint} (is 'feedwright dev' running? pass its --data-dir, or --s3-endpoint, if it listens elsewhere)`
           : `stack ${args.stackName}`;
       process.stderr.write(
         `feedwright status: could not read ${where}: ${error instanceof Error ? error.message : String(error)}\n`,

@@ -1,12 +1,8 @@
 import { resolveTimeZone } from '@feedwright/digest';
-import {
-  LOCAL_DEFAULTS,
-  type LocalEndpoints,
-  readLocalEndpoints,
-  S3RVER_CREDENTIALS,
-} from '@feedwright/local-stack';
+import { LOCAL_DEFAULTS, type LocalEndpoints, S3RVER_CREDENTIALS } from '@feedwright/local-stack';
 import { asUsageError, UsageError } from '../command.ts';
 import { EXIT_STATUS_HELP, type OptionSpec, parseCommandLine, requireInputs } from '../command-line.ts';
+import { runningStack } from '../running-stack.ts';
 import { HELP_LINE } from '../setting-flags.ts';
 
 /** Where `feedwright publish` and `withdraw` talk to: the local stack's endpoints, or AWS. */
@@ -43,8 +39,6 @@ const LOCAL_SITE = `http://127.0.0.1:${LOCAL_DEFAULTS.sitePort}/`;
 const LOCAL_S3 = `http://127.0.0.1:${LOCAL_DEFAULTS.s3Port}`;
 const LOCAL_DYNAMO = `http://127.0.0.1:${LOCAL_DEFAULTS.dynamoPort}`;
 const DEFAULT_TIMEOUT_S = 60;
-/** Where `feedwright dev` keeps its data, and its endpoints file, by default. */
-const LOCAL_DATA_DIR = '.feedwright';
 
 const TARGET_FLAGS = `  --aws                 talk to AWS: credentials and region from the usual AWS environment
                         or profile; --bucket and --site-url are then required
@@ -151,19 +145,6 @@ export async function parseWithdrawOptions(argv: readonly string[]): Promise<Wit
 }
 
 type Values = Record<string, string | boolean | undefined>;
-
-/**
- * The `feedwright dev` running on this data folder (`--data-dir`, default `.feedwright`), as its
- * endpoints file says; undefined on AWS or when none is recorded.
- */
-async function runningStack(values: Values): Promise<LocalEndpoints | undefined> {
-  if (values.aws === true) return undefined;
-  try {
-    return await readLocalEndpoints(text(values, 'data-dir') ?? LOCAL_DATA_DIR);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
 
 function targetOf(
   values: Values,
