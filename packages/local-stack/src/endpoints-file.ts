@@ -7,7 +7,7 @@ export const ENDPOINTS_FILE = 'endpoints.json';
 
 /**
  * Where a running local stack listens and how it is set up: `feedwright dev` writes it at start and
- * removes it on a clean stop, so that `publish`, `withdraw` and `reconcile` find the stack (on any
+ * removes it on a clean stop, so that `publish`, `withdraw`, `reconcile` and `status` find the stack (on any
  * ports, with its site settings) without flags.
  */
 export interface LocalEndpoints {

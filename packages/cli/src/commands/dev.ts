@@ -64,7 +64,9 @@ export const devCommand: Command = {
     out(`base-url: ${stack.baseUrl}`);
     out(`hub: ${stack.site.hubUrl ?? '(none)'}`);
     out(`samples: ${stack.samples.length === 0 ? '(none)' : stack.samples.join(', ')}`);
-    out(`endpoints: ${join(stack.dataDir, ENDPOINTS_FILE)} (publish, withdraw and reconcile read it)`);
+    out(
+      `endpoints: ${join(stack.dataDir, ENDPOINTS_FILE)} (publish, withdraw, reconcile and status read it)`,
+    );
     out(`publish: npx feedwright publish my-digest.txt${dataDirFlag(stack.dataDir)}`);
     out(`upload: curl -T my-digest.txt ${stack.s3Endpoint}/${stack.incomingBucket}/digests/my-digest.txt`);
     if (stack.smtpPort !== null) {
