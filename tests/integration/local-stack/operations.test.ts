@@ -122,7 +122,7 @@ describe('Operations on the local stack: freshness and feedwright status', { tim
     expect(found.stdout).toMatch(
       /^ {2}\S+ {2}digests\/ops-1\.txt {2}published, 1 story; live \d+\.\d s after upload$/m,
     );
-    expect(overridden.code).toBe(1);
+    expect(overridden.code).toBe(3);
     expect(overridden.stderr).toContain('could not read the local stack at http://127.0.0.1:9 ');
   });
 
@@ -139,7 +139,7 @@ describe('Operations on the local stack: freshness and feedwright status', { tim
       digests: 0,
       counts: { reapplied: 0, withdrawn: 0, deleted: 0 },
     });
-    expect(unreachable.code).toBe(1);
+    expect(unreachable.code).toBe(3);
     expect(unreachable.stderr).toMatch(
       /^feedwright status: could not read the local stack at http:\/\/127\.0\.0\.1:9 \(is 'feedwright dev' running\?/,
     );

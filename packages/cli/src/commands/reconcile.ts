@@ -1,13 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SETTINGS } from '@feedwright/config';
-import {
-  LOCAL_DEFAULTS,
-  type LocalEndpoints,
-  readLocalEndpoints,
-  readStackSettings,
-  s3rverClient,
-  stackSettingsPath,
-} from '@feedwright/local-stack';
+import { LOCAL_DEFAULTS, readStackSettings, s3rverClient, stackSettingsPath } from '@feedwright/local-stack';
 import { parseAllowedSenders, type SenderPolicy } from '@feedwright/mail';
 import { reconcile } from '@feedwright/pipeline';
 import { resolveSiteConfig, type SiteConfig, SiteConfigError } from '@feedwright/site';
@@ -19,6 +12,7 @@ import {
 } from '@feedwright/storage';
 import { type Command, UsageError } from '../command.ts';
 import { EXIT, EXIT_STATUS_HELP, parseCommandLine } from '../command-line.ts';
+import { runningStack } from '../running-stack.ts';
 import { HELP_LINE, readSettingFlags, SITE_FLAGS, settingHelp, settingOptions } from '../setting-flags.ts';
 
 /** The settings `feedwright reconcile` takes as flags: those `feedwright dev` was started with. */
@@ -87,12 +81,7 @@ export async function parseReconcileOptions(argv: readonly string[]): Promise<Re
   });
   const values = parsed as Record<string, string | undefined>;
   // The running `feedwright dev` of this data folder: its endpoints, and the settings it renders with.
-  let running: LocalEndpoints | undefined;
-  try {
-    running = await readLocalEndpoints(values['data-dir'] ?? '.feedwright');
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const running = await runningStack(values);
   const { digestTimezone, maxDigestBytes, allowedSenders, ...siteValues } = readSettingFlags(
     RECONCILE_SETTINGS,
     values,

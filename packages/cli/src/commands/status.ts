@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { LOCAL_DEFAULTS } from '@feedwright/local-stack';
 import { asUsageError, type Command, UsageError } from '../command.ts';
+import { EXIT, EXIT_STATUS_HELP } from '../command-line.ts';
 import { LOCAL_DATA_DIR, runningStack } from '../running-stack.ts';
 import type { StatusReport } from '../status/status.ts';
 
@@ -28,7 +29,7 @@ Options:
   --json                   print the status as one JSON object
   -h, --help               show this help
 
-Exit status: 0 shown; 1 the stack could not be read; 2 wrong options.`;
+${EXIT_STATUS_HELP}`;
 
 /** What `feedwright status` was asked to show. */
 export type StatusArguments = {
@@ -162,7 +163,7 @@ export const statusCommand: Command = {
       process.stderr.write(
         `feedwright status: could not read ${where}: ${error instanceof Error ? error.message : String(error)}\n`,
       );
-      return 1;
+      return EXIT.failed;
     }
     if (args.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -170,6 +171,6 @@ export const statusCommand: Command = {
       const { formatStatus } = await import('../status/status.ts');
       process.stdout.write(`${formatStatus(report).join('\n')}\n`);
     }
-    return 0;
+    return EXIT.ok;
   },
 };
