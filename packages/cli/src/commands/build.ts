@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { SETTINGS } from '@feedwright/config';
-import { type Digest, DigestError, InvalidStoryError } from '@feedwright/digest';
+import { DigestError, InvalidStoryError } from '@feedwright/digest';
 // The index builder alone: the package's root also holds the search-index Lambda and its AWS clients.
 import { openSearchIndexer, SearchIndexError } from '@feedwright/search/build';
 import {
@@ -43,9 +43,6 @@ Settings (docs/operations.md):
 ${settingHelp(BUILD_SETTINGS)}
 
 ${EXIT_STATUS_HELP} A rejected digest makes it 1, once the rest is built.`;
-
-/** Digest files read at once. */
-const READS_IN_FLIGHT = 8;
 
 /** How many files make a build long enough to report progress. */
 const PROGRESS_FROM = 20;
@@ -104,19 +101,10 @@ async function build(options: BuildOptions): Promise<number> {
 
   const digests: NamedDigest[] = [];
   const step = Math.max(1, Math.ceil(files.length / 10));
-  // Several files are read at once (each read waits on the disk), and taken in the order given.
-  const reads: Array<Promise<Digest>> = [];
-  const readAhead = (index: number): void => {
-    const file = files[index];
-    if (file === undefined || reads[index] !== undefined) return;
-    const read = readDigestFile(file, { maxBytes: options.maxBytes, timezone: options.timezone });
-    read.catch(() => undefined); // awaited in order below
-    reads[index] = read;
-  };
   for (const [index, file] of files.entries()) {
-    for (let ahead = index; ahead < index + READS_IN_FLIGHT; ahead += 1) readAhead(ahead);
     try {
-      digests.push({ name: file, digest: await (reads[index] as Promise<Digest>) });
+      const digest = await readDigestFile(file, { maxBytes: options.maxBytes, timezone: options.timezone });
+      digests.push({ name: file, digest });
     } catch (error) {
       rejected += 1;
       say(`feedwright: ${file}: ${rejectionReason(error)}`);
