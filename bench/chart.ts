@@ -79,7 +79,7 @@ export const PANELS: readonly Panel[] = [
   },
   { title: 'build, 1k digests', unit: 's', target: 4, better: 'lower', value: (f) => at(f, 'build_1k_s') },
   {
-    title: 'hugo + pagefind ÷ feedwright build, same site',
+    title: 'hugo + pagefind ÷ our build',
     unit: '×',
     target: 1,
     better: 'higher',
