@@ -65,8 +65,9 @@ export async function readDigestBytes(
     let length = 0;
     for (;;) {
       if (length === buffer.length) {
-        // The file grew after stat but is still within the limit: room for the rest.
-        const larger = new Uint8Array(buffer.length + 64 * 1024);
+        // The file grew after stat but is still within the limit: room for the rest, up to the limit
+        // and the byte that tells it is over.
+        const larger = new Uint8Array(Math.min(buffer.length * 2, maxBytes + 1));
         larger.set(buffer);
         buffer = larger;
       }
