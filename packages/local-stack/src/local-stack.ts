@@ -374,7 +374,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const result = await reconcile(reconcileServices);
       log(
         `reconcile: ${result.digests} digests, re-applied ${result.reapplied.length}, withdrew ` +
-          `${result.withdrawn.length}; site: wrote ${result.written.length}, deleted ${result.deleted.length}`,
+          `${result.withdrawn.length}; site: wrote ${result.written.length}, deleted ${result.deleted.length}` +
+          (result.firstSite ? ' (the first site: no digest yet)' : ''),
       );
       return result;
     };

@@ -87,6 +87,12 @@ export interface ReconcileResult {
   readonly written: readonly string[];
   readonly deleted: readonly string[];
   readonly unchanged: number;
+  /**
+   * The run wrote the first site of a stack that has no digest yet (its front page, empty feeds…) into a
+   * bucket that held none of those objects, and changed nothing else: a new stack's start, not a
+   * repair. Nothing had been lost, so the repairs counted for the alarm leave these writes out.
+   */
+  readonly firstSite: boolean;
 }
 
 /**
@@ -109,6 +115,8 @@ export interface ReconcileReport {
   readonly withdrawn: readonly string[];
   readonly written: readonly string[];
   readonly deleted: readonly string[];
+  /** See {@link ReconcileResult.firstSite}; absent in the reports of earlier versions. */
+  readonly firstSite?: boolean;
 }
 
 /** A log line and a report name at most this many repaired digests and objects of each kind. */
@@ -216,7 +224,12 @@ export async function reconcile(services: ReconcileServices): Promise<ReconcileR
   const site = await reconcileSite(services, live, records);
   const changed = [...site.written, ...site.deleted];
   if (services.cdn !== undefined && changed.length > 0) await services.cdn.invalidate(changed);
-  const result: ReconcileResult = { digests: objects.size, reapplied, withdrawn, ...site };
+  const { present: alreadyThere, ...siteResult } = site;
+  const firstSite =
+    objects.size === 0 &&
+    reapplied.length + withdrawn.length + site.deleted.length + alreadyThere === 0 &&
+    site.written.length > 0;
+  const result: ReconcileResult = { digests: objects.size, reapplied, withdrawn, ...siteResult, firstSite };
   const report = reconcileReport(result, startedAt, (services.now?.() ?? new Date()).toISOString());
   // A repair means something upstream went wrong: the line names what was repaired, for the alarm's reader.
   services.logger?.info('reconciled', {
@@ -226,6 +239,7 @@ export async function reconcile(services: ReconcileServices): Promise<ReconcileR
     withdrawnDigests: report.withdrawn,
     written: report.written,
     deleted: report.deleted,
+    firstSite: report.firstSite,
   });
   await services.source.putReport(bucket, RECONCILE_REPORT_KEY, report);
   return result;
@@ -248,6 +262,7 @@ function reconcileReport(result: ReconcileResult, startedAt: string, finishedAt:
     withdrawn: named(result.withdrawn),
     written: named(result.written),
     deleted: named(result.deleted),
+    firstSite: result.firstSite,
   };
 }
 
@@ -289,7 +304,7 @@ async function reconcileSite(
   services: ReconcileServices,
   live: readonly LiveStory[],
   records: ReadonlyMap<string, readonly IssueRecord[]>,
-): Promise<Pick<ReconcileResult, 'written' | 'deleted' | 'unchanged'>> {
+): Promise<Pick<ReconcileResult, 'written' | 'deleted' | 'unchanged'> & { readonly present: number }> {
   const stories = live.map((entry) => entry.story);
   const issues = [...records.values()].flatMap((month) => issuesOfRecords(month));
   const wanted = [
@@ -299,8 +314,11 @@ async function reconcileSite(
   const listed = new Map((await services.site.list()).map((object) => [object.key, object.eTag]));
   const written: string[] = [];
   let unchanged = 0;
+  // How many of the site's objects were there already, whatever their bytes.
+  let present = 0;
   for (const file of wanted) {
     const eTag = listed.get(file.path);
+    if (eTag !== undefined) present += 1;
     // The listing's ETag is the body's MD5; headers are checked by putIfChanged only when the body differs.
     if (eTag !== undefined && eTag === md5(file.body)) {
       unchanged += 1;
@@ -319,7 +337,7 @@ async function reconcileSite(
     if (result === 'deleted') deleted.push(path);
     else if (result === 'foreign') unchanged += 1;
   }
-  return { written, deleted, unchanged };
+  return { written, deleted, unchanged, present };
 }
 
 /**

@@ -180,6 +180,24 @@ describe('Function: formatStatus', () => {
     ]);
   });
 
+  it("says a new stack's first site was written, not repaired", () => {
+    const lines = formatStatus({
+      digests: [],
+      reconcile: {
+        ...RECONCILE,
+        digests: 0,
+        counts: { reapplied: 0, withdrawn: 0, written: 13, deleted: 0 },
+        reapplied: [],
+        written: ['index.html', 'feeds.opml'],
+        firstSite: true,
+      },
+    });
+    expect(lines.at(-1)).toBe(
+      'Last reconcile: 2026-01-02T03:00:02.000Z, 0 digests, wrote the first site (13 objects: no digest yet)',
+    );
+    expect(lines.join('\n')).not.toContain('REPAIRED');
+  });
+
   it('shows a key or reason with terminal control characters escaped, never interpreted', () => {
     const [, line] = formatStatus({
       digests: [

@@ -74,6 +74,39 @@ describe('Function: reconcile', () => {
       withdrawn: ['digests/gone.txt'],
     });
     expect(result.deleted).toContain('stories/stale.html');
+    expect(result.firstSite).toBe(false);
+    expect(bodies(site)).toEqual(expectedSite(source));
+  });
+
+  it("writes a new stack's first site as such, not as a repair; an object of it lost later is a repair", async () => {
+    // Prepare: no digest, an empty table and an empty site bucket
+    const { site, services } = fixture();
+
+    // Act
+    const first = await reconcile(services);
+    const again = await reconcile(services);
+    site.files.delete('index.html');
+    const afterLoss = await reconcile(services);
+
+    // Assess
+    expect(first).toMatchObject({ digests: 0, reapplied: [], withdrawn: [], deleted: [], firstSite: true });
+    expect(first.written).toEqual(expect.arrayContaining(['index.html', 'feeds.opml', 'feeds/all/atom.xml']));
+    expect(again).toMatchObject({ written: [], deleted: [], firstSite: false });
+    expect(afterLoss).toMatchObject({ written: ['index.html'], deleted: [], firstSite: false });
+  });
+
+  it('repairs an empty site bucket of a stack that has digests: no first site', async () => {
+    // Prepare: a digest applied, its site never written (the render lost)
+    const { source, site, services } = fixture();
+    source.put(BUCKET, 'digests/kept.txt', digestText('Law', 'A court rules', 'Kept.'));
+    await ingestDigestEvent(created('digests/kept.txt'), services);
+
+    // Act
+    const result = await reconcile(services);
+
+    // Assess
+    expect(result).toMatchObject({ digests: 1, firstSite: false });
+    expect(result.written).toContain('index.html');
     expect(bodies(site)).toEqual(expectedSite(source));
   });
 

@@ -184,7 +184,7 @@ export const reconcileCommand: Command = {
       out(
         `reconciled: ${result.digests} digests; re-applied ${result.reapplied.length}, withdrew ` +
           `${result.withdrawn.length}; site: wrote ${result.written.length}, deleted ${result.deleted.length}, ` +
-          `unchanged ${result.unchanged}`,
+          `unchanged ${result.unchanged}${result.firstSite ? ' (the first site: no digest yet)' : ''}`,
       );
       return EXIT.ok;
     } catch (error) {

@@ -80,7 +80,9 @@ export function createReconcileHandler(deps: ReconcileDependencies): () => Promi
     const names = METRICS.reconcile;
     metrics.addMetric(names.digestsReapplied, MetricUnit.Count, result.reapplied.length);
     metrics.addMetric(names.digestsWithdrawnByReconcile, MetricUnit.Count, result.withdrawn.length);
-    metrics.addMetric(names.objectsRepaired, MetricUnit.Count, result.written.length + result.deleted.length);
+    // A new stack's first site is no repair: nothing was lost (see ReconcileResult.firstSite).
+    const repairedObjects = result.firstSite ? 0 : result.written.length + result.deleted.length;
+    metrics.addMetric(names.objectsRepaired, MetricUnit.Count, repairedObjects);
     return result;
   };
 }
