@@ -23,7 +23,6 @@ import {
   type StoryStore,
 } from '@feedwright/storage';
 import { BUCKET_PREFIXES, type KeyLimits, RECONCILE_REPORT_KEY } from '@feedwright/storage/schema';
-import { ingestDigestEvent } from './ingest.ts';
 import type { PipelineLogger } from './logger.ts';
 import { issuesOfRecords } from './render-issues.ts';
 import type { IngestReport } from './report.ts';
@@ -197,6 +196,8 @@ export async function reconcile(services: ReconcileServices): Promise<ReconcileR
       // As S3's event would: the report names the version it is about, which `publish` waits for.
       ...(eTag === undefined ? {} : { eTag }),
     };
+    // Loaded for a digest to apply or withdraw only: most runs find none, and need no digest parser.
+    const { ingestDigestEvent } = await import('./ingest.ts');
     const { report } = await ingestDigestEvent(event, {
       source,
       stories,
