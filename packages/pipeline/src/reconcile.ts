@@ -226,6 +226,8 @@ export async function reconcile(services: ReconcileServices): Promise<ReconcileR
   const changed = [...site.written, ...site.deleted];
   if (services.cdn !== undefined && changed.length > 0) await services.cdn.invalidate(changed);
   const { present: alreadyThere, ...siteResult } = site;
+  // No digest, and none of the site's objects there before: a new stack's front page and empty feeds,
+  // written for the first time. Nothing was lost, so it is not a repair.
   const firstSite =
     objects.size === 0 &&
     reapplied.length + withdrawn.length + site.deleted.length + alreadyThere === 0 &&
