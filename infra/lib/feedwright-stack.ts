@@ -299,6 +299,11 @@ export class FeedwrightStack extends Stack {
         'Repairs any divergence of table and site from the incoming bucket now (it also runs on its schedule)',
       ],
       [
+        'SearchIndexCommand',
+        `aws lambda invoke --function-name ${this.searchIndex.fn.function.functionName} --payload '{}' --cli-binary-format raw-in-base64-out --cli-read-timeout 0 /dev/stdout`,
+        "Rebuilds the search index from every live story now (it also follows the table's changes)",
+      ],
+      [
         'IngestFailureQueueUrl',
         this.ingestFailures.queue.queueUrl,
         "Ingest's S3 events that failed every retry",

@@ -860,7 +860,7 @@ describe('FeedwrightStack: alarms', () => {
 });
 
 describe('FeedwrightStack: outputs', () => {
-  it('gives the site URL, the buckets, the upload command and the failure queues', () => {
+  it('gives the site URL, the buckets, the upload command, the failure queues and the search index rebuild', () => {
     // Prepare
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
 
@@ -875,6 +875,7 @@ describe('FeedwrightStack: outputs', () => {
         'RenderFailureQueueUrl',
         'IngestRedriveCommand',
         'RenderRedriveCommand',
+        'SearchIndexCommand',
       ]),
     );
     template.hasOutput('SiteUrl', {
@@ -892,6 +893,18 @@ describe('FeedwrightStack: outputs', () => {
     });
     template.hasOutput('IngestFailureQueueUrl', { Value: { Ref: logicalId(stack.ingestFailures.queue) } });
     template.hasOutput('RenderFailureQueueUrl', { Value: { Ref: logicalId(stack.renderFailures.queue) } });
+    template.hasOutput('SearchIndexCommand', {
+      Value: {
+        'Fn::Join': [
+          '',
+          [
+            'aws lambda invoke --function-name ',
+            { Ref: logicalId(stack.searchIndex.fn.function) },
+            " --payload '{}' --cli-binary-format raw-in-base64-out --cli-read-timeout 0 /dev/stdout",
+          ],
+        ],
+      },
+    });
     template.hasOutput('IngestRedriveCommand', {
       Value: {
         'Fn::Join': [
