@@ -57,7 +57,7 @@ function s3Record(
 }
 
 /** Quiet Powertools instances: tests assert on behaviour, not on log lines. */
-function quiet(serviceName: string): { logger: Logger; metrics: Metrics } {
+export function quiet(serviceName: string): { logger: Logger; metrics: Metrics } {
   return {
     logger: new Logger({ serviceName, logLevel: 'SILENT' }),
     metrics: new Metrics({

@@ -1,16 +1,7 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { createReconcileHandler } from '@feedwright/pipeline/reconcile-handler';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BASE_URL, INCOMING, type Pipeline, SITE, startPipeline } from './harness.ts';
-
-const silent = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
+import { BASE_URL, INCOMING, type Pipeline, quiet, SITE, startPipeline } from './harness.ts';
 
 describe('Reconcile handler: the repairs it counts for the alarm', () => {
   let pipeline: Pipeline;
@@ -25,11 +16,7 @@ describe('Reconcile handler: the repairs it counts for the alarm', () => {
 
   /** One reconcile run by the Lambda adapter, and the metrics it recorded. */
   const reconcileOnce = async () => {
-    const metrics = new Metrics({
-      namespace: 'feedwright',
-      serviceName: 'feedwright-reconcile',
-      logger: silent,
-    });
+    const { logger, metrics } = quiet('feedwright-reconcile');
     const result = await createReconcileHandler({
       s3: pipeline.s3,
       dynamo: pipeline.dynamo,
@@ -37,7 +24,7 @@ describe('Reconcile handler: the repairs it counts for the alarm', () => {
       incomingBucket: INCOMING,
       siteBucket: SITE,
       site: { baseUrl: BASE_URL },
-      logger: new Logger({ serviceName: 'feedwright-reconcile', logLevel: 'SILENT' }),
+      logger,
       metrics,
     })();
     return { result, emf: metrics.serializeMetrics() };

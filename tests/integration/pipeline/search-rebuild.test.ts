@@ -1,18 +1,10 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { createSearchIndexHandler } from '@feedwright/search';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SEED, SEED_STORIES } from './digests.ts';
-import { BASE_URL, type Pipeline, SITE, startPipeline } from './harness.ts';
+import { BASE_URL, type Pipeline, quiet, SITE, startPipeline } from './harness.ts';
 
-const silent = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
 const ENTRY = 'pagefind/pagefind-entry.json';
 
 describe('Search-index handler: a rebuild by hand', () => {
@@ -35,12 +27,7 @@ describe('Search-index handler: a rebuild by hand', () => {
       tableName: pipeline.emulators.tableName,
       siteBucket: SITE,
       site: { baseUrl: BASE_URL },
-      logger: new Logger({ serviceName: 'feedwright-search-index', logLevel: 'SILENT' }),
-      metrics: new Metrics({
-        namespace: 'feedwright',
-        serviceName: 'feedwright-search-index',
-        logger: silent,
-      }),
+      ...quiet('feedwright-search-index'),
     });
     await rebuild({} as DynamoDBStreamEvent);
     await pipeline.s3.send(new DeleteObjectCommand({ Bucket: SITE, Key: ENTRY }));
