@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleHandler, coldInitMs, emptyModule, HANDLERS } from './bundles.ts';
 import { appendHistory } from './history.ts';
-import { round } from './measure.ts';
+import { round, whenProcessIdle } from './measure.ts';
 
 // The handlers' own logs and metric lines would drown the table; the local stack is quiet too.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
@@ -139,7 +139,6 @@ async function main(): Promise<void> {
     progress('feedwright build of 1,000 digests over 1,000 days…');
     const thousand = await writeCorpusOverDays(corpus, 1_000, work);
     // The builds run in processes of their own, on the same two cores as this one's leftovers.
-    const { whenProcessIdle } = await import('./measure.ts');
     await whenProcessIdle();
     const build1k = await buildSeconds(root, thousand);
     const { searchIndexSeconds } = await import('./search.ts');
