@@ -11,9 +11,21 @@ import {
 import { TableIssueRegistry, TableStoryStore } from '@feedwright/storage';
 import { MemoryItemTable, type MemorySiteStore } from '@feedwright/testing';
 import { expect } from 'vitest';
+import { digestStories } from '../storage/stories.ts';
 
 /** The site settings the render tests with the archive use unless they say otherwise. */
 export const archiveConfig: SiteConfig = resolveSiteConfig({ baseUrl: 'https://feeds.example.com/' });
+
+/** Digests of three months, as both render tests with the archive publish them. */
+export const november = digestStories('2020-11-20', [
+  { id: 'nickel', topic: 'Metals', topicSlug: 'metals' },
+  { id: 'fund', topic: 'Investment', topicSlug: 'investment' },
+]);
+export const december = digestStories('2020-12-01', [
+  { id: 'law', topic: 'Personal data', topicSlug: 'personal-data' },
+  { id: 'banks', topic: 'Metals', topicSlug: 'metals' },
+]);
+export const january = digestStories('2021-01-03', [{ id: 'zinc', topic: 'Metals', topicSlug: 'metals' }]);
 
 /** A digest as the issue registry records it. */
 export interface TestDigest {

@@ -13,8 +13,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { digestStories } from '../storage/stories.ts';
 import {
   archiveConfig,
+  december,
   digestOf,
   expectSameAsBuild,
+  january,
+  november,
   PublishedDigests,
   planFor,
   type TestDigest,
@@ -26,15 +29,6 @@ const october = digestStories('2020-10-05', [
   { id: 'copper', topic: 'Metals', topicSlug: 'metals' },
   { id: 'qdlp', topic: 'Investment', topicSlug: 'investment' },
 ]);
-const november = digestStories('2020-11-20', [
-  { id: 'nickel', topic: 'Metals', topicSlug: 'metals' },
-  { id: 'fund', topic: 'Investment', topicSlug: 'investment' },
-]);
-const december = digestStories('2020-12-01', [
-  { id: 'law', topic: 'Personal data', topicSlug: 'personal-data' },
-  { id: 'banks', topic: 'Metals', topicSlug: 'metals' },
-]);
-const january = digestStories('2021-01-03', [{ id: 'zinc', topic: 'Metals', topicSlug: 'metals' }]);
 const backfill = digestStories('2019-06-01', [{ id: 'tin', topic: 'Metals', topicSlug: 'metals' }]);
 
 /** A site store that records the paths it wrote or deleted, new objects too. */

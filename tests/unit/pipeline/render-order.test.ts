@@ -14,8 +14,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { digestStories } from '../storage/stories.ts';
 import {
   archiveConfig,
+  december,
   digestOf,
   expectSameAsBuild as expectSameAsBuildOf,
+  january,
+  november,
   PublishedDigests,
   planFor,
   type TestDigest,
@@ -28,16 +31,7 @@ const small: SiteConfig = resolveSiteConfig({ baseUrl: BASE_URL, maxFeedBytes: 8
 
 const SUBSCRIPTION_FEED = /^feeds\/[^/]+\/(rss\.xml|atom\.xml|feed\.json)$/;
 
-const november = digestStories('2020-11-20', [
-  { id: 'nickel', topic: 'Metals', topicSlug: 'metals' },
-  { id: 'fund', topic: 'Investment', topicSlug: 'investment' },
-]);
-const december = digestStories('2020-12-01', [
-  { id: 'law', topic: 'Personal data', topicSlug: 'personal-data' },
-  { id: 'banks', topic: 'Metals', topicSlug: 'metals' },
-]);
 const laterDecember = digestStories('2020-12-15', [{ id: 'cobalt', topic: 'Metals', topicSlug: 'metals' }]);
-const january = digestStories('2021-01-03', [{ id: 'zinc', topic: 'Metals', topicSlug: 'metals' }]);
 const crowded = digestStories(
   '2020-12-02',
   Array.from({ length: 8 }, (_, index) => ({
