@@ -208,14 +208,14 @@ export function formatStatus(report: StatusReport): string[] {
     lines.push('Last reconcile: none reported yet.');
   } else {
     const { counts } = last;
-    const repaired =
-      last.firstSite === true ? 0 : counts.reapplied + counts.withdrawn + counts.written + counts.deleted;
-    const outcome =
-      last.firstSite === true
-        ? `wrote the first site (${counts.written} objects: no digest yet)`
-        : repaired === 0
-          ? 'nothing to repair'
-          : `REPAIRED ${repaired}:`;
+    // A new stack's first site is no repair (reports of earlier versions have no firstSite).
+    const firstSite = last.firstSite === true;
+    const repaired = firstSite ? 0 : counts.reapplied + counts.withdrawn + counts.written + counts.deleted;
+    const outcome = firstSite
+      ? `wrote the first site (${counts.written} objects: no digest yet)`
+      : repaired === 0
+        ? 'nothing to repair'
+        : `REPAIRED ${repaired}:`;
     lines.push(`Last reconcile: ${last.finishedAt}, ${last.digests} digests, ${outcome}`);
     if (repaired > 0) {
       lines.push(`  digests re-applied: ${counts.reapplied}${namesOf(last.reapplied, counts.reapplied)}`);
