@@ -10,10 +10,9 @@ export default defineConfig({
     // loaded 2-core machine, where the emulator-backed tests run 3-4 times slower than alone.
     testTimeout: 90_000,
     hookTimeout: 120_000,
-    // The CLI's S3 client now and then meets a reset connection from s3rver while several stacks run
-    // at once (ECONNRESET through all of its retries, a few times in hundreds of runs, in the publish
-    // tests); a failing test is run once more before it counts as failed. A test that passed only on
-    // its retry shows as such in the report (flaky), to be looked into, not ignored.
+    // A failing test is run once more before it counts as failed, so that one stall of a loaded machine
+    // does not fail the run; the summary names every test that passed only when run again (flaky), to be
+    // looked into. A test must therefore leave nothing behind that a second run of it trips over.
     retry: 1,
   },
 });

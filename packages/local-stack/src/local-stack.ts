@@ -35,7 +35,7 @@ import type { LocalFunction } from './lambda-context.ts';
 import { createTable } from './provision.ts';
 import { createSequencer, isIngestedObject, type ObjectChange, toS3EventRecord } from './s3-notifications.ts';
 import { S3RVER_KEY_LIMITS } from './s3rver-keys.ts';
-import { repairS3rverData } from './s3rver-repair.ts';
+import { type RepairedObject, repairS3rverData } from './s3rver-repair.ts';
 import { DebouncedIndexer } from './search-indexer.ts';
 import { startSiteServer } from './site-server.ts';
 import { startSmtpInbox } from './smtp-inbox.ts';
@@ -188,6 +188,13 @@ export interface LocalStack {
 /** What the inbox uploaded (file name and SHA-256), in the data dir: see `openUploadLedger`. */
 const INBOX_LEDGER = 'inbox-uploads.json';
 
+/** How the start-up line names each repair of the local S3's files. */
+const REPAIR_WORDS: Record<RepairedObject['action'], string> = {
+  removed: 'removed half-written object',
+  'md5-dropped': 'dropped bad MD5 of',
+  'partial-removed': 'removed the files of a write a stop cut off:',
+};
+
 const REGION = 'us-east-1';
 const ACCOUNT_ID = '123456789012';
 const INGEST_FUNCTION: LocalFunction = {
@@ -224,9 +231,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     // Before s3rver reads them: files a hard stop cut off would fail every request for their keys.
     for (const repaired of await repairS3rverData(join(dataDir, 's3'))) {
-      log(
-        `repair: ${repaired.action === 'removed' ? 'removed half-written object' : 'dropped bad MD5 of'} ${repaired.path}`,
-      );
+      log(`repair: ${REPAIR_WORDS[repaired.action]} ${repaired.path}`);
     }
     const s3Emulator = await startS3EmulatorThread({
       host,

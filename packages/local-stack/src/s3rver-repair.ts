@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
+import { PARTIAL_PREFIX } from './s3rver-replace.ts';
 
 /** s3rver keeps each object as `<key>._S3rver_object`, its metadata in `<key>._S3rver_metadata.json`. */
 const METADATA_SUFFIX = '._S3rver_metadata.json';
@@ -12,7 +13,7 @@ const MD5_SUFFIX = '._S3rver_object.md5';
 export interface RepairedObject {
   /** `bucket/key`. */
   readonly path: string;
-  readonly action: 'removed' | 'md5-dropped';
+  readonly action: 'removed' | 'md5-dropped' | 'partial-removed';
 }
 
 /**
@@ -21,17 +22,23 @@ export interface RepairedObject {
  *   answer. Every request for the key, and every listing of its bucket, fails with `UnknownError`
  *   until the files are gone, so the object is removed (object, MD5 and metadata); reconcile then
  *   withdraws a digest it was, or rewrites a site file it was.
- * - an object whose bytes do not hash to its recorded MD5: s3rver writes the MD5 and the metadata
- *   before the bytes are all on disk, so a stop mid-PUT leaves a short file that s3rver would serve
- *   with the whole object's ETag. Removed too: reconcile rewrites a site file, and a digest cut short
+ * - an object whose bytes do not hash to its recorded MD5: s3rver by itself writes the MD5 and the
+ *   metadata before the bytes are all on disk, so a stop mid-PUT left a short file that s3rver would
+ *   serve with the whole object's ETag (data written before `replaceObjectsWhole`; since, only a stop
+ *   between the renames that replace an object). Removed too: reconcile rewrites a site file, and a digest cut short
  *   was never accepted (its client got no answer).
  * - an MD5 file that is not 32 hex digits: dropped, s3rver recomputes it from the object.
+ * - a `.~partial-` file: a write stopped before it replaced its object (see `replaceObjectsWhole`),
+ *   whose client got no answer; the object it was to replace is whole. Removed.
  */
 export async function repairS3rverData(directory: string): Promise<RepairedObject[]> {
   const repaired: RepairedObject[] = [];
   const removed = new Set<string>();
   for (const file of await filesUnder(directory)) {
-    if (file.endsWith(METADATA_SUFFIX)) {
+    if (basename(file).startsWith(PARTIAL_PREFIX)) {
+      await rm(file, { force: true });
+      repaired.push({ path: relative(directory, file), action: 'partial-removed' });
+    } else if (file.endsWith(METADATA_SUFFIX)) {
       const base = file.slice(0, -METADATA_SUFFIX.length);
       if ((await readable(file)) && (await wholeObject(base))) continue;
       await Promise.all(

@@ -1,6 +1,7 @@
 import { type Dirent, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { replaceObjectsWhole } from './s3rver-replace.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -24,6 +25,7 @@ const passThrough = () => ({
 export function applyS3rverShims(): void {
   allowS3rverContinuationTokens();
   listInKeyOrder();
+  replaceObjectsWhole();
 }
 
 /** s3rver's `walk` (lib/utils.js), whose file store destructures it when it loads. */

@@ -306,7 +306,7 @@ describe('Command: feedwright dev --allowed-senders, mailed a message with two F
 
   beforeAll(async () => {
     work = await tempDir('feedwright-mail-dev-');
-    await mkdir(join(work.path, 'digests'));
+    await mkdir(join(work.path, 'digests'), { recursive: true });
     child = spawn(
       FEEDWRIGHT_BIN,
       [

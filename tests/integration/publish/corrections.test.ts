@@ -62,7 +62,7 @@ describe('feedwright publish: an editor’s corrections', { timeout: 180_000 }, 
 
   it('a corrected copy under a new name: the dry run predicts ingest’s counts, and publish says at once which digest gives the text and what to do', async () => {
     // Prepare
-    await mkdir(join(work.path, 'weekly'));
+    await mkdir(join(work.path, 'weekly'), { recursive: true });
     const first = join(work.path, 'weekly', 'weekly-2024-05-07.txt');
     const copy = join(work.path, 'weekly', 'weekly-2024-05-07v2.txt');
     await writeFile(first, weeklyText());

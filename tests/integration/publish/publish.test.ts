@@ -82,7 +82,7 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
     // Prepare
     const edited = join(work.path, 'edited', SAMPLE);
     const { mkdir, readFile } = await import('node:fs/promises');
-    await mkdir(join(work.path, 'edited'));
+    await mkdir(join(work.path, 'edited'), { recursive: true });
     const text = await readFile(join(SAMPLE_DIGESTS, SAMPLE), 'utf8');
     const paragraph = 'China is moving closer';
     expect(text).toContain(paragraph);
@@ -109,7 +109,7 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
     // Prepare
     const bad = join(work.path, 'bad', SAMPLE);
     const { mkdir } = await import('node:fs/promises');
-    await mkdir(join(work.path, 'bad'));
+    await mkdir(join(work.path, 'bad'), { recursive: true });
     await writeFile(bad, 'no date line here\n\nnor any section\n');
     // The edit above returned once its story was served; the rest of its render may still be going.
     await stack.whenIdle();
@@ -130,7 +130,7 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
     // Prepare: the live version is the sample (the refused upload above never replaced it).
     await feedwright('publish', join(SAMPLE_DIGESTS, SAMPLE));
     const { mkdir, readFile } = await import('node:fs/promises');
-    await mkdir(join(work.path, 'dry'));
+    await mkdir(join(work.path, 'dry'), { recursive: true });
     const draft = join(work.path, 'dry', SAMPLE);
     const text = await readFile(join(SAMPLE_DIGESTS, SAMPLE), 'utf8');
     await writeFile(draft, text.replace('China is moving closer', 'China moved closer'));
@@ -164,12 +164,12 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
   it('--dry-run shows a rejection with exit 1, and the stories a shorter version would withdraw', async () => {
     // Prepare
     const { mkdir } = await import('node:fs/promises');
-    await mkdir(join(work.path, 'dry2'));
+    await mkdir(join(work.path, 'dry2'), { recursive: true });
     const one = join(work.path, 'dry2', 'one.txt');
     await writeFile(one, digestText({ date: 'Jan 06, 2021', title: 'Story one' }));
     await feedwright('publish', one);
     const replaced = join(work.path, 'dry2', 'one-replaced', 'one.txt');
-    await mkdir(join(work.path, 'dry2', 'one-replaced'));
+    await mkdir(join(work.path, 'dry2', 'one-replaced'), { recursive: true });
     await writeFile(
       replaced,
       digestText({ date: 'Jan 06, 2021', title: 'Story two', paragraph: 'Quite another story altogether.' }),
@@ -190,7 +190,7 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
   it('withdraws a digest by file name and returns once its stories are gone from the site', async () => {
     // Prepare
     const { mkdir } = await import('node:fs/promises');
-    await mkdir(join(work.path, 'gone'));
+    await mkdir(join(work.path, 'gone'), { recursive: true });
     const file = join(work.path, 'gone', 'to-withdraw.txt');
     await writeFile(file, digestText({ date: 'Jan 07, 2021', title: 'Soon withdrawn' }));
     const published = await feedwright('publish', file);
@@ -214,7 +214,7 @@ describe('feedwright publish / withdraw against the local stack', { timeout: 120
   it('publishes many files with one summary line', async () => {
     // Prepare
     const { mkdir } = await import('node:fs/promises');
-    await mkdir(join(work.path, 'many'));
+    await mkdir(join(work.path, 'many'), { recursive: true });
     const files = await Promise.all(
       [1, 2, 3, 4, 5].map(async (n) => {
         const file = join(work.path, 'many', `many-${n}.txt`);

@@ -74,6 +74,25 @@ describe('Function: repairS3rverData', () => {
     expect(await readdir(join(directory, 'bucket'))).not.toContain('index.html._S3rver_object.md5');
   });
 
+  it('removes the files of a write a hard stop cut off before it replaced its object, which stays whole', async () => {
+    // Prepare: the new version's bytes were on disk, its metadata not yet.
+    await object('feeds/all/rss.xml', '{"content-type":"application/rss+xml"}');
+    await writeFile(join(directory, 'bucket', 'feeds', 'all', '.~partial-0a1b2c3d4e5f-object'), 'new body');
+
+    // Act
+    const repaired = await repairS3rverData(directory);
+
+    // Assess
+    expect(repaired).toEqual([
+      { path: join('bucket', 'feeds', 'all', '.~partial-0a1b2c3d4e5f-object'), action: 'partial-removed' },
+    ]);
+    expect((await readdir(join(directory, 'bucket', 'feeds', 'all'))).sort()).toEqual([
+      'rss.xml._S3rver_metadata.json',
+      'rss.xml._S3rver_object',
+      'rss.xml._S3rver_object.md5',
+    ]);
+  });
+
   it('finds nothing to repair in a missing directory', async () => {
     expect(await repairS3rverData(join(directory, 'absent'))).toEqual([]);
   });

@@ -51,13 +51,30 @@ export async function readReport(
   target: EditorTarget,
   key: string,
 ): Promise<IngestReport | undefined> {
+  let text: string;
   try {
     const object = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: reportKeyFor(key) }));
-    return JSON.parse((await object.Body?.transformToString('utf8')) ?? 'null') as IngestReport;
+    text = (await readBody(object.Body)) ?? '';
   } catch (error) {
-    // A report being replaced can read as cut-off JSON on an emulator: not there yet, ask again.
-    if ((error as { name?: string }).name === 'NoSuchKey' || error instanceof SyntaxError) return undefined;
+    if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
     throw describeAwsFailure(error, 'S3', target.s3Endpoint);
+  }
+  try {
+    return JSON.parse(text) as IngestReport;
+  } catch {
+    return undefined; // cut short (see readBody): ask again
+  }
+}
+
+/**
+ * The body's text, or undefined when its connection was cut while it streamed: the SDK retries a
+ * request only until its answer's headers, so the poll that asked reads again at its next turn.
+ */
+async function readBody(body: { transformToString(encoding?: string): Promise<string> } | undefined) {
+  try {
+    return await body?.transformToString('utf8');
+  } catch {
+    return undefined;
   }
 }
 
