@@ -1,10 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 
 const require = createRequire(import.meta.url);
 
@@ -154,7 +151,7 @@ export function replaceObjectsWhole(): void {
   /** Renames the partial files over the object's, then removes whatever of them is left. */
   const replace = async (bucket: string, key: string, target: ObjectFiles, partial: ObjectFiles) => {
     await locks.write(id(bucket, key), async () => {
-      for (const resource of RESOURCES) await rename(partial[resource], target[resource]);
+      await Promise.all(RESOURCES.map((resource) => rename(partial[resource], target[resource])));
     });
   };
 
@@ -175,23 +172,18 @@ export function replaceObjectsWhole(): void {
     const partial = partialFiles(target.object);
     await mkdir(path.dirname(target.object), { recursive: true });
     try {
-      const md5 = createHash('md5');
-      let size = 0;
-      await pipeline(
-        Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content,
-        new Transform({
-          transform(chunk: Buffer, _encoding, done) {
-            md5.update(chunk);
-            size += chunk.length;
-            done(null, chunk);
-          },
-        }),
-        createWriteStream(partial.object),
-      );
-      const digest = md5.digest('hex');
-      await putPartialMetadata(this, partial, object.bucket, object.key, object.metadata, digest);
+      // Objects here are pages, feeds and digests: read whole, then written with one call.
+      const chunks: Buffer[] = [];
+      if (Buffer.isBuffer(object.content)) chunks.push(object.content);
+      else for await (const chunk of object.content) chunks.push(Buffer.from(chunk as Uint8Array));
+      const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+      const digest = createHash('md5').update(bytes).digest('hex');
+      await Promise.all([
+        writeFile(partial.object, bytes),
+        putPartialMetadata(this, partial, object.bucket, object.key, object.metadata, digest),
+      ]);
       await replace(object.bucket, object.key, target, partial);
-      return { size, md5: digest };
+      return { size: bytes.length, md5: digest };
     } finally {
       await removeFiles(partial);
     }
