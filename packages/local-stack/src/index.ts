@@ -24,6 +24,7 @@ export {
   startS3Emulator,
 } from './emulators.ts';
 export { ENDPOINTS_FILE, type LocalEndpoints, readLocalEndpoints } from './endpoints-file.ts';
+export { describeAttributes, escapeControls, lineLogger } from './handler-log.ts';
 export { type InboxOptions, type InboxWatcher, isDigestFile, watchInbox } from './inbox-watcher.ts';
 export { createLambdaContext, type LocalFunction } from './lambda-context.ts';
 export {

@@ -30,6 +30,7 @@ import { LOCAL_DEFAULTS } from './defaults.ts';
 import { startDynamoEmulatorThread, startS3EmulatorThread } from './emulator-thread.ts';
 import { S3RVER_CREDENTIALS, s3rverClient } from './emulators.ts';
 import { removeLocalEndpoints, writeLocalEndpoints } from './endpoints-file.ts';
+import { escapeControls, lineLogger } from './handler-log.ts';
 import { isDigestFile, watchInbox } from './inbox-watcher.ts';
 import type { LocalFunction } from './lambda-context.ts';
 import { createTable } from './provision.ts';
@@ -111,8 +112,14 @@ export interface LocalStackOptions {
   readonly incomingBucket?: string;
   /** @default 'feedwright-site' */
   readonly siteBucket?: string;
-  /** The local stack's own log lines (the handlers log through Powertools). @default stderr */
+  /** The local stack's own log lines, and the handlers' unless `handlerLogs` is 'json'. @default stderr */
   readonly log?: (line: string) => void;
+  /**
+   * How the handlers' logs are written: 'lines', one short line each through `log` (see `lineLogger`);
+   * 'json', Powertools' JSON on stdout, as CloudWatch gets it.
+   * @default 'lines'
+   */
+  readonly handlerLogs?: 'lines' | 'json';
   /**
    * Reconcile at start (after repairing s3rver's half-written files): uploads whose events were lost
    * (a crash, or accepted before the stack listened) are applied, and the site made to match.
@@ -220,7 +227,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const tableName = options.tableName ?? LOCAL_DEFAULTS.tableName;
   const incomingBucket = options.incomingBucket ?? LOCAL_DEFAULTS.incomingBucket;
   const siteBucket = options.siteBucket ?? LOCAL_DEFAULTS.siteBucket;
-  const log = options.log ?? ((line: string) => process.stderr.write(`[dev] ${line}\n`));
+  const sink = options.log ?? ((line: string) => process.stderr.write(`[dev] ${line}\n`));
+  // Keys, file names, senders and reasons in these lines are others' text: one entry, one line.
+  const log = (line: string) => sink(escapeControls(line));
   const closers: Array<() => Promise<void>> = [];
   const closeAll = async () => {
     for (const close of closers.splice(0).reverse()) {
@@ -307,7 +316,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       verdicts: 'trusted',
       ...(options.allowedSenders ? { allowedSenders: parseAllowedSenders(options.allowedSenders) } : {}),
     };
+    // What the stack says itself (its `live:` and `reconcile:` lines) is not said again.
+    const handlerLogger = (functionName: string) =>
+      options.handlerLogs === 'json'
+        ? {}
+        : { logger: lineLogger(functionName, log, new Set(['digest live', 'reconciled'])) };
     const ingest = createIngestHandler({
+      ...handlerLogger('ingest'),
       s3,
       dynamo,
       tableName,
@@ -317,6 +332,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       keyLimits: S3RVER_KEY_LIMITS,
     });
     const render = createRenderHandler({
+      ...handlerLogger('render'),
       s3,
       dynamo,
       tableName,
@@ -364,6 +380,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
 
     const reconcileServices = {
+      ...handlerLogger('reconcile'),
       source: new S3DigestSource({ client: s3 }),
       incomingBucket,
       stories: createDynamoStoryStore({ tableName, client: dynamo }),

@@ -62,7 +62,7 @@ describe('Command: feedwright dev', () => {
       {
         cwd: REPO_ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN' },
+        env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'INFO' },
       },
     );
     child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));
@@ -91,6 +91,21 @@ describe('Command: feedwright dev', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/rss+xml; charset=utf-8');
     expect(parseFeed(await response.text()).items.length).toBeGreaterThan(0);
+  });
+
+  it("writes the functions' logs as one short line each beside its own, not as JSON", () => {
+    // Assess
+    const logged = stderr.join('').split('\n');
+    expect(logged).toContainEqual(
+      expect.stringMatching(
+        /^\[dev\] ingest: digest processed digests\/cx-daily-2020-12-01\.txt eventName=ObjectCreated:Put status=ok stories\.total=15 /,
+      ),
+    );
+    expect(logged).toContainEqual(expect.stringMatching(/^\[dev\] render: batch rendered records=\d+ /));
+    expect(logged).toContainEqual(
+      expect.stringMatching(/^\[dev\] live: digests\/cx-daily-2020-12-01\.txt in \d+ ms/),
+    );
+    expect([...output, ...logged].filter((line) => line.startsWith('{'))).toEqual([]);
   });
 
   it('takes a digest mailed to its SMTP port into its topic feed within seconds', async () => {

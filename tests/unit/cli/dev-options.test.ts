@@ -46,6 +46,11 @@ describe('Function: parseDevOptions', () => {
     });
   });
 
+  it("writes the functions' logs as CloudWatch's JSON with --json-logs", () => {
+    expect(parseDevOptions(['--json-logs']).handlerLogs).toBe('json');
+    expect(parseDevOptions([]).handlerLogs).toBeUndefined();
+  });
+
   it('reads the SMTP port and the allowed senders', () => {
     // Act
     const options = parseDevOptions([

@@ -22,6 +22,8 @@ Options:
   --digests DIR     sample digests uploaded at start         default events/digests
   --inbox DIR       drop folder: *.txt files put here are uploaded (created if missing)
                                                              default inbox
+  --json-logs       the functions' logs as the JSON CloudWatch gets (on stdout), not one
+                    short line each
 ${HELP_LINE}
 
 Settings (docs/operations.md):
@@ -45,10 +47,12 @@ export function parseDevOptions(argv: readonly string[]): LocalStackOptions {
       'data-dir': { type: 'string', placeholder: 'DIR' },
       digests: { type: 'string', placeholder: 'DIR' },
       inbox: { type: 'string', placeholder: 'DIR' },
+      'json-logs': { type: 'boolean' },
       ...settingOptions(DEV_SETTINGS),
     },
   });
-  const values = parsed as Record<string, string | undefined>;
+  const { 'json-logs': jsonLogs, ...strings } = parsed as Record<string, string | boolean | undefined>;
+  const values = strings as Record<string, string | undefined>;
   const { digestTimezone, maxDigestBytes, allowedSenders, ...site } = readSettingFlags(DEV_SETTINGS, values);
   return {
     sitePort: port(values, 'site-port'),
@@ -58,6 +62,7 @@ export function parseDevOptions(argv: readonly string[]): LocalStackOptions {
     dataDir: directory(values, 'data-dir'),
     digestsDir: directory(values, 'digests'),
     inboxDir: directory(values, 'inbox'),
+    handlerLogs: jsonLogs === true ? 'json' : undefined,
     site: Object.keys(site).length === 0 ? undefined : site,
     digestTimezone,
     maxDigestBytes,

@@ -8,7 +8,7 @@ import { createDynamoIssueRegistry, createDynamoStoryStore, S3DigestSource } fro
 import type { KeyLimits } from '@feedwright/storage/schema';
 import type { S3Event } from 'aws-lambda';
 import { ingestDigestEvent } from '../ingest.ts';
-import { annotationList, type TraceAnnotator, withCorrelationId } from '../logger.ts';
+import { annotationList, type PipelineLogger, type TraceAnnotator, withCorrelationId } from '../logger.ts';
 import { METRIC_NAMESPACE, METRICS, SERVICE_NAMES } from '../metrics.ts';
 import type { IngestReport } from '../report.ts';
 import { digestEventsOf, isMailKey } from '../s3-events.ts';
@@ -30,7 +30,7 @@ export interface IngestDependencies {
   /** The keys the incoming bucket can hold (the local S3's are shorter). @default S3_KEY_LIMITS */
   readonly keyLimits?: KeyLimits;
   /** @default a Powertools Logger for service `feedwright-ingest` */
-  readonly logger?: Logger;
+  readonly logger?: PipelineLogger;
   /** @default Powertools Metrics, namespace `feedwright`, service `feedwright-ingest` */
   readonly metrics?: Metrics;
   /** Sends every written report to editors (the SNS topic on AWS). @default none */

@@ -12,6 +12,7 @@ import {
   S3SiteStore,
 } from '@feedwright/storage';
 import { CloudFrontInvalidator } from '@feedwright/storage/cdn';
+import type { PipelineLogger } from '../logger.ts';
 import { METRIC_NAMESPACE, METRICS, SERVICE_NAMES } from '../metrics.ts';
 import { type ReconcileResult, reconcile } from '../reconcile.ts';
 
@@ -42,7 +43,7 @@ export interface ReconcileDependencies {
    */
   readonly cloudFront?: CloudFrontClient | (() => CloudFrontClient | Promise<CloudFrontClient>);
   /** @default a Powertools Logger for service `feedwright-reconcile` */
-  readonly logger?: Logger;
+  readonly logger?: PipelineLogger;
   /** @default Powertools Metrics, namespace `feedwright`, service `feedwright-reconcile` */
   readonly metrics?: Metrics;
 }

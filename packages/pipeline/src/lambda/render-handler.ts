@@ -15,7 +15,7 @@ import { CloudFrontInvalidator, invalidationPaths } from '@feedwright/storage/cd
 import { liveReportKeyFor } from '@feedwright/storage/schema';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { type DigestLive, digestsLive } from '../freshness.ts';
-import { annotationList, type TraceAnnotator, withCorrelationId } from '../logger.ts';
+import { annotationList, type PipelineLogger, type TraceAnnotator, withCorrelationId } from '../logger.ts';
 import { METRIC_NAMESPACE, METRICS, SERVICE_NAMES } from '../metrics.ts';
 import { renderPlan } from '../render.ts';
 import { planRender } from '../render-plan.ts';
@@ -30,7 +30,7 @@ export interface RenderDependencies {
   /** baseUrl, siteTitle, itemsPerFeed, maxFeedBytes… @default the site package's defaults */
   readonly site?: Partial<SiteConfig>;
   /** @default a Powertools Logger for service `feedwright-render` */
-  readonly logger?: Logger;
+  readonly logger?: PipelineLogger;
   /** @default Powertools Metrics, namespace `feedwright`, service `feedwright-render` */
   readonly metrics?: Metrics;
   /** The CloudFront distribution in front of the site: changed paths are invalidated after each render. */
