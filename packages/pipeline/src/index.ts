@@ -26,7 +26,7 @@ export {
   reconcile,
   redirectPages,
 } from './reconcile.ts';
-export { type RenderResult, type RenderServices, renderPlan } from './render.ts';
+export { type RenderResult, type RenderServices, runRenderPlan } from './render.ts';
 export { issuesOfMonth } from './render-issues.ts';
 export { planRender, type RenderPlan, type RenderUnit } from './render-plan.ts';
 export { type IngestReport, reportNotification } from './report.ts';

@@ -138,7 +138,7 @@ interface Tally {
  * than the archive until the retry of the batch (the archive units fail their records), never a link to
  * a missing document.
  */
-export async function renderPlan(plan: RenderPlan, services: RenderServices): Promise<RenderResult> {
+export async function runRenderPlan(plan: RenderPlan, services: RenderServices): Promise<RenderResult> {
   const tally: Tally = {
     written: 0,
     unchanged: 0,

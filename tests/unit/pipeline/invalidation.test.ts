@@ -1,6 +1,6 @@
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import type { Story } from '@feedwright/digest';
-import { type RenderPlan, renderPlan } from '@feedwright/pipeline';
+import { type RenderPlan, runRenderPlan } from '@feedwright/pipeline';
 import { resolveSiteConfig } from '@feedwright/site';
 import { TableStoryStore } from '@feedwright/storage';
 import { type CdnInvalidator, CloudFrontInvalidator, invalidationPaths } from '@feedwright/storage/cdn';
@@ -35,19 +35,19 @@ class RecordingCdn implements CdnInvalidator {
   }
 }
 
-describe('Function: renderPlan, CDN invalidation', () => {
+describe('Function: runRenderPlan, CDN invalidation', () => {
   it('invalidates a withdrawn page and the changed feeds in one call', async () => {
     // Prepare
     const stories = new TableStoryStore(new MemoryItemTable());
     const site = new MemorySiteStore();
     await stories.applyDigest({ key: 'digests/a.txt', sequencer: '01' }, edition);
-    await renderPlan(planFor(edition), { stories, site, config });
+    await runRenderPlan(planFor(edition), { stories, site, config });
     const banks = edition[1] as Story;
     await stories.applyDigest({ key: 'digests/a.txt', sequencer: '02' }, edition.slice(0, 1));
     const cdn = new RecordingCdn();
 
     // Act
-    await renderPlan(planFor([banks]), { stories, site, config, cdn });
+    await runRenderPlan(planFor([banks]), { stories, site, config, cdn });
 
     // Assess
     expect(cdn.calls).toHaveLength(1);
@@ -71,7 +71,7 @@ describe('Function: renderPlan, CDN invalidation', () => {
     const cdn = new RecordingCdn();
 
     // Act
-    await renderPlan(planFor(edition), { stories, site, config, cdn });
+    await runRenderPlan(planFor(edition), { stories, site, config, cdn });
 
     // Assess
     expect(site.writes).toBeGreaterThan(0);
@@ -83,7 +83,7 @@ describe('Function: renderPlan, CDN invalidation', () => {
     const stories = new TableStoryStore(new MemoryItemTable());
     const site = new MemorySiteStore();
     await stories.applyDigest({ key: 'digests/a.txt', sequencer: '01' }, edition);
-    await renderPlan(planFor(edition), { stories, site, config });
+    await runRenderPlan(planFor(edition), { stories, site, config });
     const [law, banks] = edition as [Story, Story];
     await stories.applyDigest({ key: 'digests/a.txt', sequencer: '02' }, [
       { ...law, paragraphs: ['Fixed.'] },
@@ -92,7 +92,7 @@ describe('Function: renderPlan, CDN invalidation', () => {
     const cdn = new RecordingCdn();
 
     // Act
-    await renderPlan(planFor([law]), { stories, site, config, cdn });
+    await runRenderPlan(planFor([law]), { stories, site, config, cdn });
 
     // Assess
     expect(cdn.calls).toHaveLength(1);
@@ -104,11 +104,11 @@ describe('Function: renderPlan, CDN invalidation', () => {
     const stories = new TableStoryStore(new MemoryItemTable());
     const site = new MemorySiteStore();
     await stories.applyDigest({ key: 'digests/a.txt', sequencer: '01' }, edition);
-    await renderPlan(planFor(edition), { stories, site, config });
+    await runRenderPlan(planFor(edition), { stories, site, config });
     const cdn = new RecordingCdn();
 
     // Act
-    await renderPlan(planFor(edition), { stories, site, config, cdn });
+    await runRenderPlan(planFor(edition), { stories, site, config, cdn });
 
     // Assess
     expect(cdn.calls).toEqual([]);

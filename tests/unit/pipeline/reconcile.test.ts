@@ -1,6 +1,6 @@
 import { parseDigest } from '@feedwright/digest';
 import { parseAllowedSenders } from '@feedwright/mail';
-import { ingestDigestEvent, nextSequencer, planRender, reconcile, renderPlan } from '@feedwright/pipeline';
+import { ingestDigestEvent, nextSequencer, planRender, reconcile, runRenderPlan } from '@feedwright/pipeline';
 import { assignIssueIds, buildSite, resolveSiteConfig } from '@feedwright/site';
 import { TableIssueRegistry, TableStoryStore } from '@feedwright/storage';
 import { MemoryDigestSource, MemoryItemTable, MemorySiteStore } from '@feedwright/testing';
@@ -176,7 +176,7 @@ describe('Function: reconcile, and render with the archive', () => {
     await reconcile(services);
     const stories = await store.liveStories();
     const months = new Set(stories.map(({ story }) => story.publishedAt.slice(0, 7)));
-    await renderPlan(
+    await runRenderPlan(
       {
         ...planRender([]),
         storyIds: new Set(stories.map(({ story }) => story.storyId)),

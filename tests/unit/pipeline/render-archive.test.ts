@@ -1,5 +1,5 @@
 import type { Story } from '@feedwright/digest';
-import { renderPlan } from '@feedwright/pipeline';
+import { runRenderPlan } from '@feedwright/pipeline';
 import { resolveSiteConfig, type SiteConfig } from '@feedwright/site';
 import type {
   PutIfChangedOptions,
@@ -47,7 +47,7 @@ class RecordingSiteStore extends MemorySiteStore {
 }
 
 /** A digest as the tests publish it: its stories and what its issue shows. */
-describe('Function: renderPlan with the archive', () => {
+describe('Function: runRenderPlan with the archive', () => {
   let digests: PublishedDigests;
   let stories: TableStoryStore;
   let issues: TableIssueRegistry;
@@ -67,7 +67,7 @@ describe('Function: renderPlan with the archive', () => {
 
   const render = (changed: readonly Story[], siteConfig = config, issueMonths: readonly string[] = []) => {
     site.touched = [];
-    return renderPlan(planFor(changed, issueMonths), {
+    return runRenderPlan(planFor(changed, issueMonths), {
       stories,
       site,
       config: siteConfig,

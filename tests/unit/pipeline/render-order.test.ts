@@ -1,5 +1,5 @@
 import type { Story } from '@feedwright/digest';
-import { renderPlan } from '@feedwright/pipeline';
+import { runRenderPlan } from '@feedwright/pipeline';
 import { resolveSiteConfig, type SiteConfig } from '@feedwright/site';
 import type {
   DeleteResult,
@@ -96,7 +96,7 @@ class OrderRecordingSiteStore extends MemorySiteStore {
   }
 }
 
-describe('Function: renderPlan, the order of its writes', () => {
+describe('Function: runRenderPlan, the order of its writes', () => {
   let digests: PublishedDigests;
   let stories: TableStoryStore;
   let issues: TableIssueRegistry;
@@ -106,7 +106,12 @@ describe('Function: renderPlan, the order of its writes', () => {
   const withdraw = (key: string) => digests.withdraw(key);
   const render = (changed: readonly Story[], siteConfig = config) => {
     site.order = [];
-    return renderPlan(planFor(changed), { stories, site, config: siteConfig, archive: { stories, issues } });
+    return runRenderPlan(planFor(changed), {
+      stories,
+      site,
+      config: siteConfig,
+      archive: { stories, issues },
+    });
   };
   const expectSameAsBuild = (siteConfig = config) => expectSameAsBuildOf(site, digests.all(), siteConfig);
 

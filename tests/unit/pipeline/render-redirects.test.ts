@@ -1,5 +1,5 @@
 import { type Digest, parseDigest } from '@feedwright/digest';
-import { type RenderPlan, renderPlan } from '@feedwright/pipeline';
+import { type RenderPlan, runRenderPlan } from '@feedwright/pipeline';
 import { resolveSiteConfig } from '@feedwright/site';
 import { TableStoryStore } from '@feedwright/storage';
 import { MemoryItemTable, MemorySiteStore } from '@feedwright/testing';
@@ -34,10 +34,10 @@ function planOf(storyIds: readonly string[], redirectIds: readonly string[] = []
   };
 }
 
-describe('Function: renderPlan, a corrected headline', () => {
+describe('Function: runRenderPlan, a corrected headline', () => {
   let stories: TableStoryStore;
   let site: MemorySiteStore;
-  const render = (plan: RenderPlan) => renderPlan(plan, { stories, site, config, redirects: stories });
+  const render = (plan: RenderPlan) => runRenderPlan(plan, { stories, site, config, redirects: stories });
   /** Uploads `mayor` as the weekly's new version, records its renamed stories as ingest does. */
   const correct = async (sequencer: string, mayor: string) => {
     const result = await stories.applyDigest({ key: KEY, sequencer }, weekly(mayor).stories);
@@ -78,7 +78,7 @@ describe('Function: renderPlan, a corrected headline', () => {
     await correct('02', 'Mayor resigns after ten years');
 
     // Act: the stories' records first, then (another batch) the redirect record's.
-    await renderPlan(planOf([OLD, NEW]), { stories, site, config });
+    await runRenderPlan(planOf([OLD, NEW]), { stories, site, config });
     const between = page(OLD);
     await render(planOf([], [OLD]));
 

@@ -1,5 +1,5 @@
 import type { Story } from '@feedwright/digest';
-import { type RenderPlan, renderPlan } from '@feedwright/pipeline';
+import { type RenderPlan, runRenderPlan } from '@feedwright/pipeline';
 import { buildSite, resolveSiteConfig, type SiteConfig } from '@feedwright/site';
 import {
   type SiteObject,
@@ -61,7 +61,7 @@ class FailingSiteStore extends MemorySiteStore {
   }
 }
 
-describe('Function: renderPlan', () => {
+describe('Function: runRenderPlan', () => {
   let stories: TableStoryStore;
 
   beforeEach(async () => {
@@ -74,7 +74,7 @@ describe('Function: renderPlan', () => {
     const site = new MemorySiteStore();
 
     // Act
-    const result = await renderPlan(planFor(edition), { stories, site, config });
+    const result = await runRenderPlan(planFor(edition), { stories, site, config });
 
     // Assess
     const expected = buildSite(edition, config);
@@ -87,11 +87,11 @@ describe('Function: renderPlan', () => {
   it('writes nothing when the same batch is rendered again', async () => {
     // Prepare
     const site = new MemorySiteStore();
-    await renderPlan(planFor(edition), { stories, site, config });
+    await runRenderPlan(planFor(edition), { stories, site, config });
     const writes = site.writes;
 
     // Act
-    const result = await renderPlan(planFor(edition), { stories, site, config });
+    const result = await runRenderPlan(planFor(edition), { stories, site, config });
 
     // Assess
     expect(result.written).toBe(0);
@@ -102,12 +102,12 @@ describe('Function: renderPlan', () => {
   it('removes a withdrawn story page and the feeds of a topic left with no story, but keeps all', async () => {
     // Prepare
     const site = new MemorySiteStore();
-    await renderPlan(planFor(edition), { stories, site, config });
+    await runRenderPlan(planFor(edition), { stories, site, config });
     const banks = edition[2] as Story;
     await stories.applyDigest({ key: 'digests/a.txt', sequencer: '02' }, edition.slice(0, 2));
 
     // Act
-    await renderPlan(planFor([banks]), { stories, site, config });
+    await runRenderPlan(planFor([banks]), { stories, site, config });
 
     // Assess
     expect(site.files.has(`stories/${banks.storyId}.html`)).toBe(false);
@@ -126,7 +126,7 @@ describe('Function: renderPlan', () => {
     const lag = lagging(stories, new Set(fresh.map((story) => story.storyId)));
 
     // Act
-    await renderPlan(planFor(fresh), { stories: lag, site, config });
+    await runRenderPlan(planFor(fresh), { stories: lag, site, config });
 
     // Assess
     expect(site.files.get('feeds/metals/atom.xml')?.body).toContain('Title of 2020-12-02-fresh');
@@ -138,7 +138,7 @@ describe('Function: renderPlan', () => {
     const site = new FailingSiteStore('feeds/metals/');
 
     // Act
-    const result = await renderPlan(planFor(edition), { stories, site, config });
+    const result = await runRenderPlan(planFor(edition), { stories, site, config });
 
     // Assess
     expect([...result.failed.keys()]).toEqual(['topic:metals']);
@@ -161,7 +161,7 @@ describe('Function: renderPlan', () => {
     });
 
     // Act
-    const result = await renderPlan(planFor(edition), { stories, site: racing, config });
+    const result = await runRenderPlan(planFor(edition), { stories, site: racing, config });
 
     // Assess
     expect(raced).toBe(true);

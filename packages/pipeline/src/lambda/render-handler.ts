@@ -17,7 +17,7 @@ import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEven
 import { type DigestLive, digestsLive } from '../freshness.ts';
 import { annotationList, type PipelineLogger, type TraceAnnotator, withCorrelationId } from '../logger.ts';
 import { METRIC_NAMESPACE, METRICS, SERVICE_NAMES } from '../metrics.ts';
-import { renderPlan } from '../render.ts';
+import { runRenderPlan } from '../render.ts';
 import { planRender } from '../render-plan.ts';
 import { publishToHub } from '../websub.ts';
 
@@ -66,7 +66,7 @@ class RenderFailedError extends Error {
 }
 
 /**
- * The render Lambda adapter: a DynamoDB stream batch → a render plan → `renderPlan` → a partial batch
+ * The render Lambda adapter: a DynamoDB stream batch → a render plan → `runRenderPlan` → a partial batch
  * response. The function's middy chain (logger context, metrics flush) wraps it in `functions/render`.
  *
  * Rendering is per batch, not per record: the batch is planned (touched stories and topics), each unit
@@ -114,7 +114,7 @@ export function createRenderHandler(
     const plan = planRender(records);
     if (plan.digests.size > 0) deps.tracer?.putAnnotation('digestKeys', annotationList(plan.digests.keys()));
     if (plan.storyIds.size > 0) deps.tracer?.putAnnotation('storyIds', annotationList(plan.storyIds));
-    const result = await renderPlan(plan, services);
+    const result = await runRenderPlan(plan, services);
     logger.info('batch rendered', {
       records: records.length,
       stories: plan.storyIds.size,
