@@ -1,7 +1,7 @@
 import type { PipelineLogger } from '@feedwright/pipeline';
 
 /** Powertools' levels, lowest first; `POWERTOOLS_LOG_LEVEL` names the lowest one written. */
-const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
 type Level = (typeof LEVELS)[number];
 
 /** Attributes a line leaves out: said by the line's key, or only for machines (tracing, ordering). */
@@ -23,9 +23,10 @@ export function lineLogger(
   log: (line: string) => void,
   unshown: ReadonlySet<string> = new Set(),
 ): PipelineLogger {
-  const lowest = LEVELS.indexOf((process.env.POWERTOOLS_LOG_LEVEL?.toUpperCase() ?? 'INFO') as Level);
+  const named = LEVELS.indexOf((process.env.POWERTOOLS_LOG_LEVEL?.toUpperCase() ?? 'INFO') as Level);
+  const lowest = named === -1 ? LEVELS.indexOf('INFO') : named;
   const write = (level: Level) => (message: string, attributes?: Record<string, unknown>) => {
-    if (LEVELS.indexOf(level) < (lowest === -1 ? 1 : lowest) || unshown.has(message)) return;
+    if (LEVELS.indexOf(level) < lowest || unshown.has(message)) return;
     const label = level === 'INFO' || level === 'DEBUG' ? functionName : `${functionName} ${level}`;
     log(`${label}: ${message}${describeAttributes(attributes ?? {})}`);
   };
@@ -35,7 +36,7 @@ export function lineLogger(
 /** ` <key> name=value…`, or '' when there is nothing to show. */
 export function describeAttributes(attributes: Record<string, unknown>): string {
   const { key, ...rest } = attributes;
-  const pairs = flatten(rest, '')
+  const pairs = flatten(typeof key === 'string' ? rest : attributes, '')
     .filter(([name]) => !UNSHOWN.has(name))
     .map(([name, value]) => `${name}=${value}`);
   return [typeof key === 'string' ? quoted(key) : undefined, ...pairs]

@@ -148,7 +148,7 @@ export function replaceObjectsWhole(): void {
     return original.putMetadata.call(view, bucket, key, metadata, md5);
   };
 
-  /** Renames the partial files over the object's, then removes whatever of them is left. */
+  /** Renames the partial files over the object's, while no read of the key is under way. */
   const replace = async (bucket: string, key: string, target: ObjectFiles, partial: ObjectFiles) => {
     await locks.write(id(bucket, key), async () => {
       await Promise.all(RESOURCES.map((resource) => rename(partial[resource], target[resource])));
@@ -184,8 +184,9 @@ export function replaceObjectsWhole(): void {
       ]);
       await replace(object.bucket, object.key, target, partial);
       return { size: bytes.length, md5: digest };
-    } finally {
+    } catch (error) {
       await removeFiles(partial);
+      throw error;
     }
   };
 
@@ -210,8 +211,9 @@ export function replaceObjectsWhole(): void {
       const md5 = JSON.parse(String(metadata.etag)) as string;
       await putPartialMetadata(this, partial, destBucket, destKey, replacementMetadata ?? metadata, md5);
       await replace(destBucket, destKey, target, partial);
-    } finally {
+    } catch (error) {
       await removeFiles(partial);
+      throw error;
     }
     return this.getMetadata(destBucket, destKey);
   };
@@ -223,6 +225,7 @@ function partialFiles(objectFile: string): ObjectFiles {
   return { object: `${stem}-object`, 'object.md5': `${stem}-md5`, 'metadata.json': `${stem}-metadata` };
 }
 
+/** Removes what there is of a write that failed (its client is told it failed). */
 async function removeFiles(files: ObjectFiles): Promise<void> {
   await Promise.all(RESOURCES.map((resource) => rm(files[resource], { force: true })));
 }

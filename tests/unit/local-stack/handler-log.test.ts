@@ -86,6 +86,22 @@ describe('Function: lineLogger', () => {
     // Assess
     expect(lines).toEqual(['ingest WARN: report notification failed digests/a.txt']);
   });
+
+  it('writes no error at POWERTOOLS_LOG_LEVEL=CRITICAL or SILENT, and reads a level it does not know as INFO', () => {
+    // Prepare
+    const errorAt = (level: string) => {
+      vi.stubEnv('POWERTOOLS_LOG_LEVEL', level);
+      return linesOf((logger) => logger.error('render unit failed', { unit: 'topic:law' }));
+    };
+
+    // Act
+    const [critical, silent, unknown] = [errorAt('CRITICAL'), errorAt('SILENT'), errorAt('LOUD')];
+
+    // Assess
+    expect(critical).toEqual([]);
+    expect(silent).toEqual([]);
+    expect(unknown).toEqual(['ingest ERROR: render unit failed unit=topic:law']);
+  });
 });
 
 describe('Function: escapeControls', () => {
