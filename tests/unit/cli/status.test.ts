@@ -113,6 +113,34 @@ describe('Function: collectStatus', () => {
     expect(status.queues).toBeUndefined();
   });
 
+  it('counts an upload live once a reconcile that started after ingest processed it has run, though render never said so', async () => {
+    // Prepare: the stream records of both were lost (a hard stop of the local stack); reconcile ran at 03:00.
+    const reports = reportsOf({
+      'reports/digests/before.txt.json': [
+        ingestReport('digests/before.txt', '0E', { processedAt: '2026-01-02T02:59:59.000Z' }),
+        '2026-01-02T02:59:59Z',
+      ],
+      'reports/digests/during.txt.json': [
+        ingestReport('digests/during.txt', '0F', { processedAt: '2026-01-02T03:00:01.000Z' }),
+        '2026-01-02T03:00:01Z',
+      ],
+      'reports/reconcile/latest.json': [RECONCILE, '2026-01-02T03:00:02Z'],
+    });
+
+    // Act
+    const status = await collectStatus({ reports });
+
+    // Assess
+    expect(status.digests.map(({ key, live, reconciledAt }) => ({ key, live, reconciledAt }))).toEqual([
+      { key: 'digests/during.txt', live: 'pending', reconciledAt: undefined },
+      { key: 'digests/before.txt', live: 'reconciled', reconciledAt: '2026-01-02T03:00:02.000Z' },
+    ]);
+    expect(formatStatus(status).slice(1, 3)).toEqual([
+      '  2026-01-02T03:00:01.000Z  digests/during.txt  published, 3 stories; NOT LIVE YET',
+      '  2026-01-02T02:59:59.000Z  digests/before.txt  published, 3 stories; live (by the reconcile that finished 2026-01-02T03:00:02.000Z)',
+    ]);
+  });
+
   it('shows at most the limit, and no reconcile before one has run', async () => {
     // Prepare
     const objects: Record<string, [unknown, string]> = {};

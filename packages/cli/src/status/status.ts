@@ -46,9 +46,15 @@ export interface DigestStatus {
   readonly processedAt?: string;
   readonly stories?: number;
   readonly reason?: string;
-  /** `live`: render made this upload live; `pending`: not yet (or its render failed); `none`: nothing to make live. */
-  readonly live: 'live' | 'pending' | 'none';
+  /**
+   * `live`: render made this upload live; `reconciled`: render did not say so (its stream records were
+   * lost, or it failed every retry), but a reconcile that started after ingest processed the upload
+   * made the site match the table; `pending`: neither yet; `none`: nothing to make live.
+   */
+  readonly live: 'live' | 'reconciled' | 'pending' | 'none';
   readonly freshnessMs?: number;
+  /** When the reconcile that made it live finished (with `live: 'reconciled'`). */
+  readonly reconciledAt?: string;
 }
 
 /** Everything `status` shows. */
@@ -84,7 +90,11 @@ export async function collectStatus(sources: StatusSources): Promise<StatusRepor
   const newest = listed
     .sort((a, b) => b.lastModified.getTime() - a.lastModified.getTime() || (a.key < b.key ? -1 : 1))
     .slice(0, limit);
-  const digests = await Promise.all(newest.map((object) => digestStatus(sources.reports, object.key)));
+  const read = await sources.reports.readJson(RECONCILE_REPORT_KEY);
+  const reconcile = isReconcileReport(read) ? read : null;
+  const digests = await Promise.all(
+    newest.map((object) => digestStatus(sources.reports, object.key, reconcile)),
+  );
   const watch = sources.queues;
   const queues =
     watch === undefined
@@ -92,15 +102,18 @@ export async function collectStatus(sources: StatusSources): Promise<StatusRepor
       : await Promise.all(
           watch.watched.map(async (queue) => ({ ...queue, ...(await watch.gauge.depth(queue.url)) })),
         );
-  const reconcile = await sources.reports.readJson(RECONCILE_REPORT_KEY);
   return {
     digests: digests.filter((digest) => digest !== undefined),
     ...(queues === undefined ? {} : { queues }),
-    reconcile: isReconcileReport(reconcile) ? reconcile : null,
+    reconcile,
   };
 }
 
-async function digestStatus(reader: ReportReader, reportKey: string): Promise<DigestStatus | undefined> {
+async function digestStatus(
+  reader: ReportReader,
+  reportKey: string,
+  reconcile: ReconcileReport | null,
+): Promise<DigestStatus | undefined> {
   const digestKey = reportKey.slice(BUCKET_PREFIXES.reports.length, -REPORT_SUFFIX.length);
   const report = await reader.readJson(reportKey);
   if (!isIngestReport(report)) return undefined;
@@ -118,9 +131,27 @@ async function digestStatus(reader: ReportReader, reportKey: string): Promise<Di
     ...(report.reason === undefined
       ? {}
       : { reason: report.code ? `${report.code}: ${report.reason}` : report.reason }),
-    live: !makesLive ? 'none' : isThisUpload ? 'live' : 'pending',
+    ...liveness(makesLive, isThisUpload, report.processedAt, reconcile),
     ...(freshnessMs === undefined ? {} : { freshnessMs }),
   };
+}
+
+/**
+ * Whether an upload is live. A reconcile builds the site from what the table holds when it starts, so
+ * one that started after ingest processed the upload has made it live, whatever became of its render.
+ */
+function liveness(
+  makesLive: boolean,
+  isThisUpload: boolean,
+  processedAt: string | undefined,
+  reconcile: ReconcileReport | null,
+): Pick<DigestStatus, 'live' | 'reconciledAt'> {
+  if (!makesLive) return { live: 'none' };
+  if (isThisUpload) return { live: 'live' };
+  const processed = processedAt === undefined ? Number.NaN : Date.parse(processedAt);
+  if (reconcile !== null && processed < Date.parse(reconcile.startedAt))
+    return { live: 'reconciled', reconciledAt: reconcile.finishedAt };
+  return { live: 'pending' };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -173,9 +204,11 @@ function digestLine(digest: DigestStatus): string {
       ? digest.freshnessMs === undefined
         ? 'live'
         : `live ${seconds(digest.freshnessMs)} after upload`
-      : digest.live === 'pending'
-        ? 'NOT LIVE YET'
-        : '';
+      : digest.live === 'reconciled'
+        ? `live (by the reconcile that finished ${digest.reconciledAt ?? 'last'})`
+        : digest.live === 'pending'
+          ? 'NOT LIVE YET'
+          : '';
   return `  ${when}  ${safe(digest.key)}  ${what}${live === '' ? '' : `; ${live}`}`;
 }
 
