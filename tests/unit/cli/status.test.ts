@@ -113,9 +113,14 @@ describe('Function: collectStatus', () => {
     expect(status.queues).toBeUndefined();
   });
 
-  it('counts an upload live once a reconcile that started after ingest processed it has run, though render never said so', async () => {
-    // Prepare: the stream records of both were lost (a hard stop of the local stack); reconcile ran at 03:00.
+  it('counts an upload live once a reconcile that started after ingest processed it, or re-applied it, has run, though render never said so', async () => {
+    // Prepare: the stream records of all three were lost (a hard stop of the local stack); reconcile
+    // ran from 03:00:00 to 03:00:02 and re-applied `lost.txt` itself.
     const reports = reportsOf({
+      'reports/digests/lost.txt.json': [
+        ingestReport('digests/lost.txt', '0D', { processedAt: '2026-01-02T03:00:01.500Z' }),
+        '2026-01-02T03:00:01.5Z',
+      ],
       'reports/digests/before.txt.json': [
         ingestReport('digests/before.txt', '0E', { processedAt: '2026-01-02T02:59:59.000Z' }),
         '2026-01-02T02:59:59Z',
@@ -132,10 +137,11 @@ describe('Function: collectStatus', () => {
 
     // Assess
     expect(status.digests.map(({ key, live, reconciledAt }) => ({ key, live, reconciledAt }))).toEqual([
+      { key: 'digests/lost.txt', live: 'reconciled', reconciledAt: '2026-01-02T03:00:02.000Z' },
       { key: 'digests/during.txt', live: 'pending', reconciledAt: undefined },
       { key: 'digests/before.txt', live: 'reconciled', reconciledAt: '2026-01-02T03:00:02.000Z' },
     ]);
-    expect(formatStatus(status).slice(1, 3)).toEqual([
+    expect(formatStatus(status).slice(2, 4)).toEqual([
       '  2026-01-02T03:00:01.000Z  digests/during.txt  published, 3 stories; NOT LIVE YET',
       '  2026-01-02T02:59:59.000Z  digests/before.txt  published, 3 stories; live (by the reconcile that finished 2026-01-02T03:00:02.000Z)',
     ]);

@@ -48,8 +48,8 @@ export interface DigestStatus {
   readonly reason?: string;
   /**
    * `live`: render made this upload live; `reconciled`: render did not say so (its stream records were
-   * lost, or it failed every retry), but a reconcile that started after ingest processed the upload
-   * made the site match the table; `pending`: neither yet; `none`: nothing to make live.
+   * lost, or it failed every retry), but a reconcile that started after ingest processed the upload,
+   * or re-applied it, made the site match the table; `pending`: neither yet; `none`: nothing to make live.
    */
   readonly live: 'live' | 'reconciled' | 'pending' | 'none';
   readonly freshnessMs?: number;
@@ -131,16 +131,18 @@ async function digestStatus(
     ...(report.reason === undefined
       ? {}
       : { reason: report.code ? `${report.code}: ${report.reason}` : report.reason }),
-    ...liveness(makesLive, isThisUpload, report.processedAt, reconcile),
+    ...liveness(digestKey, makesLive, isThisUpload, report.processedAt, reconcile),
     ...(freshnessMs === undefined ? {} : { freshnessMs }),
   };
 }
 
 /**
- * Whether an upload is live. A reconcile builds the site from what the table holds when it starts, so
- * one that started after ingest processed the upload has made it live, whatever became of its render.
+ * Whether an upload is live. A reconcile first re-applies the digests that need it, then builds the
+ * site from what the table holds: one that started after ingest processed the upload, or that
+ * re-applied it itself (and names it), has made it live, whatever became of its render.
  */
 function liveness(
+  digestKey: string,
   makesLive: boolean,
   isThisUpload: boolean,
   processedAt: string | undefined,
@@ -149,9 +151,11 @@ function liveness(
   if (!makesLive) return { live: 'none' };
   if (isThisUpload) return { live: 'live' };
   const processed = processedAt === undefined ? Number.NaN : Date.parse(processedAt);
-  if (reconcile !== null && processed < Date.parse(reconcile.startedAt))
-    return { live: 'reconciled', reconciledAt: reconcile.finishedAt };
-  return { live: 'pending' };
+  const reconciled =
+    reconcile !== null &&
+    (processed < Date.parse(reconcile.startedAt) ||
+      (reconcile.reapplied.includes(digestKey) && processed <= Date.parse(reconcile.finishedAt)));
+  return reconciled ? { live: 'reconciled', reconciledAt: reconcile.finishedAt } : { live: 'pending' };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
