@@ -151,10 +151,12 @@ function liveness(
   if (!makesLive) return { live: 'none' };
   if (isThisUpload) return { live: 'live' };
   const processed = processedAt === undefined ? Number.NaN : Date.parse(processedAt);
+  // The report is read from the bucket and checked for its counts only: a list may be missing.
   const reconciled =
     reconcile !== null &&
     (processed < Date.parse(reconcile.startedAt) ||
-      (reconcile.reapplied.includes(digestKey) && processed <= Date.parse(reconcile.finishedAt)));
+      ((reconcile.reapplied as readonly string[] | undefined)?.includes(digestKey) === true &&
+        processed <= Date.parse(reconcile.finishedAt)));
   return reconciled ? { live: 'reconciled', reconciledAt: reconcile.finishedAt } : { live: 'pending' };
 }
 
