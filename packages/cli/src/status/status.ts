@@ -4,6 +4,8 @@
  * reconcile (its report). Everything is read through the ports below, so that tests drive it with fakes
  * and the local stack alike.
  */
+
+import { escapeControls } from '@feedwright/local-stack';
 import type { IngestReport, ReconcileReport } from '@feedwright/pipeline';
 import { BUCKET_PREFIXES, liveReportKeyFor, RECONCILE_REPORT_KEY } from '@feedwright/storage/schema';
 
@@ -177,20 +179,6 @@ function isReconcileReport(value: unknown): value is ReconcileReport {
   return isRecord(value) && typeof value.finishedAt === 'string' && isRecord(value.counts);
 }
 
-/**
- * Text from the bucket (keys, reasons) shown on a terminal: control characters, which could move the
- * cursor or rewrite the screen, are shown escaped.
- */
-function safe(text: string): string {
-  let shown = '';
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    const control = code < 0x20 || (code >= 0x7f && code <= 0x9f);
-    shown += control ? `\\u${code.toString(16).padStart(4, '0')}` : char;
-  }
-  return shown;
-}
-
 function seconds(ms: number): string {
   return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
@@ -203,8 +191,8 @@ function digestLine(digest: DigestStatus): string {
       : digest.status === 'withdrawn'
         ? `withdrawn, ${digest.stories ?? 0} ${digest.stories === 1 ? 'story' : 'stories'} removed`
         : digest.status === 'rejected'
-          ? `REJECTED: ${safe(digest.reason ?? 'no reason given')}`
-          : safe(digest.status);
+          ? `REJECTED: ${escapeControls(digest.reason ?? 'no reason given')}`
+          : escapeControls(digest.status);
   const live =
     digest.live === 'live'
       ? digest.freshnessMs === undefined
@@ -215,12 +203,15 @@ function digestLine(digest: DigestStatus): string {
         : digest.live === 'pending'
           ? 'NOT LIVE YET'
           : '';
-  return `  ${when}  ${safe(digest.key)}  ${what}${live === '' ? '' : `; ${live}`}`;
+  return `  ${when}  ${escapeControls(digest.key)}  ${what}${live === '' ? '' : `; ${live}`}`;
 }
 
 function namesOf(names: readonly string[], count: number): string {
   if (count === 0) return '';
-  const shown = names.slice(0, 5).map(safe).join(', ');
+  const shown = names
+    .slice(0, 5)
+    .map((name) => escapeControls(name))
+    .join(', ');
   return ` (${shown}${count > 5 ? `, … ${count - 5} more` : ''})`;
 }
 
