@@ -148,11 +148,35 @@ export function replaceObjectsWhole(): void {
     return original.putMetadata.call(view, bucket, key, metadata, md5);
   };
 
-  /** Renames the partial files over the object's, while no read of the key is under way. */
-  const replace = async (bucket: string, key: string, target: ObjectFiles, partial: ObjectFiles) => {
-    await locks.write(id(bucket, key), async () => {
-      await Promise.all(RESOURCES.map((resource) => rename(partial[resource], target[resource])));
-    });
+  /**
+   * Has `fill` write the object's bytes into partial files of its own, with its metadata as s3rver
+   * writes it (`putMetadata`), then renames them over the object's files while no read of the key is
+   * under way; a failed write leaves nothing behind.
+   */
+  const replaceWith = async <T>(
+    self: FilesystemStore,
+    bucket: string,
+    key: string,
+    fill: (
+      partial: ObjectFiles,
+      putMetadata: (metadata: Metadata, md5: string) => Promise<void>,
+    ) => Promise<T>,
+  ): Promise<T> => {
+    const target = filesOf(self, bucket, key);
+    const partial = partialFiles(target.object);
+    await mkdir(path.dirname(target.object), { recursive: true });
+    try {
+      const filled = await fill(partial, (metadata, md5) =>
+        putPartialMetadata(self, partial, bucket, key, metadata, md5),
+      );
+      await locks.write(id(bucket, key), async () => {
+        await Promise.all(RESOURCES.map((resource) => rename(partial[resource], target[resource])));
+      });
+      return filled;
+    } catch (error) {
+      await removeFiles(partial);
+      throw error;
+    }
   };
 
   store.getMetadata = function getMetadata(this: FilesystemStore, bucket, key) {
@@ -167,27 +191,17 @@ export function replaceObjectsWhole(): void {
     return locks.write(id(bucket, key), () => original.deleteObject.call(this, bucket, key));
   };
 
-  store.putObject = async function putObject(this: FilesystemStore, object) {
-    const target = filesOf(this, object.bucket, object.key);
-    const partial = partialFiles(target.object);
-    await mkdir(path.dirname(target.object), { recursive: true });
-    try {
+  store.putObject = function putObject(this: FilesystemStore, object) {
+    return replaceWith(this, object.bucket, object.key, async (partial, putMetadata) => {
       // Objects here are pages, feeds and digests: read whole, then written with one call.
       const chunks: Buffer[] = [];
       if (Buffer.isBuffer(object.content)) chunks.push(object.content);
       else for await (const chunk of object.content) chunks.push(Buffer.from(chunk as Uint8Array));
       const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
       const digest = createHash('md5').update(bytes).digest('hex');
-      await Promise.all([
-        writeFile(partial.object, bytes),
-        putPartialMetadata(this, partial, object.bucket, object.key, object.metadata, digest),
-      ]);
-      await replace(object.bucket, object.key, target, partial);
+      await Promise.all([writeFile(partial.object, bytes), putMetadata(object.metadata, digest)]);
       return { size: bytes.length, md5: digest };
-    } catch (error) {
-      await removeFiles(partial);
-      throw error;
-    }
+    });
   };
 
   store.copyObject = async function copyObject(
@@ -199,22 +213,14 @@ export function replaceObjectsWhole(): void {
     replacementMetadata,
   ) {
     const source = filesOf(this, srcBucket, srcKey);
-    const target = filesOf(this, destBucket, destKey);
-    const partial = partialFiles(target.object);
-    await mkdir(path.dirname(target.object), { recursive: true });
-    try {
+    await replaceWith(this, destBucket, destKey, async (partial, putMetadata) => {
       // The bytes and the metadata of one version of the source.
       const metadata = await locks.read(id(srcBucket, srcKey), async () => {
         await copyFile(source.object, partial.object);
         return original.getMetadata.call(this, srcBucket, srcKey);
       });
-      const md5 = JSON.parse(String(metadata.etag)) as string;
-      await putPartialMetadata(this, partial, destBucket, destKey, replacementMetadata ?? metadata, md5);
-      await replace(destBucket, destKey, target, partial);
-    } catch (error) {
-      await removeFiles(partial);
-      throw error;
-    }
+      await putMetadata(replacementMetadata ?? metadata, JSON.parse(String(metadata.etag)) as string);
+    });
     return this.getMetadata(destBucket, destKey);
   };
 }
